@@ -1,0 +1,71 @@
+import { z } from "zod";
+
+const optionalUrl = z.url().optional();
+const nonEmpty = z.string().min(1);
+
+/**
+ * Every setting the service reads, the same keys locally (local.settings.json / environment) and on Azure
+ * (app settings). Parsed once; a bad setting fails start-up with every problem listed.
+ */
+export const settingsSchema = z
+  .object({
+    VARSEL_MODE: z.enum(["azure", "local"]).default("azure"),
+    COSMOS_ENDPOINT: optionalUrl,
+    COSMOS_KEY: z.string().optional(),
+    COSMOS_DATABASE: nonEmpty.default("varsel"),
+    ServiceBusConnection__fullyQualifiedNamespace: z.string().optional(),
+    ACS_EMAIL_ENDPOINT: optionalUrl,
+    EMAIL_SENDER_ADDRESS: z.email().default("donotreply@varsel.local"),
+    LINK_GATEWAY_URL: optionalUrl,
+    LINK_USERNAME: z.string().optional(),
+    LINK_PASSWORD: z.string().optional(),
+    SMS_DEFAULT_SENDER: z.string().min(1).max(11).default("Varsel"),
+    LINK_REPORT_USERNAME: z.string().optional(),
+    LINK_REPORT_PASSWORD: z.string().optional(),
+    AUTH_ISSUER: nonEmpty,
+    AUTH_AUDIENCE: nonEmpty,
+    AUTH_JWKS_URI: z.url(),
+    AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    RELEASE_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
+    TERMINATE_SCHEDULE: nonEmpty.default("0 */5 * * * *"),
+    AZURE_CLIENT_ID: z.string().optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (s.VARSEL_MODE !== "azure") return;
+    const requiredOnAzure = [
+      "COSMOS_ENDPOINT",
+      "ServiceBusConnection__fullyQualifiedNamespace",
+      "ACS_EMAIL_ENDPOINT",
+      "LINK_GATEWAY_URL",
+      "LINK_USERNAME",
+      "LINK_PASSWORD",
+      "LINK_REPORT_USERNAME",
+      "LINK_REPORT_PASSWORD",
+    ] as const;
+    for (const key of requiredOnAzure) {
+      if (!s[key]) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required when VARSEL_MODE is azure` });
+    }
+  });
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  readonly kind = "configuration";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const result = settingsSchema.safeParse(env);
+  if (result.success) return result.data;
+  throw new SettingsError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+}
+
+let cached: Settings | undefined;
+
+/** The process's settings, parsed on first use. */
+export function settings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}

@@ -1,0 +1,33 @@
+/**
+ * Every failure the service raises carries a kind, so the edges (HTTP, queue handlers) decide what to do
+ * without inspecting messages: HTTP maps kinds to status codes; queue handlers complete on permanent
+ * failures and throw on transient ones so the broker redelivers.
+ */
+export type ErrorKind =
+  | "validation"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "conflict"
+  | "missing-contact"
+  | "transient"
+  | "permanent";
+
+export class AppError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly details: { retryAfterMs?: number; errors?: Record<string, string[]>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: details.cause });
+    this.name = "AppError";
+  }
+}
+
+export function isAppError(error: unknown, kind?: ErrorKind): error is AppError {
+  return error instanceof AppError && (kind === undefined || error.kind === kind);
+}
+
+export function transient(message: string, retryAfterMs?: number, cause?: unknown): AppError {
+  return new AppError("transient", message, { retryAfterMs, cause });
+}

@@ -1,0 +1,97 @@
+/**
+ * The Azure resources the code depends on, named once. The local host creates them in the embedded
+ * Cosmos server and the local broker; the Bicep templates declare the same ones (checked by drift tests).
+ */
+
+export interface CompositeIndexPath {
+  path: string;
+  order: "ascending" | "descending";
+}
+
+export interface ContainerDefinition {
+  name: string;
+  partitionKeyPath: string;
+  compositeIndexes: CompositeIndexPath[][];
+  /** Seconds; -1 enables per-item TTL without a container default. Absent: TTL off. */
+  defaultTtl?: number;
+}
+
+export const databaseName = "varsel";
+
+export const containers = {
+  /** Order chains (idempotency records) and orders (shipments); partitioned by their own id. */
+  orders: {
+    name: "orders",
+    partitionKeyPath: "/pk",
+    compositeIndexes: [
+      [
+        { path: "/status", order: "ascending" },
+        { path: "/requestedSendTime", order: "ascending" },
+      ],
+      [
+        { path: "/creator", order: "ascending" },
+        { path: "/sendersReference", order: "ascending" },
+        { path: "/created", order: "ascending" },
+      ],
+    ],
+  },
+  /** One document per email or SMS; partitioned by order so an order's notifications are one partition. */
+  notifications: {
+    name: "notifications",
+    partitionKeyPath: "/orderId",
+    compositeIndexes: [
+      [
+        { path: "/status", order: "ascending" },
+        { path: "/expiry", order: "ascending" },
+      ],
+    ],
+  },
+  /** Lookup documents from a provider reference (ACS operation id, LINK gateway reference) to a notification. */
+  deliveryReferences: {
+    name: "deliveryReferences",
+    partitionKeyPath: "/pk",
+    compositeIndexes: [],
+  },
+  /** Local copies of the contact registers (KRR persons, organisation addresses, user contact points). */
+  registry: {
+    name: "registry",
+    partitionKeyPath: "/pk",
+    compositeIndexes: [],
+  },
+  /** Order state changes per tenant with a sequence number cursor. */
+  statusFeed: {
+    name: "statusFeed",
+    partitionKeyPath: "/creator",
+    compositeIndexes: [],
+  },
+  /** Delivery reports that could not be applied, kept for an operator to replay. */
+  deadDeliveryReports: {
+    name: "deadDeliveryReports",
+    partitionKeyPath: "/pk",
+    compositeIndexes: [],
+  },
+} as const satisfies Record<string, ContainerDefinition>;
+
+export type ContainerKey = keyof typeof containers;
+
+export interface QueueDefinition {
+  name: string;
+  /** ISO-8601 duration, as Service Bus takes it. */
+  lockDuration: string;
+  maxDeliveryCount: number;
+  duplicateDetectionWindow: string;
+}
+
+const queueDefaults = { lockDuration: "PT1M", maxDeliveryCount: 10, duplicateDetectionWindow: "PT10M" };
+
+export const queues = {
+  processOrder: { name: "process-order", ...queueDefaults, lockDuration: "PT5M" },
+  sendEmail: { name: "send-email", ...queueDefaults },
+  sendSms: { name: "send-sms", ...queueDefaults },
+  deliveryReports: { name: "delivery-reports", ...queueDefaults },
+} as const satisfies Record<string, QueueDefinition>;
+
+export type QueueKey = keyof typeof queues;
+
+/** The app setting prefix of the identity-based Service Bus connection used by every queue trigger. */
+export const serviceBusConnection = "ServiceBusConnection";
