@@ -1,0 +1,96 @@
+import type { Container } from "@azure/cosmos";
+import { AppError } from "../../errors";
+import { chainDocumentSchema, orderDocumentSchema } from "../../domain/order";
+import type { ChainDocument, NewOrder, OrderDocument } from "../../domain/order";
+import type { CreateOutcome, OrderStore } from "../../ports/orderStore";
+import { isCosmosStatus, mapCosmosError } from "./errors";
+
+async function createIfAbsent(container: Container, document: object, what: string): Promise<CreateOutcome> {
+  try {
+    await container.items.create(document);
+    return "created";
+  } catch (error) {
+    if (isCosmosStatus(error, 409)) return "exists";
+    throw mapCosmosError(error, what);
+  }
+}
+
+async function readPoint(container: Container, id: string, what: string): Promise<unknown> {
+  try {
+    const { resource } = await container.item(id, id).read();
+    return resource;
+  } catch (error) {
+    throw mapCosmosError(error, what);
+  }
+}
+
+/** Orders and chains in the `orders` container; each document is its own partition (pk = id). */
+export class CosmosOrderStore implements OrderStore {
+  constructor(private readonly container: Container) {}
+
+  async getChain(chainId: string): Promise<ChainDocument | undefined> {
+    const resource = await readPoint(this.container, chainId, "read order chain");
+    if (!resource || (resource as { docType?: string }).docType !== "chain") return undefined;
+    return chainDocumentSchema.parse(resource);
+  }
+
+  createChain(chain: Omit<ChainDocument, "pk" | "docType" | "_etag">): Promise<CreateOutcome> {
+    return createIfAbsent(this.container, { ...chain, pk: chain.id, docType: "chain" }, "create order chain");
+  }
+
+  async markChainMaterialized(chain: ChainDocument): Promise<void> {
+    try {
+      await this.container.item(chain.id, chain.id).patch({
+        operations: [{ op: "set", path: "/materialized", value: true }],
+      });
+    } catch (error) {
+      throw mapCosmosError(error, "update order chain");
+    }
+  }
+
+  createOrder(order: NewOrder): Promise<CreateOutcome> {
+    return createIfAbsent(this.container, { ...order, pk: order.id, docType: "order" }, "create order");
+  }
+
+  async getOrder(orderId: string): Promise<OrderDocument | undefined> {
+    const resource = await readPoint(this.container, orderId, "read order");
+    if (!resource || (resource as { docType?: string }).docType !== "order") return undefined;
+    return orderDocumentSchema.parse(resource);
+  }
+
+  async findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]> {
+    try {
+      const { resources } = await this.container.items
+        .query({
+          query:
+            "SELECT * FROM c WHERE c.docType = 'order' AND c.creator = @creator AND c.sendersReference = @ref ORDER BY c.created ASC",
+          parameters: [
+            { name: "@creator", value: creator },
+            { name: "@ref", value: sendersReference },
+          ],
+        })
+        .fetchAll();
+      return resources.map((r) => orderDocumentSchema.parse(r));
+    } catch (error) {
+      throw mapCosmosError(error, "query orders");
+    }
+  }
+
+  async updateOrder(
+    order: OrderDocument,
+    changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>,
+  ): Promise<OrderDocument> {
+    const { _etag, ...current } = order;
+    // A transition without the ETag it was decided on could overwrite a concurrent one.
+    if (!_etag) throw new AppError("permanent", "update order: the order was read without an ETag");
+    const next = { ...current, ...changes };
+    try {
+      const { resource } = await this.container
+        .item(order.id, order.pk)
+        .replace(next, { accessCondition: { type: "IfMatch", condition: _etag } });
+      return orderDocumentSchema.parse(resource);
+    } catch (error) {
+      throw mapCosmosError(error, "update order");
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { z } from "zod";
+import { AppError } from "../errors";
+import type { Principal } from "./principal";
+
+/** Asymmetric algorithms only: a shared-secret token could be forged by anyone who knows the secret. */
+const acceptedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+
+export interface JwtVerifierOptions {
+  issuer: string;
+  audience: string;
+  jwksUri: string;
+  clockSkewSeconds: number;
+}
+
+const consumerSchema = z.object({ ID: z.string().regex(/^0192:\d{9}$/) });
+
+function tenantOf(payload: JWTPayload): string | undefined {
+  const altinnOrg = payload["urn:altinn:org"];
+  if (typeof altinnOrg === "string" && altinnOrg.length > 0) return altinnOrg;
+  const consumer = consumerSchema.safeParse(payload["consumer"]);
+  return consumer.success ? consumer.data.ID.slice("0192:".length) : undefined;
+}
+
+function scopesOf(payload: JWTPayload): Set<string> {
+  const scope = payload["scope"];
+  return new Set(typeof scope === "string" ? scope.split(" ").filter(Boolean) : []);
+}
+
+export class JwtVerifier {
+  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly options: JwtVerifierOptions) {
+    this.jwks = createRemoteJWKSet(new URL(options.jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  }
+
+  /** Verifies a bearer token; an invalid one is "unauthorized", a valid one without a tenant "forbidden". */
+  async verify(authorization: string | null): Promise<Principal> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+    if (!match?.[1]) throw new AppError("unauthorized", "A bearer token is required.");
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1], this.jwks, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: acceptedAlgorithms,
+        clockTolerance: this.options.clockSkewSeconds,
+        requiredClaims: ["exp"],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
+        throw new AppError("unauthorized", "The bearer token is not valid.", { cause: error });
+      }
+      throw new AppError("transient", "The token signing keys could not be fetched.", { cause: error });
+    }
+    const tenant = tenantOf(payload);
+    if (!tenant) throw new AppError("forbidden", "The token does not identify a service owner organisation.");
+    return { tenant, scopes: scopesOf(payload) };
+  }
+}

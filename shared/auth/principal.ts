@@ -1,0 +1,10 @@
+/** The authenticated caller: a service owner organisation with the scopes its token grants. */
+export interface Principal {
+  /** Tenant key: the `urn:altinn:org` short name, or the organisation number of a Maskinporten consumer. */
+  tenant: string;
+  scopes: ReadonlySet<string>;
+}
+
+export const scopes = {
+  create: "altinn:serviceowner/notifications.create",
+} as const;

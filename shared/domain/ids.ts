@@ -1,0 +1,38 @@
+import { createHash } from "node:crypto";
+
+/** varsel's UUIDv5 namespace (RFC 9562); ids derived in it are stable across processes and retries. */
+const varselNamespace = "6f0c3f1e-52a4-4c1b-9d0e-7a2c9b1f4e3d";
+
+function uuidBytes(uuid: string): Buffer {
+  return Buffer.from(uuid.replace(/-/g, ""), "hex");
+}
+
+/** A name-based UUID (version 5): the same namespace and name always give the same id. */
+export function deterministicId(namespace: string, name: string): string {
+  const hash = createHash("sha1").update(uuidBytes(namespace)).update(name, "utf8").digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The chain id of an idempotent request: one per (tenant, kind of request, idempotencyId). */
+export function chainIdFor(tenant: string, kind: string, idempotencyId: string): string {
+  return deterministicId(varselNamespace, JSON.stringify([tenant, kind, idempotencyId]));
+}
+
+/** Stable JSON (sorted keys) so that two equal requests hash equally whatever their key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function requestHash(body: unknown): string {
+  return createHash("sha256").update(canonicalJson(body)).digest("base64url");
+}

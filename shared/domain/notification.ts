@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { emailResults, smsResults } from "./statuses";
+
+const notificationBase = {
+  id: z.uuid(),
+  orderId: z.uuid(),
+  creator: z.string(),
+  created: z.iso.datetime({ offset: true }),
+  statusChangedAt: z.iso.datetime({ offset: true }),
+  /** After this instant no status update is applied; the terminate job finalises it. */
+  expiry: z.iso.datetime({ offset: true }),
+  /** Not sent before this instant (sending-time window). */
+  sendAfter: z.iso.datetime({ offset: true }),
+  recipient: z.object({
+    address: z.string().optional(),
+    nationalIdentityNumber: z.string().optional(),
+    organizationNumber: z.string().optional(),
+    externalIdentity: z.string().optional(),
+    isReserved: z.boolean().optional(),
+  }),
+  body: z.string(),
+  /** Provider reference: ACS operation id or LINK gateway reference. */
+  reference: z.string().optional(),
+  deliveryReport: z.unknown().optional(),
+  _etag: z.string().optional(),
+};
+
+export const emailNotificationSchema = z.object({
+  ...notificationBase,
+  channel: z.literal("email"),
+  status: z.enum(emailResults),
+  from: z.string(),
+  subject: z.string(),
+  contentType: z.enum(["Plain", "Html"]),
+});
+
+export const smsNotificationSchema = z.object({
+  ...notificationBase,
+  channel: z.literal("sms"),
+  status: z.enum(smsResults),
+  sender: z.string(),
+  timeToLiveSeconds: z.number().int().optional(),
+});
+
+/** One email or SMS to one address, stored in the `notifications` container partitioned by order id. */
+export const notificationDocumentSchema = z.discriminatedUnion("channel", [
+  emailNotificationSchema,
+  smsNotificationSchema,
+]);
+export type NotificationDocument = z.infer<typeof notificationDocumentSchema>;
+export type EmailNotificationDocument = z.infer<typeof emailNotificationSchema>;
+export type SmsNotificationDocument = z.infer<typeof smsNotificationSchema>;

@@ -1,0 +1,74 @@
+import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { dependencies, type Dependencies } from "../app/dependencies";
+import type { Principal } from "../auth/principal";
+import { AppError, isAppError } from "../errors";
+import { PayloadTooLargeError } from "./body";
+import { problem, problemFromError } from "./problem";
+
+export interface AuthenticatedRequest {
+  request: HttpRequest;
+  context: InvocationContext;
+  principal: Principal;
+  deps: Dependencies;
+}
+
+/** The public base of every link we return, e.g. `https://host/notifications/api/v1`. */
+export function apiBase(request: HttpRequest): string {
+  const url = new URL(request.url);
+  const prefix = "/notifications/api/v1";
+  const at = url.pathname.indexOf(prefix);
+  return `${url.origin}${at >= 0 ? url.pathname.slice(0, at) : ""}${prefix}`;
+}
+
+function toResponse(error: unknown, context: InvocationContext): HttpResponseInit {
+  if (error instanceof PayloadTooLargeError) {
+    return problem({ status: 413, title: "Payload Too Large", detail: error.message });
+  }
+  if (isAppError(error)) {
+    if (error.kind === "transient" || error.kind === "permanent") {
+      context.warn(`request failed (${error.kind}): ${error.message}`);
+    }
+    return problemFromError(error);
+  }
+  context.error("unexpected failure", error instanceof Error ? error.stack : String(error));
+  return problem({ status: 500, title: "Internal Server Error" });
+}
+
+/**
+ * Wraps a handler with bearer-token authentication, the scope check, and the mapping of failures to
+ * problem responses, so every endpoint answers bad input with a 4xx and never leaks a stack trace.
+ */
+export function authenticatedEndpoint(
+  requiredScope: string,
+  handle: (input: AuthenticatedRequest) => Promise<HttpResponseInit>,
+): HttpHandler {
+  return async (request, context) => {
+    try {
+      const deps = await dependencies();
+      const principal = await deps.verifier.verify(request.headers.get("authorization"));
+      if (!principal.scopes.has(requiredScope)) {
+        throw new AppError("forbidden", `The token lacks the scope ${requiredScope}.`);
+      }
+      return await handle({ request, context, principal, deps });
+    } catch (error) {
+      return toResponse(error, context);
+    }
+  };
+}
+
+/** An endpoint without authentication (health, OpenAPI, provider callbacks that check their own credentials). */
+export function openEndpoint(
+  handle: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): HttpHandler {
+  return async (request, context) => {
+    try {
+      return await handle(request, context);
+    } catch (error) {
+      return toResponse(error, context);
+    }
+  };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, jsonBody: body, headers: { "content-type": "application/json; charset=utf-8", ...headers } };
+}

@@ -1,0 +1,77 @@
+import type { HttpResponseInit } from "@azure/functions";
+import type { AppError, ErrorKind } from "../errors";
+
+export const problemContentType = "application/problem+json";
+
+/** Altinn's problem codes (Altinn.Authorization.ProblemDetails, prefix NOT). */
+export const problemCodes = {
+  missingContact: { code: "NOT-00001", status: 422, detail: "Missing contact information for recipient(s)" },
+  shipmentNotFound: { code: "NOT-00003", status: 404, detail: "Shipment not found" },
+  temporaryFailure: { code: "NOT-00004", status: 503, detail: "A temporary network failure occurred" },
+} as const;
+
+export interface ProblemFields {
+  status: number;
+  title: string;
+  detail?: string;
+  code?: string;
+  errors?: Record<string, string[]>;
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+const typeByStatus: Record<number, string> = {
+  400: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+  401: "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+  403: "https://tools.ietf.org/html/rfc9110#section-15.5.4",
+  404: "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+  405: "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+  409: "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+  413: "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+  415: "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+  422: "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+  500: "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+  503: "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+};
+
+/** An RFC 9457 problem response. */
+export function problem(fields: ProblemFields): HttpResponseInit {
+  const { headers, ...body } = fields;
+  return {
+    status: fields.status,
+    headers: { "content-type": problemContentType, ...headers },
+    body: JSON.stringify({ type: fields.type ?? typeByStatus[fields.status] ?? "about:blank", ...body }),
+  };
+}
+
+export function validationProblem(errors: Record<string, string[]>): HttpResponseInit {
+  return problem({ status: 400, title: "One or more validation errors occurred.", errors });
+}
+
+const statusByKind: Record<ErrorKind, { status: number; title: string }> = {
+  validation: { status: 400, title: "One or more validation errors occurred." },
+  unauthorized: { status: 401, title: "Unauthorized" },
+  forbidden: { status: 403, title: "Forbidden" },
+  "not-found": { status: 404, title: "Not Found" },
+  conflict: { status: 409, title: "Conflict" },
+  "missing-contact": { status: 422, title: "Unprocessable Content" },
+  transient: { status: 503, title: "Service Unavailable" },
+  permanent: { status: 500, title: "Internal Server Error" },
+};
+
+export function problemFromError(error: AppError): HttpResponseInit {
+  const { status, title } = statusByKind[error.kind];
+  if (error.kind === "missing-contact") {
+    const { code, detail } = problemCodes.missingContact;
+    return problem({ status, title, code, detail });
+  }
+  if (error.kind === "transient") {
+    const retryAfter = Math.max(1, Math.ceil((error.details.retryAfterMs ?? 5_000) / 1000));
+    return problem({ status, title, detail: "A dependency is temporarily unavailable. Retry the request.", headers: { "retry-after": String(retryAfter) } });
+  }
+  if (error.kind === "unauthorized") {
+    return problem({ status, title, detail: error.message, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
+  }
+  if (error.kind === "permanent") return problem({ status, title });
+  return problem({ status, title, detail: error.message, errors: error.details.errors });
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
+import { requestHash } from "../../shared/domain/ids";
+import type { NewOrder } from "../../shared/domain/order";
+import { AppError, isAppError } from "../../shared/errors";
+import { containers } from "../../shared/platform/resources";
+import { chainIds, registerOrderChain, type ChainRequest } from "../../shared/usecases/registerOrderChain";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { sampleOrder } from "../support/orders";
+
+let cosmos: TestCosmos;
+let orders: CosmosOrderStore;
+const clock = { now: () => new Date("2026-11-23T10:00:00.000Z") };
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  orders = new CosmosOrderStore(cosmos.database.container(containers.orders.name));
+});
+afterAll(() => cosmos.close());
+
+function chainRequest(idempotencyId: string, body: unknown, reminders = 1): ChainRequest {
+  return {
+    tenant: "991825827",
+    kind: "order",
+    idempotencyId,
+    body,
+    buildOrders: (ids, now): NewOrder[] => [
+      sampleOrder({ id: ids.mainOrderId, chainId: ids.chainId, created: now.toISOString() }),
+      ...Array.from({ length: reminders }, (_, i) =>
+        sampleOrder({ id: ids.reminderOrderId(i), chainId: ids.chainId, type: "Reminder", created: now.toISOString() }),
+      ),
+    ],
+  };
+}
+
+describe("registerOrderChain", () => {
+  it("stores the main order and each reminder and returns their shipment ids", async () => {
+    const result = await registerOrderChain({ orders, clock }, chainRequest("first", { a: 1 }));
+    expect(result.created).toBe(true);
+    const ids = result.receipt.notification;
+    expect(ids.reminders).toHaveLength(1);
+    expect((await orders.getOrder(ids.shipmentId))?.type).toBe("Notification");
+    expect((await orders.getOrder(ids.reminders![0]!.shipmentId))?.type).toBe("Reminder");
+  });
+
+  it("replays the original receipt for the same request and refuses another request with the same idempotencyId", async () => {
+    const first = await registerOrderChain({ orders, clock }, chainRequest("replay", { a: 1, b: [1, 2] }));
+    const again = await registerOrderChain({ orders, clock }, chainRequest("replay", { b: [1, 2], a: 1 }));
+    expect(again.created).toBe(false);
+    expect(again.receipt).toEqual(first.receipt);
+    const reused = registerOrderChain({ orders, clock }, chainRequest("replay", { a: 2 }));
+    await expect(reused).rejects.toSatisfy((e: unknown) => isAppError(e, "conflict"));
+  });
+
+  it("stores nothing when the precheck refuses the request", async () => {
+    const request = {
+      ...chainRequest("refused", { a: 1 }),
+      precheck: async () => {
+        throw new AppError("missing-contact", "missing");
+      },
+    };
+    await expect(registerOrderChain({ orders, clock }, request)).rejects.toSatisfy((e: unknown) =>
+      isAppError(e, "missing-contact"),
+    );
+    const ids = chainIds("991825827", "order", "refused");
+    expect(await orders.getChain(ids.chainId)).toBeUndefined();
+    expect(await orders.getOrder(ids.mainOrderId)).toBeUndefined();
+  });
+
+  it("finishes a chain whose orders were not all written when the request is retried", async () => {
+    const request = chainRequest("interrupted", { a: 1 }, 2);
+    const ids = chainIds(request.tenant, "order", "interrupted");
+    const drafts = request.buildOrders(ids, clock.now());
+    await orders.createChain({
+      id: ids.chainId,
+      creator: request.tenant,
+      kind: "order",
+      idempotencyId: "interrupted",
+      requestHash: requestHash(request.body),
+      created: clock.now().toISOString(),
+      receipt: { notificationOrderId: ids.chainId, notification: { shipmentId: ids.mainOrderId } },
+      orderIds: drafts.map((d) => d.id),
+      materialized: false,
+    });
+    await orders.createOrder(drafts[0]!);
+    const replayed = await registerOrderChain({ orders, clock }, request);
+    expect(replayed.created).toBe(false);
+    for (const draft of drafts) expect(await orders.getOrder(draft.id)).toBeDefined();
+    expect((await orders.getChain(ids.chainId))?.materialized).toBe(true);
+  });
+});
