@@ -15,6 +15,8 @@ export const settingsSchema = z
     COSMOS_DATABASE: nonEmpty.default("varsel"),
     ServiceBusConnection__fullyQualifiedNamespace: z.string().optional(),
     ACS_EMAIL_ENDPOINT: optionalUrl,
+    /** Local mode only: the key of the embedded ACS fake. On Azure the managed identity signs requests. */
+    ACS_EMAIL_ACCESS_KEY: z.string().optional(),
     EMAIL_SENDER_ADDRESS: z.email().default("donotreply@varsel.local"),
     LINK_GATEWAY_URL: optionalUrl,
     LINK_USERNAME: z.string().optional(),
@@ -57,7 +59,9 @@ export class SettingsError extends Error {
 }
 
 export function parseSettings(env: Record<string, string | undefined>): Settings {
-  const result = settingsSchema.safeParse(env);
+  // An empty app setting means "not set", as local.settings.json and the portal write it.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = settingsSchema.safeParse(present);
   if (result.success) return result.data;
   throw new SettingsError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
 }

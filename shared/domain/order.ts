@@ -67,6 +67,10 @@ export const orderDocumentSchema = z.object({
   statusChangedAt: z.iso.datetime({ offset: true }),
   /** Until when a release claim holds; an expired lease lets the release job publish the order again. */
   leaseUntil: z.iso.datetime({ offset: true }).optional(),
+  /** How many times the order was claimed for processing; part of the process message id. */
+  releaseCount: z.number().int().min(0).default(0),
+  /** Why the order ended as it did, when that is worth telling (e.g. a send condition that kept failing). */
+  statusReason: z.string().optional(),
   _etag: z.string().optional(),
 });
 export type OrderDocument = z.infer<typeof orderDocumentSchema>;

@@ -1,10 +1,31 @@
 import type { NotificationDocument } from "../domain/notification";
 
-export interface ChannelCounts {
-  generated: number;
-  succeeded: number;
-}
+export type NewNotification = Omit<NotificationDocument, "_etag">;
+
+type Changes<T> = Partial<Omit<T, "id" | "orderId" | "channel">>;
 
 export interface NotificationStore {
   listByOrder(orderId: string): Promise<NotificationDocument[]>;
+  get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined>;
+  /** Creates each notification unless one with its id exists, so a redelivered order creates nothing twice. */
+  createMany(notifications: NewNotification[]): Promise<void>;
+  /** Replaces the notification if it still carries the ETag it was read with (else AppError "conflict"). */
+  update<T extends NotificationDocument>(notification: T, changes: Changes<T>): Promise<T>;
+  /** True while any notification of the order still waits for a final status. */
+  hasPending(orderId: string): Promise<boolean>;
+  /** Notifications without a final status whose expiry is before the cutoff, oldest first. */
+  findExpired(cutoff: Date, limit: number): Promise<NotificationDocument[]>;
+}
+
+export interface DeliveryReference {
+  provider: "acs" | "link";
+  reference: string;
+  orderId: string;
+  notificationId: string;
+}
+
+/** Maps a provider's reference (ACS operation id, LINK gateway reference) back to our notification. */
+export interface DeliveryReferenceStore {
+  put(reference: DeliveryReference): Promise<void>;
+  get(provider: DeliveryReference["provider"], reference: string): Promise<DeliveryReference | undefined>;
 }

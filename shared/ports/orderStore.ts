@@ -13,6 +13,10 @@ export interface OrderStore {
   createOrder(order: NewOrder): Promise<CreateOutcome>;
   getOrder(orderId: string): Promise<OrderDocument | undefined>;
   findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]>;
+  /** Registered orders whose send time has come, earliest first. */
+  findDue(now: Date, limit: number): Promise<OrderDocument[]>;
+  /** Orders claimed for processing whose lease ran out before processing finished. */
+  findExpiredLeases(now: Date, limit: number): Promise<OrderDocument[]>;
   /** Replaces the order if it still carries the ETag it was read with. */
   updateOrder(order: OrderDocument, changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>): Promise<OrderDocument>;
 }

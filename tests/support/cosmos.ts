@@ -6,6 +6,8 @@ import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../shared/local/emb
 export interface TestCosmos {
   server: EmbeddedCosmos;
   database: Database;
+  /** Another empty database on the same server, for a test that needs a clean slate. */
+  freshDatabase(): Promise<Database>;
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startTestCosmos(): Promise<TestCosmos> {
   return {
     server,
     database,
+    freshDatabase: () => ensureDatabase(client, `test-${randomUUID()}`),
     close: async () => {
       client.dispose();
       await server.close();

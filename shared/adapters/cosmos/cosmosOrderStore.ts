@@ -76,6 +76,39 @@ export class CosmosOrderStore implements OrderStore {
     }
   }
 
+  findDue(now: Date, limit: number): Promise<OrderDocument[]> {
+    return this.queryOrders(
+      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now ORDER BY c.status ASC, c.requestedSendTime ASC",
+      now,
+      limit,
+    );
+  }
+
+  findExpiredLeases(now: Date, limit: number): Promise<OrderDocument[]> {
+    return this.queryOrders(
+      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Processing' AND c.leaseUntil <= @now",
+      now,
+      limit,
+    );
+  }
+
+  private async queryOrders(query: string, now: Date, limit: number): Promise<OrderDocument[]> {
+    try {
+      const { resources } = await this.container.items
+        .query({
+          query,
+          parameters: [
+            { name: "@limit", value: limit },
+            { name: "@now", value: now.toISOString() },
+          ],
+        })
+        .fetchAll();
+      return resources.map((r) => orderDocumentSchema.parse(r));
+    } catch (error) {
+      throw mapCosmosError(error, "query orders");
+    }
+  }
+
   async updateOrder(
     order: OrderDocument,
     changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>,

@@ -1,0 +1,37 @@
+import type { Container } from "@azure/cosmos";
+import { z } from "zod";
+import type { DeliveryReference, DeliveryReferenceStore } from "../../ports/notificationStore";
+import { mapCosmosError } from "./errors";
+
+const referenceSchema = z.object({
+  provider: z.enum(["acs", "link"]),
+  reference: z.string(),
+  orderId: z.string(),
+  notificationId: z.string(),
+});
+
+const keyOf = (provider: string, reference: string) => `${provider}:${reference}`;
+
+/** One small document per provider reference, found with a point read when a delivery report arrives. */
+export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
+  constructor(private readonly container: Container) {}
+
+  async put(reference: DeliveryReference): Promise<void> {
+    const id = keyOf(reference.provider, reference.reference);
+    try {
+      await this.container.items.upsert({ id, pk: id, ...reference });
+    } catch (error) {
+      throw mapCosmosError(error, "store delivery reference");
+    }
+  }
+
+  async get(provider: DeliveryReference["provider"], reference: string): Promise<DeliveryReference | undefined> {
+    const id = keyOf(provider, reference);
+    try {
+      const { resource } = await this.container.item(id, id).read();
+      return resource ? referenceSchema.parse(resource) : undefined;
+    } catch (error) {
+      throw mapCosmosError(error, "read delivery reference");
+    }
+  }
+}

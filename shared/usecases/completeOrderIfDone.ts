@@ -1,0 +1,21 @@
+import { isAppError } from "../errors";
+import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+
+/**
+ * Completes a processed order once none of its notifications waits for a final status. Called after every
+ * final notification update and after processing; the ETag on the transition makes it happen exactly once
+ * however many callers race here.
+ */
+export async function completeOrderIfDone(deps: TransitionDeps, orderId: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    if (await deps.notifications.hasPending(orderId)) return;
+    const order = await deps.orders.getOrder(orderId);
+    if (!order || order.status !== "Processed") return;
+    try {
+      await transitionOrder(deps, order, "Completed", { leaseUntil: undefined });
+      return;
+    } catch (error) {
+      if (!isAppError(error, "conflict")) throw error;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import type { NotificationDocument } from "../domain/notification";
+import type { SendNotificationMessage } from "../domain/messages";
+import { pendingEmailResults, pendingSmsResults } from "../domain/statuses";
+import { isAppError } from "../errors";
+import type { Clock } from "../ports/clock";
+import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
+import type { Publisher } from "../ports/publisher";
+import type { EmailSender } from "../ports/emailSender";
+import type { SmsSender } from "../ports/smsSender";
+import { completeOrderIfDone } from "./completeOrderIfDone";
+import type { TransitionDeps } from "./transitionOrder";
+
+export interface SendDeps extends TransitionDeps {
+  notifications: NotificationStore;
+  references: DeliveryReferenceStore;
+  publisher: Publisher;
+  emailSender: EmailSender;
+  smsSender: SmsSender;
+  clock: Clock;
+}
+
+/**
+ * A send that stayed in Sending this long was interrupted between claiming it and recording the provider's
+ * answer (the worker died); it is taken again rather than left to expire unsent.
+ */
+const abandonedSendMs = 5 * 60_000;
+
+function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
+  return n.status === "Sending" && now.getTime() - Date.parse(n.statusChangedAt) > abandonedSendMs;
+}
+
+/** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
+const defaultRetryMs = 60_000;
+
+type Outcome =
+  | { kind: "accepted"; reference: string }
+  | { kind: "failed"; status: NotificationDocument["status"] };
+
+function isFinal(n: NotificationDocument): boolean {
+  return n.channel === "email" ? !pendingEmailResults.has(n.status) : !pendingSmsResults.has(n.status);
+}
+
+async function callProvider(deps: SendDeps, n: NotificationDocument): Promise<Outcome> {
+  if (n.channel === "email") {
+    const result = await deps.emailSender.send({
+      notificationId: n.id,
+      from: n.from,
+      to: n.recipient.address ?? "",
+      subject: n.subject,
+      body: n.body,
+      contentType: n.contentType,
+    });
+    return result.outcome === "accepted"
+      ? { kind: "accepted", reference: result.operationId }
+      : { kind: "failed", status: result.result };
+  }
+  const ttl = n.timeToLiveSeconds ?? Math.max(60, Math.floor((Date.parse(n.expiry) - deps.clock.now().getTime()) / 1000));
+  const result = await deps.smsSender.send({
+    notificationId: n.id,
+    sender: n.sender,
+    to: n.recipient.address ?? "",
+    body: n.body,
+    timeToLiveSeconds: ttl,
+  });
+  return result.outcome === "accepted"
+    ? { kind: "accepted", reference: result.gatewayReference }
+    : { kind: "failed", status: result.result };
+}
+
+/** Applies a status unless a delivery report got there first (then the report's status stands). */
+async function settle(deps: SendDeps, sending: NotificationDocument, changes: Partial<NotificationDocument>) {
+  try {
+    await deps.notifications.update(sending, { ...changes, statusChangedAt: deps.clock.now().toISOString() });
+  } catch (error) {
+    if (!isAppError(error, "conflict")) throw error;
+  }
+}
+
+async function reschedule(deps: SendDeps, message: SendNotificationMessage, n: NotificationDocument, at: Date) {
+  const queue = n.channel === "email" ? "sendEmail" : "sendSms";
+  const retry = message.retry + 1;
+  await deps.publisher.publish(queue, [
+    {
+      messageId: `send:${n.id}:retry:${retry}`,
+      body: { ...message, retry },
+      scheduledEnqueueTime: at,
+      correlationId: n.orderId,
+    },
+  ]);
+}
+
+/**
+ * Queue job: sends one email or SMS. The notification moves New → Sending under its ETag before the
+ * provider is called, so a duplicate message finds it taken and sends nothing. A transient provider
+ * failure puts it back to New and reschedules the message after Retry-After (never a hot loop).
+ */
+export async function sendNotification(deps: SendDeps, message: SendNotificationMessage): Promise<void> {
+  const found = await deps.notifications.get(message.orderId, message.notificationId);
+  const now = deps.clock.now();
+  if (!found || !(found.status === "New" || isAbandonedSend(found, now))) return;
+  if (Date.parse(found.expiry) <= now.getTime()) return; // the terminate job finalises it
+  let sending: NotificationDocument;
+  try {
+    sending = await deps.notifications.update(found, { status: "Sending", statusChangedAt: now.toISOString() });
+  } catch (error) {
+    if (isAppError(error, "conflict")) return;
+    throw error;
+  }
+
+  let outcome: Outcome;
+  try {
+    outcome = await callProvider(deps, sending);
+  } catch (error) {
+    if (!isAppError(error, "transient")) throw error;
+    const at = new Date(deps.clock.now().getTime() + (error.details.retryAfterMs ?? defaultRetryMs));
+    await settle(deps, sending, { status: "New" });
+    if (at.getTime() < Date.parse(sending.expiry)) await reschedule(deps, message, sending, at);
+    return;
+  }
+
+  if (outcome.kind === "accepted") {
+    await deps.references.put({
+      provider: sending.channel === "email" ? "acs" : "link",
+      reference: outcome.reference,
+      orderId: sending.orderId,
+      notificationId: sending.id,
+    });
+    await settle(deps, sending, { status: sending.channel === "email" ? "Succeeded" : "Accepted", reference: outcome.reference });
+    return;
+  }
+  await settle(deps, sending, { status: outcome.status });
+  const after = await deps.notifications.get(sending.orderId, sending.id);
+  if (after && isFinal(after)) await completeOrderIfDone(deps, sending.orderId);
+}

@@ -1,0 +1,44 @@
+import type { NotificationDocument } from "../domain/notification";
+import { isAppError } from "../errors";
+import { completeOrderIfDone } from "./completeOrderIfDone";
+import type { TransitionDeps } from "./transitionOrder";
+
+/** Grace after expiry before a notification is given up (Altinn: ExpiryOffsetSeconds = 300). */
+export const expiryGraceMs = 300_000;
+
+export interface TerminateOptions {
+  batchSize: number;
+  maxBatches: number;
+}
+
+/**
+ * Timer job: every notification still without a final status after expiry + grace becomes Failed_TTL,
+ * whatever state it is stuck in (New and Sending included, which Altinn leaves hanging), and its order is
+ * completed when that was the last one.
+ */
+export async function terminateExpired(
+  deps: TransitionDeps,
+  options: TerminateOptions = { batchSize: 100, maxBatches: 50 },
+): Promise<{ terminated: number }> {
+  let terminated = 0;
+  for (let batch = 0; batch < options.maxBatches; batch += 1) {
+    const now = deps.clock.now();
+    const expired = await deps.notifications.findExpired(new Date(now.getTime() - expiryGraceMs), options.batchSize);
+    const orders = new Set<string>();
+    for (const notification of expired) {
+      try {
+        await deps.notifications.update(notification, {
+          status: "Failed_TTL",
+          statusChangedAt: now.toISOString(),
+        } as Partial<NotificationDocument>);
+        terminated += 1;
+        orders.add(notification.orderId);
+      } catch (error) {
+        if (!isAppError(error, "conflict")) throw error;
+      }
+    }
+    for (const orderId of orders) await completeOrderIfDone(deps, orderId);
+    if (expired.length < options.batchSize) break;
+  }
+  return { terminated };
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { parseSettings, SettingsError } from "../../shared/config/settings";
+
+const auth = {
+  AUTH_ISSUER: "https://maskinporten.no/",
+  AUTH_AUDIENCE: "varsel",
+  AUTH_JWKS_URI: "https://maskinporten.no/jwk",
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseSettings(env);
+    return [];
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+}
+
+describe("settings", () => {
+  it("lists every missing Azure setting at once, not just the first", () => {
+    const problems = problemsOf({ VARSEL_MODE: "azure", ...auth });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("COSMOS_ENDPOINT"),
+        expect.stringContaining("ServiceBusConnection__fullyQualifiedNamespace"),
+        expect.stringContaining("ACS_EMAIL_ENDPOINT"),
+        expect.stringContaining("LINK_PASSWORD"),
+      ]),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("names the key and the problem of a malformed value", () => {
+    const problems = problemsOf({ VARSEL_MODE: "local", ...auth, AUTH_JWKS_URI: "not a url", SMS_DEFAULT_SENDER: "A sender name that is too long" });
+    expect(problems.some((p) => p.startsWith("AUTH_JWKS_URI:"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("SMS_DEFAULT_SENDER:"))).toBe(true);
+  });
+
+  it("treats empty values as unset and applies defaults in local mode", () => {
+    const parsed = parseSettings({ VARSEL_MODE: "local", ...auth, COSMOS_ENDPOINT: "", COSMOS_DATABASE: "" });
+    expect(parsed.COSMOS_ENDPOINT).toBeUndefined();
+    expect(parsed.COSMOS_DATABASE).toBe("varsel");
+  });
+});
