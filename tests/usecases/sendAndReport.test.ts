@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { EmailMessage, EmailSendOutcome, EmailSender } from "../../shared/ports/emailSender";
+import type { SmsMessage, SmsSendOutcome, SmsSender } from "../../shared/ports/smsSender";
+import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
+import { transient } from "../../shared/errors";
+import { applyDeliveryReport } from "../../shared/usecases/applyDeliveryReport";
+import { sendNotification } from "../../shared/usecases/sendNotification";
+import { terminateExpired } from "../../shared/usecases/terminateExpired";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { sampleEmail, sampleSms } from "../support/notifications";
+import { sampleOrder } from "../support/orders";
+import { cosmosStores, ManualClock, RecordingPublisher } from "../support/pipeline";
+
+class ScriptedEmailSender implements EmailSender {
+  sent: EmailMessage[] = [];
+  next: Array<() => EmailSendOutcome> = [];
+  async send(message: EmailMessage): Promise<EmailSendOutcome> {
+    const step = this.next.shift();
+    const outcome = step ? step() : { outcome: "accepted" as const, operationId: message.notificationId };
+    this.sent.push(message);
+    return outcome;
+  }
+}
+class ScriptedSmsSender implements SmsSender {
+  sent: SmsMessage[] = [];
+  async send(message: SmsMessage): Promise<SmsSendOutcome> {
+    this.sent.push(message);
+    return { outcome: "accepted", gatewayReference: `gw-${this.sent.length}` };
+  }
+}
+
+/** Reports as plain objects: `{ reference, status }`, so these tests do not depend on provider formats. */
+const simpleParser: DeliveryReportParser = (provider, payload) => {
+  const { reference, status } = payload as { reference: string; status: string };
+  return [{ valid: true, provider, reference, status, raw: payload } as ReturnType<DeliveryReportParser>[number]];
+};
+
+let cosmos: TestCosmos;
+let stores: ReturnType<typeof cosmosStores>;
+let publisher: RecordingPublisher;
+let email: ScriptedEmailSender;
+let sms: ScriptedSmsSender;
+const t0 = "2026-11-23T10:00:00.000Z";
+const clock = new ManualClock(new Date(t0));
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+});
+afterAll(() => cosmos.close());
+beforeEach(async () => {
+  stores = cosmosStores(await cosmos.freshDatabase());
+  publisher = new RecordingPublisher();
+  email = new ScriptedEmailSender();
+  sms = new ScriptedSmsSender();
+  clock.set(t0);
+});
+
+const deps = () => ({ ...stores, publisher, clock, emailSender: email, smsSender: sms, parseReport: simpleParser });
+
+async function processedOrderWith(...notifications: Array<ReturnType<typeof sampleEmail> | ReturnType<typeof sampleSms>>) {
+  const order = sampleOrder({ status: "Processed", requestedSendTime: t0 });
+  await stores.orders.createOrder(order);
+  await stores.notifications.createMany(notifications.map((n) => ({ ...n, orderId: order.id })));
+  return order;
+}
+
+describe("sending", () => {
+  it("sends each notification once even when its message is delivered twice", async () => {
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(n);
+    const message = { orderId: order.id, notificationId: n.id, retry: 0 };
+    await sendNotification(deps(), message);
+    await sendNotification(deps(), message);
+    expect(email.sent).toHaveLength(1);
+    expect(await stores.notifications.get(order.id, n.id)).toMatchObject({ status: "Succeeded", reference: n.id });
+  });
+
+  it("puts a throttled email back to New and reschedules it after Retry-After instead of looping", async () => {
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(n);
+    email.next.push(() => {
+      throw transient("throttled", 30_000);
+    });
+    await sendNotification(deps(), { orderId: order.id, notificationId: n.id, retry: 0 });
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("New");
+    const [retry] = publisher.on("sendEmail");
+    expect(retry?.scheduledEnqueueTime?.toISOString()).toBe("2026-11-23T10:00:30.000Z");
+    expect(retry?.body).toMatchObject({ retry: 1 });
+  });
+
+  it("completes the order when a permanent send failure was its last pending notification", async () => {
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(n);
+    email.next.push(() => ({ outcome: "failed", result: "Failed_InvalidEmailFormat" }));
+    await sendNotification(deps(), { orderId: order.id, notificationId: n.id, retry: 0 });
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Failed_InvalidEmailFormat");
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+  });
+});
+
+describe("delivery reports", () => {
+  it("applies a report by provider reference and completes the order exactly once", async () => {
+    const e = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const s = sampleSms("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(e, s);
+    await sendNotification(deps(), { orderId: order.id, notificationId: e.id, retry: 0 });
+    await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
+
+    await applyDeliveryReport(deps(), { reference: e.id, status: "Delivered" }, new Date(t0));
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
+    const smsReport = { varselReport: { provider: "link", firstSeen: t0, attempt: 0, payload: { reference: "gw-1", status: "Delivered" } } };
+    await Promise.all([
+      applyDeliveryReport(deps(), smsReport, undefined),
+      applyDeliveryReport(deps(), smsReport, undefined),
+    ]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+    clock.advance(5_000);
+    const feed = await stores.statusFeed.read({ creator: order.creator, after: 0, pageSize: 50, order: "Asc", writtenBefore: clock.now() });
+    expect(feed.filter((f) => f.status === "Order_Completed")).toHaveLength(1);
+    expect(feed.find((f) => f.status === "Order_Completed")?.recipients.map((r) => r.status).sort()).toEqual([
+      "Email_Delivered",
+      "SMS_Delivered",
+    ]);
+  });
+
+  it("retries a report that arrived before its send result, then keeps it as a dead report", async () => {
+    const early = { reference: "unknown-op", status: "Delivered" };
+    await applyDeliveryReport(deps(), early, new Date(t0));
+    const [retry] = publisher.on("deliveryReports");
+    expect(retry?.scheduledEnqueueTime?.getTime()).toBeGreaterThan(clock.now().getTime());
+    clock.advance(6 * 60_000);
+    await applyDeliveryReport(deps(), retry!.body, undefined);
+    const dead = await stores.deadReports.list(10);
+    expect(dead.map((d) => d.reason)).toEqual(["RETRY_THRESHOLD_EXCEEDED"]);
+  });
+
+  it("does not apply a report after the notification's expiry", async () => {
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, { status: "Succeeded", reference: "op-1" });
+    const order = await processedOrderWith(n);
+    await stores.references.put({ provider: "acs", reference: "op-1", orderId: order.id, notificationId: n.id });
+    clock.advance(49 * 3_600_000);
+    await applyDeliveryReport(deps(), { reference: "op-1", status: "Delivered" }, clock.now());
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Succeeded");
+    expect((await stores.deadReports.list(10)).map((d) => d.reason)).toEqual(["NOTIFICATION_EXPIRED"]);
+  });
+});
+
+describe("terminateExpired", () => {
+  it("fails notifications stuck in any pending state after expiry plus grace and completes their order", async () => {
+    const stuckNew = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const stuckSending = sampleSms("00000000-0000-4000-8000-000000000000", t0, { status: "Sending" });
+    const order = await processedOrderWith(stuckNew, stuckSending);
+    clock.advance(48 * 3_600_000 + 4 * 60_000);
+    expect(await terminateExpired(deps())).toEqual({ terminated: 0 });
+    clock.advance(2 * 60_000);
+    expect(await terminateExpired(deps())).toEqual({ terminated: 2 });
+    const statuses = (await stores.notifications.listByOrder(order.id)).map((n) => n.status).sort();
+    expect(statuses).toEqual(["Failed_TTL", "Failed_TTL"]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+  });
+});
