@@ -31,9 +31,15 @@ export const settingsSchema = z
     RELEASE_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
     TERMINATE_SCHEDULE: nonEmpty.default("0 */5 * * * *"),
     AZURE_CLIENT_ID: z.string().optional(),
+    /** Local mode only: shift or freeze "now" to try the sending rules at another time. */
+    LOCAL_CLOCK_OFFSET_SECONDS: z.coerce.number().int().optional(),
+    LOCAL_CLOCK_FIXED: z.iso.datetime({ offset: true }).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.VARSEL_MODE !== "azure") return;
+    for (const key of ["LOCAL_CLOCK_OFFSET_SECONDS", "LOCAL_CLOCK_FIXED"] as const) {
+      if (s[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is only allowed in local mode` });
+    }
     const requiredOnAzure = [
       "COSMOS_ENDPOINT",
       "ServiceBusConnection__fullyQualifiedNamespace",

@@ -1,6 +1,11 @@
-import { ServiceBusClient, type ServiceBusMessage, type ServiceBusSender } from "@azure/service-bus";
+import {
+  ServiceBusClient,
+  type ServiceBusClientOptions,
+  type ServiceBusMessage,
+  type ServiceBusSender,
+} from "@azure/service-bus";
 import type { TokenCredential } from "@azure/identity";
-import { transient } from "../../errors";
+import { AppError, isAppError, transient } from "../../errors";
 import { queues, type QueueKey } from "../../platform/resources";
 import type { OutgoingMessage, Publisher } from "../../ports/publisher";
 
@@ -19,8 +24,26 @@ export class ServiceBusPublisher implements Publisher {
   private readonly client: ServiceBusClient;
   private readonly senders = new Map<QueueKey, ServiceBusSender>();
 
-  constructor(fullyQualifiedNamespace: string, credential: TokenCredential) {
-    this.client = new ServiceBusClient(fullyQualifiedNamespace, credential);
+  /** Production: managed identity against the namespace, no secrets in configuration. */
+  constructor(
+    fullyQualifiedNamespace: string,
+    credential: TokenCredential,
+    options?: ServiceBusClientOptions,
+  );
+  /**
+   * Tests and local tooling only: a connection string, e.g. with `UseDevelopmentEmulator=true` for a
+   * plain-TCP broker on localhost. `options.retryOptions` lets a test fail fast instead of retrying for minutes.
+   */
+  constructor(connectionString: string, options?: ServiceBusClientOptions);
+  constructor(
+    target: string,
+    credentialOrOptions?: TokenCredential | ServiceBusClientOptions,
+    options?: ServiceBusClientOptions,
+  ) {
+    this.client =
+      credentialOrOptions && "getToken" in credentialOrOptions
+        ? new ServiceBusClient(target, credentialOrOptions, options)
+        : new ServiceBusClient(target, credentialOrOptions);
   }
 
   private sender(queue: QueueKey): ServiceBusSender {
@@ -33,19 +56,23 @@ export class ServiceBusPublisher implements Publisher {
   }
 
   async publish(queue: QueueKey, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     const sender = this.sender(queue);
+    const tooLarge = (m: OutgoingMessage) =>
+      new AppError("permanent", `message ${m.messageId} is larger than a Service Bus batch`);
     try {
       let batch = await sender.createMessageBatch();
       for (const message of messages) {
         const sbMessage = toServiceBusMessage(message);
         if (batch.tryAddMessage(sbMessage)) continue;
-        if (batch.count === 0) throw new Error(`message ${message.messageId} is larger than a batch`);
+        if (batch.count === 0) throw tooLarge(message);
         await sender.sendMessages(batch);
         batch = await sender.createMessageBatch();
-        if (!batch.tryAddMessage(sbMessage)) throw new Error(`message ${message.messageId} is larger than a batch`);
+        if (!batch.tryAddMessage(sbMessage)) throw tooLarge(message);
       }
       if (batch.count > 0) await sender.sendMessages(batch);
     } catch (error) {
+      if (isAppError(error)) throw error;
       // Nothing the caller did can fix a broker failure; the store-side claim lets it be retried.
       throw transient(`publishing to ${queues[queue].name} failed`, undefined, error);
     }

@@ -1,0 +1,208 @@
+import type { NewOrder, StoredRecipient } from "../domain/order";
+import type { FutureOrderRequest, NotificationRecipient, NotificationReminder } from "../domain/requests/futureOrder";
+import type {
+  LegacyEmailOrderRequest,
+  LegacyOrderRequest,
+  LegacySmsOrderRequest,
+} from "../domain/requests/legacyOrder";
+import type { ChainIds } from "./registerOrderChain";
+
+export interface OrderDefaults {
+  emailSenderAddress: string;
+  smsSender: string;
+}
+
+const dayMs = 24 * 3_600_000;
+
+/** Altinn collapses newlines in a subject to one space (an email header cannot hold them). */
+function oneLine(subject: string): string {
+  return subject.replace(/\s*[\r\n]+\s*/g, " ");
+}
+
+type RecipientFields = Pick<
+  NewOrder,
+  | "notificationChannel"
+  | "recipients"
+  | "emailTemplate"
+  | "smsTemplate"
+  | "ignoreReservation"
+  | "useStaleContactInformation"
+  | "resourceId"
+  | "resourceAction"
+>;
+
+function templates(
+  settings: { emailSettings?: NotificationRecipient["recipientEmail"] extends infer E ? E extends { emailSettings: infer S } ? S : never : never; smsSettings?: NotificationRecipient["recipientSms"] extends infer M ? M extends { smsSettings: infer S } ? S : never : never },
+  defaults: OrderDefaults,
+): Pick<NewOrder, "emailTemplate" | "smsTemplate"> {
+  const { emailSettings: email, smsSettings: sms } = settings;
+  return {
+    emailTemplate: email && {
+      fromAddress: email.senderEmailAddress ?? defaults.emailSenderAddress,
+      subject: oneLine(email.subject),
+      body: email.body,
+      contentType: email.contentType,
+      sendingTimePolicy: email.sendingTimePolicy,
+    },
+    smsTemplate: sms && {
+      senderNumber: sms.sender || defaults.smsSender,
+      body: sms.body,
+      sendingTimePolicy: sms.sendingTimePolicy,
+    },
+  };
+}
+
+/** The order fields a `future/` recipient specification decides (Altinn's chain mapper). */
+function recipientFields(recipient: NotificationRecipient, defaults: OrderDefaults): RecipientFields {
+  const lookedUp = (stored: StoredRecipient, spec: {
+    channelSchema: NewOrder["notificationChannel"];
+    resourceId?: string;
+    resourceAction?: string;
+    emailSettings?: Parameters<typeof templates>[0]["emailSettings"];
+    smsSettings?: Parameters<typeof templates>[0]["smsSettings"];
+  }): RecipientFields => ({
+    notificationChannel: spec.channelSchema,
+    recipients: [stored],
+    resourceId: spec.resourceId,
+    resourceAction: spec.resourceAction,
+    ...templates(spec, defaults),
+  });
+  if (recipient.recipientEmail) {
+    const { emailAddress, emailSettings } = recipient.recipientEmail;
+    return { notificationChannel: "Email", recipients: [{ emailAddress }], ...templates({ emailSettings }, defaults) };
+  }
+  if (recipient.recipientSms) {
+    const { phoneNumber, smsSettings } = recipient.recipientSms;
+    return { notificationChannel: "Sms", recipients: [{ mobileNumber: phoneNumber }], ...templates({ smsSettings }, defaults) };
+  }
+  if (recipient.recipientPerson) {
+    const person = recipient.recipientPerson;
+    return {
+      ...lookedUp({ nationalIdentityNumber: person.nationalIdentityNumber }, person),
+      ignoreReservation: person.ignoreReservation,
+      useStaleContactInformation: person.useStaleContactInformation,
+    };
+  }
+  if (recipient.recipientOrganization) {
+    const org = recipient.recipientOrganization;
+    return lookedUp({ organizationNumber: org.orgNumber }, org);
+  }
+  const external = recipient.recipientExternalIdentity!;
+  return lookedUp({ externalIdentity: external.externalIdentity }, external);
+}
+
+function reminderSendTime(mainSendTime: string, reminder: NotificationReminder): string {
+  if (reminder.requestedSendTime) return reminder.requestedSendTime;
+  return new Date(Date.parse(mainSendTime) + (reminder.delayDays ?? 1) * dayMs).toISOString();
+}
+
+/** The main order and one order per reminder of a `POST future/orders` request. */
+export function draftsFromFutureOrder(
+  request: FutureOrderRequest,
+  tenant: string,
+  ids: ChainIds,
+  now: Date,
+  defaults: OrderDefaults,
+): NewOrder[] {
+  const created = now.toISOString();
+  const common = {
+    creator: tenant,
+    api: "v2" as const,
+    chainId: ids.chainId,
+    created,
+    status: "Registered" as const,
+    statusChangedAt: created,
+    releaseCount: 0,
+    dialogportenAssociation: request.dialogportenAssociation,
+  };
+  const main: NewOrder = {
+    ...common,
+    id: ids.mainOrderId,
+    type: "Notification",
+    sendersReference: request.sendersReference,
+    requestedSendTime: request.requestedSendTime,
+    conditionEndpoint: request.conditionEndpoint,
+    conditionFailurePolicy: request.conditionFailurePolicy,
+    ...recipientFields(request.recipient, defaults),
+  };
+  const reminders = request.reminders.map(
+    (reminder, index): NewOrder => ({
+      ...common,
+      id: ids.reminderOrderId(index),
+      type: "Reminder",
+      sendersReference: reminder.sendersReference,
+      requestedSendTime: reminderSendTime(request.requestedSendTime, reminder),
+      conditionEndpoint: reminder.conditionEndpoint,
+      conditionFailurePolicy: reminder.conditionFailurePolicy,
+      ...recipientFields(reminder.recipient, defaults),
+    }),
+  );
+  return [main, ...reminders];
+}
+
+export type LegacyRequest =
+  | { kind: "generic"; request: LegacyOrderRequest }
+  | { kind: "email"; request: LegacyEmailOrderRequest }
+  | { kind: "sms"; request: LegacySmsOrderRequest };
+
+function legacyTemplates(input: LegacyRequest, defaults: OrderDefaults): RecipientFields {
+  // v1 never sets a sending-time policy: its SMS are Daytime (Altinn treats NULL as daytime), its email Anytime.
+  const email = (t: { fromAddress?: string; subject: string; body: string; contentType: "Plain" | "Html" }) => ({
+    fromAddress: t.fromAddress ?? defaults.emailSenderAddress,
+    subject: oneLine(t.subject),
+    body: t.body,
+    contentType: t.contentType,
+    sendingTimePolicy: "Anytime" as const,
+  });
+  const sms = (t: { senderNumber?: string; body: string }) => ({
+    senderNumber: t.senderNumber || defaults.smsSender,
+    body: t.body,
+    sendingTimePolicy: "Daytime" as const,
+  });
+  const recipients = input.request.recipients;
+  switch (input.kind) {
+    case "email":
+      return { notificationChannel: "Email", recipients, emailTemplate: email(input.request) };
+    case "sms":
+      return { notificationChannel: "Sms", recipients, smsTemplate: sms(input.request) };
+    case "generic": {
+      const { emailTemplate, smsTemplate, notificationChannel } = input.request;
+      return {
+        notificationChannel,
+        recipients,
+        emailTemplate: emailTemplate && email(emailTemplate),
+        smsTemplate: smsTemplate && sms(smsTemplate),
+      };
+    }
+  }
+}
+
+/** The order of a legacy `POST orders`, `orders/email` or `orders/sms` request. */
+export function draftFromLegacyOrder(
+  input: LegacyRequest,
+  tenant: string,
+  orderId: string,
+  now: Date,
+  defaults: OrderDefaults,
+): NewOrder {
+  const created = now.toISOString();
+  const { request } = input;
+  return {
+    id: orderId,
+    creator: tenant,
+    api: "v1",
+    type: "Notification",
+    sendersReference: request.sendersReference,
+    requestedSendTime: request.requestedSendTime,
+    created,
+    conditionEndpoint: request.conditionEndpoint,
+    conditionFailurePolicy: request.conditionFailurePolicy,
+    ignoreReservation: request.ignoreReservation,
+    resourceId: request.resourceId,
+    resourceAction: request.resourceAction,
+    status: "Registered",
+    statusChangedAt: created,
+    releaseCount: 0,
+    ...legacyTemplates(input, defaults),
+  };
+}
