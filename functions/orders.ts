@@ -10,9 +10,24 @@ import {
 
 // Legacy (v1) order routes: `/notifications/api/v1/orders...`.
 app.http("getOrder", { methods: ["GET"], authLevel: "anonymous", route: "orders/{id}", handler: getOrder });
-app.http("listOrders", { methods: ["GET"], authLevel: "anonymous", route: "orders", handler: listOrdersBySendersReference });
-app.http("getOrderStatus", { methods: ["GET"], authLevel: "anonymous", route: "orders/{id}/status", handler: getOrderStatus });
-app.http("cancelOrder", { methods: ["PUT"], authLevel: "anonymous", route: "orders/{id}/cancel", handler: cancelOrderById });
+app.http("listOrders", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "orders",
+  handler: listOrdersBySendersReference,
+});
+app.http("getOrderStatus", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "orders/{id}/status",
+  handler: getOrderStatus,
+});
+app.http("cancelOrder", {
+  methods: ["PUT"],
+  authLevel: "anonymous",
+  route: "orders/{id}/cancel",
+  handler: cancelOrderById,
+});
 app.http("getEmailNotifications", {
   methods: ["GET"],
   authLevel: "anonymous",

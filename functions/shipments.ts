@@ -1,4 +1,9 @@
 import { app } from "@azure/functions";
 import { getShipment } from "../shared/http/handlers/orderReads";
 
-app.http("getShipment", { methods: ["GET"], authLevel: "anonymous", route: "future/shipment/{id}", handler: getShipment });
+app.http("getShipment", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "future/shipment/{id}",
+  handler: getShipment,
+});

@@ -15,7 +15,9 @@ export function registerLocalRuntime(value: LocalRuntime): void {
 
 export function localRuntime(): LocalRuntime {
   if (!runtime) {
-    throw new Error("VARSEL_MODE is local but no local runtime is registered: start the service with `npm start`.");
+    throw new Error(
+      "VARSEL_MODE is local but no local runtime is registered: start the service with `npm start`.",
+    );
   }
   return runtime;
 }

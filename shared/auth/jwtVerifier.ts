@@ -4,7 +4,18 @@ import { AppError } from "../errors";
 import type { Principal } from "./principal";
 
 /** Asymmetric algorithms only: a shared-secret token could be forged by anyone who knows the secret. */
-const acceptedAlgorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
+const acceptedAlgorithms = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
 
 export interface JwtVerifierOptions {
   issuer: string;
@@ -31,7 +42,10 @@ export class JwtVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(private readonly options: JwtVerifierOptions) {
-    this.jwks = createRemoteJWKSet(new URL(options.jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    this.jwks = createRemoteJWKSet(new URL(options.jwksUri), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
   }
 
   /** Verifies a bearer token; an invalid one is "unauthorized", a valid one without a tenant "forbidden". */

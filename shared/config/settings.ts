@@ -38,7 +38,8 @@ export const settingsSchema = z
   .superRefine((s, ctx) => {
     if (s.VARSEL_MODE !== "azure") return;
     for (const key of ["LOCAL_CLOCK_OFFSET_SECONDS", "LOCAL_CLOCK_FIXED"] as const) {
-      if (s[key] !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `${key} is only allowed in local mode` });
+      if (s[key] !== undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `${key} is only allowed in local mode` });
     }
     const requiredOnAzure = [
       "COSMOS_ENDPOINT",
@@ -51,7 +52,12 @@ export const settingsSchema = z
       "LINK_REPORT_PASSWORD",
     ] as const;
     for (const key of requiredOnAzure) {
-      if (!s[key]) ctx.addIssue({ code: "custom", path: [key], message: `${key} is required when VARSEL_MODE is azure` });
+      if (!s[key])
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `${key} is required when VARSEL_MODE is azure`,
+        });
     }
   });
 
@@ -66,7 +72,9 @@ export class SettingsError extends Error {
 
 export function parseSettings(env: Record<string, string | undefined>): Settings {
   // An empty app setting means "not set", as local.settings.json and the portal write it.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
   const result = settingsSchema.safeParse(present);
   if (result.success) return result.data;
   throw new SettingsError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));

@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { orderStatuses } from "./statuses";
 
-export const notificationChannels = ["Email", "Sms", "EmailPreferred", "SmsPreferred", "EmailAndSms"] as const;
+export const notificationChannels = [
+  "Email",
+  "Sms",
+  "EmailPreferred",
+  "SmsPreferred",
+  "EmailAndSms",
+] as const;
 export type NotificationChannel = (typeof notificationChannels)[number];
 export const sendingTimePolicies = ["Anytime", "Daytime"] as const;
 export type SendingTimePolicy = (typeof sendingTimePolicies)[number];
@@ -62,7 +68,9 @@ export const orderDocumentSchema = z.object({
   recipients: z.array(storedRecipientSchema),
   emailTemplate: emailTemplateSchema.optional(),
   smsTemplate: smsTemplateSchema.optional(),
-  dialogportenAssociation: z.object({ dialogId: z.string().optional(), transmissionId: z.string().optional() }).optional(),
+  dialogportenAssociation: z
+    .object({ dialogId: z.string().optional(), transmissionId: z.string().optional() })
+    .optional(),
   status: z.enum(orderStatuses),
   statusChangedAt: z.iso.datetime({ offset: true }),
   /** Until when a release claim holds; an expired lease lets the release job publish the order again. */
@@ -81,7 +89,9 @@ export const chainReceiptSchema = z.object({
   notification: z.object({
     shipmentId: z.uuid(),
     sendersReference: z.string().optional(),
-    reminders: z.array(z.object({ shipmentId: z.uuid(), sendersReference: z.string().optional() })).optional(),
+    reminders: z
+      .array(z.object({ shipmentId: z.uuid(), sendersReference: z.string().optional() }))
+      .optional(),
   }),
 });
 export type ChainReceipt = z.infer<typeof chainReceiptSchema>;

@@ -78,7 +78,8 @@ export const emailResultDescriptions: Record<EmailResult, string> = {
   Failed: "The email was not sent due to an unspecified failure.",
   Failed_RecipientReserved:
     "The email was not sent because the recipient has reserved themselves from electronic communication.",
-  Failed_RecipientNotIdentified: "The email was not sent because the recipient's email address was not found.",
+  Failed_RecipientNotIdentified:
+    "The email was not sent because the recipient's email address was not found.",
   Failed_InvalidEmailFormat:
     "The email was not sent because the recipient’s email address is in an invalid format.",
   Failed_SupressedRecipient:
@@ -88,7 +89,8 @@ export const emailResultDescriptions: Record<EmailResult, string> = {
     "The email hard bounced, which may have happened because the email address does not exist or the domain is invalid.",
   Failed_FilteredSpam: "The email was identified as spam, and was rejected or blocked (not quarantined).",
   Failed_Quarantined: "The email was quarantined (as spam, bulk mail, or phising).",
-  Failed_TTL: "The email was in indefinite state Succeeded for too long (TTL), and was subsequently set to failed.",
+  Failed_TTL:
+    "The email was in indefinite state Succeeded for too long (TTL), and was subsequently set to failed.",
   Failed_InvalidSasUrl:
     "The email was not sent because one or more attachment SAS URLs are invalid, expired, or inaccessible.",
   Failed_PayloadTooLarge:
@@ -104,13 +106,16 @@ export const smsResultDescriptions: Record<SmsResult, string> = {
   Failed_InvalidRecipient: "The SMS was not delivered because the recipient's mobile number was invalid.",
   Failed_RecipientReserved:
     "The SMS was not sent because the recipient has reserved themselves from electronic communication.",
-  Failed_BarredReceiver: "The SMS was not delivered because the recipient's number is barred, blocked or not in use.",
+  Failed_BarredReceiver:
+    "The SMS was not delivered because the recipient's number is barred, blocked or not in use.",
   Failed_Deleted: "The SMS was not delivered because the message has been deleted.",
   Failed_Expired: "The SMS was not delivered because it has expired.",
   Failed_Undelivered: "The SMS was not delivered due to invalid number or no available route to destination.",
-  Failed_RecipientNotIdentified: "The SMS was not delivered because the recipient's mobile number was not found.",
+  Failed_RecipientNotIdentified:
+    "The SMS was not delivered because the recipient's mobile number was not found.",
   Failed_Rejected: "The SMS was not delivered because it was rejected.",
-  Failed_TTL: "The SMS was in indefinite state Accepted for too long (TTL), and was subsequently set to failed.",
+  Failed_TTL:
+    "The SMS was in indefinite state Accepted for too long (TTL), and was subsequently set to failed.",
 };
 
 /** External lifecycle names used by `future/shipment` and the status feed (ProcessingLifecycleExt). */

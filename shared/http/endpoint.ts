@@ -70,5 +70,9 @@ export function openEndpoint(
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, jsonBody: body, headers: { "content-type": "application/json; charset=utf-8", ...headers } };
+  return {
+    status,
+    jsonBody: body,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  };
 }

@@ -67,10 +67,20 @@ export function problemFromError(error: AppError): HttpResponseInit {
   }
   if (error.kind === "transient") {
     const retryAfter = Math.max(1, Math.ceil((error.details.retryAfterMs ?? 5_000) / 1000));
-    return problem({ status, title, detail: "A dependency is temporarily unavailable. Retry the request.", headers: { "retry-after": String(retryAfter) } });
+    return problem({
+      status,
+      title,
+      detail: "A dependency is temporarily unavailable. Retry the request.",
+      headers: { "retry-after": String(retryAfter) },
+    });
   }
   if (error.kind === "unauthorized") {
-    return problem({ status, title, detail: error.message, headers: { "www-authenticate": 'Bearer error="invalid_token"' } });
+    return problem({
+      status,
+      title,
+      detail: error.message,
+      headers: { "www-authenticate": 'Bearer error="invalid_token"' },
+    });
   }
   if (error.kind === "permanent") return problem({ status, title });
   return problem({ status, title, detail: error.message, errors: error.details.errors });

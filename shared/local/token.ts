@@ -11,7 +11,9 @@ async function main(): Promise<void> {
     },
   });
   if (!values.org || !/^\d{9}$/.test(values.org)) {
-    process.stderr.write("usage: npm run token -- --org <9-digit organisation number> [--scope <scopes>] [--expires <seconds>]\n");
+    process.stderr.write(
+      "usage: npm run token -- --org <9-digit organisation number> [--scope <scopes>] [--expires <seconds>]\n",
+    );
     process.exit(2);
   }
   const key = await localSigningKey();

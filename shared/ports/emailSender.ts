@@ -10,7 +10,10 @@ export interface EmailMessage {
 /** Permanent outcomes of starting a send; transient failures are thrown as AppError kind "transient". */
 export type EmailSendOutcome =
   | { outcome: "accepted"; operationId: string }
-  | { outcome: "failed"; result: "Failed" | "Failed_InvalidEmailFormat" | "Failed_SupressedRecipient" | "Failed_PayloadTooLarge" };
+  | {
+      outcome: "failed";
+      result: "Failed" | "Failed_InvalidEmailFormat" | "Failed_SupressedRecipient" | "Failed_PayloadTooLarge";
+    };
 
 export interface EmailSender {
   send(message: EmailMessage): Promise<EmailSendOutcome>;

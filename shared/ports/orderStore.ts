@@ -18,5 +18,8 @@ export interface OrderStore {
   /** Orders claimed for processing whose lease ran out before processing finished. */
   findExpiredLeases(now: Date, limit: number): Promise<OrderDocument[]>;
   /** Replaces the order if it still carries the ETag it was read with. */
-  updateOrder(order: OrderDocument, changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>): Promise<OrderDocument>;
+  updateOrder(
+    order: OrderDocument,
+    changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>,
+  ): Promise<OrderDocument>;
 }

@@ -27,7 +27,11 @@ export function queueJob<Schema extends z.ZodType>(
     try {
       await handle(parsed.data, await dependencies(), context);
     } catch (error) {
-      if (isAppError(error, "permanent") || isAppError(error, "validation") || isAppError(error, "not-found")) {
+      if (
+        isAppError(error, "permanent") ||
+        isAppError(error, "validation") ||
+        isAppError(error, "not-found")
+      ) {
         context.error(`message ${messageIdOf(context)} failed permanently: ${error.message}`);
         return;
       }
@@ -38,7 +42,9 @@ export function queueJob<Schema extends z.ZodType>(
 }
 
 /** Wraps a timer job; a failed run is logged and the next tick tries again. */
-export function timerJob(handle: (deps: Dependencies, context: InvocationContext) => Promise<string>): TimerHandler {
+export function timerJob(
+  handle: (deps: Dependencies, context: InvocationContext) => Promise<string>,
+): TimerHandler {
   return async (_timer, context) => {
     const summary = await handle(await dependencies(), context);
     context.log(summary);

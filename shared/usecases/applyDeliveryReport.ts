@@ -46,7 +46,11 @@ async function saveDead(
   });
 }
 
-async function retryLater(deps: ReportDeps, report: ParsedDeliveryReport & { valid: true }, envelope: ReportEnvelope["varselReport"]) {
+async function retryLater(
+  deps: ReportDeps,
+  report: ParsedDeliveryReport & { valid: true },
+  envelope: ReportEnvelope["varselReport"],
+) {
   const attempt = envelope.attempt + 1;
   const delay = retryDelaysMs[Math.min(attempt - 1, retryDelaysMs.length - 1)]!;
   await deps.publisher.publish("deliveryReports", [
@@ -70,7 +74,8 @@ async function applyOne(
   }
   const now = deps.clock.now();
   const reference = await deps.references.get(report.provider, report.reference);
-  const notification = reference && (await deps.notifications.get(reference.orderId, reference.notificationId));
+  const notification =
+    reference && (await deps.notifications.get(reference.orderId, reference.notificationId));
   if (!notification) {
     if (now.getTime() - Date.parse(envelope.firstSeen) >= earlyReportRetryMs) {
       await saveDead(deps, report, "RETRY_THRESHOLD_EXCEEDED", envelope.firstSeen);
@@ -83,7 +88,7 @@ async function applyOne(
     await saveDead(deps, report, "NOTIFICATION_EXPIRED", envelope.firstSeen);
     return undefined;
   }
-  for (let current: NotificationDocument | undefined = notification; current && isPending(current); ) {
+  for (let current: NotificationDocument | undefined = notification; current && isPending(current);) {
     try {
       await deps.notifications.update(current, {
         status: report.status,

@@ -10,7 +10,9 @@ export const cancelCutoffMs = 5 * 60_000;
 export type CancelOutcome = { order: OrderDocument; cancelled: boolean };
 
 function isCancellable(order: OrderDocument, now: Date): boolean {
-  return order.status === "Registered" && Date.parse(order.requestedSendTime) > now.getTime() + cancelCutoffMs;
+  return (
+    order.status === "Registered" && Date.parse(order.requestedSendTime) > now.getTime() + cancelCutoffMs
+  );
 }
 
 /**
@@ -34,7 +36,10 @@ export async function cancelOrder(
       );
     }
     try {
-      const updated = await deps.orders.updateOrder(order, { status: "Cancelled", statusChangedAt: now.toISOString() });
+      const updated = await deps.orders.updateOrder(order, {
+        status: "Cancelled",
+        statusChangedAt: now.toISOString(),
+      });
       return { order: updated, cancelled: true };
     } catch (error) {
       if (!isAppError(error, "conflict") || attempt >= 2) throw error;

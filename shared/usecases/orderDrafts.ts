@@ -1,5 +1,11 @@
 import type { NewOrder, StoredRecipient } from "../domain/order";
-import type { FutureOrderRequest, NotificationRecipient, NotificationReminder } from "../domain/requests/futureOrder";
+import type {
+  EmailSendingOptions,
+  FutureOrderRequest,
+  NotificationRecipient,
+  NotificationReminder,
+  SmsSendingOptions,
+} from "../domain/requests/futureOrder";
 import type {
   LegacyEmailOrderRequest,
   LegacyOrderRequest,
@@ -31,8 +37,13 @@ type RecipientFields = Pick<
   | "resourceAction"
 >;
 
+interface SendingOptions {
+  emailSettings?: EmailSendingOptions;
+  smsSettings?: SmsSendingOptions;
+}
+
 function templates(
-  settings: { emailSettings?: NotificationRecipient["recipientEmail"] extends infer E ? E extends { emailSettings: infer S } ? S : never : never; smsSettings?: NotificationRecipient["recipientSms"] extends infer M ? M extends { smsSettings: infer S } ? S : never : never },
+  settings: SendingOptions,
   defaults: OrderDefaults,
 ): Pick<NewOrder, "emailTemplate" | "smsTemplate"> {
   const { emailSettings: email, smsSettings: sms } = settings;
@@ -54,13 +65,14 @@ function templates(
 
 /** The order fields a `future/` recipient specification decides (Altinn's chain mapper). */
 function recipientFields(recipient: NotificationRecipient, defaults: OrderDefaults): RecipientFields {
-  const lookedUp = (stored: StoredRecipient, spec: {
-    channelSchema: NewOrder["notificationChannel"];
-    resourceId?: string;
-    resourceAction?: string;
-    emailSettings?: Parameters<typeof templates>[0]["emailSettings"];
-    smsSettings?: Parameters<typeof templates>[0]["smsSettings"];
-  }): RecipientFields => ({
+  const lookedUp = (
+    stored: StoredRecipient,
+    spec: SendingOptions & {
+      channelSchema: NewOrder["notificationChannel"];
+      resourceId?: string;
+      resourceAction?: string;
+    },
+  ): RecipientFields => ({
     notificationChannel: spec.channelSchema,
     recipients: [stored],
     resourceId: spec.resourceId,
@@ -69,11 +81,19 @@ function recipientFields(recipient: NotificationRecipient, defaults: OrderDefaul
   });
   if (recipient.recipientEmail) {
     const { emailAddress, emailSettings } = recipient.recipientEmail;
-    return { notificationChannel: "Email", recipients: [{ emailAddress }], ...templates({ emailSettings }, defaults) };
+    return {
+      notificationChannel: "Email",
+      recipients: [{ emailAddress }],
+      ...templates({ emailSettings }, defaults),
+    };
   }
   if (recipient.recipientSms) {
     const { phoneNumber, smsSettings } = recipient.recipientSms;
-    return { notificationChannel: "Sms", recipients: [{ mobileNumber: phoneNumber }], ...templates({ smsSettings }, defaults) };
+    return {
+      notificationChannel: "Sms",
+      recipients: [{ mobileNumber: phoneNumber }],
+      ...templates({ smsSettings }, defaults),
+    };
   }
   if (recipient.recipientPerson) {
     const person = recipient.recipientPerson;
@@ -125,18 +145,16 @@ export function draftsFromFutureOrder(
     conditionFailurePolicy: request.conditionFailurePolicy,
     ...recipientFields(request.recipient, defaults),
   };
-  const reminders = request.reminders.map(
-    (reminder, index): NewOrder => ({
-      ...common,
-      id: ids.reminderOrderId(index),
-      type: "Reminder",
-      sendersReference: reminder.sendersReference,
-      requestedSendTime: reminderSendTime(request.requestedSendTime, reminder),
-      conditionEndpoint: reminder.conditionEndpoint,
-      conditionFailurePolicy: reminder.conditionFailurePolicy,
-      ...recipientFields(reminder.recipient, defaults),
-    }),
-  );
+  const reminders = request.reminders.map((reminder, index): NewOrder => ({
+    ...common,
+    id: ids.reminderOrderId(index),
+    type: "Reminder",
+    sendersReference: reminder.sendersReference,
+    requestedSendTime: reminderSendTime(request.requestedSendTime, reminder),
+    conditionEndpoint: reminder.conditionEndpoint,
+    conditionFailurePolicy: reminder.conditionFailurePolicy,
+    ...recipientFields(reminder.recipient, defaults),
+  }));
   return [main, ...reminders];
 }
 
@@ -147,7 +165,12 @@ export type LegacyRequest =
 
 function legacyTemplates(input: LegacyRequest, defaults: OrderDefaults): RecipientFields {
   // v1 never sets a sending-time policy: its SMS are Daytime (Altinn treats NULL as daytime), its email Anytime.
-  const email = (t: { fromAddress?: string; subject: string; body: string; contentType: "Plain" | "Html" }) => ({
+  const email = (t: {
+    fromAddress?: string;
+    subject: string;
+    body: string;
+    contentType: "Plain" | "Html";
+  }) => ({
     fromAddress: t.fromAddress ?? defaults.emailSenderAddress,
     subject: oneLine(t.subject),
     body: t.body,

@@ -122,6 +122,7 @@ export async function findReplay(
   body: unknown,
 ): Promise<ChainReceipt | undefined> {
   const existing = await deps.orders.getChain(chainIds(tenant, kind, idempotencyId).chainId);
-  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body)) return undefined;
+  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body))
+    return undefined;
   return existing.materialized ? existing.receipt : undefined;
 }

@@ -17,10 +17,17 @@ export interface ReleaseOptions {
 
 export const defaultReleaseOptions: ReleaseOptions = { batchSize: 50, leaseMs: 10 * 60_000, maxBatches: 20 };
 
-async function claim(deps: ReleaseDeps, order: OrderDocument, leaseMs: number): Promise<OrderDocument | undefined> {
+async function claim(
+  deps: ReleaseDeps,
+  order: OrderDocument,
+  leaseMs: number,
+): Promise<OrderDocument | undefined> {
   const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
   try {
-    return await transitionOrder(deps, order, "Processing", { leaseUntil, releaseCount: order.releaseCount + 1 });
+    return await transitionOrder(deps, order, "Processing", {
+      leaseUntil,
+      releaseCount: order.releaseCount + 1,
+    });
   } catch (error) {
     // Another tick or a cancel changed the order first; it is theirs now.
     if (isAppError(error, "conflict")) return undefined;

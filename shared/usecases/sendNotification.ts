@@ -33,8 +33,7 @@ function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
 const defaultRetryMs = 60_000;
 
 type Outcome =
-  | { kind: "accepted"; reference: string }
-  | { kind: "failed"; status: NotificationDocument["status"] };
+  { kind: "accepted"; reference: string } | { kind: "failed"; status: NotificationDocument["status"] };
 
 function isFinal(n: NotificationDocument): boolean {
   return n.channel === "email" ? !pendingEmailResults.has(n.status) : !pendingSmsResults.has(n.status);
@@ -54,7 +53,9 @@ async function callProvider(deps: SendDeps, n: NotificationDocument): Promise<Ou
       ? { kind: "accepted", reference: result.operationId }
       : { kind: "failed", status: result.result };
   }
-  const ttl = n.timeToLiveSeconds ?? Math.max(60, Math.floor((Date.parse(n.expiry) - deps.clock.now().getTime()) / 1000));
+  const ttl =
+    n.timeToLiveSeconds ??
+    Math.max(60, Math.floor((Date.parse(n.expiry) - deps.clock.now().getTime()) / 1000));
   const result = await deps.smsSender.send({
     notificationId: n.id,
     sender: n.sender,
@@ -76,7 +77,12 @@ async function settle(deps: SendDeps, sending: NotificationDocument, changes: Pa
   }
 }
 
-async function reschedule(deps: SendDeps, message: SendNotificationMessage, n: NotificationDocument, at: Date) {
+async function reschedule(
+  deps: SendDeps,
+  message: SendNotificationMessage,
+  n: NotificationDocument,
+  at: Date,
+) {
   const queue = n.channel === "email" ? "sendEmail" : "sendSms";
   const retry = message.retry + 1;
   await deps.publisher.publish(queue, [
@@ -101,7 +107,10 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
   if (Date.parse(found.expiry) <= now.getTime()) return; // the terminate job finalises it
   let sending: NotificationDocument;
   try {
-    sending = await deps.notifications.update(found, { status: "Sending", statusChangedAt: now.toISOString() });
+    sending = await deps.notifications.update(found, {
+      status: "Sending",
+      statusChangedAt: now.toISOString(),
+    });
   } catch (error) {
     if (isAppError(error, "conflict")) return;
     throw error;
@@ -125,7 +134,10 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
       orderId: sending.orderId,
       notificationId: sending.id,
     });
-    await settle(deps, sending, { status: sending.channel === "email" ? "Succeeded" : "Accepted", reference: outcome.reference });
+    await settle(deps, sending, {
+      status: sending.channel === "email" ? "Succeeded" : "Accepted",
+      reference: outcome.reference,
+    });
     return;
   }
   await settle(deps, sending, { status: outcome.status });

@@ -23,7 +23,10 @@ export async function terminateExpired(
   let terminated = 0;
   for (let batch = 0; batch < options.maxBatches; batch += 1) {
     const now = deps.clock.now();
-    const expired = await deps.notifications.findExpired(new Date(now.getTime() - expiryGraceMs), options.batchSize);
+    const expired = await deps.notifications.findExpired(
+      new Date(now.getTime() - expiryGraceMs),
+      options.batchSize,
+    );
     const orders = new Set<string>();
     for (const notification of expired) {
       try {

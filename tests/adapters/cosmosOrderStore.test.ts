@@ -57,7 +57,10 @@ describe("CosmosOrderStore against the embedded Cosmos server", () => {
       idempotencyId: "abc",
       requestHash: "h",
       created: order.created,
-      receipt: { notificationOrderId: "11111111-1111-4111-8111-111111111111", notification: { shipmentId: order.id } },
+      receipt: {
+        notificationOrderId: "11111111-1111-4111-8111-111111111111",
+        notification: { shipmentId: order.id },
+      },
       orderIds: [order.id],
       materialized: false,
     };

@@ -9,7 +9,12 @@ let verifier: JwtVerifier;
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  verifier = new JwtVerifier({ issuer: issuer.issuer, audience: issuer.audience, jwksUri: issuer.jwksUri, clockSkewSeconds: 30 });
+  verifier = new JwtVerifier({
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    jwksUri: issuer.jwksUri,
+    clockSkewSeconds: 30,
+  });
 });
 afterAll(() => issuer.close());
 
@@ -17,7 +22,9 @@ const rejectsAs = (kind: "unauthorized" | "forbidden") => (e: unknown) => isAppE
 
 describe("JwtVerifier", () => {
   it("takes the tenant from the Maskinporten consumer and the scopes from the scope claim", async () => {
-    const token = await issuer.sign(serviceOwnerClaims("991825827", "a b altinn:serviceowner/notifications.create"));
+    const token = await issuer.sign(
+      serviceOwnerClaims("991825827", "a b altinn:serviceowner/notifications.create"),
+    );
     const principal = await verifier.verify(`Bearer ${token}`);
     expect(principal.tenant).toBe("991825827");
     expect([...principal.scopes]).toContain("altinn:serviceowner/notifications.create");

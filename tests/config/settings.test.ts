@@ -32,7 +32,12 @@ describe("settings", () => {
   });
 
   it("names the key and the problem of a malformed value", () => {
-    const problems = problemsOf({ VARSEL_MODE: "local", ...auth, AUTH_JWKS_URI: "not a url", SMS_DEFAULT_SENDER: "A sender name that is too long" });
+    const problems = problemsOf({
+      VARSEL_MODE: "local",
+      ...auth,
+      AUTH_JWKS_URI: "not a url",
+      SMS_DEFAULT_SENDER: "A sender name that is too long",
+    });
     expect(problems.some((p) => p.startsWith("AUTH_JWKS_URI:"))).toBe(true);
     expect(problems.some((p) => p.startsWith("SMS_DEFAULT_SENDER:"))).toBe(true);
   });

@@ -6,7 +6,10 @@ export interface TestIssuer {
   jwksUri: string;
   issuer: string;
   audience: string;
-  sign(claims: JWTPayload, options?: { expiresIn?: string | number; issuer?: string; audience?: string }): Promise<string>;
+  sign(
+    claims: JWTPayload,
+    options?: { expiresIn?: string | number; issuer?: string; audience?: string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,10 @@ export async function startTestIssuer(): Promise<TestIssuer> {
   };
 }
 
-export const serviceOwnerClaims = (orgNumber: string, scope = "altinn:serviceowner/notifications.create") => ({
+export const serviceOwnerClaims = (
+  orgNumber: string,
+  scope = "altinn:serviceowner/notifications.create",
+) => ({
   scope,
   consumer: { authority: "iso6523-actorid-upis", ID: `0192:${orgNumber}` },
 });

@@ -27,7 +27,12 @@ function chainRequest(idempotencyId: string, body: unknown, reminders = 1): Chai
     buildOrders: (ids, now): NewOrder[] => [
       sampleOrder({ id: ids.mainOrderId, chainId: ids.chainId, created: now.toISOString() }),
       ...Array.from({ length: reminders }, (_, i) =>
-        sampleOrder({ id: ids.reminderOrderId(i), chainId: ids.chainId, type: "Reminder", created: now.toISOString() }),
+        sampleOrder({
+          id: ids.reminderOrderId(i),
+          chainId: ids.chainId,
+          type: "Reminder",
+          created: now.toISOString(),
+        }),
       ),
     ],
   };

@@ -39,7 +39,9 @@ describe("releaseDueOrders", () => {
   });
 
   it("never releases the same order from two concurrent ticks", async () => {
-    const orders = Array.from({ length: 12 }, () => sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }));
+    const orders = Array.from({ length: 12 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
     for (const o of orders) await stores.orders.createOrder(o);
     const [a, b] = await Promise.all([releaseDueOrders(deps()), releaseDueOrders(deps())]);
     expect(a.released + b.released).toBe(12);

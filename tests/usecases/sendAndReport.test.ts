@@ -32,7 +32,9 @@ class ScriptedSmsSender implements SmsSender {
 /** Reports as plain objects: `{ reference, status }`, so these tests do not depend on provider formats. */
 const simpleParser: DeliveryReportParser = (provider, payload) => {
   const { reference, status } = payload as { reference: string; status: string };
-  return [{ valid: true, provider, reference, status, raw: payload } as ReturnType<DeliveryReportParser>[number]];
+  return [
+    { valid: true, provider, reference, status, raw: payload } as ReturnType<DeliveryReportParser>[number],
+  ];
 };
 
 let cosmos: TestCosmos;
@@ -55,9 +57,18 @@ beforeEach(async () => {
   clock.set(t0);
 });
 
-const deps = () => ({ ...stores, publisher, clock, emailSender: email, smsSender: sms, parseReport: simpleParser });
+const deps = () => ({
+  ...stores,
+  publisher,
+  clock,
+  emailSender: email,
+  smsSender: sms,
+  parseReport: simpleParser,
+});
 
-async function processedOrderWith(...notifications: Array<ReturnType<typeof sampleEmail> | ReturnType<typeof sampleSms>>) {
+async function processedOrderWith(
+  ...notifications: Array<ReturnType<typeof sampleEmail> | ReturnType<typeof sampleSms>>
+) {
   const order = sampleOrder({ status: "Processed", requestedSendTime: t0 });
   await stores.orders.createOrder(order);
   await stores.notifications.createMany(notifications.map((n) => ({ ...n, orderId: order.id })));
@@ -72,7 +83,10 @@ describe("sending", () => {
     await sendNotification(deps(), message);
     await sendNotification(deps(), message);
     expect(email.sent).toHaveLength(1);
-    expect(await stores.notifications.get(order.id, n.id)).toMatchObject({ status: "Succeeded", reference: n.id });
+    expect(await stores.notifications.get(order.id, n.id)).toMatchObject({
+      status: "Succeeded",
+      reference: n.id,
+    });
   });
 
   it("puts a throttled email back to New and reschedules it after Retry-After instead of looping", async () => {
@@ -108,19 +122,34 @@ describe("delivery reports", () => {
 
     await applyDeliveryReport(deps(), { reference: e.id, status: "Delivered" }, new Date(t0));
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
-    const smsReport = { varselReport: { provider: "link", firstSeen: t0, attempt: 0, payload: { reference: "gw-1", status: "Delivered" } } };
+    const smsReport = {
+      varselReport: {
+        provider: "link",
+        firstSeen: t0,
+        attempt: 0,
+        payload: { reference: "gw-1", status: "Delivered" },
+      },
+    };
     await Promise.all([
       applyDeliveryReport(deps(), smsReport, undefined),
       applyDeliveryReport(deps(), smsReport, undefined),
     ]);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
     clock.advance(5_000);
-    const feed = await stores.statusFeed.read({ creator: order.creator, after: 0, pageSize: 50, order: "Asc", writtenBefore: clock.now() });
+    const feed = await stores.statusFeed.read({
+      creator: order.creator,
+      after: 0,
+      pageSize: 50,
+      order: "Asc",
+      writtenBefore: clock.now(),
+    });
     expect(feed.filter((f) => f.status === "Order_Completed")).toHaveLength(1);
-    expect(feed.find((f) => f.status === "Order_Completed")?.recipients.map((r) => r.status).sort()).toEqual([
-      "Email_Delivered",
-      "SMS_Delivered",
-    ]);
+    expect(
+      feed
+        .find((f) => f.status === "Order_Completed")
+        ?.recipients.map((r) => r.status)
+        .sort(),
+    ).toEqual(["Email_Delivered", "SMS_Delivered"]);
   });
 
   it("retries a report that arrived before its send result, then keeps it as a dead report", async () => {
@@ -135,9 +164,17 @@ describe("delivery reports", () => {
   });
 
   it("does not apply a report after the notification's expiry", async () => {
-    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, { status: "Succeeded", reference: "op-1" });
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
+      status: "Succeeded",
+      reference: "op-1",
+    });
     const order = await processedOrderWith(n);
-    await stores.references.put({ provider: "acs", reference: "op-1", orderId: order.id, notificationId: n.id });
+    await stores.references.put({
+      provider: "acs",
+      reference: "op-1",
+      orderId: order.id,
+      notificationId: n.id,
+    });
     clock.advance(49 * 3_600_000);
     await applyDeliveryReport(deps(), { reference: "op-1", status: "Delivered" }, clock.now());
     expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Succeeded");

@@ -40,7 +40,9 @@ export class CosmosDeadDeliveryReports implements DeadDeliveryReports {
 
   async markResolved(id: string): Promise<void> {
     try {
-      await this.container.item(id, id).patch({ operations: [{ op: "set", path: "/resolved", value: true }] });
+      await this.container
+        .item(id, id)
+        .patch({ operations: [{ op: "set", path: "/resolved", value: true }] });
     } catch (error) {
       throw mapCosmosError(error, "resolve dead delivery report");
     }

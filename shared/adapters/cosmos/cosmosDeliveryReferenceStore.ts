@@ -25,7 +25,10 @@ export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
     }
   }
 
-  async get(provider: DeliveryReference["provider"], reference: string): Promise<DeliveryReference | undefined> {
+  async get(
+    provider: DeliveryReference["provider"],
+    reference: string,
+  ): Promise<DeliveryReference | undefined> {
     const id = keyOf(provider, reference);
     try {
       const { resource } = await this.container.item(id, id).read();

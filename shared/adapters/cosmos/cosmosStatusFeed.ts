@@ -43,7 +43,8 @@ export class CosmosStatusFeed implements StatusFeed {
           );
         return counter.value + 1;
       } catch (error) {
-        if (!isCosmosStatus(error, 412) && !isCosmosStatus(error, 409)) throw mapCosmosError(error, "advance feed sequence");
+        if (!isCosmosStatus(error, 412) && !isCosmosStatus(error, 409))
+          throw mapCosmosError(error, "advance feed sequence");
       }
     }
     throw transient("advance feed sequence: too much contention on the tenant counter");
@@ -64,7 +65,11 @@ export class CosmosStatusFeed implements StatusFeed {
 
   async read(query: StatusFeedQuery): Promise<StatusFeedEntry[]> {
     const ascending = query.order === "Asc";
-    const bound = ascending ? "c.sequenceNumber > @after" : query.after > 0 ? "c.sequenceNumber < @after" : "true";
+    const bound = ascending
+      ? "c.sequenceNumber > @after"
+      : query.after > 0
+        ? "c.sequenceNumber < @after"
+        : "true";
     try {
       const { resources } = await this.container.items
         .query(

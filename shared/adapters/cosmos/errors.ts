@@ -24,11 +24,17 @@ export function mapCosmosError(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
   const status = statusOf(error);
   const e = (typeof error === "object" && error !== null ? error : {}) as CosmosLikeError;
-  if (status === 412) return new AppError("conflict", `${what}: the document changed concurrently`, { cause: error });
-  if (status === 409) return new AppError("conflict", `${what}: the document already exists`, { cause: error });
+  if (status === 412)
+    return new AppError("conflict", `${what}: the document changed concurrently`, { cause: error });
+  if (status === 409)
+    return new AppError("conflict", `${what}: the document already exists`, { cause: error });
   if (status === 404) return new AppError("not-found", `${what}: not found`, { cause: error });
   if (status === undefined || status === 408 || status === 429 || status === 449 || status >= 500) {
-    return transient(`${what}: Cosmos DB is unavailable`, e.retryAfterInMs ?? e.retryAfterInMilliseconds, error);
+    return transient(
+      `${what}: Cosmos DB is unavailable`,
+      e.retryAfterInMs ?? e.retryAfterInMilliseconds,
+      error,
+    );
   }
   return new AppError("permanent", `${what}: Cosmos DB rejected the request (${status})`, { cause: error });
 }

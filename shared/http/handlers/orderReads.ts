@@ -20,17 +20,20 @@ export const getOrder = authenticatedEndpoint(scopes.create, async ({ request, p
   return json(200, orderView(order, apiBase(request)));
 });
 
-export const listOrdersBySendersReference = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const sendersReference = request.query.get("sendersReference");
-  if (!sendersReference) {
-    throw new AppError("validation", "sendersReference is required.", {
-      errors: { sendersReference: ["The sendersReference field is required."] },
-    });
-  }
-  const orders = await deps.orders.findOrdersBySendersReference(principal.tenant, sendersReference);
-  const base = apiBase(request);
-  return json(200, { count: orders.length, orders: orders.map((o) => orderView(o, base)) });
-});
+export const listOrdersBySendersReference = authenticatedEndpoint(
+  scopes.create,
+  async ({ request, principal, deps }) => {
+    const sendersReference = request.query.get("sendersReference");
+    if (!sendersReference) {
+      throw new AppError("validation", "sendersReference is required.", {
+        errors: { sendersReference: ["The sendersReference field is required."] },
+      });
+    }
+    const orders = await deps.orders.findOrdersBySendersReference(principal.tenant, sendersReference);
+    const base = apiBase(request);
+    return json(200, { count: orders.length, orders: orders.map((o) => orderView(o, base)) });
+  },
+);
 
 export const getOrderStatus = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const order = await getTenantOrder(deps.orders, principal.tenant, orderIdParam(request.params));

@@ -41,7 +41,10 @@ export function orderView(order: OrderDocument, base: string) {
       body: order.emailTemplate.body,
       contentType: order.emailTemplate.contentType,
     },
-    smsTemplate: order.smsTemplate && { senderNumber: order.smsTemplate.senderNumber, body: order.smsTemplate.body },
+    smsTemplate: order.smsTemplate && {
+      senderNumber: order.smsTemplate.senderNumber,
+      body: order.smsTemplate.body,
+    },
     links: { self, status: `${self}/status` },
   };
 }
@@ -52,15 +55,26 @@ function countChannel(notifications: NotificationDocument[], channel: "email" | 
   for (const n of notifications) {
     if (n.channel !== channel) continue;
     generated += 1;
-    const ok = n.channel === "email" ? succeededEmailResults.has(n.status) : succeededSmsResults.has(n.status);
+    const ok =
+      n.channel === "email" ? succeededEmailResults.has(n.status) : succeededSmsResults.has(n.status);
     if (ok) succeeded += 1;
   }
   return { generated, succeeded };
 }
 
 /** `NotificationOrderWithStatusExt`: the order with its processing status and per-channel counts. */
-export function orderWithStatusView(order: OrderDocument, notifications: NotificationDocument[], base: string) {
-  const { links: _links, emailTemplate: _e, smsTemplate: _s, recipients: _r, ...fields } = orderView(order, base);
+export function orderWithStatusView(
+  order: OrderDocument,
+  notifications: NotificationDocument[],
+  base: string,
+) {
+  const {
+    links: _links,
+    emailTemplate: _e,
+    smsTemplate: _s,
+    recipients: _r,
+    ...fields
+  } = orderView(order, base);
   const status = v1Status(order.status);
   const self = `${base}/orders/${order.id}/notifications`;
   return {
@@ -71,8 +85,12 @@ export function orderWithStatusView(order: OrderDocument, notifications: Notific
       lastUpdate: order.statusChangedAt,
     },
     notificationsStatusSummary: {
-      email: usesEmail(order) ? { links: { self: `${self}/email` }, ...countChannel(notifications, "email") } : undefined,
-      sms: usesSms(order) ? { links: { self: `${self}/sms` }, ...countChannel(notifications, "sms") } : undefined,
+      email: usesEmail(order)
+        ? { links: { self: `${self}/email` }, ...countChannel(notifications, "email") }
+        : undefined,
+      sms: usesSms(order)
+        ? { links: { self: `${self}/sms` }, ...countChannel(notifications, "sms") }
+        : undefined,
     },
   };
 }
@@ -110,7 +128,9 @@ export function notificationSummaryView(
       id: n.id,
       succeeded,
       recipient: {
-        ...(channel === "email" ? { emailAddress: n.recipient.address } : { mobileNumber: n.recipient.address }),
+        ...(channel === "email"
+          ? { emailAddress: n.recipient.address }
+          : { mobileNumber: n.recipient.address }),
         organizationNumber: n.recipient.organizationNumber,
         nationalIdentityNumber: n.recipient.nationalIdentityNumber,
         isReserved: n.recipient.isReserved,
