@@ -1,0 +1,144 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { LocalBroker, type Subscription } from "../../adapters/local/localBroker";
+import { systemClock, type Clock } from "../../ports/clock";
+import { createHttpDispatcher, type ExtraRoute } from "./httpDispatch";
+import { consoleHostLogger, formatLogLine, toLogLevel, type HostLogger } from "./invocation";
+import { readProjectLayout } from "./projectLayout";
+import {
+  installFunctionsCoreHook,
+  loadRegistrations,
+  onFunctionsSystemLog,
+  type FunctionRegistration,
+} from "./registrations";
+import { bindServiceBusTriggers } from "./serviceBusTriggers";
+import { environmentSettings, type SettingResolver } from "./settings";
+import { TimerRunner } from "./timers";
+
+export type { ExtraRoute } from "./httpDispatch";
+export type { HostLogger } from "./invocation";
+export type { FunctionRegistration, TriggerBinding } from "./registrations";
+export { loadRegistrations } from "./registrations";
+
+export interface FunctionsHostOptions {
+  /** Holds package.json (whose `main` glob names the compiled registration files) and host.json. */
+  projectRoot: string;
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Service Bus triggers subscribe here; a broker is created (and closed with the host) when absent. */
+  broker?: LocalBroker;
+  clock?: Clock;
+  /** Resolves `%NAME%` in schedules and queue names; defaults to environment variables. */
+  resolveSetting?: SettingResolver;
+  /** Plain Node handlers served before the function routes, on exact paths. */
+  extraRoutes?: ExtraRoute[];
+  /** Run timers on their schedules (default true); `runTimer` works either way. */
+  startTimers?: boolean;
+  logger?: HostLogger;
+  /** Larger request bodies get 413 without reaching a handler (default 4 MiB). */
+  maxBodyBytes?: number;
+}
+
+export interface FunctionsHost {
+  /** `http://host:port`, without the route prefix. */
+  url: string;
+  /** `url` plus host.json's route prefix, e.g. `http://127.0.0.1:7071/notifications/api/v1`. */
+  apiUrl: string;
+  registrations: FunctionRegistration[];
+  broker: LocalBroker;
+  /** Runs a timer function now (after a run in progress) and resolves when it finishes. */
+  runTimer(name: string): Promise<void>;
+  /** Stops timers, queue subscriptions and the HTTP server, waiting for work in progress. */
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+    // A client that keeps a request open must not hold the host up for ever.
+    setTimeout(() => server.closeAllConnections(), 5_000).unref();
+  });
+}
+
+/**
+ * A stand-in for `func start`: loads exactly the registration files the Functions host would, serves
+ * HTTP triggers under the route prefix, runs timers, and feeds Service Bus triggers from the local broker.
+ */
+export async function startFunctionsHost(options: FunctionsHostOptions): Promise<FunctionsHost> {
+  installFunctionsCoreHook();
+  const logger = options.logger ?? consoleHostLogger;
+  const clock = options.clock ?? systemClock;
+  const resolveSetting = options.resolveSetting ?? environmentSettings;
+  const layout = readProjectLayout(options.projectRoot);
+  const registrations = loadRegistrations(layout.registrationFiles);
+  // Built first: it checks every schedule, so a bad one fails the start before anything is opened.
+  const timers = new TimerRunner(registrations, { clock, logger, resolveSetting });
+  const ownsBroker = options.broker === undefined;
+  const broker = options.broker ?? new LocalBroker({ clock });
+
+  const stopSystemLog = onFunctionsSystemLog((rawLevel, message) => {
+    const level = toLogLevel(rawLevel);
+    logger(level, formatLogLine("@azure/functions", level, [message]));
+  });
+  const server = createServer(
+    { keepAlive: true },
+    createHttpDispatcher({
+      routePrefix: layout.routePrefix,
+      registrations,
+      extraRoutes: options.extraRoutes ?? [],
+      logger,
+      maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+    }),
+  );
+  // Longer than typical client pools keep idle sockets, so benchmarks don't race a server-side close.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+
+  let subscriptions: Subscription[] = [];
+  try {
+    const address = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
+    subscriptions = bindServiceBusTriggers(registrations, {
+      broker,
+      logger,
+      resolveSetting,
+      maxConcurrentCalls: layout.maxConcurrentCalls,
+    });
+    if (options.startTimers ?? true) timers.startSchedules();
+    const url = `http://${address.address}:${address.port}`;
+    const prefix = layout.routePrefix.replace(/^\/+|\/+$/g, "");
+
+    return {
+      url,
+      apiUrl: prefix === "" ? url : `${url}/${prefix}`,
+      registrations,
+      broker,
+      runTimer: (name) => timers.run(name),
+      close: async () => {
+        await timers.stop();
+        await Promise.all(subscriptions.map((subscription) => subscription.close()));
+        await closeServer(server);
+        if (ownsBroker) await broker.close();
+        stopSystemLog();
+      },
+    };
+  } catch (error) {
+    await timers.stop();
+    await Promise.all(subscriptions.map((subscription) => subscription.close()));
+    if (server.listening) await closeServer(server);
+    if (ownsBroker) await broker.close();
+    stopSystemLog();
+    throw error;
+  }
+}

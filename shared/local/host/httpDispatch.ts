@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HttpRequest } from "@azure/functions";
+import { createInvocationContext, formatLogLine, type HostLogger } from "./invocation";
+import type { FunctionRegistration } from "./registrations";
+import { ClientAbortedError, readRequestBody } from "./requestBody";
+import { writeHandlerResult, writeProblem } from "./responseWriter";
+import { compilePrefixedRoute, type HttpRoute, selectRoute } from "./httpRoutes";
+
+/** A plain Node handler the host serves before function routes (e.g. a fake provider or a token endpoint). */
+export interface ExtraRoute {
+  method: string;
+  /** Exact path, without query string. */
+  path: string;
+  handler(request: IncomingMessage, response: ServerResponse): void | Promise<void>;
+}
+
+export interface HttpDispatchOptions {
+  routePrefix: string;
+  registrations: FunctionRegistration[];
+  extraRoutes: ExtraRoute[];
+  logger: HostLogger;
+  maxBodyBytes: number;
+}
+
+export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+
+/** Header values as the Functions host passes them: one string per name, repeats joined. */
+function headerRecord(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+/** Query values as the Functions host passes them: ASP.NET joins a repeated key's values with commas. */
+function queryRecord(url: URL): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const key of new Set(url.searchParams.keys())) query[key] = url.searchParams.getAll(key).join(",");
+  return query;
+}
+
+function requestUrl(request: IncomingMessage): URL | undefined {
+  try {
+    return new URL(request.url ?? "/", `http://${request.headers.host ?? "localhost"}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Routes requests to extra routes, then to HTTP-triggered functions under the route prefix. */
+export function createHttpDispatcher(options: HttpDispatchOptions): RequestListener {
+  const routes: HttpRoute[] = options.registrations
+    .filter((registration) => registration.trigger.type === "httpTrigger")
+    .map((registration) => compilePrefixedRoute(registration, options.routePrefix));
+
+  const logFailure = (source: string, error: unknown): void =>
+    options.logger("error", formatLogLine(source, "error", ["unhandled error", error]));
+
+  async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = requestUrl(request);
+    if (!url) return writeProblem(response, 400, "Bad Request");
+    const method = (request.method ?? "GET").toUpperCase();
+
+    const extra = options.extraRoutes.find(
+      (route) => route.path === url.pathname && route.method.toUpperCase() === method,
+    );
+    if (extra) return extra.handler(request, response);
+
+    const selection = selectRoute(routes, url.pathname, method);
+    if (selection.kind === "not-found") return writeProblem(response, 404, "Not Found");
+    if (selection.kind === "method-not-allowed") {
+      return writeProblem(response, 405, "Method Not Allowed", { allow: selection.allowed.join(", ") });
+    }
+
+    const body = await readRequestBody(request, options.maxBodyBytes);
+    if (body.kind === "too-large") {
+      return writeProblem(
+        response,
+        413,
+        "Payload Too Large",
+        body.closeConnection ? { connection: "close" } : {},
+      );
+    }
+
+    const { registration } = selection.route;
+    const httpRequest = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers: headerRecord(request),
+      query: queryRecord(url),
+      params: selection.params,
+      ...(body.bytes.length > 0 ? { body: { bytes: body.bytes } } : {}),
+    });
+    const context = createInvocationContext(registration, options.logger);
+    try {
+      const result = await registration.handler(httpRequest, context);
+      await writeHandlerResult(response, result);
+    } catch (error) {
+      // Our handlers map every failure to a response; reaching this is a bug, but must not stop the host.
+      logFailure(registration.name, error);
+      if (!response.headersSent) writeProblem(response, 500, "Internal Server Error");
+    }
+  }
+
+  return (request, response) => {
+    dispatch(request, response).catch((error: unknown) => {
+      if (error instanceof ClientAbortedError) return;
+      logFailure("host", error);
+      if (!response.headersSent) writeProblem(response, 500, "Internal Server Error");
+      else response.destroy();
+    });
+  };
+}
