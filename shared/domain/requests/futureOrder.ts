@@ -1,0 +1,300 @@
+import { z } from "zod";
+import { isValidExternalIdentity } from "../identifiers";
+import { notificationChannels } from "../order";
+import {
+  caseInsensitiveEnum,
+  checkResourceAction,
+  emailAddress,
+  evenWhenOtherFieldsFailed,
+  mobileNumber,
+  nationalIdentityNumberProblem,
+  optionalNonEmptyText,
+  organizationNumberProblem,
+  parseHttpUrl,
+  requiredText,
+  whenMissing,
+} from "./fields";
+import { sendTime, sendTimeOrNow } from "./sendTime";
+
+/**
+ * `POST future/orders` (Altinn `NotificationOrderChainRequestExt`): one main notification to one recipient
+ * specification, plus reminders. Messages are Altinn's, verbatim, except where noted.
+ */
+
+/** Altinn `EmailSendingOptionsExt`; `missingMessage` is what to say where the settings are required but absent. */
+function emailSendingOptions(missingMessage?: string) {
+  return z
+    .object(
+      {
+        senderEmailAddress: emailAddress("The sender email address is not valid.").optional(),
+        subject: requiredText("The email subject must not be empty."),
+        body: requiredText("The email body must not be empty."),
+        contentType: caseInsensitiveEnum(
+          ["Plain", "Html"],
+          "Email content type must be either Plain or HTML.",
+        ).default("Plain"),
+        // Altinn accepts only Anytime for email; varsel also honours Daytime, so the message names both.
+        sendingTimePolicy: caseInsensitiveEnum(
+          ["Anytime", "Daytime"],
+          "Email only supports send time daytime and anytime",
+        ).default("Anytime"),
+      },
+      missingMessage === undefined ? undefined : whenMissing(missingMessage),
+    )
+    .meta({ description: "The email to send: subject, body and how to send it." });
+}
+export const emailSendingOptionsSchema = emailSendingOptions();
+export type EmailSendingOptions = z.output<typeof emailSendingOptionsSchema>;
+
+/** Altinn `SmsSendingOptionsExt`. */
+function smsSendingOptions(missingMessage?: string) {
+  return z
+    .object(
+      {
+        sender: z.string().optional(),
+        body: requiredText("SMS body cannot be null or empty."),
+        sendingTimePolicy: caseInsensitiveEnum(
+          ["Daytime", "Anytime"],
+          "SMS only supports send time daytime and anytime",
+        ).default("Daytime"),
+      },
+      missingMessage === undefined ? undefined : whenMissing(missingMessage),
+    )
+    .meta({ description: "The SMS to send. Daytime SMS wait for the daytime window (Norwegian time)." });
+}
+export const smsSendingOptionsSchema = smsSendingOptions();
+export type SmsSendingOptions = z.output<typeof smsSendingOptionsSchema>;
+
+const channelSchemaField = caseInsensitiveEnum(notificationChannels, "Invalid channel scheme value.");
+
+const resourceIdField = z
+  .string()
+  .regex(/^urn:altinn:resource:.+$/, "ResourceId must have a valid syntax.")
+  .optional();
+
+/** Fields every recipient resolved by contact lookup has (Altinn `RecipientBaseExt`), besides channelSchema. */
+const lookedUpRecipientFields = {
+  emailSettings: emailSendingOptionsSchema.optional(),
+  smsSettings: smsSendingOptionsSchema.optional(),
+  resourceId: resourceIdField,
+  resourceAction: optionalNonEmptyText(),
+};
+
+interface LookedUpRecipient {
+  channelSchema: string;
+  emailSettings?: unknown;
+  smsSettings?: unknown;
+  resourceId?: string;
+  resourceAction?: string;
+}
+
+/** The settings a channel schema needs, and the message when they are missing (Altinn `RecipientBaseValidator`). */
+function requireSettingsForChannel(recipient: LookedUpRecipient, ctx: z.RefinementCtx): void {
+  const missing = (field: "emailSettings" | "smsSettings", message: string) => {
+    if (recipient[field] === undefined) ctx.addIssue({ code: "custom", message, path: [field] });
+  };
+  switch (recipient.channelSchema) {
+    case "Email":
+      missing("emailSettings", "EmailSettings must be set when ChannelSchema is Email");
+      break;
+    case "Sms":
+      missing("smsSettings", "SmsSettings must be set when ChannelSchema is Sms");
+      break;
+    case "EmailPreferred":
+    case "SmsPreferred":
+      missing(
+        "emailSettings",
+        "EmailSettings must be set when ChannelSchema is SmsPreferred or EmailPreferred",
+      );
+      missing("smsSettings", "SmsSettings must be set when ChannelSchema is SmsPreferred or EmailPreferred");
+      break;
+    case "EmailAndSms":
+      missing("emailSettings", "EmailSettings must be set when ChannelSchema is EmailAndSms");
+      missing("smsSettings", "SmsSettings must be set when ChannelSchema is EmailAndSms");
+      break;
+  }
+}
+
+function checkLookedUpRecipient(recipient: LookedUpRecipient, ctx: z.RefinementCtx): void {
+  requireSettingsForChannel(recipient, ctx);
+  checkResourceAction(recipient, ctx);
+}
+
+export const recipientEmailSchema = z
+  .object({
+    emailAddress: emailAddress("Invalid email address format."),
+    emailSettings: emailSendingOptions("Recipient email settings cannot be null."),
+  })
+  .meta({ description: "Send an email to this address; no contact lookup." });
+
+export const recipientSmsSchema = z
+  .object({
+    phoneNumber: mobileNumber(
+      "Recipient phone number is not a valid mobile number.",
+      "Recipient phone number cannot be null or empty.",
+    ),
+    smsSettings: smsSendingOptions("Recipient SMS settings cannot be null."),
+  })
+  .meta({ description: "Send an SMS to this number; no contact lookup." });
+
+export const recipientPersonSchema = z
+  .object({
+    nationalIdentityNumber: z
+      .string()
+      .meta({ pattern: "^\\d{11}$" })
+      .superRefine((text, ctx) => {
+        const problem = nationalIdentityNumberProblem(text);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    channelSchema: channelSchemaField.default("EmailPreferred"),
+    ignoreReservation: z.boolean().default(false),
+    useStaleContactInformation: z.boolean().default(false),
+    ...lookedUpRecipientFields,
+  })
+  .superRefine(checkLookedUpRecipient, evenWhenOtherFieldsFailed)
+  .meta({ description: "A person, by national identity number; contact details come from KRR." });
+
+export const recipientOrganizationSchema = z
+  .object({
+    orgNumber: requiredText("OrgNumber cannot be null or empty.")
+      .meta({ pattern: "^\\d{9}$" })
+      .superRefine((text, ctx) => {
+        const problem = text.trim() === "" ? undefined : organizationNumberProblem(text);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    channelSchema: channelSchemaField,
+    ...lookedUpRecipientFields,
+  })
+  .superRefine(checkLookedUpRecipient, evenWhenOtherFieldsFailed)
+  .meta({
+    description: "An organization, by organization number; contact details are its notification addresses.",
+  });
+
+export const recipientExternalIdentitySchema = z
+  .object({
+    externalIdentity: requiredText("ExternalIdentity cannot be null or empty.").superRefine((text, ctx) => {
+      if (text.trim() !== "" && !isValidExternalIdentity(text)) {
+        ctx.addIssue({ code: "custom", message: "Invalid external identity URN format." });
+      }
+    }),
+    channelSchema: channelSchemaField.default("Email"),
+    ...lookedUpRecipientFields,
+  })
+  .superRefine(checkLookedUpRecipient, evenWhenOtherFieldsFailed)
+  .meta({
+    description:
+      "A user without a national identity number: urn:altinn:person:idporten-email:{email} or urn:altinn:username:{username}.",
+  });
+
+const recipientKinds = [
+  "recipientEmail",
+  "recipientSms",
+  "recipientPerson",
+  "recipientOrganization",
+  "recipientExternalIdentity",
+] as const;
+
+/** Altinn `NotificationRecipientExt`: exactly one of its members is set. */
+export const notificationRecipientSchema = z
+  .object(
+    {
+      recipientEmail: recipientEmailSchema.optional(),
+      recipientSms: recipientSmsSchema.optional(),
+      recipientPerson: recipientPersonSchema.optional(),
+      recipientOrganization: recipientOrganizationSchema.optional(),
+      recipientExternalIdentity: recipientExternalIdentitySchema.optional(),
+    },
+    whenMissing("Recipient specification cannot be null."),
+  )
+  .superRefine((recipient, ctx) => {
+    const setKinds = recipientKinds.filter((kind) => recipient[kind] !== undefined);
+    if (setKinds.length !== 1) ctx.addIssue({ code: "custom", message: "Must have exactly one recipient." });
+  }, evenWhenOtherFieldsFailed)
+  .meta({ description: "Who to notify: exactly one of the recipient kinds." });
+export type NotificationRecipient = z.output<typeof notificationRecipientSchema>;
+
+/** varsel extension: what to do when the condition endpoint keeps failing (Altinn always sends). */
+const conditionFailurePolicyField = caseInsensitiveEnum(
+  ["send", "skip"],
+  "ConditionFailurePolicy must be either send or skip.",
+)
+  .default("send")
+  .meta({
+    description:
+      "varsel extension. What to do when the condition endpoint cannot be evaluated after a retry: send (Altinn's behaviour) or skip.",
+  });
+
+const conditionEndpointField = z
+  .string()
+  .superRefine((text, ctx) => {
+    const url = parseHttpUrl(text);
+    if (url === "not-absolute") {
+      ctx.addIssue({ code: "custom", message: "ConditionEndpoint must be a valid absolute URI or null." });
+    } else if (url === "not-http") {
+      ctx.addIssue({ code: "custom", message: "ConditionEndpoint must use http or https scheme." });
+    }
+  })
+  .meta({ format: "uri", description: 'Called before sending; answers {"sendNotification": true|false}.' })
+  .optional();
+
+export const notificationReminderSchema = z
+  .object({
+    sendersReference: z.string().optional(),
+    conditionEndpoint: conditionEndpointField,
+    conditionFailurePolicy: conditionFailurePolicyField,
+    delayDays: z.int().min(1, "DelayDays must be greater than or equal to 1 day.").optional(),
+    requestedSendTime: sendTime({
+      missingTimeZone: "The RequestedSendTime must have specified a time zone.",
+      tooEarly: "RequestedSendTime must be greater than or equal to the current UTC time.",
+      toleranceMs: 0,
+    }).optional(),
+    recipient: notificationRecipientSchema,
+  })
+  .superRefine((reminder, ctx) => {
+    const hasDelay = reminder.delayDays !== undefined;
+    const hasTime = reminder.requestedSendTime !== undefined;
+    if (hasDelay === hasTime) {
+      ctx.addIssue({
+        code: "custom",
+        message: "Either DelayDays or RequestedSendTime must be defined, but not both.",
+      });
+    }
+    // Altinn reports a reminder with both from each side as well; kept for clients that match on these.
+    if (hasDelay && hasTime) {
+      ctx.addIssue({
+        code: "custom",
+        message: "RequestedSendTime must be null when DelayDays is set.",
+        path: ["requestedSendTime"],
+      });
+      ctx.addIssue({
+        code: "custom",
+        message: "DelayDays must be null when RequestedSendTime is set.",
+        path: ["delayDays"],
+      });
+    }
+  }, evenWhenOtherFieldsFailed)
+  .meta({ description: "A follow-up notification: delayDays after the main one, or at requestedSendTime." });
+export type NotificationReminder = z.output<typeof notificationReminderSchema>;
+
+export const futureOrderRequestSchema = z
+  .object({
+    idempotencyId: requiredText("IdempotencyId cannot be null or empty."),
+    sendersReference: z.string().optional(),
+    requestedSendTime: sendTimeOrNow({
+      missingTimeZone: "The requested send time value must have specified a time zone.",
+      tooEarly: "RequestedSendTime must be greater than or equal to now.",
+      toleranceMs: 0,
+    }),
+    conditionEndpoint: conditionEndpointField,
+    conditionFailurePolicy: conditionFailurePolicyField,
+    dialogportenAssociation: z
+      .object({ dialogId: z.string().optional(), transmissionId: z.string().optional() })
+      .optional(),
+    recipient: notificationRecipientSchema,
+    reminders: z.array(notificationReminderSchema).default([]),
+  })
+  .meta({
+    description:
+      "POST future/orders: a notification to one recipient specification, with optional reminders. Repeating an idempotencyId returns the first order.",
+  });
+export type FutureOrderRequest = z.output<typeof futureOrderRequestSchema>;
