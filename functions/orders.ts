@@ -7,8 +7,31 @@ import {
   getSmsNotifications,
   listOrdersBySendersReference,
 } from "../shared/http/handlers/orderReads";
+import {
+  createLegacyEmailOrder,
+  createLegacyOrder,
+  createLegacySmsOrder,
+} from "../shared/http/handlers/orderIntake";
 
 // Legacy (v1) order routes: `/notifications/api/v1/orders...`.
+app.http("createOrder", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "orders",
+  handler: createLegacyOrder,
+});
+app.http("createEmailOrder", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "orders/email",
+  handler: createLegacyEmailOrder,
+});
+app.http("createSmsOrder", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "orders/sms",
+  handler: createLegacySmsOrder,
+});
 app.http("getOrder", { methods: ["GET"], authLevel: "anonymous", route: "orders/{id}", handler: getOrder });
 app.http("listOrders", {
   methods: ["GET"],

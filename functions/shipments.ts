@@ -1,9 +1,16 @@
 import { app } from "@azure/functions";
 import { getShipment } from "../shared/http/handlers/orderReads";
+import { getStatusFeed } from "../shared/http/handlers/statusFeed";
 
 app.http("getShipment", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "future/shipment/{id}",
   handler: getShipment,
+});
+app.http("getStatusFeed", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "future/shipment/feed",
+  handler: getStatusFeed,
 });

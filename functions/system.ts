@@ -1,4 +1,5 @@
 import { app } from "@azure/functions";
-import { health } from "../shared/http/handlers/system";
+import { health, openApi } from "../shared/http/handlers/system";
 
 app.http("health", { methods: ["GET"], authLevel: "anonymous", route: "health", handler: health });
+app.http("openapi", { methods: ["GET"], authLevel: "anonymous", route: "openapi.json", handler: openApi });

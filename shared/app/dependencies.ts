@@ -1,18 +1,33 @@
 import { DefaultAzureCredential } from "@azure/identity";
-import { CosmosContactRegistry } from "../adapters/cosmos/cosmosContactRegistry";
+import { AcsEmailSender } from "../adapters/acs/acsEmailSender";
+import { parseEmailDeliveryReport } from "../adapters/acs/emailDeliveryReport";
 import { createCosmosClient } from "../adapters/cosmos/client";
+import { CosmosContactRegistry } from "../adapters/cosmos/cosmosContactRegistry";
+import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDeliveryReports";
+import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationStore";
 import { CosmosOrderStore } from "../adapters/cosmos/cosmosOrderStore";
+import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
+import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
+import { LinkSmsSender } from "../adapters/link/linkSmsSender";
+import { parseSmsDeliveryReport } from "../adapters/link/smsDeliveryReport";
 import { ServiceBusPublisher } from "../adapters/servicebus/serviceBusPublisher";
 import { JwtVerifier } from "../auth/jwtVerifier";
 import type { Principal } from "../auth/principal";
 import { settings, type Settings } from "../config/settings";
+import { defaultSendingWindow, type SendingWindow } from "../domain/sendingWindow";
 import { containers } from "../platform/resources";
 import { systemClock, type Clock } from "../ports/clock";
 import type { ContactRegistry } from "../ports/contactRegistry";
-import type { NotificationStore } from "../ports/notificationStore";
+import type { DeadDeliveryReports } from "../ports/deadDeliveryReports";
+import type { DeliveryReportParser } from "../ports/deliveryReportParser";
+import type { EmailSender } from "../ports/emailSender";
+import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
 import type { OrderStore } from "../ports/orderStore";
 import type { Publisher } from "../ports/publisher";
+import type { SendConditionChecker } from "../ports/sendCondition";
+import type { SmsSender } from "../ports/smsSender";
+import type { StatusFeed } from "../ports/statusFeed";
 import { localRuntime } from "./localRuntime";
 
 export interface Dependencies {
@@ -20,33 +35,66 @@ export interface Dependencies {
   clock: Clock;
   orders: OrderStore;
   notifications: NotificationStore;
+  references: DeliveryReferenceStore;
+  statusFeed: StatusFeed;
+  deadReports: DeadDeliveryReports;
   contacts: ContactRegistry;
   publisher: Publisher;
+  emailSender: EmailSender;
+  smsSender: SmsSender;
+  conditions: SendConditionChecker;
+  parseReport: DeliveryReportParser;
+  sendingWindow: SendingWindow;
   verifier: { verify(authorization: string | null): Promise<Principal> };
+}
+
+const parseReport: DeliveryReportParser = (provider, payload, contentType) =>
+  provider === "acs" ? parseEmailDeliveryReport(payload) : parseSmsDeliveryReport(payload, contentType);
+
+function required(value: string | undefined, key: string): string {
+  if (!value) throw new Error(`${key} is not set`);
+  return value;
 }
 
 function build(config: Settings): Dependencies {
   const local = config.VARSEL_MODE === "local" ? localRuntime() : undefined;
-  if (!config.COSMOS_ENDPOINT) throw new Error("COSMOS_ENDPOINT is not set");
+  // On Azure every client authenticates as the app's user-assigned managed identity: no secrets.
+  const credential = local ? undefined : new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID });
   const cosmos = createCosmosClient({
-    endpoint: config.COSMOS_ENDPOINT,
+    endpoint: required(config.COSMOS_ENDPOINT, "COSMOS_ENDPOINT"),
     key: config.COSMOS_KEY,
     database: config.COSMOS_DATABASE,
   });
   const database = cosmos.database(config.COSMOS_DATABASE);
-  const publisher: Publisher = local
-    ? local.publisher
-    : new ServiceBusPublisher(
-        config.ServiceBusConnection__fullyQualifiedNamespace ?? "",
-        new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID }),
-      );
+  const container = (key: keyof typeof containers) => database.container(containers[key].name);
   return {
     settings: config,
     clock: local?.clock ?? systemClock,
-    orders: new CosmosOrderStore(database.container(containers.orders.name)),
-    notifications: new CosmosNotificationStore(database.container(containers.notifications.name)),
-    contacts: new CosmosContactRegistry(database.container(containers.registry.name)),
-    publisher,
+    orders: new CosmosOrderStore(container("orders")),
+    notifications: new CosmosNotificationStore(container("notifications")),
+    references: new CosmosDeliveryReferenceStore(container("deliveryReferences")),
+    statusFeed: new CosmosStatusFeed(container("statusFeed")),
+    deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports")),
+    contacts: new CosmosContactRegistry(container("registry")),
+    publisher: credential
+      ? new ServiceBusPublisher(
+          required(config.ServiceBusConnection__fullyQualifiedNamespace, "ServiceBusConnection__fullyQualifiedNamespace"),
+          credential,
+        )
+      : localRuntime().publisher,
+    emailSender: new AcsEmailSender({
+      endpoint: required(config.ACS_EMAIL_ENDPOINT, "ACS_EMAIL_ENDPOINT"),
+      ...(local ? { accessKey: config.ACS_EMAIL_ACCESS_KEY, allowInsecureConnection: true } : { credential }),
+    }),
+    smsSender: new LinkSmsSender({
+      url: required(config.LINK_GATEWAY_URL, "LINK_GATEWAY_URL"),
+      username: required(config.LINK_USERNAME, "LINK_USERNAME"),
+      password: required(config.LINK_PASSWORD, "LINK_PASSWORD"),
+      defaultSender: config.SMS_DEFAULT_SENDER,
+    }),
+    conditions: new HttpSendConditionChecker({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
+    parseReport,
+    sendingWindow: defaultSendingWindow,
     verifier: new JwtVerifier({
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,

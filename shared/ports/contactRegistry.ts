@@ -23,8 +23,20 @@ export interface UserContactPoint {
   resources: string[];
 }
 
+/** A user without a national identity number (ID-porten email user or self-identified username). */
+export interface SelfIdentifiedUserContact {
+  /** The URN as ordered, e.g. `urn:altinn:person:idporten-email:kari@example.com`. */
+  externalIdentity: string;
+  name?: string;
+  email?: string;
+  mobileNumber?: string;
+}
+
 export interface ContactRegistry {
   findPersons(nationalIdentityNumbers: string[]): Promise<Map<string, PersonContact>>;
   findOrganizations(organizationNumbers: string[]): Promise<Map<string, OrganizationContact>>;
+  /** User contact points of these organisations whose resources include `resourceId` (with or without the URN prefix). */
   findUserContactPoints(organizationNumbers: string[], resourceId: string): Promise<UserContactPoint[]>;
+  /** Keyed by `externalIdentityKey(urn)`: Altinn compares external identities case-insensitively. */
+  findSelfIdentifiedUsers(externalIdentities: string[]): Promise<Map<string, SelfIdentifiedUserContact>>;
 }

@@ -1,6 +1,10 @@
-import type { NotificationDocument } from "../domain/notification";
+import type {
+  EmailNotificationDocument,
+  NotificationDocument,
+  SmsNotificationDocument,
+} from "../domain/notification";
 
-export type NewNotification = Omit<NotificationDocument, "_etag">;
+export type NewNotification = Omit<EmailNotificationDocument, "_etag"> | Omit<SmsNotificationDocument, "_etag">;
 
 type Changes<T> = Partial<Omit<T, "id" | "orderId" | "channel">>;
 

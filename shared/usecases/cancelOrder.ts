@@ -1,8 +1,7 @@
 import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
-import type { Clock } from "../ports/clock";
-import type { OrderStore } from "../ports/orderStore";
 import { getTenantOrder } from "./getTenantOrder";
+import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
 /** Altinn refuses a cancel this close to the send time, so a cancel never races the release. */
 export const cancelCutoffMs = 5 * 60_000;
@@ -21,7 +20,7 @@ function isCancellable(order: OrderDocument, now: Date): boolean {
  * on a lost race, so a concurrent release either wins (conflict) or sees the cancellation.
  */
 export async function cancelOrder(
-  deps: { orders: OrderStore; clock: Clock },
+  deps: TransitionDeps,
   tenant: string,
   orderId: string,
 ): Promise<CancelOutcome> {
@@ -36,10 +35,7 @@ export async function cancelOrder(
       );
     }
     try {
-      const updated = await deps.orders.updateOrder(order, {
-        status: "Cancelled",
-        statusChangedAt: now.toISOString(),
-      });
+      const updated = await transitionOrder(deps, order, "Cancelled");
       return { order: updated, cancelled: true };
     } catch (error) {
       if (!isAppError(error, "conflict") || attempt >= 2) throw error;

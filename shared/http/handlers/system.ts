@@ -1,4 +1,5 @@
-import { openEndpoint } from "../endpoint";
+import { apiBase, json, openEndpoint } from "../endpoint";
+import { openApiDocument } from "../openapi";
 
 /** Liveness without authentication, answered like ASP.NET health checks. */
 export const health = openEndpoint(async () => ({
@@ -6,3 +7,6 @@ export const health = openEndpoint(async () => ({
   headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
   body: "Healthy",
 }));
+
+/** `GET openapi.json`, generated from the same schemas that validate requests. */
+export const openApi = openEndpoint(async (request) => json(200, openApiDocument(apiBase(request))));

@@ -1,0 +1,9 @@
+import { app } from "@azure/functions";
+import { receiveSmsDeliveryReport } from "../shared/http/handlers/deliveryReports";
+
+app.http("receiveSmsDeliveryReport", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "delivery-reports/sms",
+  handler: receiveSmsDeliveryReport,
+});

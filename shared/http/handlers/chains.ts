@@ -1,0 +1,67 @@
+import { scopes } from "../../auth/principal";
+import type { OrderDocument } from "../../domain/order";
+import { orderLifecycleName } from "../../domain/statuses";
+import { AppError } from "../../errors";
+import { cancelChain } from "../../usecases/cancelChain";
+import { cancelOrder } from "../../usecases/cancelOrder";
+import { authenticatedEndpoint, json } from "../endpoint";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function idParam(params: Record<string, string>): string {
+  const id = params["id"] ?? "";
+  if (!uuidPattern.test(id)) throw new AppError("not-found", "Order not found.");
+  return id.toLowerCase();
+}
+
+function shipmentStatus(order: OrderDocument) {
+  return {
+    shipmentId: order.id,
+    sendersReference: order.sendersReference,
+    type: order.type,
+    status: orderLifecycleName(order.status),
+    lastUpdate: order.statusChangedAt,
+  };
+}
+
+/**
+ * `GET future/orders/{id}`: the chain a `POST future/orders` created (its Location), with each shipment's
+ * status. Altinn's Location points at a route that does not exist; ours resolves.
+ */
+export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
+  const chain = await deps.orders.getChain(idParam(request.params));
+  if (!chain || chain.creator !== principal.tenant) throw new AppError("not-found", "Order chain not found.");
+  const orders = await Promise.all(chain.orderIds.map((id) => deps.orders.getOrder(id)));
+  const [main, ...reminders] = orders;
+  return json(200, {
+    notificationOrderId: chain.id,
+    idempotencyId: chain.idempotencyId,
+    created: chain.created,
+    notification: main && {
+      ...shipmentStatus(main),
+      reminders: reminders.filter((r): r is OrderDocument => r !== undefined).map(shipmentStatus),
+    },
+  });
+});
+
+/**
+ * `PUT future/orders/{id}/cancel` (varsel extension; Altinn has no cancel for chains): the id is a chain's
+ * notificationOrderId, which cancels every shipment not yet started, or one shipmentId, which cancels just
+ * that notification or reminder.
+ */
+export const cancelFutureOrder = authenticatedEndpoint(
+  scopes.create,
+  async ({ request, principal, deps }) => {
+    const id = idParam(request.params);
+    const chain = await deps.orders.getChain(id);
+    if (chain) {
+      const result = await cancelChain(deps, principal.tenant, id);
+      return json(200, {
+        notificationOrderId: result.notificationOrderId,
+        shipments: result.shipments.map((s) => ({ ...shipmentStatus(s.shipment), cancelled: s.cancelled })),
+      });
+    }
+    const { order } = await cancelOrder(deps, principal.tenant, id);
+    return json(200, { shipments: [{ ...shipmentStatus(order), cancelled: true }] });
+  },
+);

@@ -1,0 +1,71 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { dependencies } from "../../app/dependencies";
+import { deliveryReportAcknowledgementXml, parseDeliveryReportXml } from "../../adapters/link/pswinReport";
+import { AppError } from "../../errors";
+import { maxBodyBytes, PayloadTooLargeError } from "../body";
+import { openEndpoint } from "../endpoint";
+
+function sameSecret(a: string, b: string): boolean {
+  // Hashing first gives equal lengths, so the comparison time says nothing about the secret.
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
+}
+
+function checkBasicAuth(
+  header: string | null,
+  username: string | undefined,
+  password: string | undefined,
+): void {
+  const match = /^Basic\s+(\S+)$/i.exec(header ?? "");
+  const [user, ...rest] = match?.[1] ? Buffer.from(match[1], "base64").toString("utf8").split(":") : [];
+  const ok =
+    username !== undefined &&
+    password !== undefined &&
+    user !== undefined &&
+    sameSecret(user, username) &&
+    sameSecret(rest.join(":"), password);
+  if (!ok) throw new AppError("unauthorized", "Delivery reports require the gateway's credentials.");
+}
+
+/**
+ * `POST delivery-reports/sms`: LINK posts delivery reports here (Basic auth). They are queued as received
+ * and applied by the delivery-report job, so a slow store never makes the gateway retry.
+ */
+export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
+  const deps = await dependencies();
+  checkBasicAuth(
+    request.headers.get("authorization"),
+    deps.settings.LINK_REPORT_USERNAME,
+    deps.settings.LINK_REPORT_PASSWORD,
+  );
+  const body = Buffer.from(await request.arrayBuffer());
+  if (body.byteLength > maxBodyBytes) throw new PayloadTooLargeError();
+  const text = body.toString("utf8");
+  let ids: string[];
+  try {
+    ids = parseDeliveryReportXml(text).map((m) => m.id);
+  } catch {
+    throw new AppError("validation", "The body is not a LINK delivery report.", {
+      errors: { "": ["The body must be a PSWin delivery report (MSGLST)."] },
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  await deps.publisher.publish("deliveryReports", [
+    {
+      messageId: `link-report:${createHash("sha256").update(text).digest("hex").slice(0, 40)}`,
+      body: {
+        varselReport: {
+          provider: "link",
+          firstSeen: now,
+          attempt: 0,
+          contentType: request.headers.get("content-type") ?? undefined,
+          payload: text,
+        },
+      },
+    },
+  ]);
+  return {
+    status: 200,
+    headers: { "content-type": "application/xml; charset=utf-8" },
+    body: deliveryReportAcknowledgementXml(ids),
+  };
+});

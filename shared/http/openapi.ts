@@ -1,0 +1,301 @@
+import { z } from "zod";
+import { futureOrderRequestSchema } from "../domain/requests/futureOrder";
+import {
+  instantEmailOrderRequestSchema,
+  instantSmsOrderRequestSchema,
+} from "../domain/requests/instantOrder";
+import {
+  legacyEmailOrderRequestSchema,
+  legacyOrderRequestSchema,
+  legacySmsOrderRequestSchema,
+} from "../domain/requests/legacyOrder";
+
+/** Request schemas by component name: the same zod schemas that validate the requests. */
+const requestSchemas = {
+  NotificationOrderChainRequest: futureOrderRequestSchema,
+  NotificationOrderRequest: legacyOrderRequestSchema,
+  EmailNotificationOrderRequest: legacyEmailOrderRequestSchema,
+  SmsNotificationOrderRequest: legacySmsOrderRequestSchema,
+  InstantSmsNotificationOrderRequest: instantSmsOrderRequestSchema,
+  InstantEmailNotificationOrderRequest: instantEmailOrderRequestSchema,
+} as const;
+
+type Method = "get" | "post" | "put";
+
+export interface OperationSpec {
+  method: Method;
+  /** Route template as registered (without the route prefix). */
+  route: string;
+  operationId: string;
+  summary: string;
+  requestBody?: keyof typeof requestSchemas;
+  responses: Record<string, string>;
+  /** Defaults to true: a bearer token with the create scope. */
+  secured?: boolean;
+}
+
+const orderResponses = {
+  "401": "No valid bearer token.",
+  "403": "The token lacks the scope.",
+  "404": "No such order for this organisation.",
+};
+const createResponses = {
+  "400": "Validation problem (problem+json with errors by field path).",
+  "401": "No valid bearer token.",
+  "403": "The token lacks the scope.",
+  "413": "Body over 1 MiB.",
+};
+
+/** Every HTTP function, documented; a test checks this list against the registration files. */
+export const operations: OperationSpec[] = [
+  {
+    method: "post",
+    route: "future/orders",
+    operationId: "createOrderChain",
+    summary: "Order a notification with reminders",
+    requestBody: "NotificationOrderChainRequest",
+    responses: {
+      "201": "Registered.",
+      "200": "Replay of an earlier request with the same idempotencyId.",
+      "409": "The idempotencyId was used for a different request.",
+      "422": "NOT-00001: missing contact information.",
+      ...createResponses,
+    },
+  },
+  {
+    method: "get",
+    route: "future/orders/{id}",
+    operationId: "getOrderChain",
+    summary: "An order chain and the status of each shipment",
+    responses: { "200": "The chain.", ...orderResponses },
+  },
+  {
+    method: "put",
+    route: "future/orders/{id}/cancel",
+    operationId: "cancelFutureOrder",
+    summary: "Cancel a chain (or one shipment) that has not started",
+    responses: { "200": "Cancelled.", "409": "Nothing can be cancelled any more.", ...orderResponses },
+  },
+  {
+    method: "post",
+    route: "future/orders/instant/sms",
+    operationId: "createInstantSms",
+    summary: "Send one SMS now",
+    requestBody: "InstantSmsNotificationOrderRequest",
+    responses: {
+      "201": "Sent.",
+      "200": "Replay.",
+      "503": "NOT-00004: the gateway failed; nothing was stored.",
+      ...createResponses,
+    },
+  },
+  {
+    method: "post",
+    route: "future/orders/instant/email",
+    operationId: "createInstantEmail",
+    summary: "Send one email now",
+    requestBody: "InstantEmailNotificationOrderRequest",
+    responses: {
+      "201": "Sent.",
+      "200": "Replay.",
+      "503": "NOT-00004: the email service failed; nothing was stored.",
+      ...createResponses,
+    },
+  },
+  {
+    method: "get",
+    route: "future/shipment/{id}",
+    operationId: "getShipment",
+    summary: "Delivery manifest of one shipment",
+    responses: { "200": "The shipment with per-recipient status.", "404": "NOT-00003: shipment not found." },
+  },
+  {
+    method: "get",
+    route: "future/shipment/feed",
+    operationId: "getStatusFeed",
+    summary: "Order status changes after a sequence cursor",
+    responses: { "200": "Entries, oldest first (orderBy=Asc) or newest first.", "400": "Invalid query." },
+  },
+  {
+    method: "post",
+    route: "orders",
+    operationId: "createOrder",
+    summary: "Legacy: order a notification to many recipients",
+    requestBody: "NotificationOrderRequest",
+    responses: { "202": "Accepted, with the recipient lookup summary.", ...createResponses },
+  },
+  {
+    method: "post",
+    route: "orders/email",
+    operationId: "createEmailOrder",
+    summary: "Legacy: order an email",
+    requestBody: "EmailNotificationOrderRequest",
+    responses: { "202": "Accepted.", ...createResponses },
+  },
+  {
+    method: "post",
+    route: "orders/sms",
+    operationId: "createSmsOrder",
+    summary: "Legacy: order an SMS",
+    requestBody: "SmsNotificationOrderRequest",
+    responses: { "202": "Accepted.", ...createResponses },
+  },
+  {
+    method: "get",
+    route: "orders",
+    operationId: "listOrders",
+    summary: "Legacy: orders by sendersReference",
+    responses: { "200": "Matching orders.", "400": "sendersReference missing." },
+  },
+  {
+    method: "get",
+    route: "orders/{id}",
+    operationId: "getOrder",
+    summary: "Legacy: one order",
+    responses: { "200": "The order.", ...orderResponses },
+  },
+  {
+    method: "get",
+    route: "orders/{id}/status",
+    operationId: "getOrderStatus",
+    summary: "Legacy: processing status and per-channel counts",
+    responses: { "200": "The status.", ...orderResponses },
+  },
+  {
+    method: "put",
+    route: "orders/{id}/cancel",
+    operationId: "cancelOrder",
+    summary: "Legacy: cancel an order (or a reminder)",
+    responses: {
+      "200": "Cancelled (or already cancelled).",
+      "409": "Processing started or due within 5 minutes.",
+      ...orderResponses,
+    },
+  },
+  {
+    method: "get",
+    route: "orders/{id}/notifications/email",
+    operationId: "getEmailNotifications",
+    summary: "Legacy: the emails of an order",
+    responses: { "200": "Emails with their status.", ...orderResponses },
+  },
+  {
+    method: "get",
+    route: "orders/{id}/notifications/sms",
+    operationId: "getSmsNotifications",
+    summary: "Legacy: the SMS of an order",
+    responses: { "200": "SMS with their status.", ...orderResponses },
+  },
+  {
+    method: "post",
+    route: "delivery-reports/sms",
+    operationId: "receiveSmsDeliveryReport",
+    summary: "LINK delivery reports (Basic auth)",
+    responses: { "200": "Queued.", "401": "Wrong credentials." },
+    secured: false,
+  },
+  {
+    method: "get",
+    route: "health",
+    operationId: "health",
+    summary: "Liveness",
+    responses: { "200": "Healthy." },
+    secured: false,
+  },
+  {
+    method: "get",
+    route: "openapi.json",
+    operationId: "openapi",
+    summary: "This document",
+    responses: { "200": "OpenAPI 3.1." },
+    secured: false,
+  },
+];
+
+const problemSchema = {
+  type: "object",
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    code: { type: "string", description: "Altinn problem code, e.g. NOT-00001." },
+    errors: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
+  },
+  required: ["title", "status"],
+};
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io: "input",
+    unrepresentable: "any",
+  }) as Record<string, unknown>;
+  return rest;
+}
+
+function operationObject(op: OperationSpec) {
+  const parameters = [...op.route.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: "path",
+    required: true,
+    schema: { type: "string", format: "uuid" },
+  }));
+  const responses = Object.fromEntries(
+    Object.entries(op.responses).map(([status, description]) => [
+      status,
+      Number(status) >= 400
+        ? {
+            description,
+            content: {
+              "application/problem+json": { schema: { $ref: "#/components/schemas/ProblemDetails" } },
+            },
+          }
+        : { description },
+    ]),
+  );
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(op.requestBody
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: { $ref: `#/components/schemas/${op.requestBody}` } } },
+          },
+        }
+      : {}),
+    responses,
+    ...(op.secured === false ? { security: [] } : {}),
+  };
+}
+
+/** The OpenAPI 3.1 document of the API, built from the validating schemas. */
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = `/${op.route}`;
+    paths[path] = { ...paths[path], [op.method]: operationObject(op) };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "varsel notifications API",
+      version: "1.0.0",
+      description:
+        "Compatible with Altinn Notifications' public API under /notifications/api/v1. Authenticate with a Maskinporten token carrying the scope altinn:serviceowner/notifications.create.",
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: {
+        ProblemDetails: problemSchema,
+        ...Object.fromEntries(
+          Object.entries(requestSchemas).map(([name, schema]) => [name, jsonSchemaOf(schema)]),
+        ),
+      },
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalBroker } from "../adapters/local/localBroker";
+import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
+import { registerLocalRuntime } from "../app/localRuntime";
+import { settings } from "../config/settings";
+import { containers } from "../platform/resources";
+import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
+import { ControllableClock } from "./controllableClock";
+import { startEmbeddedCosmos, type EmbeddedCosmos } from "./embeddedCosmos";
+import { startFakeAcs } from "./fakeAcs";
+import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
+import { startLocalLinkGateway } from "./linkGateway";
+import { loadLocalSettings } from "./localSettings";
+import { Outbox } from "./outbox";
+import { localAudience, localIssuer, localSigningKey } from "./signingKey";
+import sampleRegistry from "./sampleRegistry.json";
+
+export interface LocalServiceOptions {
+  projectRoot: string;
+  /** HTTP port (7071 like `func start`; 0 picks a free one). */
+  port?: number;
+  /** Embedded Cosmos port (8081 like the Cosmos emulator; 0 picks a free one). */
+  cosmosPort?: number;
+  /** Test mode: deliver every queue message twice to prove the handlers idempotent. */
+  duplicateDelivery?: boolean;
+  /** Run timers on their schedules (default true); tests drive them with `host.runTimer`. */
+  startTimers?: boolean;
+  /** Load the sample contact registry (default true). */
+  seedRegistry?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalService {
+  host: FunctionsHost;
+  broker: LocalBroker;
+  outbox: Outbox;
+  clock: ControllableClock;
+  cosmosEndpoint: string;
+  close(): Promise<void>;
+}
+
+function setDefault(key: string, value: string): void {
+  if (!process.env[key]) process.env[key] = value;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  response.end(JSON.stringify(body));
+}
+
+async function readText(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * Runs varsel on one machine with what Azure provides embedded: the Cosmos DB server, a broker with
+ * Service Bus semantics, an ACS email endpoint and a LINK gateway that capture messages in an outbox and
+ * report delivery back. The functions are exactly the compiled registration files Azure runs.
+ */
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  loadLocalSettings(options.projectRoot);
+  process.env["VARSEL_MODE"] = "local";
+
+  let cosmos: EmbeddedCosmos | undefined;
+  if (!process.env["COSMOS_ENDPOINT"]) {
+    cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081);
+    process.env["COSMOS_ENDPOINT"] = cosmos.endpoint;
+    process.env["COSMOS_KEY"] = cosmos.key;
+    log(`embedded Cosmos DB server on ${cosmos.endpoint}`);
+  }
+  const database = process.env["COSMOS_DATABASE"] || "varsel";
+  const cosmosClient = createCosmosClient({
+    endpoint: process.env["COSMOS_ENDPOINT"]!,
+    key: process.env["COSMOS_KEY"] || undefined,
+    database,
+  });
+  const db = await ensureDatabase(cosmosClient, database);
+  if (options.seedRegistry ?? true)
+    await upsertRegistryDocuments(db.container(containers.registry.name), sampleRegistry);
+
+  const key = await localSigningKey();
+  const clock = new ControllableClock({
+    offsetSeconds: Number(process.env["LOCAL_CLOCK_OFFSET_SECONDS"] || 0),
+    fixedAt: process.env["LOCAL_CLOCK_FIXED"] || undefined,
+  });
+  const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
+  registerLocalRuntime({ publisher: broker, clock });
+  const outbox = new Outbox();
+
+  const acs = await startFakeAcs({
+    outbox,
+    onDeliveryReport: (event) =>
+      broker.publish("deliveryReports", [
+        { messageId: `acs-report:${String((event as { id?: unknown }).id)}`, body: event },
+      ]),
+  });
+  const reportCredentials = { username: "link-reports", password: "local-report-password" };
+  const gatewayCredentials = { username: "varsel", password: "local-gateway-password" };
+
+  const host = await startFunctionsHost({
+    projectRoot: options.projectRoot,
+    port: options.port ?? 7071,
+    broker,
+    clock,
+    startTimers: options.startTimers ?? true,
+    extraRoutes: [
+      {
+        method: "GET",
+        path: "/.well-known/jwks.json",
+        handler: (_req, res) => sendJson(res, 200, { keys: [key.publicJwk] }),
+      },
+      {
+        method: "GET",
+        path: "/notifications/api/v1/local/outbox",
+        handler: (_req, res) => sendJson(res, 200, outbox.list()),
+      },
+      {
+        method: "DELETE",
+        path: "/notifications/api/v1/local/outbox",
+        handler: (_req, res) => {
+          outbox.clear();
+          sendJson(res, 200, { cleared: true });
+        },
+      },
+      {
+        method: "PUT",
+        path: "/notifications/api/v1/local/clock",
+        handler: async (req, res) => {
+          const { at } = JSON.parse((await readText(req)) || "{}") as { at?: string };
+          if (!at || Number.isNaN(Date.parse(at)))
+            return sendJson(res, 400, { error: 'body must be {"at": ISO date-time}' });
+          clock.freeze(at);
+          sendJson(res, 200, { now: clock.now().toISOString() });
+        },
+      },
+    ],
+  });
+  const link = await startLocalLinkGateway({
+    outbox,
+    credentials: gatewayCredentials,
+    deliveryReportUrl: `${host.apiUrl}/delivery-reports/sms`,
+    reportCredentials,
+  });
+
+  setDefault("ACS_EMAIL_ENDPOINT", acs.endpoint);
+  setDefault("ACS_EMAIL_ACCESS_KEY", acs.accessKey);
+  setDefault("LINK_GATEWAY_URL", link.url);
+  setDefault("LINK_USERNAME", gatewayCredentials.username);
+  setDefault("LINK_PASSWORD", gatewayCredentials.password);
+  setDefault("LINK_REPORT_USERNAME", reportCredentials.username);
+  setDefault("LINK_REPORT_PASSWORD", reportCredentials.password);
+  setDefault("AUTH_ISSUER", localIssuer);
+  setDefault("AUTH_AUDIENCE", localAudience);
+  setDefault("AUTH_JWKS_URI", `${host.url}/.well-known/jwks.json`);
+  settings(); // fail fast, listing every bad setting, before the first request
+
+  return {
+    host,
+    broker,
+    outbox,
+    clock,
+    cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
+    close: async () => {
+      await host.close();
+      await link.close();
+      await acs.close();
+      await broker.close();
+      cosmosClient.dispose();
+      await cosmos?.close();
+    },
+  };
+}

@@ -1,0 +1,185 @@
+import { deterministicId } from "../domain/ids";
+import type { ProcessOrderMessage } from "../domain/messages";
+import type { NotificationDocument } from "../domain/notification";
+import type { OrderDocument } from "../domain/order";
+import { notificationExpiry } from "../domain/expiry";
+import { applyKeywords } from "../domain/keywords";
+import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
+import { pendingEmailResults, pendingSmsResults } from "../domain/statuses";
+import { isAppError } from "../errors";
+import type { ContactRegistry } from "../ports/contactRegistry";
+import type { NewNotification } from "../ports/notificationStore";
+import type { Publisher } from "../ports/publisher";
+import type { SendConditionChecker } from "../ports/sendCondition";
+import { completeOrderIfDone } from "./completeOrderIfDone";
+import { resolveOrderRecipients, type ResolvedAddress } from "./resolveOrderRecipients";
+import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+
+export interface ProcessDeps extends TransitionDeps {
+  contacts: ContactRegistry;
+  conditions: SendConditionChecker;
+  publisher: Publisher;
+  sendingWindow: SendingWindow;
+}
+
+/** Altinn retries an inconclusive send condition once, after a minute. */
+export const conditionRetryDelayMs = 60_000;
+/** Recipients resolved, written and published per step, so an order of 100,000 never sits in memory at once. */
+const chunkSize = 500;
+
+type ConditionDecision = "send" | "skip" | "deferred";
+
+async function evaluateCondition(deps: ProcessDeps, order: OrderDocument, message: ProcessOrderMessage) {
+  if (!order.conditionEndpoint) return { decision: "send" as ConditionDecision };
+  const result = await deps.conditions.check(order.conditionEndpoint);
+  if (result.outcome !== "error") return { decision: result.outcome as ConditionDecision };
+  if (message.conditionAttempt === 1) {
+    const retryAt = new Date(deps.clock.now().getTime() + conditionRetryDelayMs);
+    await deps.publisher.publish("processOrder", [
+      {
+        messageId: `process:${order.id}:${order.releaseCount}:condition-retry`,
+        body: { orderId: order.id, conditionAttempt: 2 },
+        scheduledEnqueueTime: retryAt,
+        correlationId: order.id,
+      },
+    ]);
+    return { decision: "deferred" as ConditionDecision };
+  }
+  const decision: ConditionDecision = order.conditionFailurePolicy === "skip" ? "skip" : "send";
+  return {
+    decision,
+    reason: `The send condition could not be evaluated twice (${result.reason}); conditionFailurePolicy ${order.conditionFailurePolicy} applied.`,
+  };
+}
+
+function notificationFor(
+  order: OrderDocument,
+  address: ResolvedAddress,
+  now: Date,
+  window: SendingWindow,
+): NewNotification {
+  const created = now.toISOString();
+  const identity =
+    address.address ??
+    `${address.status}:${address.nationalIdentityNumber ?? address.organizationNumber ?? address.externalIdentity ?? ""}`;
+  const template = address.channel === "email" ? order.emailTemplate : order.smsTemplate;
+  const policy = template?.sendingTimePolicy ?? "Anytime";
+  const requested = new Date(Math.max(Date.parse(order.requestedSendTime), now.getTime()));
+  const common = {
+    id: deterministicId(order.id, `${address.channel}:${identity.toLowerCase()}`),
+    orderId: order.id,
+    creator: order.creator,
+    created,
+    statusChangedAt: created,
+    sendAfter: nextSendTime(requested, policy, window).toISOString(),
+    expiry: notificationExpiry({
+      channel: address.channel,
+      policy,
+      requestedSendTime: new Date(order.requestedSendTime),
+      window,
+    }).toISOString(),
+    recipient: {
+      address: address.address,
+      nationalIdentityNumber: address.nationalIdentityNumber,
+      organizationNumber: address.organizationNumber,
+      externalIdentity: address.externalIdentity,
+      isReserved: address.status === "Failed_RecipientReserved" ? true : undefined,
+    },
+  };
+  if (address.channel === "email") {
+    const t = order.emailTemplate!;
+    return {
+      ...common,
+      channel: "email",
+      status: address.status,
+      from: t.fromAddress,
+      subject: applyKeywords(t.subject, address),
+      body: applyKeywords(t.body, address),
+      contentType: t.contentType,
+    };
+  }
+  const t = order.smsTemplate!;
+  return {
+    ...common,
+    channel: "sms",
+    status: address.status,
+    sender: t.senderNumber,
+    body: applyKeywords(t.body, address),
+    timeToLiveSeconds: t.timeToLiveSeconds,
+  };
+}
+
+function isFinal(n: Pick<NotificationDocument, "channel" | "status">): boolean {
+  return n.channel === "email"
+    ? !pendingEmailResults.has(n.status as never)
+    : !pendingSmsResults.has(n.status as never);
+}
+
+async function publishSends(deps: ProcessDeps, notifications: NewNotification[], now: Date) {
+  for (const channel of ["email", "sms"] as const) {
+    const toSend = notifications.filter((n) => n.channel === channel && n.status === "New");
+    if (toSend.length === 0) continue;
+    await deps.publisher.publish(
+      channel === "email" ? "sendEmail" : "sendSms",
+      toSend.map((n) => ({
+        messageId: `send:${n.id}`,
+        body: { orderId: n.orderId, notificationId: n.id },
+        correlationId: n.orderId,
+        ...(Date.parse(n.sendAfter) > now.getTime() ? { scheduledEnqueueTime: new Date(n.sendAfter) } : {}),
+      })),
+    );
+  }
+}
+
+/**
+ * Queue job: turns a released order into notifications. Evaluates the send condition, resolves recipients
+ * from the local register copies, substitutes keywords, writes one notification per address under a
+ * deterministic id (a redelivered message creates nothing twice) and publishes the sends, scheduled for
+ * the start of the sending window when needed. An order whose notifications are all final at once
+ * (reserved, not identified) goes straight to Completed.
+ */
+export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessage): Promise<void> {
+  const order = await deps.orders.getOrder(message.orderId);
+  if (!order || order.status !== "Processing") return;
+
+  const condition = await evaluateCondition(deps, order, message);
+  if (condition.decision === "deferred") return;
+  if (condition.decision === "skip") {
+    await finish(deps, order, "SendConditionNotMet", condition.reason);
+    return;
+  }
+
+  const now = deps.clock.now();
+  let allFinal = true;
+  for (let start = 0; start < order.recipients.length; start += chunkSize) {
+    const chunk = order.recipients.slice(start, start + chunkSize);
+    const addresses = await resolveOrderRecipients(deps.contacts, order, chunk);
+    const notifications = dedupe(addresses.map((a) => notificationFor(order, a, now, deps.sendingWindow)));
+    await deps.notifications.createMany(notifications);
+    await publishSends(deps, notifications, now);
+    if (notifications.some((n) => !isFinal(n))) allFinal = false;
+  }
+  await finish(deps, order, allFinal ? "Completed" : "Processed", condition.reason);
+  if (!allFinal) await completeOrderIfDone(deps, order.id);
+}
+
+function dedupe(notifications: NewNotification[]): NewNotification[] {
+  return [...new Map(notifications.map((n) => [n.id, n])).values()];
+}
+
+async function finish(
+  deps: ProcessDeps,
+  order: OrderDocument,
+  status: "Completed" | "Processed" | "SendConditionNotMet",
+  reason?: string,
+) {
+  try {
+    await transitionOrder(deps, order, status, {
+      leaseUntil: undefined,
+      ...(reason ? { statusReason: reason } : {}),
+    });
+  } catch (error) {
+    // A redelivered message that lost the race finds the order already moved on; that is its answer.
+    if (!isAppError(error, "conflict")) throw error;
+  }
+}

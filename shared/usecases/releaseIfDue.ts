@@ -1,0 +1,16 @@
+import type { OrderDocument } from "../domain/order";
+import { claimAndPublish, defaultReleaseOptions, type ReleaseDeps } from "./releaseDueOrders";
+
+/**
+ * Releases just-registered orders whose send time has come, through the same ETag claim as the release
+ * timer, so an order due at intake is processed at once and still never twice.
+ */
+export async function releaseIfDue(deps: ReleaseDeps, orderIds: string[]): Promise<void> {
+  const now = deps.clock.now().getTime();
+  const due: OrderDocument[] = [];
+  for (const id of orderIds) {
+    const order = await deps.orders.getOrder(id);
+    if (order && order.status === "Registered" && Date.parse(order.requestedSendTime) <= now) due.push(order);
+  }
+  if (due.length > 0) await claimAndPublish(deps, due, defaultReleaseOptions.leaseMs);
+}
