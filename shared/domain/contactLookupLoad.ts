@@ -1,0 +1,33 @@
+import type {
+  ContactRegistry,
+  OrganizationContact,
+  PersonContact,
+  SelfIdentifiedUserContact,
+} from "../ports/contactRegistry";
+import type { LookupKeys } from "./contactLookup";
+import type { RegistrySnapshot } from "./contactLookupTypes";
+
+/**
+ * Fetches what `collectLookupKeys` listed: persons, organisations, self-identified users and each resource's
+ * user contact points in parallel, one batched registry call each, skipping kinds nobody needs.
+ */
+export async function loadRegistrySnapshot(
+  registry: ContactRegistry,
+  keys: LookupKeys,
+): Promise<RegistrySnapshot> {
+  const [persons, organizations, selfIdentifiedUsers, userContactPoints] = await Promise.all([
+    keys.nationalIdentityNumbers.length > 0
+      ? registry.findPersons(keys.nationalIdentityNumbers)
+      : new Map<string, PersonContact>(),
+    keys.organizationNumbers.length > 0
+      ? registry.findOrganizations(keys.organizationNumbers)
+      : new Map<string, OrganizationContact>(),
+    keys.externalIdentities.length > 0
+      ? registry.findSelfIdentifiedUsers(keys.externalIdentities)
+      : new Map<string, SelfIdentifiedUserContact>(),
+    Promise.all(
+      keys.userContactPoints.map((q) => registry.findUserContactPoints(q.organizationNumbers, q.resourceId)),
+    ),
+  ]);
+  return { persons, organizations, selfIdentifiedUsers, userContactPoints: userContactPoints.flat() };
+}
