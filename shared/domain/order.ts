@@ -113,8 +113,6 @@ export const chainDocumentSchema = z.object({
   receipt: chainReceiptSchema,
   /** Ids of the orders this chain holds, in the order they are written. */
   orderIds: z.array(z.uuid()),
-  /** False until every order of the chain is written; a replay finishes the writing. */
-  materialized: z.boolean(),
   _etag: z.string().optional(),
 });
 export type ChainDocument = z.infer<typeof chainDocumentSchema>;

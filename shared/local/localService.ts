@@ -25,6 +25,8 @@ export interface LocalServiceOptions {
   duplicateDelivery?: boolean;
   /** Run timers on their schedules (default true); tests drive them with `host.runTimer`. */
   startTimers?: boolean;
+  /** Read local.settings.json as `func start` does (default true); tests turn it off. */
+  readLocalSettings?: boolean;
   /** Load the sample contact registry (default true). */
   seedRegistry?: boolean;
   log?: (line: string) => void;
@@ -36,6 +38,11 @@ export interface LocalService {
   outbox: Outbox;
   clock: ControllableClock;
   cosmosEndpoint: string;
+  /**
+   * Resolves when nothing is left to do now: no queue message due or in flight, and no delivery report
+   * on its way back from the email or SMS fake. Scheduled messages wait for the clock.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,7 +71,7 @@ async function readText(request: IncomingMessage): Promise<string> {
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  loadLocalSettings(options.projectRoot);
+  if (options.readLocalSettings ?? true) loadLocalSettings(options.projectRoot);
   process.env["VARSEL_MODE"] = "local";
 
   let cosmos: EmbeddedCosmos | undefined;
@@ -166,6 +173,16 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     outbox,
     clock,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
+    settle: async () => {
+      for (let previous = -1; ; ) {
+        await broker.whenIdle();
+        await acs.idle();
+        await link.idle();
+        const { published } = broker.stats();
+        if (published === previous) return;
+        previous = published;
+      }
+    },
     close: async () => {
       await host.close();
       await link.close();

@@ -9,7 +9,6 @@ export type CreateOutcome = "created" | "exists";
 export interface OrderStore {
   getChain(chainId: string): Promise<ChainDocument | undefined>;
   createChain(chain: Omit<ChainDocument, "pk" | "docType" | "_etag">): Promise<CreateOutcome>;
-  markChainMaterialized(chain: ChainDocument): Promise<void>;
   createOrder(order: NewOrder): Promise<CreateOutcome>;
   getOrder(orderId: string): Promise<OrderDocument | undefined>;
   findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]>;

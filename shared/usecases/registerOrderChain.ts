@@ -55,9 +55,8 @@ function receiptOf(chainId: string, orders: NewOrder[]): ChainReceipt {
   };
 }
 
-async function writeOrders(orders: OrderStore, chain: ChainDocument, drafts: NewOrder[]): Promise<void> {
+async function writeOrders(orders: OrderStore, drafts: NewOrder[]): Promise<void> {
   for (const draft of drafts) await orders.createOrder(draft);
-  await orders.markChainMaterialized(chain);
 }
 
 /** The earlier registration of the same request, or a conflict if the idempotencyId named another request. */
@@ -71,27 +70,39 @@ async function replay(
     throw new AppError("conflict", "The idempotencyId has already been used for a different request.");
   }
   const drafts = request.buildOrders(ids, new Date(existing.created));
-  // A registration that stopped between the chain and its orders is finished by the replay.
-  if (!existing.materialized) await writeOrders(deps.orders, existing, drafts);
+  // A registration that stopped between the chain and its orders is finished by the replay (creates are
+  // create-if-absent, so orders already there stay as they are).
+  await writeOrders(deps.orders, drafts);
   return { receipt: existing.receipt, created: false, orders: drafts };
 }
 
+async function existingChain(deps: { orders: OrderStore }, chainId: string): Promise<ChainDocument> {
+  const chain = await deps.orders.getChain(chainId);
+  if (!chain) throw new AppError("transient", "The order chain could not be read back.");
+  return chain;
+}
+
 /**
- * Registers an idempotent request (an order chain, or an instant order): the chain record is written
- * first under a deterministic id, then every order under its deterministic id, then the chain is marked
- * complete. A retry of the same request returns the original receipt and finishes an interrupted write.
+ * Registers an idempotent request (an order chain, or an instant order): the chain record is created first
+ * under a deterministic id — its existence is the idempotency check, so a new request costs no extra read —
+ * then every order under its deterministic id. A retry of the same request returns the original receipt and
+ * finishes an interrupted write.
  */
 export async function registerOrderChain(
   deps: { orders: OrderStore; clock: Clock },
   request: ChainRequest,
 ): Promise<ChainRegistration> {
   const ids = chainIds(request.tenant, request.kind, request.idempotencyId);
-  const existing = await deps.orders.getChain(ids.chainId);
-  if (existing) return replay(deps, request, ids, existing);
-
   const now = deps.clock.now();
   const drafts = request.buildOrders(ids, now);
-  await request.precheck?.(drafts);
+  try {
+    await request.precheck?.(drafts);
+  } catch (error) {
+    // A replay is answered with its receipt even if the registers changed since the first request.
+    const earlier = await deps.orders.getChain(ids.chainId);
+    if (earlier) return replay(deps, request, ids, earlier);
+    throw error;
+  }
   const receipt = receiptOf(ids.chainId, drafts);
   const chain = {
     id: ids.chainId,
@@ -102,18 +113,18 @@ export async function registerOrderChain(
     created: now.toISOString(),
     receipt,
     orderIds: drafts.map((d) => d.id),
-    materialized: false,
   };
   if ((await deps.orders.createChain(chain)) === "exists") {
-    const raced = await deps.orders.getChain(ids.chainId);
-    if (!raced) throw new AppError("transient", "The order chain could not be read back.");
-    return replay(deps, request, ids, raced);
+    return replay(deps, request, ids, await existingChain(deps, ids.chainId));
   }
-  await writeOrders(deps.orders, { ...chain, pk: chain.id, docType: "chain" }, drafts);
+  await writeOrders(deps.orders, drafts);
   return { receipt, created: true, orders: drafts };
 }
 
-/** Finds an earlier registration of exactly this request, so a retry that no longer validates still replays. */
+/**
+ * Finds an earlier registration of exactly this request, so a retry that no longer validates (its send
+ * time has passed) still gets its receipt — but only once every order of the chain is stored.
+ */
 export async function findReplay(
   deps: { orders: OrderStore },
   tenant: string,
@@ -122,7 +133,7 @@ export async function findReplay(
   body: unknown,
 ): Promise<ChainReceipt | undefined> {
   const existing = await deps.orders.getChain(chainIds(tenant, kind, idempotencyId).chainId);
-  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body))
-    return undefined;
-  return existing.materialized ? existing.receipt : undefined;
+  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body)) return undefined;
+  const stored = await Promise.all(existing.orderIds.map((id) => deps.orders.getOrder(id)));
+  return stored.every(Boolean) ? existing.receipt : undefined;
 }

@@ -38,16 +38,6 @@ export class CosmosOrderStore implements OrderStore {
     return createIfAbsent(this.container, { ...chain, pk: chain.id, docType: "chain" }, "create order chain");
   }
 
-  async markChainMaterialized(chain: ChainDocument): Promise<void> {
-    try {
-      await this.container.item(chain.id, chain.id).patch({
-        operations: [{ op: "set", path: "/materialized", value: true }],
-      });
-    } catch (error) {
-      throw mapCosmosError(error, "update order chain");
-    }
-  }
-
   createOrder(order: NewOrder): Promise<CreateOutcome> {
     return createIfAbsent(this.container, { ...order, pk: order.id, docType: "order" }, "create order");
   }

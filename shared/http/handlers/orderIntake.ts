@@ -46,10 +46,7 @@ async function releaseSoon(
   context: InvocationContext,
 ): Promise<void> {
   try {
-    await releaseIfDue(
-      deps,
-      orders.map((o) => o.id),
-    );
+    await releaseIfDue(deps, orders);
   } catch (error) {
     context.warn(
       `immediate release failed; the release timer will pick the orders up: ${(error as Error).message}`,

@@ -1,0 +1,3 @@
+import { pipelineScenarios } from "./pipelineScenarios";
+
+pipelineScenarios({ duplicateDelivery: false });

@@ -1,0 +1,4 @@
+import { pipelineScenarios } from "./pipelineScenarios";
+
+// Every queue message is delivered a second time after its first completion (a lost settlement).
+pipelineScenarios({ duplicateDelivery: true });
