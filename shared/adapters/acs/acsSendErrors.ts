@@ -1,0 +1,81 @@
+import { transient } from "../../errors";
+import type { EmailSendOutcome } from "../../ports/emailSender";
+import { defaultRetryAfterMs, retryAfterMs } from "./retryAfter";
+
+type FailedEmail = Extract<EmailSendOutcome, { outcome: "failed" }>["result"];
+
+/** ACS error code when every recipient is on the resource's suppression list (Altinn `ErrorTypes.cs`). */
+const suppressedCode = "EmailDroppedAllRecipientsSuppressed";
+/** ACS has no code for a malformed address, only this message text (Altinn `ErrorTypes.cs`). */
+const invalidFormatText = "Invalid format for email address";
+/** core-lro's message when an operation reached status Failed; the ACS error code and message follow it. */
+const operationFailedText = "The long-running operation has failed";
+
+/**
+ * The parts of `@azure/core-rest-pipeline`'s RestError we read. Duck-typed because that package is only a
+ * transitive dependency of the SDK, not one of ours.
+ */
+interface RestErrorLike {
+  message: string;
+  code?: string;
+  statusCode?: number;
+  retryAfter?: string;
+}
+
+function asRestError(error: unknown): RestErrorLike | undefined {
+  if (!(error instanceof Error) || error.name !== "RestError") return undefined;
+  const fields = error as Error & {
+    code?: unknown;
+    statusCode?: unknown;
+    response?: { headers?: { get?: (name: string) => unknown } };
+  };
+  const retryAfter = fields.response?.headers?.get?.("retry-after");
+  return {
+    message: error.message,
+    code: typeof fields.code === "string" ? fields.code : undefined,
+    statusCode: typeof fields.statusCode === "number" ? fields.statusCode : undefined,
+    retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
+  };
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
+}
+
+/** Permanent result for an ACS error that names the recipient problem; the message is never copied out. */
+function failedResult(code: string | undefined, message: string, statusCode?: number): FailedEmail {
+  if (code === suppressedCode || message.includes(suppressedCode)) return "Failed_SupressedRecipient";
+  if (message.includes(invalidFormatText)) return "Failed_InvalidEmailFormat";
+  if (statusCode === 413) return "Failed_PayloadTooLarge";
+  return "Failed";
+}
+
+/** A send whose operation ACS reported as Failed on the first status check (the POST itself was accepted). */
+export function operationFailure(error: unknown): FailedEmail | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith(operationFailedText)) return undefined;
+  return failedResult(undefined, error.message);
+}
+
+export type ClassifiedSendError =
+  { kind: "failed"; result: FailedEmail } | { kind: "already-accepted" } | { kind: "unknown" };
+
+/**
+ * Maps an error from starting a send (the POST was not accepted). Transient failures are thrown as
+ * `transient(…)` with ACS's Retry-After; messages carry status and code only, since ACS error texts can
+ * quote the recipient address.
+ */
+export function classifySendError(error: unknown, usedClientOperationId: boolean): ClassifiedSendError {
+  if (isTimeout(error)) throw transient("ACS email send timed out", defaultRetryAfterMs);
+  const rest = asRestError(error);
+  if (!rest) return { kind: "unknown" };
+  const status = rest.statusCode;
+  const label = `ACS email send failed (status ${status ?? "none"}${rest.code ? `, ${rest.code}` : ""})`;
+  if (status === undefined || status === 408 || status === 429 || status >= 500) {
+    throw transient(label, retryAfterMs(rest.retryAfter));
+  }
+  // Wrong key or missing role assignment: every email would fail, so wait for an operator instead.
+  if (status === 401 || status === 403) throw transient(label, defaultRetryAfterMs);
+  // A redelivered send reusing our operation id: ACS already has that operation.
+  if (status === 409 && usedClientOperationId) return { kind: "already-accepted" };
+  return { kind: "failed", result: failedResult(rest.code, rest.message, status) };
+}

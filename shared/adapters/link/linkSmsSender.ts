@@ -1,0 +1,122 @@
+import { AppError, transient } from "../../errors";
+import type { SmsMessage, SmsSender, SmsSendOutcome } from "../../ports/smsSender";
+import { defaultRetryAfterMs, retryAfterMs } from "../acs/retryAfter";
+import { gatewayReceiver, gatewaySender } from "./addresses";
+import { isGsm7, ucs2Hex } from "./gsm7";
+import {
+  parseSubmitResponse,
+  pswinContentType,
+  submitRequestXml,
+  type PswinOutgoingMessage,
+  type PswinSubmitResponse,
+} from "./pswinSubmit";
+import { XmlParseError } from "./xml";
+
+export interface LinkSmsSenderOptions {
+  /** The PSWin XML endpoint, e.g. https://xml.pswin.com (Altinn: a Digdir-dedicated gateway). */
+  url: string;
+  username: string;
+  password: string;
+  /** Used when a notification's sender has nothing the gateway accepts (settings `SMS_DEFAULT_SENDER`). */
+  defaultSender: string;
+  /** Whole request including the response body; default 30 s, as Altinn's HttpClient. */
+  timeoutMs?: number;
+}
+
+const defaultTimeoutMs = 30_000;
+/** Altinn `SmsClient`: a gateway status text starting with this means the receiver number was refused. */
+const invalidReceiverPrefix = "Invalid RCV";
+
+function toGatewayMessage(
+  message: SmsMessage,
+  receiver: string,
+  defaultSender: string,
+): PswinOutgoingMessage {
+  const unicode = !isGsm7(message.body);
+  return {
+    id: 1,
+    text: unicode ? ucs2Hex(message.body) : message.body,
+    sender: gatewaySender(message.sender, defaultSender),
+    receiver,
+    // TTL 0 would mean "gateway default", so never round a short validity down to it.
+    ttlMinutes: Math.max(1, Math.ceil(message.timeToLiveSeconds / 60)),
+    ...(unicode ? { messageType: 9 as const } : {}),
+  };
+}
+
+/**
+ * SMS through LINK Mobility's PSWin XML gateway, the protocol Altinn uses (`LinkMobility.PSWin.Client`).
+ * One message per request. Status texts and errors are never copied into messages we raise: the gateway
+ * quotes receiver numbers in them.
+ */
+export class LinkSmsSender implements SmsSender {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: LinkSmsSenderOptions) {
+    this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  }
+
+  async send(message: SmsMessage): Promise<SmsSendOutcome> {
+    const receiver = gatewayReceiver(message.to);
+    if (!receiver) return { outcome: "failed", result: "Failed_InvalidRecipient" };
+    const credentials = { username: this.options.username, password: this.options.password };
+    const request = submitRequestXml(credentials, [
+      toGatewayMessage(message, receiver, this.options.defaultSender),
+    ]);
+    const document = await this.post(request);
+    if (document === undefined) return { outcome: "failed", result: "Failed" };
+    let response: PswinSubmitResponse;
+    try {
+      response = parseSubmitResponse(document);
+    } catch (error) {
+      if (!(error instanceof XmlParseError)) throw error;
+      // We cannot tell whether the message went out; retrying risks a duplicate, giving up risks a loss.
+      throw transient("LINK gateway answered with an unreadable document", defaultRetryAfterMs);
+    }
+    // Wrong credentials stop every SMS: wait for an operator rather than fail each one (Altinn fails them).
+    if (response.logon === "FAIL") throw transient("LINK gateway refused the logon", defaultRetryAfterMs);
+    const result = response.messages.find((m) => m.id === "1") ?? response.messages[0];
+    if (!result) throw transient("LINK gateway answered without a message status", defaultRetryAfterMs);
+    if (result.ok) {
+      if (!result.reference)
+        throw new AppError("permanent", "LINK gateway accepted the SMS without a reference");
+      return { outcome: "accepted", gatewayReference: result.reference };
+    }
+    return {
+      outcome: "failed",
+      result: result.info.startsWith(invalidReceiverPrefix) ? "Failed_InvalidRecipient" : "Failed",
+    };
+  }
+
+  /**
+   * POSTs the document and returns the response text of a 2xx, or undefined when the gateway refused this
+   * request outright (other 4xx); transient conditions are thrown.
+   */
+  private async post(body: string): Promise<string | undefined> {
+    let response: Response;
+    try {
+      response = await fetch(this.options.url, {
+        method: "POST",
+        headers: { "content-type": pswinContentType, accept: "text/xml, application/xml" },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      if (response.ok) return await response.text();
+    } catch (error) {
+      if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+        throw transient("LINK gateway timed out", defaultRetryAfterMs);
+      }
+      if (error instanceof TypeError) throw transient("LINK gateway unreachable", defaultRetryAfterMs);
+      throw error;
+    }
+    await response.body?.cancel();
+    const status = response.status;
+    const label = `LINK gateway answered HTTP ${status}`;
+    if (status === 408 || status === 429 || status >= 500) {
+      throw transient(label, retryAfterMs(response.headers.get("retry-after")));
+    }
+    // Credentials or address misconfigured: the same for every SMS, so wait for an operator.
+    if (status === 401 || status === 403 || status === 404) throw transient(label, defaultRetryAfterMs);
+    return undefined;
+  }
+}
