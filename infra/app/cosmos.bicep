@@ -1,0 +1,170 @@
+// Cosmos DB for NoSQL: the database and every container the code uses.
+// Raw resources: the AVM database-account module is orphaned. The containers mirror
+// shared/platform/resources.ts (partition key, composite indexes, default TTL); tests/infra/drift.test.ts checks them.
+
+@description('Name of the Cosmos DB account.')
+param name string
+
+@description('Azure region of the account.')
+param location string
+
+@description('Tags for the account.')
+param tags object
+
+@description('Name of the SQL database (shared/platform/resources.ts databaseName).')
+param databaseName string
+
+@description('Serverless bills per request unit and suits bursty, modest volumes. Autoscale provisions shared database throughput that scales between 10% and 100% of the maximum.')
+@allowed([
+  'Serverless'
+  'Autoscale'
+])
+param capacityMode string = 'Serverless'
+
+@description('Autoscale only: the maximum RU/s shared by all containers (at least 1000).')
+@minValue(1000)
+param autoscaleMaxThroughput int = 1000
+
+// name, partitionKeyPath, compositeIndexes and defaultTtl as in shared/platform/resources.ts
+// (defaultTtl null: TTL off; -1: per-item TTL without a container default; n: expire n seconds after the last write).
+var containers = [
+  {
+    name: 'orders'
+    partitionKeyPath: '/pk'
+    compositeIndexes: [
+      [
+        { path: '/status', order: 'ascending' }
+        { path: '/requestedSendTime', order: 'ascending' }
+      ]
+      [
+        { path: '/creator', order: 'ascending' }
+        { path: '/sendersReference', order: 'ascending' }
+        { path: '/created', order: 'ascending' }
+      ]
+    ]
+    defaultTtl: null
+  }
+  {
+    name: 'notifications'
+    partitionKeyPath: '/orderId'
+    compositeIndexes: [
+      [
+        { path: '/status', order: 'ascending' }
+        { path: '/expiry', order: 'ascending' }
+      ]
+    ]
+    defaultTtl: null
+  }
+  {
+    name: 'deliveryReferences'
+    partitionKeyPath: '/pk'
+    compositeIndexes: []
+    defaultTtl: null
+  }
+  {
+    name: 'registry'
+    partitionKeyPath: '/pk'
+    compositeIndexes: []
+    defaultTtl: null
+  }
+  {
+    name: 'statusFeed'
+    partitionKeyPath: '/creator'
+    compositeIndexes: []
+    defaultTtl: null
+  }
+  {
+    name: 'deadDeliveryReports'
+    partitionKeyPath: '/pk'
+    compositeIndexes: []
+    defaultTtl: null
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    locations: [
+      {
+        locationName: location
+        failoverPriority: 0
+        isZoneRedundant: false
+      }
+    ]
+    consistencyPolicy: {
+      defaultConsistencyLevel: 'Session'
+    }
+    capabilities: capacityMode == 'Serverless'
+      ? [
+          {
+            name: 'EnableServerless'
+          }
+        ]
+      : []
+    disableLocalAuth: true // Entra ID only (sqlRoleAssignments in rbac.bicep); the local emulator keeps its key
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: {
+    resource: {
+      id: databaseName
+    }
+    options: capacityMode == 'Autoscale'
+      ? {
+          autoscaleSettings: {
+            maxThroughput: autoscaleMaxThroughput
+          }
+        }
+      : {}
+  }
+}
+
+resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
+  for c in containers: {
+    parent: database
+    name: c.name
+    properties: {
+      resource: {
+        id: c.name
+        partitionKey: {
+          paths: [
+            c.partitionKeyPath
+          ]
+          kind: 'Hash'
+          version: 2
+        }
+        indexingPolicy: {
+          indexingMode: 'consistent'
+          automatic: true
+          includedPaths: [
+            {
+              path: '/*'
+            }
+          ]
+          excludedPaths: [
+            {
+              path: '/"_etag"/?'
+            }
+          ]
+          compositeIndexes: c.compositeIndexes
+        }
+        defaultTtl: c.defaultTtl
+      }
+    }
+  }
+]
+
+output name string = account.name
+output resourceId string = account.id
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

@@ -1,0 +1,412 @@
+// varsel on Azure: `azd up` provisions everything below into one resource group.
+// Names follow the azd templates: an abbreviation (abbreviations.json) plus a token unique to subscription,
+// environment and region. tests/infra checks this template against the code (no Bicep compiler runs there).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; part of every resource name and the azd-env-name tag.')
+param environmentName string
+
+@minLength(1)
+@description('Region for all regional resources. Flex Consumption is available in these regions.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID). It gets the app\'s data roles, plus Key Vault Secrets Officer, so that `func start` can run against Azure. Empty: no grants.')
+param principalId string = ''
+
+@description('Principal type of principalId: User, or ServicePrincipal when azd runs in CI.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('Grant the deploying principal data access (see principalId). Set false for production environments.')
+param grantPrincipalAccess bool = true
+
+@description('Cosmos DB capacity: Serverless (default) or Autoscale shared database throughput.')
+@allowed([
+  'Serverless'
+  'Autoscale'
+])
+param cosmosCapacityMode string = 'Serverless'
+
+@description('Autoscale only: maximum RU/s shared by all containers.')
+@minValue(1000)
+param cosmosAutoscaleMaxThroughput int = 1000
+
+@description('AUTH_ISSUER: issuer of the access tokens the API accepts. Default: Maskinporten production.')
+param authIssuer string = 'https://maskinporten.no/'
+
+@description('AUTH_AUDIENCE: audience the API requires in access tokens.')
+@minLength(1)
+param authAudience string
+
+@description('AUTH_JWKS_URI: where the issuer publishes its signing keys. Default: Maskinporten production.')
+param authJwksUri string = 'https://maskinporten.no/jwk'
+
+@description('AUTH_CLOCK_SKEW_SECONDS: tolerated clock difference when checking token times.')
+@minValue(0)
+@maxValue(300)
+param authClockSkewSeconds int = 30
+
+@description('LINK_GATEWAY_URL: the LINK SMS gateway endpoint.')
+@minLength(1)
+param linkGatewayUrl string
+
+@description('SMS_DEFAULT_SENDER: sender shown on SMS when an order names none (at most 11 characters).')
+@minLength(1)
+@maxLength(11)
+param smsDefaultSender string = 'Varsel'
+
+@secure()
+@description('LINK_USERNAME to store in Key Vault. Empty: keep the secret in the vault as it is.')
+param linkUsername string = ''
+
+@secure()
+@description('LINK_PASSWORD to store in Key Vault. Empty: keep the secret in the vault as it is.')
+param linkPassword string = ''
+
+@secure()
+@description('LINK_REPORT_USERNAME to store in Key Vault. Empty: keep the secret in the vault as it is.')
+param linkReportUsername string = ''
+
+@secure()
+@description('LINK_REPORT_PASSWORD to store in Key Vault. Empty: keep the secret in the vault as it is.')
+param linkReportPassword string = ''
+
+@description('Where Communication Services stores data at rest (for example Europe or Norway).')
+param emailDataLocation string = 'Europe'
+
+@description('Optional custom email domain; see docs/deploy.md for the DNS verification steps.')
+param customEmailDomain string = ''
+
+@description('Set to true after the custom email domain is verified, to link it and send from it.')
+param customEmailDomainVerified bool = false
+
+@description('RELEASE_SCHEDULE: NCRONTAB schedule of the timer that releases due orders.')
+param releaseSchedule string = '0 */1 * * * *'
+
+@description('TERMINATE_SCHEDULE: NCRONTAB schedule of the timer that ends expired notifications.')
+param terminateSchedule string = '0 */5 * * * *'
+
+@description('Memory per Function App instance (MB).')
+@allowed([
+  512
+  2048
+  4096
+])
+param functionInstanceMemoryMB int = 2048
+
+@description('Maximum number of Function App instances.')
+@minValue(1)
+@maxValue(1000)
+param functionMaximumInstanceCount int = 40
+
+@description('Key Vault purge protection. Leave off to let `azd down --purge` remove the vault.')
+param keyVaultPurgeProtection bool = false
+
+@description('Days Log Analytics and Application Insights keep telemetry.')
+@allowed([
+  30
+  60
+  90
+  120
+  180
+  270
+  365
+  550
+  730
+])
+param logRetentionInDays int = 30
+
+var abbrs = loadJsonContent('./abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+
+// shared/platform/resources.ts databaseName and queues.deliveryReports.name.
+var cosmosDatabaseName = 'varsel'
+var deliveryReportsQueueName = 'delivery-reports'
+
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.6.0' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.16.1' = {
+  name: 'log-analytics'
+  scope: rg
+  params: {
+    name: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: 'PerGB2018'
+    dataRetention: logRetentionInDays
+    forceCmkForQuery: false // no customer-managed storage for saved queries
+  }
+}
+
+module applicationInsights 'br/public:avm/res/insights/component:0.8.0' = {
+  name: 'application-insights'
+  scope: rg
+  params: {
+    name: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: true // ingestion only with Entra auth (Monitoring Metrics Publisher)
+    disableIpMasking: false // client IP addresses are not stored
+    retentionInDays: logRetentionInDays
+  }
+}
+
+module storage 'br/public:avm/res/storage/storage-account:0.33.0' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: 'Standard_LRS'
+    kind: 'StorageV2'
+    allowSharedKeyAccess: false // identity only: the host and the deployment both use the managed identity
+    defaultToOAuthAuthentication: true
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    publicNetworkAccess: 'Enabled'
+    blobServices: {
+      containers: [
+        {
+          name: deploymentContainerName
+        }
+      ]
+    }
+  }
+}
+
+module plan 'br/public:avm/res/web/serverfarm:0.7.0' = {
+  name: 'plan'
+  scope: rg
+  params: {
+    name: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    kind: 'functionapp'
+    skuName: 'FC1' // Flex Consumption
+    reserved: true // Linux
+    zoneRedundant: false
+  }
+}
+
+module cosmos 'app/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    capacityMode: cosmosCapacityMode
+    autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+  }
+}
+
+module serviceBus 'app/service-bus.bicep' = {
+  name: 'service-bus'
+  scope: rg
+  params: {
+    name: '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module communication 'app/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    name: '${abbrs.communicationServices}${resourceToken}'
+    emailServiceName: '${abbrs.communicationEmailServices}${resourceToken}'
+    tags: tags
+    dataLocation: emailDataLocation
+    customDomainName: customEmailDomain
+    customDomainVerified: customEmailDomainVerified
+  }
+}
+
+module events 'app/events.bicep' = {
+  name: 'events'
+  scope: rg
+  params: {
+    name: '${abbrs.eventGridSystemTopics}acs-${resourceToken}'
+    tags: tags
+    communicationServiceName: communication.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    deliveryReportsQueueName: deliveryReportsQueueName
+  }
+}
+
+module keyVault 'app/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    linkUsername: linkUsername
+    linkPassword: linkPassword
+    linkReportUsername: linkReportUsername
+    linkReportPassword: linkReportPassword
+  }
+}
+
+module functionApp 'app/function-app.bicep' = {
+  name: 'function-app'
+  scope: rg
+  params: {
+    name: functionAppName
+    location: location
+    tags: tags
+    planId: plan.outputs.resourceId
+    identityId: identity.outputs.resourceId
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsConnectionString: applicationInsights.outputs.connectionString
+    instanceMemoryMB: functionInstanceMemoryMB
+    maximumInstanceCount: functionMaximumInstanceCount
+    cosmosEndpoint: cosmos.outputs.endpoint
+    cosmosDatabaseName: cosmos.outputs.databaseName
+    serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    acsEmailEndpoint: communication.outputs.endpoint
+    emailSenderAddress: communication.outputs.senderAddress
+    linkGatewayUrl: linkGatewayUrl
+    linkSecretUris: keyVault.outputs.secretUris
+    smsDefaultSender: smsDefaultSender
+    authIssuer: authIssuer
+    authAudience: authAudience
+    authJwksUri: authJwksUri
+    authClockSkewSeconds: authClockSkewSeconds
+    releaseSchedule: releaseSchedule
+    terminateSchedule: terminateSchedule
+  }
+}
+
+// The app's identity: every data role it needs, each on the one resource that needs it.
+module appRoles 'app/rbac.bicep' = {
+  name: 'app-roles'
+  scope: rg
+  params: {
+    principalId: identity.outputs.principalId
+    principalType: 'ServicePrincipal'
+    manageSecrets: false
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: applicationInsights.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    queueNames: serviceBus.outputs.queueNames
+    communicationServiceName: communication.outputs.name
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+// Optionally the deploying user: the same roles for `func start` against Azure, and Secrets Officer
+// to set and rotate the LINK credentials.
+module principalRoles 'app/rbac.bicep' = if (grantPrincipalAccess && !empty(principalId)) {
+  name: 'principal-roles'
+  scope: rg
+  params: {
+    principalId: principalId
+    principalType: principalType
+    manageSecrets: true
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: applicationInsights.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    serviceBusNamespaceName: serviceBus.outputs.name
+    queueNames: serviceBus.outputs.queueNames
+    communicationServiceName: communication.outputs.name
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+// azd stores these outputs in the environment (`azd env get-values`); infra/hooks/postprovision.sh writes
+// local.settings.json from them. Outputs named like an app setting carry that setting's value.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = functionApp.outputs.name
+output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostname}'
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.serviceEndpoints.blob
+output APPLICATIONINSIGHTS_CONNECTION_STRING string = applicationInsights.outputs.connectionString
+output EMAIL_CUSTOM_DOMAIN_VERIFICATION_RECORDS object = communication.outputs.customDomainVerificationRecords
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output COSMOS_DATABASE string = cosmos.outputs.databaseName
+output ServiceBusConnection__fullyQualifiedNamespace string = serviceBus.outputs.fullyQualifiedNamespace
+output ACS_EMAIL_ENDPOINT string = communication.outputs.endpoint
+output EMAIL_SENDER_ADDRESS string = communication.outputs.senderAddress
+output LINK_GATEWAY_URL string = linkGatewayUrl
+output SMS_DEFAULT_SENDER string = smsDefaultSender
+output AUTH_ISSUER string = authIssuer
+output AUTH_AUDIENCE string = authAudience
+output AUTH_JWKS_URI string = authJwksUri
+output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
+output RELEASE_SCHEDULE string = releaseSchedule
+output TERMINATE_SCHEDULE string = terminateSchedule
