@@ -1,5 +1,6 @@
 import { app } from "@azure/functions";
 import { cancelFutureOrder, getOrderChain } from "../shared/http/handlers/chains";
+import { createInstantEmail, createInstantSms } from "../shared/http/handlers/instantOrders";
 import { createOrderChain } from "../shared/http/handlers/orderIntake";
 
 app.http("createOrderChain", {
@@ -19,4 +20,16 @@ app.http("cancelFutureOrder", {
   authLevel: "anonymous",
   route: "future/orders/{id}/cancel",
   handler: cancelFutureOrder,
+});
+app.http("createInstantSms", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "future/orders/instant/sms",
+  handler: createInstantSms,
+});
+app.http("createInstantEmail", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "future/orders/instant/email",
+  handler: createInstantEmail,
 });

@@ -59,7 +59,9 @@ function required(value: string | undefined, key: string): string {
 function build(config: Settings): Dependencies {
   const local = config.VARSEL_MODE === "local" ? localRuntime() : undefined;
   // On Azure every client authenticates as the app's user-assigned managed identity: no secrets.
-  const credential = local ? undefined : new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID });
+  const credential = local
+    ? undefined
+    : new DefaultAzureCredential({ managedIdentityClientId: config.AZURE_CLIENT_ID });
   const cosmos = createCosmosClient({
     endpoint: required(config.COSMOS_ENDPOINT, "COSMOS_ENDPOINT"),
     key: config.COSMOS_KEY,
@@ -78,7 +80,10 @@ function build(config: Settings): Dependencies {
     contacts: new CosmosContactRegistry(container("registry")),
     publisher: credential
       ? new ServiceBusPublisher(
-          required(config.ServiceBusConnection__fullyQualifiedNamespace, "ServiceBusConnection__fullyQualifiedNamespace"),
+          required(
+            config.ServiceBusConnection__fullyQualifiedNamespace,
+            "ServiceBusConnection__fullyQualifiedNamespace",
+          ),
           credential,
         )
       : localRuntime().publisher,

@@ -34,6 +34,11 @@ export interface LocalLinkGatewayOptions {
   stateFor?: (receiver: string) => string;
   /** Delays before re-posting a report that was not acknowledged; default 1 s, 5 s, 30 s. */
   reportRetryDelaysMs?: number[];
+  /**
+   * Real time between accepting a message and posting its report (default 200 ms). A real handset report
+   * takes seconds; reporting within the same instant would race the sender recording the gateway reference.
+   */
+  reportDelayMs?: number;
   /** Told about each report post attempt (never the receiver), e.g. for local-mode logging. */
   onReportPosted?: (attempt: { reference: string; state: string; acknowledged: boolean }) => void;
   now?: () => Date;
@@ -189,7 +194,16 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
       accepted.push({ reference, receiver: message.receiver });
       return { id: message.id, ok: true, reference, info: "" };
     });
-    res.once("finish", () => accepted.forEach((a) => track(postReport(a.reference, a.receiver, 0))));
+    const reportDelayMs = options.reportDelayMs ?? 200;
+    res.once("finish", () =>
+      accepted.forEach((a) =>
+        track(
+          new Promise<void>((resolve) => setTimeout(resolve, reportDelayMs)).then(() =>
+            postReport(a.reference, a.receiver, 0),
+          ),
+        ),
+      ),
+    );
     xml(submitResponseXml({ logon: "OK", messages: results }));
   }
 

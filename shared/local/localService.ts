@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { LocalBroker } from "../adapters/local/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import { registerLocalRuntime } from "../app/localRuntime";
@@ -6,7 +5,8 @@ import { settings } from "../config/settings";
 import { containers } from "../platform/resources";
 import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
 import { ControllableClock } from "./controllableClock";
-import { startEmbeddedCosmos, type EmbeddedCosmos } from "./embeddedCosmos";
+import { startEmbeddedCosmos } from "./embeddedCosmos";
+import { localRoutes } from "./localRoutes";
 import { startFakeAcs } from "./fakeAcs";
 import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
 import { startLocalLinkGateway } from "./linkGateway";
@@ -50,33 +50,40 @@ function setDefault(key: string, value: string): void {
   if (!process.env[key]) process.env[key] = value;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
-  });
-  response.end(JSON.stringify(body));
-}
-
-async function readText(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
 /**
  * Runs varsel on one machine with what Azure provides embedded: the Cosmos DB server, a broker with
  * Service Bus semantics, an ACS email endpoint and a LINK gateway that capture messages in an outbox and
  * report delivery back. The functions are exactly the compiled registration files Azure runs.
  */
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  // Whatever started is stopped again if a later step fails, so a failed start leaves no server behind.
+  const closers: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  try {
+    return await start(options, closers, closeAll);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function start(
+  options: LocalServiceOptions,
+  closers: Array<() => Promise<void>>,
+  closeAll: () => Promise<void>,
+): Promise<LocalService> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   if (options.readLocalSettings ?? true) loadLocalSettings(options.projectRoot);
   process.env["VARSEL_MODE"] = "local";
+  // Local defaults that `func start` would take from local.settings.json: timers tick every few seconds.
+  setDefault("RELEASE_SCHEDULE", "*/2 * * * * *");
+  setDefault("TERMINATE_SCHEDULE", "*/30 * * * * *");
 
-  let cosmos: EmbeddedCosmos | undefined;
   if (!process.env["COSMOS_ENDPOINT"]) {
-    cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081);
+    const cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081);
+    closers.push(() => cosmos.close());
     process.env["COSMOS_ENDPOINT"] = cosmos.endpoint;
     process.env["COSMOS_KEY"] = cosmos.key;
     log(`embedded Cosmos DB server on ${cosmos.endpoint}`);
@@ -87,9 +94,11 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     key: process.env["COSMOS_KEY"] || undefined,
     database,
   });
+  closers.push(async () => cosmosClient.dispose());
   const db = await ensureDatabase(cosmosClient, database);
-  if (options.seedRegistry ?? true)
+  if (options.seedRegistry ?? true) {
     await upsertRegistryDocuments(db.container(containers.registry.name), sampleRegistry);
+  }
 
   const key = await localSigningKey();
   const clock = new ControllableClock({
@@ -97,6 +106,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     fixedAt: process.env["LOCAL_CLOCK_FIXED"] || undefined,
   });
   const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
+  closers.push(() => broker.close());
   registerLocalRuntime({ publisher: broker, clock });
   const outbox = new Outbox();
 
@@ -107,53 +117,25 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         { messageId: `acs-report:${String((event as { id?: unknown }).id)}`, body: event },
       ]),
   });
-  const reportCredentials = { username: "link-reports", password: "local-report-password" };
-  const gatewayCredentials = { username: "varsel", password: "local-gateway-password" };
-
+  closers.push(() => acs.close());
   const host = await startFunctionsHost({
     projectRoot: options.projectRoot,
     port: options.port ?? 7071,
     broker,
     clock,
     startTimers: options.startTimers ?? true,
-    extraRoutes: [
-      {
-        method: "GET",
-        path: "/.well-known/jwks.json",
-        handler: (_req, res) => sendJson(res, 200, { keys: [key.publicJwk] }),
-      },
-      {
-        method: "GET",
-        path: "/notifications/api/v1/local/outbox",
-        handler: (_req, res) => sendJson(res, 200, outbox.list()),
-      },
-      {
-        method: "DELETE",
-        path: "/notifications/api/v1/local/outbox",
-        handler: (_req, res) => {
-          outbox.clear();
-          sendJson(res, 200, { cleared: true });
-        },
-      },
-      {
-        method: "PUT",
-        path: "/notifications/api/v1/local/clock",
-        handler: async (req, res) => {
-          const { at } = JSON.parse((await readText(req)) || "{}") as { at?: string };
-          if (!at || Number.isNaN(Date.parse(at)))
-            return sendJson(res, 400, { error: 'body must be {"at": ISO date-time}' });
-          clock.freeze(at);
-          sendJson(res, 200, { now: clock.now().toISOString() });
-        },
-      },
-    ],
+    extraRoutes: localRoutes(key.publicJwk, outbox, clock),
   });
+  closers.push(() => host.close());
+  const reportCredentials = { username: "link-reports", password: "local-report-password" };
+  const gatewayCredentials = { username: "varsel", password: "local-gateway-password" };
   const link = await startLocalLinkGateway({
     outbox,
     credentials: gatewayCredentials,
     deliveryReportUrl: `${host.apiUrl}/delivery-reports/sms`,
     reportCredentials,
   });
+  closers.push(() => link.close());
 
   setDefault("ACS_EMAIL_ENDPOINT", acs.endpoint);
   setDefault("ACS_EMAIL_ACCESS_KEY", acs.accessKey);
@@ -174,7 +156,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     clock,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
     settle: async () => {
-      for (let previous = -1; ; ) {
+      for (let previous = -1; ;) {
         await broker.whenIdle();
         await acs.idle();
         await link.idle();
@@ -183,13 +165,6 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         previous = published;
       }
     },
-    close: async () => {
-      await host.close();
-      await link.close();
-      await acs.close();
-      await broker.close();
-      cosmosClient.dispose();
-      await cosmos?.close();
-    },
+    close: closeAll,
   };
 }

@@ -4,7 +4,8 @@ import type {
   SmsNotificationDocument,
 } from "../domain/notification";
 
-export type NewNotification = Omit<EmailNotificationDocument, "_etag"> | Omit<SmsNotificationDocument, "_etag">;
+export type NewNotification =
+  Omit<EmailNotificationDocument, "_etag"> | Omit<SmsNotificationDocument, "_etag">;
 
 type Changes<T> = Partial<Omit<T, "id" | "orderId" | "channel">>;
 

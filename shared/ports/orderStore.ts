@@ -9,6 +9,8 @@ export type CreateOutcome = "created" | "exists";
 export interface OrderStore {
   getChain(chainId: string): Promise<ChainDocument | undefined>;
   createChain(chain: Omit<ChainDocument, "pk" | "docType" | "_etag">): Promise<CreateOutcome>;
+  /** Removes a chain whose request failed before anything else was stored (instant orders). */
+  deleteChain(chainId: string): Promise<void>;
   createOrder(order: NewOrder): Promise<CreateOutcome>;
   getOrder(orderId: string): Promise<OrderDocument | undefined>;
   findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]>;

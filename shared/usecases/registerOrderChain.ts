@@ -133,7 +133,8 @@ export async function findReplay(
   body: unknown,
 ): Promise<ChainReceipt | undefined> {
   const existing = await deps.orders.getChain(chainIds(tenant, kind, idempotencyId).chainId);
-  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body)) return undefined;
+  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body))
+    return undefined;
   const stored = await Promise.all(existing.orderIds.map((id) => deps.orders.getOrder(id)));
   return stored.every(Boolean) ? existing.receipt : undefined;
 }

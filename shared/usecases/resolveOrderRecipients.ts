@@ -40,7 +40,10 @@ export interface RegistrationLookup {
  * order): the v1 `recipientLookup` summary, and the recipients whose missing contact details make a
  * `future/` request fail with NOT-00001.
  */
-export async function lookupAtRegistration(registry: ContactRegistry, orders: NewOrder[]): Promise<RegistrationLookup> {
+export async function lookupAtRegistration(
+  registry: ContactRegistry,
+  orders: NewOrder[],
+): Promise<RegistrationLookup> {
   const specs = orders.flatMap((o) => specsOf(o, o.recipients));
   const snapshot = await loadRegistrySnapshot(registry, collectLookupKeys(specs, "registration"));
   const summary = summarizeLookup(specs, snapshot);

@@ -116,6 +116,15 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
     throw error;
   }
 
+  if (sending.channel === "email") {
+    // ACS uses our notification id as its operation id, so the report can be matched before ACS answers.
+    await deps.references.put({
+      provider: "acs",
+      reference: sending.id,
+      orderId: sending.orderId,
+      notificationId: sending.id,
+    });
+  }
   let outcome: Outcome;
   try {
     outcome = await callProvider(deps, sending);
@@ -128,12 +137,13 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
   }
 
   if (outcome.kind === "accepted") {
-    await deps.references.put({
-      provider: sending.channel === "email" ? "acs" : "link",
-      reference: outcome.reference,
-      orderId: sending.orderId,
-      notificationId: sending.id,
-    });
+    if (sending.channel === "sms" || outcome.reference !== sending.id)
+      await deps.references.put({
+        provider: sending.channel === "email" ? "acs" : "link",
+        reference: outcome.reference,
+        orderId: sending.orderId,
+        notificationId: sending.id,
+      });
     await settle(deps, sending, {
       status: sending.channel === "email" ? "Succeeded" : "Accepted",
       reference: outcome.reference,

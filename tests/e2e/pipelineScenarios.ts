@@ -36,7 +36,7 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
   });
   afterAll(async () => {
     await service?.close();
-    await new Promise<void>((resolve) => conditionServer?.close(() => resolve()));
+    if (conditionServer) await new Promise<void>((resolve) => conditionServer.close(() => resolve()));
   });
 
   let sequence = 0;

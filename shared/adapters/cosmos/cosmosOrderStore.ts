@@ -38,6 +38,14 @@ export class CosmosOrderStore implements OrderStore {
     return createIfAbsent(this.container, { ...chain, pk: chain.id, docType: "chain" }, "create order chain");
   }
 
+  async deleteChain(chainId: string): Promise<void> {
+    try {
+      await this.container.item(chainId, chainId).delete();
+    } catch (error) {
+      if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, "delete order chain");
+    }
+  }
+
   createOrder(order: NewOrder): Promise<CreateOutcome> {
     return createIfAbsent(this.container, { ...order, pk: order.id, docType: "order" }, "create order");
   }
