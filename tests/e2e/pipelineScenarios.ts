@@ -67,7 +67,9 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
   describe(`the pipeline${options.duplicateDelivery ? " with every queue message delivered twice" : ""}`, () => {
     it("delivers a plain email, a plain SMS, a person and an organisation, and completes each order", async () => {
       const ids = {
-        email: await order({ recipientEmail: { emailAddress: "plain@example.net", emailSettings: email("Plain") } }),
+        email: await order({
+          recipientEmail: { emailAddress: "plain@example.net", emailSettings: email("Plain") },
+        }),
         sms: await order({ recipientSms: { phoneNumber: "+4798765432", smsSettings: sms("Plain SMS") } }),
         person: await order({
           recipientPerson: {
@@ -115,7 +117,11 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
     it("sends nothing to a reserved person and completes the order at once", async () => {
       const before = service.outbox.list().length;
       const id = await order({
-        recipientPerson: { nationalIdentityNumber: "24926810061", channelSchema: "Sms", smsSettings: sms("Never") },
+        recipientPerson: {
+          nationalIdentityNumber: "24926810061",
+          channelSchema: "Sms",
+          smsSettings: sms("Never"),
+        },
       });
       await service.settle();
       expect(await shipment(id)).toMatchObject({
@@ -161,11 +167,18 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
         idempotencyId: `e2e-reminder-${options.duplicateDelivery}`,
         recipient: { recipientEmail: { emailAddress: "first@example.net", emailSettings: email("First") } },
         reminders: [
-          { delayDays: 2, recipient: { recipientEmail: { emailAddress: "first@example.net", emailSettings: email("Reminder") } } },
+          {
+            delayDays: 2,
+            recipient: {
+              recipientEmail: { emailAddress: "first@example.net", emailSettings: email("Reminder") },
+            },
+          },
         ],
       });
       expect(response.status).toBe(201);
-      const receipt = response.body as { notification: { shipmentId: string; reminders: Array<{ shipmentId: string }> } };
+      const receipt = response.body as {
+        notification: { shipmentId: string; reminders: Array<{ shipmentId: string }> };
+      };
       const reminderId = receipt.notification.reminders[0]!.shipmentId;
       await service.settle();
       expect((await shipment(receipt.notification.shipmentId)).status).toBe("Order_Completed");
@@ -175,10 +188,11 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
       await service.host.runTimer("releaseDueOrders");
       await service.settle();
       expect((await shipment(reminderId)).status).toBe("Order_Completed");
-      expect(outboxFor((m) => m.to === "first@example.net").map((m) => (m as unknown as { subject: string }).subject)).toEqual([
-        "First",
-        "Reminder",
-      ]);
+      expect(
+        outboxFor((m) => m.to === "first@example.net").map(
+          (m) => (m as unknown as { subject: string }).subject,
+        ),
+      ).toEqual(["First", "Reminder"]);
     });
   });
 }

@@ -22,7 +22,9 @@ const byName = (name: string) => registrations.find((r) => r.name === name);
 describe("the compiled registration files (package.json main)", () => {
   it("register every HTTP route the OpenAPI document describes, and nothing undocumented", () => {
     const http = registrations.filter((r) => r.trigger.type === "httpTrigger");
-    const registered = http.flatMap((r) => (r.trigger.methods ?? []).map((m) => `${m.toUpperCase()} ${r.trigger.route}`)).sort();
+    const registered = http
+      .flatMap((r) => (r.trigger.methods ?? []).map((m) => `${m.toUpperCase()} ${r.trigger.route}`))
+      .sort();
     const documented = operations.map((o) => `${o.method.toUpperCase()} ${o.route}`).sort();
     expect(registered).toEqual(documented);
     for (const r of http) expect(r.trigger.authLevel).toBe("anonymous");
@@ -42,7 +44,13 @@ describe("the compiled registration files (package.json main)", () => {
   });
 
   it("schedule the timers from app settings, so operators can change them without a deploy", () => {
-    expect(byName("releaseDueOrders")?.trigger).toMatchObject({ type: "timerTrigger", schedule: "%RELEASE_SCHEDULE%" });
-    expect(byName("terminateExpired")?.trigger).toMatchObject({ type: "timerTrigger", schedule: "%TERMINATE_SCHEDULE%" });
+    expect(byName("releaseDueOrders")?.trigger).toMatchObject({
+      type: "timerTrigger",
+      schedule: "%RELEASE_SCHEDULE%",
+    });
+    expect(byName("terminateExpired")?.trigger).toMatchObject({
+      type: "timerTrigger",
+      schedule: "%TERMINATE_SCHEDULE%",
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import type * as LocalServiceModule from "../../shared/local/localService";
 import type { LocalService, LocalServiceOptions } from "../../shared/local/localService";
 import type * as SigningKey from "../../shared/local/signingKey";
 
@@ -11,21 +12,39 @@ const requireCompiled = createRequire(__filename);
  * Starts the compiled service as `npm start` does, in this process. The compiled modules are loaded (not the
  * TypeScript sources) so the test shares one module graph with the registration files the host loads.
  */
-export async function startCompiledService(options: Omit<LocalServiceOptions, "projectRoot"> = {}): Promise<LocalService> {
+export async function startCompiledService(
+  options: Omit<LocalServiceOptions, "projectRoot"> = {},
+): Promise<LocalService> {
   const entry = join(projectRoot, "dist", "shared", "local", "localService.js");
-  if (!existsSync(entry)) throw new Error("dist/ is missing: run `npm run build` (npm test does) before the end-to-end tests");
-  const { startLocalService } = requireCompiled(entry) as typeof import("../../shared/local/localService");
-  return startLocalService({ projectRoot, port: 0, cosmosPort: 0, startTimers: false, readLocalSettings: false, log: () => {}, ...options });
+  if (!existsSync(entry))
+    throw new Error("dist/ is missing: run `npm run build` (npm test does) before the end-to-end tests");
+  const { startLocalService } = requireCompiled(entry) as typeof LocalServiceModule;
+  return startLocalService({
+    projectRoot,
+    port: 0,
+    cosmosPort: 0,
+    startTimers: false,
+    readLocalSettings: false,
+    log: () => {},
+    ...options,
+  });
 }
 
 /** A bearer token the local service accepts, for a service owner organisation. */
 export async function localToken(organizationNumber: string, scope?: string): Promise<string> {
-  const signing = requireCompiled(join(projectRoot, "dist", "shared", "local", "signingKey.js")) as typeof SigningKey;
+  const signing = requireCompiled(
+    join(projectRoot, "dist", "shared", "local", "signingKey.js"),
+  ) as typeof SigningKey;
   return signing.signLocalToken(await signing.localSigningKey(), { organizationNumber, scope });
 }
 
 export interface ApiClient {
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: unknown; text: string }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: unknown; text: string }>;
 }
 
 export function apiClient(baseUrl: string, token: string): ApiClient {

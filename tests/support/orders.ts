@@ -24,6 +24,7 @@ export function sampleOrder(overrides: Partial<NewOrder> = {}): NewOrder {
     },
     status: "Registered",
     statusChangedAt: now.toISOString(),
+    releaseCount: 0,
     ...overrides,
   };
 }

@@ -35,7 +35,7 @@ describe("cancelOrder", () => {
     expect(second).toMatchObject({ cancelled: false, order: { status: "Cancelled" } });
   });
 
-  it.each([
+  it.each<[string, { requestedSendTime: string; status?: "Processing" | "Completed" }]>([
     ["due in exactly five minutes", { requestedSendTime: at(5) }],
     ["already processing", { requestedSendTime: at(60), status: "Processing" as const }],
     ["completed", { requestedSendTime: at(60), status: "Completed" as const }],

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CosmosContactRegistry, upsertRegistryDocuments } from "../../shared/adapters/cosmos/cosmosContactRegistry";
+import {
+  CosmosContactRegistry,
+  upsertRegistryDocuments,
+} from "../../shared/adapters/cosmos/cosmosContactRegistry";
 import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import { containers } from "../../shared/platform/resources";
 import type { SendConditionChecker, SendConditionResult } from "../../shared/ports/sendCondition";
@@ -41,7 +44,14 @@ beforeEach(async () => {
   clock.set(t0);
 });
 
-const deps = () => ({ ...stores, contacts, publisher, conditions, clock, sendingWindow: defaultSendingWindow });
+const deps = () => ({
+  ...stores,
+  contacts,
+  publisher,
+  conditions,
+  clock,
+  sendingWindow: defaultSendingWindow,
+});
 
 async function processing(overrides: Parameters<typeof sampleOrder>[0]) {
   const order = sampleOrder({ requestedSendTime: t0, status: "Processing", ...overrides });
@@ -49,7 +59,11 @@ async function processing(overrides: Parameters<typeof sampleOrder>[0]) {
   return order;
 }
 
-const smsTemplate = { senderNumber: "Varsel", body: "Hei $recipientName$", sendingTimePolicy: "Daytime" as const };
+const smsTemplate = {
+  senderNumber: "Varsel",
+  body: "Hei $recipientName$",
+  sendingTimePolicy: "Daytime" as const,
+};
 
 describe("processOrder", () => {
   it("writes one notification per address and publishes its send, and a redelivery creates nothing twice", async () => {
@@ -57,11 +71,19 @@ describe("processOrder", () => {
       notificationChannel: "EmailPreferred",
       recipients: [{ organizationNumber: "310000019" }],
       smsTemplate,
-      emailTemplate: { fromAddress: "a@varsel.local", subject: "Til $recipientName$ ($recipientNumber$)", body: "b", contentType: "Plain", sendingTimePolicy: "Anytime" },
+      emailTemplate: {
+        fromAddress: "a@varsel.local",
+        subject: "Til $recipientName$ ($recipientNumber$)",
+        body: "b",
+        contentType: "Plain",
+        sendingTimePolicy: "Anytime",
+      },
     });
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
     const first = await stores.notifications.listByOrder(order.id);
-    expect(first.map((n) => [n.channel, n.recipient.address, n.status])).toEqual([["email", "post@example.com", "New"]]);
+    expect(first.map((n) => [n.channel, n.recipient.address, n.status])).toEqual([
+      ["email", "post@example.com", "New"],
+    ]);
     expect(first[0]).toMatchObject({ subject: "Til Eksempel AS (310000019)" });
     expect(publisher.on("sendEmail").map((m) => m.messageId)).toEqual([`send:${first[0]!.id}`]);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
@@ -69,7 +91,9 @@ describe("processOrder", () => {
     // Redelivery after the order moved on is a no-op; a redelivery before it (crash) rebuilds the same ids.
     await stores.orders.updateOrder((await stores.orders.getOrder(order.id))!, { status: "Processing" });
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
-    expect((await stores.notifications.listByOrder(order.id)).map((n) => n.id)).toEqual(first.map((n) => n.id));
+    expect((await stores.notifications.listByOrder(order.id)).map((n) => n.id)).toEqual(
+      first.map((n) => n.id),
+    );
   });
 
   it("completes an order at once when every recipient is reserved or unidentified", async () => {
@@ -107,8 +131,14 @@ describe("processOrder", () => {
     await processOrder(deps(), { orderId: no.id, conditionAttempt: 1 });
     expect((await stores.orders.getOrder(no.id))?.status).toBe("SendConditionNotMet");
 
-    const flaky = await processing({ conditionEndpoint: "https://owner.example/cond", conditionFailurePolicy: "skip" });
-    conditions.answers.push({ outcome: "error", reason: "timeout" }, { outcome: "error", reason: "HTTP 500" });
+    const flaky = await processing({
+      conditionEndpoint: "https://owner.example/cond",
+      conditionFailurePolicy: "skip",
+    });
+    conditions.answers.push(
+      { outcome: "error", reason: "timeout" },
+      { outcome: "error", reason: "HTTP 500" },
+    );
     await processOrder(deps(), { orderId: flaky.id, conditionAttempt: 1 });
     const [retry] = publisher.on("processOrder");
     expect(retry?.body).toEqual({ orderId: flaky.id, conditionAttempt: 2 });
