@@ -1,7 +1,9 @@
 "use strict";
-// Shared by the bench scripts: start the compiled local service as `npm start` does, in this process.
+// Shared by the bench scripts. The service runs as `npm start` runs it, in its own process, so the load
+// generator never competes with it for the event loop.
 const { join } = require("node:path");
 const { existsSync } = require("node:fs");
+const { spawn } = require("node:child_process");
 
 const root = join(__dirname, "..");
 const dist = (...parts) => join(root, "dist", ...parts);
@@ -12,16 +14,40 @@ function requireCompiled(...parts) {
   return require(file);
 }
 
-async function startService(options = {}) {
-  const { startLocalService } = requireCompiled("shared", "local", "localService.js");
-  return startLocalService({
-    projectRoot: root,
-    port: 0,
-    cosmosPort: 0,
-    startTimers: false,
-    readLocalSettings: false,
-    log: () => {},
-    ...options,
+/** Starts `node dist/shared/local/start.js` on a free port and resolves with its URLs once it is ready. */
+function spawnService(env = {}) {
+  const entry = dist("shared", "local", "start.js");
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
+    cwd: root,
+    env: { ...process.env, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let output = "";
+    let cosmosEndpoint;
+    child.once("exit", (code) =>
+      reject(new Error(`the service exited with ${code} before it was ready:\n${output}`)),
+    );
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+      cosmosEndpoint ??= /embedded Cosmos DB server on (\S+)/.exec(output)?.[1];
+      const ready = /varsel is ready on (\S+)/.exec(output);
+      if (!ready) return;
+      child.stdout.removeAllListeners("data");
+      child.stdout.resume();
+      child.removeAllListeners("exit");
+      resolve({
+        apiUrl: ready[1],
+        cosmosEndpoint,
+        close: () =>
+          new Promise((done) => {
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
   });
 }
 
@@ -35,4 +61,4 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-module.exports = { root, requireCompiled, startService, token, percentile };
+module.exports = { root, requireCompiled, spawnService, token, percentile };

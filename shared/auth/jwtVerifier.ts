@@ -38,8 +38,12 @@ function scopesOf(payload: JWTPayload): Set<string> {
   return new Set(typeof scope === "string" ? scope.split(" ").filter(Boolean) : []);
 }
 
+/** Verified tokens kept: a Maskinporten client reuses its token for every call until it expires. */
+const maxCachedTokens = 5_000;
+
 export class JwtVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(private readonly options: JwtVerifierOptions) {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUri), {
@@ -52,6 +56,8 @@ export class JwtVerifier {
   async verify(authorization: string | null): Promise<Principal> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!match?.[1]) throw new AppError("unauthorized", "A bearer token is required.");
+    const cached = this.verified.get(match[1]);
+    if (cached && Date.now() < cached.expiresAtMs) return cached.principal;
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(match[1], this.jwks, {
@@ -69,6 +75,17 @@ export class JwtVerifier {
     }
     const tenant = tenantOf(payload);
     if (!tenant) throw new AppError("forbidden", "The token does not identify a service owner organisation.");
-    return { tenant, scopes: scopesOf(payload) };
+    const principal = { tenant, scopes: scopesOf(payload) };
+    this.remember(match[1], principal, payload.exp);
+    return principal;
+  }
+
+  private remember(token: string, principal: Principal, exp: number | undefined): void {
+    if (exp === undefined) return;
+    if (this.verified.size >= maxCachedTokens) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, { principal, expiresAtMs: (exp + this.options.clockSkewSeconds) * 1000 });
   }
 }

@@ -42,6 +42,18 @@ export const smsTemplateSchema = z.object({
 });
 export type SmsTemplate = z.infer<typeof smsTemplateSchema>;
 
+export const chainReceiptSchema = z.object({
+  notificationOrderId: z.uuid(),
+  notification: z.object({
+    shipmentId: z.uuid(),
+    sendersReference: z.string().optional(),
+    reminders: z
+      .array(z.object({ shipmentId: z.uuid(), sendersReference: z.string().optional() }))
+      .optional(),
+  }),
+});
+export type ChainReceipt = z.infer<typeof chainReceiptSchema>;
+
 /**
  * An order (Altinn: notification order / shipment) as stored in the `orders` container. Partitioned by its
  * own id; its notifications live in their own container so this document never grows with recipients.
@@ -79,33 +91,33 @@ export const orderDocumentSchema = z.object({
   releaseCount: z.number().int().min(0).default(0),
   /** Why the order ended as it did, when that is worth telling (e.g. a send condition that kept failing). */
   statusReason: z.string().optional(),
+  /**
+   * On the main order of a `future/` chain: the request's idempotency record. The main order's id derives
+   * from (tenant, idempotencyId), so creating it is the idempotency check and no separate record is written.
+   */
+  chain: z
+    .object({
+      idempotencyId: z.string(),
+      requestHash: z.string(),
+      orderIds: z.array(z.uuid()),
+      receipt: chainReceiptSchema,
+    })
+    .optional(),
   _etag: z.string().optional(),
 });
 export type OrderDocument = z.infer<typeof orderDocumentSchema>;
 export type NewOrder = Omit<OrderDocument, "pk" | "docType" | "_etag">;
 
-export const chainReceiptSchema = z.object({
-  notificationOrderId: z.uuid(),
-  notification: z.object({
-    shipmentId: z.uuid(),
-    sendersReference: z.string().optional(),
-    reminders: z
-      .array(z.object({ shipmentId: z.uuid(), sendersReference: z.string().optional() }))
-      .optional(),
-  }),
-});
-export type ChainReceipt = z.infer<typeof chainReceiptSchema>;
-
 /**
- * The idempotency record of a `future/` request: its id is derived from (creator, kind, idempotencyId),
- * so a second request with the same idempotencyId finds it with one point read.
+ * The idempotency record of an instant request: its id is derived from (creator, kind, idempotencyId), so a
+ * second request with the same idempotencyId finds it with one point read, and creating it is a lock.
  */
 export const chainDocumentSchema = z.object({
   id: z.uuid(),
   pk: z.string(),
   docType: z.literal("chain"),
   creator: z.string(),
-  kind: z.enum(["order", "instant-sms", "instant-email"]),
+  kind: z.enum(["instant-sms", "instant-email"]),
   idempotencyId: z.string(),
   /** Hash of the request as sent, to tell a replay from a reuse of the idempotencyId for another request. */
   requestHash: z.string(),

@@ -1,6 +1,7 @@
 import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
 import { cancelOrder } from "./cancelOrder";
+import { mainOrderIdOf } from "./registerOrderChain";
 import type { TransitionDeps } from "./transitionOrder";
 
 export interface ChainCancellation {
@@ -18,11 +19,10 @@ export async function cancelChain(
   tenant: string,
   chainId: string,
 ): Promise<ChainCancellation> {
-  const chain = await deps.orders.getChain(chainId);
-  if (!chain || chain.creator !== tenant || chain.kind !== "order")
-    throw new AppError("not-found", "Order chain not found.");
+  const main = await deps.orders.getOrder(mainOrderIdOf(chainId));
+  if (!main?.chain || main.creator !== tenant) throw new AppError("not-found", "Order chain not found.");
   const shipments: ChainCancellation["shipments"] = [];
-  for (const orderId of chain.orderIds) {
+  for (const orderId of main.chain.orderIds) {
     try {
       const outcome = await cancelOrder(deps, tenant, orderId);
       shipments.push({
@@ -41,5 +41,5 @@ export async function cancelChain(
       "No order of the chain can be cancelled: their processing has started or is less than 5 minutes away.",
     );
   }
-  return { notificationOrderId: chain.id, shipments };
+  return { notificationOrderId: chainId, shipments };
 }

@@ -1,18 +1,15 @@
 import { chainIdFor, deterministicId, requestHash } from "../domain/ids";
-import type { ChainDocument, ChainReceipt, NewOrder } from "../domain/order";
+import type { ChainReceipt, NewOrder, OrderDocument } from "../domain/order";
 import { AppError } from "../errors";
 import type { Clock } from "../ports/clock";
 import type { OrderStore } from "../ports/orderStore";
 
-export type ChainKind = ChainDocument["kind"];
-
 export interface ChainRequest {
   tenant: string;
-  kind: ChainKind;
   idempotencyId: string;
   /** The request body as sent; its hash tells a replay from a reuse of the idempotencyId. */
   body: unknown;
-  /** Builds the chain's orders; called again with the original creation time when a replay finishes a chain. */
+  /** Builds the chain's orders, main order first; called again with the original time when a replay finishes a chain. */
   buildOrders(ids: ChainIds, now: Date): NewOrder[];
   /** Runs before anything is stored: throws to refuse the request (e.g. missing contact information). */
   precheck?(orders: NewOrder[]): Promise<void>;
@@ -31,13 +28,18 @@ export interface ChainRegistration {
   orders: NewOrder[];
 }
 
-export function chainIds(tenant: string, kind: ChainKind, idempotencyId: string): ChainIds {
+/** Every id of a chain derives from (tenant, kind, idempotencyId), so a retry names the same documents. */
+export function chainIds(tenant: string, kind: string, idempotencyId: string): ChainIds {
   const chainId = chainIdFor(tenant, kind, idempotencyId);
   return {
     chainId,
-    mainOrderId: deterministicId(chainId, "main"),
+    mainOrderId: mainOrderIdOf(chainId),
     reminderOrderId: (index) => deterministicId(chainId, `reminder:${index}`),
   };
+}
+
+export function mainOrderIdOf(chainId: string): string {
+  return deterministicId(chainId, "main");
 }
 
 function receiptOf(chainId: string, orders: NewOrder[]): ChainReceipt {
@@ -55,69 +57,61 @@ function receiptOf(chainId: string, orders: NewOrder[]): ChainReceipt {
   };
 }
 
-async function writeOrders(orders: OrderStore, drafts: NewOrder[]): Promise<void> {
-  for (const draft of drafts) await orders.createOrder(draft);
-}
-
 /** The earlier registration of the same request, or a conflict if the idempotencyId named another request. */
 async function replay(
   deps: { orders: OrderStore },
   request: ChainRequest,
   ids: ChainIds,
-  existing: ChainDocument,
+  main: OrderDocument,
 ): Promise<ChainRegistration> {
-  if (existing.creator !== request.tenant || existing.requestHash !== requestHash(request.body)) {
+  if (main.creator !== request.tenant || main.chain?.requestHash !== requestHash(request.body)) {
     throw new AppError("conflict", "The idempotencyId has already been used for a different request.");
   }
-  const drafts = request.buildOrders(ids, new Date(existing.created));
-  // A registration that stopped between the chain and its orders is finished by the replay (creates are
-  // create-if-absent, so orders already there stay as they are).
-  await writeOrders(deps.orders, drafts);
-  return { receipt: existing.receipt, created: false, orders: drafts };
+  const drafts = request.buildOrders(ids, new Date(main.created));
+  // A registration that stopped after the main order is finished by the replay (create-if-absent).
+  for (const reminder of drafts.slice(1)) await deps.orders.createOrder(reminder);
+  return { receipt: main.chain.receipt, created: false, orders: drafts };
 }
 
-async function existingChain(deps: { orders: OrderStore }, chainId: string): Promise<ChainDocument> {
-  const chain = await deps.orders.getChain(chainId);
-  if (!chain) throw new AppError("transient", "The order chain could not be read back.");
-  return chain;
+async function storedMain(deps: { orders: OrderStore }, ids: ChainIds): Promise<OrderDocument | undefined> {
+  return deps.orders.getOrder(ids.mainOrderId);
 }
 
 /**
- * Registers an idempotent request (an order chain, or an instant order): the chain record is created first
- * under a deterministic id — its existence is the idempotency check, so a new request costs no extra read —
- * then every order under its deterministic id. A retry of the same request returns the original receipt and
- * finishes an interrupted write.
+ * Registers a `future/orders` request. The main order is created first under its deterministic id and
+ * carries the request's idempotency record, so its create is the idempotency check (no extra read or
+ * write for a new request); then each reminder under its deterministic id. A retry of the same request
+ * returns the original receipt and finishes an interrupted registration.
  */
 export async function registerOrderChain(
   deps: { orders: OrderStore; clock: Clock },
   request: ChainRequest,
 ): Promise<ChainRegistration> {
-  const ids = chainIds(request.tenant, request.kind, request.idempotencyId);
+  const ids = chainIds(request.tenant, "order", request.idempotencyId);
   const now = deps.clock.now();
   const drafts = request.buildOrders(ids, now);
   try {
     await request.precheck?.(drafts);
   } catch (error) {
     // A replay is answered with its receipt even if the registers changed since the first request.
-    const earlier = await deps.orders.getChain(ids.chainId);
+    const earlier = await storedMain(deps, ids);
     if (earlier) return replay(deps, request, ids, earlier);
     throw error;
   }
   const receipt = receiptOf(ids.chainId, drafts);
+  const [main, ...reminders] = drafts;
   const chain = {
-    id: ids.chainId,
-    creator: request.tenant,
-    kind: request.kind,
     idempotencyId: request.idempotencyId,
     requestHash: requestHash(request.body),
-    created: now.toISOString(),
-    receipt,
     orderIds: drafts.map((d) => d.id),
+    receipt,
   };
-  if ((await deps.orders.createChain(chain)) === "exists") {
-    return replay(deps, request, ids, await existingChain(deps, ids.chainId));
+  if ((await deps.orders.createOrder({ ...main!, chain })) === "exists") {
+    const earlier = await storedMain(deps, ids);
+    if (!earlier) throw new AppError("transient", "The order could not be read back.");
+    return replay(deps, request, ids, earlier);
   }
-  await writeOrders(deps.orders, drafts);
+  for (const reminder of reminders) await deps.orders.createOrder(reminder);
   return { receipt, created: true, orders: drafts };
 }
 
@@ -128,13 +122,12 @@ export async function registerOrderChain(
 export async function findReplay(
   deps: { orders: OrderStore },
   tenant: string,
-  kind: ChainKind,
   idempotencyId: string,
   body: unknown,
 ): Promise<ChainReceipt | undefined> {
-  const existing = await deps.orders.getChain(chainIds(tenant, kind, idempotencyId).chainId);
-  if (!existing || existing.creator !== tenant || existing.requestHash !== requestHash(body))
+  const main = await storedMain(deps, chainIds(tenant, "order", idempotencyId));
+  if (!main?.chain || main.creator !== tenant || main.chain.requestHash !== requestHash(body))
     return undefined;
-  const stored = await Promise.all(existing.orderIds.map((id) => deps.orders.getOrder(id)));
-  return stored.every(Boolean) ? existing.receipt : undefined;
+  const stored = await Promise.all(main.chain.orderIds.map((id) => deps.orders.getOrder(id)));
+  return stored.every(Boolean) ? main.chain.receipt : undefined;
 }

@@ -9,7 +9,8 @@ import type { OrderStore } from "../ports/orderStore";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import { deterministicId } from "../domain/ids";
-import { chainIds, type ChainKind } from "./registerOrderChain";
+import type { ChainDocument } from "../domain/order";
+import { chainIds } from "./registerOrderChain";
 import { recordStatus } from "./transitionOrder";
 
 export interface InstantDeps {
@@ -156,7 +157,7 @@ export async function sendInstant(
   body: unknown,
   input: InstantRequest,
 ): Promise<InstantResult> {
-  const kind: ChainKind = input.kind;
+  const kind: ChainDocument["kind"] = input.kind;
   const ids = chainIds(tenant, kind, idempotencyId);
   const hash = requestHash(body);
   const existing = await deps.orders.getChain(ids.chainId);

@@ -53,7 +53,7 @@ describe("CosmosOrderStore against the embedded Cosmos server", () => {
     const chain = {
       id: "11111111-1111-4111-8111-111111111111",
       creator: order.creator,
-      kind: "order" as const,
+      kind: "instant-sms" as const,
       idempotencyId: "abc",
       requestHash: "h",
       created: order.created,

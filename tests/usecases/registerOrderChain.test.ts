@@ -1,16 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
-import { requestHash } from "../../shared/domain/ids";
 import type { NewOrder } from "../../shared/domain/order";
 import { AppError, isAppError } from "../../shared/errors";
 import { containers } from "../../shared/platform/resources";
-import { chainIds, registerOrderChain, type ChainRequest } from "../../shared/usecases/registerOrderChain";
+import {
+  chainIds,
+  findReplay,
+  registerOrderChain,
+  type ChainRequest,
+} from "../../shared/usecases/registerOrderChain";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { sampleOrder } from "../support/orders";
 
 let cosmos: TestCosmos;
 let orders: CosmosOrderStore;
 const clock = { now: () => new Date("2026-11-23T10:00:00.000Z") };
+const tenant = "991825827";
 
 beforeAll(async () => {
   cosmos = await startTestCosmos();
@@ -20,8 +25,7 @@ afterAll(() => cosmos.close());
 
 function chainRequest(idempotencyId: string, body: unknown, reminders = 1): ChainRequest {
   return {
-    tenant: "991825827",
-    kind: "order",
+    tenant,
     idempotencyId,
     body,
     buildOrders: (ids, now): NewOrder[] => [
@@ -57,6 +61,16 @@ describe("registerOrderChain", () => {
     await expect(reused).rejects.toSatisfy((e: unknown) => isAppError(e, "conflict"));
   });
 
+  it("keeps one tenant's idempotencyId apart from another tenant's", async () => {
+    const mine = await registerOrderChain({ orders, clock }, chainRequest("shared-id", { a: 1 }));
+    const theirs = await registerOrderChain(
+      { orders, clock },
+      { ...chainRequest("shared-id", { a: 1 }), tenant: "987654325" },
+    );
+    expect(theirs.created).toBe(true);
+    expect(theirs.receipt.notificationOrderId).not.toBe(mine.receipt.notificationOrderId);
+  });
+
   it("stores nothing when the precheck refuses the request", async () => {
     const request = {
       ...chainRequest("refused", { a: 1 }),
@@ -67,28 +81,20 @@ describe("registerOrderChain", () => {
     await expect(registerOrderChain({ orders, clock }, request)).rejects.toSatisfy((e: unknown) =>
       isAppError(e, "missing-contact"),
     );
-    const ids = chainIds("991825827", "order", "refused");
-    expect(await orders.getChain(ids.chainId)).toBeUndefined();
-    expect(await orders.getOrder(ids.mainOrderId)).toBeUndefined();
+    expect(await orders.getOrder(chainIds(tenant, "order", "refused").mainOrderId)).toBeUndefined();
   });
 
-  it("finishes a chain whose orders were not all written when the request is retried", async () => {
+  it("finishes a chain whose reminders were not written when the request is retried", async () => {
     const request = chainRequest("interrupted", { a: 1 }, 2);
-    const ids = chainIds(request.tenant, "order", "interrupted");
-    const drafts = request.buildOrders(ids, clock.now());
-    await orders.createChain({
-      id: ids.chainId,
-      creator: request.tenant,
-      kind: "order",
-      idempotencyId: "interrupted",
-      requestHash: requestHash(request.body),
-      created: clock.now().toISOString(),
-      receipt: { notificationOrderId: ids.chainId, notification: { shipmentId: ids.mainOrderId } },
-      orderIds: drafts.map((d) => d.id),
-    });
-    await orders.createOrder(drafts[0]!);
+    const first = await registerOrderChain({ orders, clock }, request);
+    const ids = chainIds(tenant, "order", "interrupted");
+    const lost = first.orders[2]!;
+    await cosmos.database.container(containers.orders.name).item(lost.id, lost.id).delete();
+    expect(await findReplay({ orders }, tenant, "interrupted", { a: 1 })).toBeUndefined();
+
     const replayed = await registerOrderChain({ orders, clock }, request);
     expect(replayed.created).toBe(false);
-    for (const draft of drafts) expect(await orders.getOrder(draft.id)).toBeDefined();
+    expect(await orders.getOrder(ids.reminderOrderId(1))).toBeDefined();
+    expect(await findReplay({ orders }, tenant, "interrupted", { a: 1 })).toEqual(first.receipt);
   });
 });

@@ -4,6 +4,7 @@ import { orderLifecycleName } from "../../domain/statuses";
 import { AppError } from "../../errors";
 import { cancelChain } from "../../usecases/cancelChain";
 import { cancelOrder } from "../../usecases/cancelOrder";
+import { mainOrderIdOf } from "../../usecases/registerOrderChain";
 import { authenticatedEndpoint, json } from "../endpoint";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,15 +30,16 @@ function shipmentStatus(order: OrderDocument) {
  * status. Altinn's Location points at a route that does not exist; ours resolves.
  */
 export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const chain = await deps.orders.getChain(idParam(request.params));
-  if (!chain || chain.creator !== principal.tenant) throw new AppError("not-found", "Order chain not found.");
-  const orders = await Promise.all(chain.orderIds.map((id) => deps.orders.getOrder(id)));
-  const [main, ...reminders] = orders;
+  const chainId = idParam(request.params);
+  const main = await deps.orders.getOrder(mainOrderIdOf(chainId));
+  if (!main?.chain || main.creator !== principal.tenant)
+    throw new AppError("not-found", "Order chain not found.");
+  const reminders = await Promise.all(main.chain.orderIds.slice(1).map((id) => deps.orders.getOrder(id)));
   return json(200, {
-    notificationOrderId: chain.id,
-    idempotencyId: chain.idempotencyId,
-    created: chain.created,
-    notification: main && {
+    notificationOrderId: chainId,
+    idempotencyId: main.chain.idempotencyId,
+    created: main.created,
+    notification: {
       ...shipmentStatus(main),
       reminders: reminders.filter((r): r is OrderDocument => r !== undefined).map(shipmentStatus),
     },

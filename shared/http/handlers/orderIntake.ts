@@ -64,14 +64,12 @@ export const createOrderChain = authenticatedEndpoint(
     if (!result.ok) {
       // A retry of an accepted request whose send time has since passed must still get its receipt.
       const idempotencyId = idempotencyIdOf(body);
-      const replay =
-        idempotencyId && (await findReplay(deps, principal.tenant, "order", idempotencyId, body));
+      const replay = idempotencyId && (await findReplay(deps, principal.tenant, idempotencyId, body));
       if (replay) return json(200, replay, location(replay.notificationOrderId));
       return validationProblem(result.errors);
     }
     const registration = await registerOrderChain(deps, {
       tenant: principal.tenant,
-      kind: "order",
       idempotencyId: result.value.idempotencyId,
       body,
       buildOrders: (ids, now) =>
