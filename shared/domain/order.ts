@@ -91,6 +91,8 @@ export const orderDocumentSchema = z.object({
   releaseCount: z.number().int().min(0).default(0),
   /** Why the order ended as it did, when that is worth telling (e.g. a send condition that kept failing). */
   statusReason: z.string().optional(),
+  /** The notification ids of an order with few of them, so completion checks are point reads, not queries. */
+  notificationIds: z.array(z.uuid()).max(100).optional(),
   /**
    * On the main order of a `future/` chain: the request's idempotency record. The main order's id derives
    * from (tenant, idempotencyId), so creating it is the idempotency check and no separate record is written.

@@ -66,6 +66,13 @@ export type SmsResult = (typeof smsResults)[number];
 export const pendingEmailResults: ReadonlySet<EmailResult> = new Set(["New", "Sending", "Succeeded"]);
 export const pendingSmsResults: ReadonlySet<SmsResult> = new Set(["New", "Sending", "Accepted"]);
 
+/** True while a notification still waits for a final status. */
+export function isPendingNotification(
+  n: { channel: "email"; status: EmailResult } | { channel: "sms"; status: SmsResult },
+): boolean {
+  return n.channel === "email" ? pendingEmailResults.has(n.status) : pendingSmsResults.has(n.status);
+}
+
 export const succeededEmailResults: ReadonlySet<EmailResult> = new Set(["Succeeded", "Delivered"]);
 export const succeededSmsResults: ReadonlySet<SmsResult> = new Set(["Accepted", "Delivered"]);
 

@@ -12,6 +12,8 @@ type Changes<T> = Partial<Omit<T, "id" | "orderId" | "channel">>;
 export interface NotificationStore {
   listByOrder(orderId: string): Promise<NotificationDocument[]>;
   get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined>;
+  /** Point reads of known notifications of one order (missing ones are left out). */
+  getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]>;
   /** Creates each notification unless one with its id exists, so a redelivered order creates nothing twice. */
   createMany(notifications: NewNotification[]): Promise<void>;
   /** Replaces the notification if it still carries the ETag it was read with (else AppError "conflict"). */

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { reportEnvelopeSchema, type ReportEnvelope } from "../domain/messages";
 import type { NotificationDocument } from "../domain/notification";
-import { pendingEmailResults, pendingSmsResults } from "../domain/statuses";
+import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
 import type { DeadDeliveryReports } from "../ports/deadDeliveryReports";
 import type { DeliveryReportParser, ParsedDeliveryReport } from "../ports/deliveryReportParser";
@@ -20,10 +20,6 @@ export interface ReportDeps extends TransitionDeps {
 /** How long a report that arrived before its send result is retried (Altinn: about five minutes). */
 export const earlyReportRetryMs = 5 * 60_000;
 const retryDelaysMs = [5_000, 15_000, 30_000, 60_000];
-
-function isPending(n: NotificationDocument): boolean {
-  return n.channel === "email" ? pendingEmailResults.has(n.status) : pendingSmsResults.has(n.status);
-}
 
 function reportId(report: ParsedDeliveryReport): string {
   return createHash("sha256").update(JSON.stringify(report.raw)).digest("hex").slice(0, 32);
@@ -88,7 +84,10 @@ async function applyOne(
     await saveDead(deps, report, "NOTIFICATION_EXPIRED", envelope.firstSeen);
     return undefined;
   }
-  for (let current: NotificationDocument | undefined = notification; current && isPending(current);) {
+  for (
+    let current: NotificationDocument | undefined = notification;
+    current && isPendingNotification(current);
+  ) {
     try {
       await deps.notifications.update(current, {
         status: report.status,

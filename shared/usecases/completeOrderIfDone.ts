@@ -1,3 +1,4 @@
+import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
@@ -8,9 +9,12 @@ import { transitionOrder, type TransitionDeps } from "./transitionOrder";
  */
 export async function completeOrderIfDone(deps: TransitionDeps, orderId: string): Promise<void> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    if (await deps.notifications.hasPending(orderId)) return;
     const order = await deps.orders.getOrder(orderId);
     if (!order || order.status !== "Processed") return;
+    const pending = order.notificationIds
+      ? (await deps.notifications.getMany(orderId, order.notificationIds)).some(isPendingNotification)
+      : await deps.notifications.hasPending(orderId);
+    if (pending) return;
     try {
       await transitionOrder(deps, order, "Completed", { leaseUntil: undefined });
       return;

@@ -5,7 +5,7 @@ import type { OrderDocument } from "../domain/order";
 import { notificationExpiry } from "../domain/expiry";
 import { applyKeywords } from "../domain/keywords";
 import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
-import { pendingEmailResults, pendingSmsResults } from "../domain/statuses";
+import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
 import type { ContactRegistry } from "../ports/contactRegistry";
 import type { NewNotification } from "../ports/notificationStore";
@@ -24,6 +24,8 @@ export interface ProcessDeps extends TransitionDeps {
 
 /** Altinn retries an inconclusive send condition once, after a minute. */
 export const conditionRetryDelayMs = 60_000;
+/** Orders with at most this many notifications list their ids, so completion checks are point reads. */
+const maxListedNotifications = 100;
 /** Recipients resolved, written and published per step, so an order of 100,000 never sits in memory at once. */
 const chunkSize = 500;
 
@@ -109,12 +111,6 @@ function notificationFor(
   };
 }
 
-function isFinal(n: Pick<NotificationDocument, "channel" | "status">): boolean {
-  return n.channel === "email"
-    ? !pendingEmailResults.has(n.status as never)
-    : !pendingSmsResults.has(n.status as never);
-}
-
 async function publishSends(deps: ProcessDeps, notifications: NewNotification[], now: Date) {
   for (const channel of ["email", "sms"] as const) {
     const toSend = notifications.filter((n) => n.channel === channel && n.status === "New");
@@ -145,21 +141,27 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
   const condition = await evaluateCondition(deps, order, message);
   if (condition.decision === "deferred") return;
   if (condition.decision === "skip") {
-    await finish(deps, order, "SendConditionNotMet", condition.reason);
+    await finish(deps, order, "SendConditionNotMet", { statusReason: condition.reason });
     return;
   }
 
   const now = deps.clock.now();
   let allFinal = true;
+  const ids: string[] = [];
   for (let start = 0; start < order.recipients.length; start += chunkSize) {
     const chunk = order.recipients.slice(start, start + chunkSize);
     const addresses = await resolveOrderRecipients(deps.contacts, order, chunk);
     const notifications = dedupe(addresses.map((a) => notificationFor(order, a, now, deps.sendingWindow)));
     await deps.notifications.createMany(notifications);
     await publishSends(deps, notifications, now);
-    if (notifications.some((n) => !isFinal(n))) allFinal = false;
+    if (notifications.some(isPendingNotification)) allFinal = false;
+    ids.push(...notifications.map((n) => n.id));
   }
-  await finish(deps, order, allFinal ? "Completed" : "Processed", condition.reason);
+  const notificationIds = ids.length <= maxListedNotifications ? ids : undefined;
+  await finish(deps, order, allFinal ? "Completed" : "Processed", {
+    statusReason: condition.reason,
+    notificationIds,
+  });
   if (!allFinal) await completeOrderIfDone(deps, order.id);
 }
 
@@ -171,13 +173,10 @@ async function finish(
   deps: ProcessDeps,
   order: OrderDocument,
   status: "Completed" | "Processed" | "SendConditionNotMet",
-  reason?: string,
+  changes: { statusReason?: string; notificationIds?: string[] } = {},
 ) {
   try {
-    await transitionOrder(deps, order, status, {
-      leaseUntil: undefined,
-      ...(reason ? { statusReason: reason } : {}),
-    });
+    await transitionOrder(deps, order, status, { leaseUntil: undefined, ...changes });
   } catch (error) {
     // A redelivered message that lost the race finds the order already moved on; that is its answer.
     if (!isAppError(error, "conflict")) throw error;

@@ -1,6 +1,6 @@
 import type { NotificationDocument } from "../domain/notification";
 import type { SendNotificationMessage } from "../domain/messages";
-import { pendingEmailResults, pendingSmsResults } from "../domain/statuses";
+import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
 import type { Clock } from "../ports/clock";
 import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
@@ -34,10 +34,6 @@ const defaultRetryMs = 60_000;
 
 type Outcome =
   { kind: "accepted"; reference: string } | { kind: "failed"; status: NotificationDocument["status"] };
-
-function isFinal(n: NotificationDocument): boolean {
-  return n.channel === "email" ? !pendingEmailResults.has(n.status) : !pendingSmsResults.has(n.status);
-}
 
 async function callProvider(deps: SendDeps, n: NotificationDocument): Promise<Outcome> {
   if (n.channel === "email") {
@@ -152,5 +148,5 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
   }
   await settle(deps, sending, { status: outcome.status });
   const after = await deps.notifications.get(sending.orderId, sending.id);
-  if (after && isFinal(after)) await completeOrderIfDone(deps, sending.orderId);
+  if (after && !isPendingNotification(after)) await completeOrderIfDone(deps, sending.orderId);
 }

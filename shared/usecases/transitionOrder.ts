@@ -34,10 +34,17 @@ export async function transitionOrder(
   return updated;
 }
 
+/** The order's notifications: point reads when the order lists them, else one single-partition query. */
+export function notificationsOf(deps: Pick<TransitionDeps, "notifications">, order: OrderDocument) {
+  return order.notificationIds
+    ? deps.notifications.getMany(order.id, order.notificationIds)
+    : deps.notifications.listByOrder(order.id);
+}
+
 /** Appends the order's current status to the tenant's status feed (idempotent per order and status). */
 export async function recordStatus(deps: TransitionDeps, order: OrderDocument): Promise<void> {
   const final = order.status === "Completed" || order.status === "SendConditionNotMet";
-  const notifications = final ? await deps.notifications.listByOrder(order.id) : [];
+  const notifications = final ? await notificationsOf(deps, order) : [];
   await deps.statusFeed.append({
     creator: order.creator,
     shipmentId: order.id,

@@ -51,6 +51,11 @@ export class CosmosNotificationStore implements NotificationStore {
     }
   }
 
+  async getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]> {
+    const found = await Promise.all(notificationIds.map((id) => this.get(orderId, id)));
+    return found.filter((n): n is NotificationDocument => n !== undefined);
+  }
+
   async createMany(notifications: NewNotification[]): Promise<void> {
     await inParallel(notifications, writeConcurrency, async (notification) => {
       try {
