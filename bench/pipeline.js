@@ -29,7 +29,13 @@ function countingWrites(port, counter) {
 function orderFor(i, now) {
   const kind = i % 4;
   const created = now.toISOString();
-  const email = { fromAddress: "donotreply@varsel.local", subject: `Order ${i}`, body: "You have a new message.", contentType: "Plain", sendingTimePolicy: "Anytime" };
+  const email = {
+    fromAddress: "donotreply@varsel.local",
+    subject: `Order ${i}`,
+    body: "You have a new message.",
+    contentType: "Plain",
+    sendingTimePolicy: "Anytime",
+  };
   const sms = { senderNumber: "Varsel", body: `Message ${i}`, sendingTimePolicy: "Anytime" };
   const recipients = [
     [{ emailAddress: `user${i}@example.com` }, "Email"],
@@ -59,18 +65,30 @@ function orderFor(i, now) {
 async function main() {
   const { startLocalService } = requireCompiled("shared", "local", "localService.js");
   const { dependencies, useDependencies } = requireCompiled("shared", "app", "dependencies.js");
-  const service = await startLocalService({ projectRoot: root, port: 0, cosmosPort: 0, startTimers: false, readLocalSettings: false, log: () => {} });
+  const service = await startLocalService({
+    projectRoot: root,
+    port: 0,
+    cosmosPort: 0,
+    startTimers: false,
+    readLocalSettings: false,
+    log: () => {},
+  });
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const deps = await dependencies();
     const counter = { writes: 0 };
     const counted = { ...deps };
-    for (const key of ["orders", "notifications", "references", "statusFeed", "deadReports"]) counted[key] = countingWrites(deps[key], counter);
+    for (const key of ["orders", "notifications", "references", "statusFeed", "deadReports"])
+      counted[key] = countingWrites(deps[key], counter);
     useDependencies(counted);
 
     const now = service.clock.now();
     for (let i = 0; i < total; i += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, total - i) }, (_, j) => deps.orders.createOrder(orderFor(i + j, now))));
+      await Promise.all(
+        Array.from({ length: Math.min(100, total - i) }, (_, j) =>
+          deps.orders.createOrder(orderFor(i + j, now)),
+        ),
+      );
     }
     const before = service.broker.stats();
     counter.writes = 0;
@@ -84,14 +102,19 @@ async function main() {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const sent = service.outbox.list().length;
     const after = service.broker.stats();
-    const queueOps = ["published", "received", "completed", "abandoned"].reduce((sum, k) => sum + after[k] - before[k], 0);
+    const queueOps = ["published", "received", "completed", "abandoned"].reduce(
+      (sum, k) => sum + after[k] - before[k],
+      0,
+    );
     const notifications = sent;
     console.log(`orders                  : ${total}`);
     console.log(`messages in outbox      : ${sent} in ${seconds.toFixed(1)} s`);
     console.log(`notifications per second: ${(notifications / seconds).toFixed(1)}`);
     console.log(`peak RSS                : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
     console.log(`store writes / notif.   : ${(counter.writes / notifications).toFixed(2)}`);
-    console.log(`queue ops / notif.      : ${(queueOps / notifications).toFixed(2)}  (publish + receive + complete + abandon)`);
+    console.log(
+      `queue ops / notif.      : ${(queueOps / notifications).toFixed(2)}  (publish + receive + complete + abandon)`,
+    );
     console.log(`dead-lettered           : ${after.deadLettered}`);
   } finally {
     await service.close();
