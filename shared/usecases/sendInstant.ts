@@ -10,6 +10,7 @@ import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import { deterministicId } from "../domain/ids";
 import type { ChainDocument } from "../domain/order";
+import { callProvider } from "./callProvider";
 import { chainIds } from "./registerOrderChain";
 import { recordStatus } from "./transitionOrder";
 
@@ -118,26 +119,8 @@ function build(input: InstantRequest, tenant: string, orderId: string, chainId: 
 
 async function dispatch(deps: InstantDeps, n: NewNotification): Promise<string> {
   try {
-    if (n.channel === "sms") {
-      const result = await deps.smsSender.send({
-        notificationId: n.id,
-        sender: n.sender,
-        to: n.recipient.address ?? "",
-        body: n.body,
-        timeToLiveSeconds: n.timeToLiveSeconds ?? 172_800,
-      });
-      if (result.outcome === "accepted") return result.gatewayReference;
-    } else {
-      const result = await deps.emailSender.send({
-        notificationId: n.id,
-        from: n.from,
-        to: n.recipient.address ?? "",
-        subject: n.subject,
-        body: n.body,
-        contentType: n.contentType,
-      });
-      if (result.outcome === "accepted") return result.operationId;
-    }
+    const outcome = await callProvider(deps, n);
+    if (outcome.kind === "accepted") return outcome.reference;
   } catch (error) {
     if (!isAppError(error)) throw error;
   }

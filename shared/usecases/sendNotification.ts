@@ -7,6 +7,7 @@ import type { DeliveryReferenceStore, NotificationStore } from "../ports/notific
 import type { Publisher } from "../ports/publisher";
 import type { EmailSender } from "../ports/emailSender";
 import type { SmsSender } from "../ports/smsSender";
+import { callProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import type { TransitionDeps } from "./transitionOrder";
 
@@ -31,38 +32,6 @@ function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
 
 /** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
 const defaultRetryMs = 60_000;
-
-type Outcome =
-  { kind: "accepted"; reference: string } | { kind: "failed"; status: NotificationDocument["status"] };
-
-async function callProvider(deps: SendDeps, n: NotificationDocument): Promise<Outcome> {
-  if (n.channel === "email") {
-    const result = await deps.emailSender.send({
-      notificationId: n.id,
-      from: n.from,
-      to: n.recipient.address ?? "",
-      subject: n.subject,
-      body: n.body,
-      contentType: n.contentType,
-    });
-    return result.outcome === "accepted"
-      ? { kind: "accepted", reference: result.operationId }
-      : { kind: "failed", status: result.result };
-  }
-  const ttl =
-    n.timeToLiveSeconds ??
-    Math.max(60, Math.floor((Date.parse(n.expiry) - deps.clock.now().getTime()) / 1000));
-  const result = await deps.smsSender.send({
-    notificationId: n.id,
-    sender: n.sender,
-    to: n.recipient.address ?? "",
-    body: n.body,
-    timeToLiveSeconds: ttl,
-  });
-  return result.outcome === "accepted"
-    ? { kind: "accepted", reference: result.gatewayReference }
-    : { kind: "failed", status: result.result };
-}
 
 /** Applies a status unless a delivery report got there first (then the report's status stands). */
 async function settle(deps: SendDeps, sending: NotificationDocument, changes: Partial<NotificationDocument>) {
@@ -121,7 +90,7 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
       notificationId: sending.id,
     });
   }
-  let outcome: Outcome;
+  let outcome: ProviderOutcome;
   try {
     outcome = await callProvider(deps, sending);
   } catch (error) {

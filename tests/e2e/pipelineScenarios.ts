@@ -1,7 +1,6 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
+import { startConditionEndpoint, type ConditionEndpoint } from "../support/conditionEndpoint";
 import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
 
 const tenant = "991825827";
@@ -20,23 +19,19 @@ interface Shipment {
 export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
   let service: LocalService;
   let api: ApiClient;
-  let conditionServer: Server;
+  let condition: ConditionEndpoint;
   let conditionUrl: string;
 
   beforeAll(async () => {
     service = await startCompiledService({ duplicateDelivery: options.duplicateDelivery });
     service.clock.freeze(monday10);
     api = apiClient(service.host.apiUrl, await localToken(tenant));
-    conditionServer = createServer((req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ sendNotification: req.url === "/yes" }));
-    });
-    await new Promise<void>((resolve) => conditionServer.listen(0, "127.0.0.1", resolve));
-    conditionUrl = `http://127.0.0.1:${(conditionServer.address() as AddressInfo).port}`;
+    condition = await startConditionEndpoint();
+    conditionUrl = condition.url;
   });
   afterAll(async () => {
     await service?.close();
-    if (conditionServer) await new Promise<void>((resolve) => conditionServer.close(() => resolve()));
+    await condition?.close();
   });
 
   let sequence = 0;

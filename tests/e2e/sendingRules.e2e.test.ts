@@ -1,31 +1,22 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
+import { startConditionEndpoint, type ConditionEndpoint } from "../support/conditionEndpoint";
 import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
 
 let service: LocalService;
 let api: ApiClient;
-let conditionServer: Server;
+let condition: ConditionEndpoint;
 let conditionUrl: string;
 
 beforeAll(async () => {
   service = await startCompiledService();
   api = apiClient(service.host.apiUrl, await localToken("991825827"));
-  conditionServer = createServer((req, res) => {
-    if (req.url === "/broken") {
-      res.writeHead(500);
-      return res.end();
-    }
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ sendNotification: req.url === "/yes" }));
-  });
-  await new Promise<void>((resolve) => conditionServer.listen(0, "127.0.0.1", resolve));
-  conditionUrl = `http://127.0.0.1:${(conditionServer.address() as AddressInfo).port}`;
+  condition = await startConditionEndpoint();
+  conditionUrl = condition.url;
 });
 afterAll(async () => {
   await service?.close();
-  if (conditionServer) await new Promise<void>((resolve) => conditionServer.close(() => resolve()));
+  await condition?.close();
 });
 
 let sequence = 0;

@@ -55,8 +55,8 @@ export const cancelFutureOrder = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
     const id = idParam(request.params);
-    const chain = await deps.orders.getChain(id);
-    if (chain) {
+    const main = await deps.orders.getOrder(mainOrderIdOf(id));
+    if (main?.chain && main.creator === principal.tenant) {
       const result = await cancelChain(deps, principal.tenant, id);
       return json(200, {
         notificationOrderId: result.notificationOrderId,

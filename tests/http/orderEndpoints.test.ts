@@ -1,0 +1,415 @@
+import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import { cancelFutureOrder, getOrderChain } from "../../shared/http/handlers/chains";
+import { createInstantSms } from "../../shared/http/handlers/instantOrders";
+import { createLegacyOrder, createOrderChain } from "../../shared/http/handlers/orderIntake";
+import {
+  cancelOrderById,
+  getOrder,
+  getShipment,
+  listOrdersBySendersReference,
+} from "../../shared/http/handlers/orderReads";
+import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { testDependencies } from "../support/dependencies";
+import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
+import { ManualClock, type RecordingPublisher } from "../support/pipeline";
+
+let cosmos: TestCosmos;
+let issuer: TestIssuer;
+let deps: Dependencies;
+let publisher: RecordingPublisher;
+let token: string;
+const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const base = "http://localhost:7071/notifications/api/v1";
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  issuer = await startTestIssuer();
+  token = await issuer.sign(serviceOwnerClaims("991825827"));
+});
+afterAll(async () => {
+  useDependencies(undefined);
+  await issuer.close();
+  await cosmos.close();
+});
+beforeEach(async () => {
+  ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
+  useDependencies(deps);
+  clock.set("2026-11-23T09:00:00.000Z");
+});
+
+interface Call {
+  method?: string;
+  path: string;
+  body?: unknown;
+  params?: Record<string, string>;
+  authorization?: string | null;
+}
+
+async function call(handler: HttpHandler, { method = "GET", path, body, params = {}, authorization }: Call) {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  const auth = authorization === undefined ? `Bearer ${token}` : authorization;
+  if (auth !== null) headers["authorization"] = auth;
+  const request = new HttpRequest({
+    method,
+    url: `${base}${path}`,
+    headers,
+    params,
+    ...(body === undefined
+      ? {}
+      : { body: { string: typeof body === "string" ? body : JSON.stringify(body) } }),
+  });
+  const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
+  const response = (await handler(request, context)) as HttpResponseInit;
+  const text =
+    typeof response.body === "string"
+      ? response.body
+      : response.jsonBody !== undefined
+        ? JSON.stringify(response.jsonBody)
+        : "";
+  return {
+    status: response.status ?? 200,
+    headers: new Headers(response.headers as Record<string, string>),
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
+  };
+}
+
+const emailOrder = (idempotencyId: string, extra: Record<string, unknown> = {}) => ({
+  idempotencyId,
+  sendersReference: "case-1",
+  requestedSendTime: "2026-11-24T09:00:00Z",
+  recipient: {
+    recipientEmail: { emailAddress: "a@example.com", emailSettings: { subject: "S", body: "B" } },
+  },
+  ...extra,
+});
+
+describe("POST future/orders", () => {
+  it("answers 201 with a Location that resolves, 200 with the same receipt on a replay, 409 on a reused idempotencyId", async () => {
+    const created = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("k1"),
+    });
+    expect(created.status).toBe(201);
+    const receipt = created.body as { notificationOrderId: string; notification: { shipmentId: string } };
+    expect(created.headers.get("location")).toBe(`${base}/future/orders/${receipt.notificationOrderId}`);
+    const chain = await call(getOrderChain, {
+      path: `/future/orders/${receipt.notificationOrderId}`,
+      params: { id: receipt.notificationOrderId },
+    });
+    expect(chain.status).toBe(200);
+    expect(chain.body).toMatchObject({
+      notification: { shipmentId: receipt.notification.shipmentId, status: "Order_Registered" },
+    });
+
+    const replay = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("k1"),
+    });
+    expect(replay).toMatchObject({ status: 200, body: created.body });
+    const reused = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("k1", { sendersReference: "other" }),
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("answers a replay whose send time has passed with its receipt, not a validation error", async () => {
+    const first = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("late"),
+    });
+    clock.set("2026-11-25T09:00:00.000Z");
+    const again = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("late"),
+    });
+    expect(again).toMatchObject({ status: 200, body: first.body });
+  });
+
+  it("lists every problem by field path with Altinn's messages", async () => {
+    const response = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: {
+        recipient: {
+          recipientEmail: { emailAddress: "not-an-email", emailSettings: { subject: "", body: "B" } },
+        },
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      title: "One or more validation errors occurred.",
+      errors: {
+        idempotencyId: ["IdempotencyId cannot be null or empty."],
+        "recipient.recipientEmail.emailAddress": ["Invalid email address format."],
+        "recipient.recipientEmail.emailSettings.subject": ["The email subject must not be empty."],
+      },
+    });
+  });
+
+  it("refuses a person without contact details with 422 NOT-00001 and stores nothing", async () => {
+    const body = {
+      idempotencyId: "no-contact",
+      recipient: {
+        recipientPerson: {
+          nationalIdentityNumber: "01019010046",
+          channelSchema: "Email",
+          emailSettings: { subject: "S", body: "B" },
+        },
+      },
+    };
+    const response = await call(createOrderChain, { method: "POST", path: "/future/orders", body });
+    if (response.status === 400)
+      throw new Error(`the test person number is not valid: ${JSON.stringify(response.body)}`);
+    expect(response).toMatchObject({
+      status: 422,
+      body: { code: "NOT-00001", detail: "Missing contact information for recipient(s)" },
+    });
+    const list = await call(listOrdersBySendersReference, { path: "/orders?sendersReference=x" });
+    expect(list.body).toEqual({ count: 0, orders: [] });
+  });
+
+  it.each([
+    ["malformed JSON", "{not json", 400],
+    ["an empty body", "", 400],
+    ["a JSON array", "[1,2]", 400],
+    ["a body over 1 MiB", JSON.stringify({ idempotencyId: "x".repeat(1024 * 1024) }), 413],
+  ])("answers %s with a problem, never a 5xx", async (_label, body, status) => {
+    const response = await call(createOrderChain, { method: "POST", path: "/future/orders", body });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("answers 401 without a valid token and 403 without the scope", async () => {
+    expect(
+      (
+        await call(createOrderChain, {
+          method: "POST",
+          path: "/future/orders",
+          body: emailOrder("a"),
+          authorization: null,
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await call(createOrderChain, {
+          method: "POST",
+          path: "/future/orders",
+          body: emailOrder("a"),
+          authorization: "Bearer x.y.z",
+        })
+      ).status,
+    ).toBe(401);
+    const unscoped = await issuer.sign(serviceOwnerClaims("991825827", "some:other"));
+    expect(
+      (
+        await call(createOrderChain, {
+          method: "POST",
+          path: "/future/orders",
+          body: emailOrder("a"),
+          authorization: `Bearer ${unscoped}`,
+        })
+      ).status,
+    ).toBe(403);
+  });
+
+  it("publishes an order due at once for processing without waiting for the release timer", async () => {
+    const response = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("now", { requestedSendTime: undefined }),
+    });
+    expect(response.status).toBe(201);
+    expect(publisher.on("processOrder")).toHaveLength(1);
+  });
+});
+
+describe("legacy orders and reads", () => {
+  it("accepts a v1 order with the recipientLookup summary and hides it from other tenants", async () => {
+    const response = await call(createLegacyOrder, {
+      method: "POST",
+      path: "/orders",
+      body: {
+        notificationChannel: "EmailPreferred",
+        sendersReference: "legacy-1",
+        requestedSendTime: "2026-11-24T09:00:00Z",
+        recipients: [{ nationalIdentityNumber: "24926810061" }, { nationalIdentityNumber: "15838510075" }],
+        emailTemplate: { subject: "S", body: "B" },
+        smsTemplate: { body: "B" },
+      },
+    });
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({
+      recipientLookup: { status: "PartialSuccess", isReserved: ["24926810061"], missingContact: [] },
+    });
+    const orderId = String(response.body!["orderId"]);
+    expect(response.headers.get("location")).toBe(`${base}/orders/${orderId}`);
+
+    const mine = await call(getOrder, { path: `/orders/${orderId}`, params: { id: orderId } });
+    expect(mine).toMatchObject({
+      status: 200,
+      body: { id: orderId, creator: "991825827", notificationChannel: "EmailPreferred" },
+    });
+    const otherToken = await issuer.sign(serviceOwnerClaims("987654325"));
+    const theirs = await call(getOrder, {
+      path: `/orders/${orderId}`,
+      params: { id: orderId },
+      authorization: `Bearer ${otherToken}`,
+    });
+    expect(theirs.status).toBe(404);
+    const list = await call(listOrdersBySendersReference, { path: "/orders?sendersReference=legacy-1" });
+    expect(list.body).toMatchObject({ count: 1 });
+  });
+
+  it("cancels while Registered and more than five minutes ahead, twice is fine, too late is 409", async () => {
+    const { body } = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("c1"),
+    });
+    const shipmentId = (body as { notification: { shipmentId: string } }).notification.shipmentId;
+    const cancel = () =>
+      call(cancelOrderById, {
+        method: "PUT",
+        path: `/orders/${shipmentId}/cancel`,
+        params: { id: shipmentId },
+      });
+    expect((await cancel()).body).toMatchObject({ processingStatus: { status: "Cancelled" } });
+    expect((await cancel()).status).toBe(200);
+
+    const { body: soon } = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("c2", { requestedSendTime: "2026-11-23T09:04:00Z" }),
+    });
+    const soonId = (soon as { notification: { shipmentId: string } }).notification.shipmentId;
+    const late = await call(cancelOrderById, {
+      method: "PUT",
+      path: `/orders/${soonId}/cancel`,
+      params: { id: soonId },
+    });
+    expect(late.status).toBe(409);
+  });
+
+  it("cancels a whole chain through the future route and lists each change in the status feed", async () => {
+    const { body } = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("chain", { reminders: [{ delayDays: 3, recipient: emailOrder("x").recipient }] }),
+    });
+    const chainId = String((body as { notificationOrderId: string }).notificationOrderId);
+    const cancelled = await call(cancelFutureOrder, {
+      method: "PUT",
+      path: `/future/orders/${chainId}/cancel`,
+      params: { id: chainId },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(
+      (cancelled.body as { shipments: Array<{ status: string }> }).shipments.map((s) => s.status),
+    ).toEqual(["Order_Cancelled", "Order_Cancelled"]);
+    clock.advance(3_000);
+    const feed = await call(getStatusFeed, { path: "/future/shipment/feed?seq=0&pageSize=10" });
+    expect((feed.body as unknown as Array<{ status: string }>).map((e) => e.status)).toEqual([
+      "Order_Cancelled",
+      "Order_Cancelled",
+    ]);
+    expect((await call(getStatusFeed, { path: "/future/shipment/feed?seq=-1" })).status).toBe(400);
+  });
+
+  it("answers an unknown shipment with NOT-00003", async () => {
+    const id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const response = await call(getShipment, { path: `/future/shipment/${id}`, params: { id } });
+    expect(response).toMatchObject({
+      status: 404,
+      body: { code: "NOT-00003", detail: "Shipment not found" },
+    });
+  });
+});
+
+describe("instant orders", () => {
+  const instant = (idempotencyId: string) => ({
+    idempotencyId,
+    recipientSms: {
+      phoneNumber: "+4798765432",
+      timeToLiveInSeconds: 360,
+      smsSettings: { body: "Code 1234" },
+    },
+  });
+
+  it("sends at once and is tracked like any shipment; a gateway failure stores nothing and answers 503 NOT-00004", async () => {
+    const sent = await call(createInstantSms, {
+      method: "POST",
+      path: "/future/orders/instant/sms",
+      body: instant("i1"),
+    });
+    expect(sent.status).toBe(201);
+    const shipmentId = (sent.body as { notification: { shipmentId: string } }).notification.shipmentId;
+    const shipment = await call(getShipment, {
+      path: `/future/shipment/${shipmentId}`,
+      params: { id: shipmentId },
+    });
+    expect(shipment.body).toMatchObject({
+      type: "Instant",
+      status: "Order_Processed",
+      recipients: [{ status: "SMS_Accepted" }],
+    });
+    expect(
+      (
+        await call(createInstantSms, {
+          method: "POST",
+          path: "/future/orders/instant/sms",
+          body: instant("i1"),
+        })
+      ).status,
+    ).toBe(200);
+
+    deps.smsSender = { send: async () => ({ outcome: "failed", result: "Failed" }) };
+    const failed = await call(createInstantSms, {
+      method: "POST",
+      path: "/future/orders/instant/sms",
+      body: instant("i2"),
+    });
+    expect(failed).toMatchObject({ status: 503, body: { code: "NOT-00004" } });
+    deps.smsSender = {
+      send: async (m) => ({ outcome: "accepted", gatewayReference: `gw-${m.notificationId}` }),
+    };
+    expect(
+      (
+        await call(createInstantSms, {
+          method: "POST",
+          path: "/future/orders/instant/sms",
+          body: instant("i2"),
+        })
+      ).status,
+    ).toBe(201);
+  });
+
+  it("refuses a time-to-live outside 60..172800 seconds", async () => {
+    const body = {
+      ...instant("i3"),
+      recipientSms: { ...instant("i3").recipientSms, timeToLiveInSeconds: 30 },
+    };
+    const response = await call(createInstantSms, {
+      method: "POST",
+      path: "/future/orders/instant/sms",
+      body,
+    });
+    expect(response.body).toMatchObject({
+      errors: {
+        "recipientSms.timeToLiveInSeconds": [
+          "Time-to-live must be between 60 and 172800 seconds (48 hours).",
+        ],
+      },
+    });
+  });
+});

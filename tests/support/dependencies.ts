@@ -1,0 +1,44 @@
+import type { Database } from "@azure/cosmos";
+import {
+  CosmosContactRegistry,
+  upsertRegistryDocuments,
+} from "../../shared/adapters/cosmos/cosmosContactRegistry";
+import type { Dependencies } from "../../shared/app/dependencies";
+import { JwtVerifier } from "../../shared/auth/jwtVerifier";
+import { parseSettings } from "../../shared/config/settings";
+import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
+import sampleRegistry from "../../shared/local/sampleRegistry.json";
+import { containers } from "../../shared/platform/resources";
+import type { TestIssuer } from "./jwks";
+import { cosmosStores, ManualClock, RecordingPublisher } from "./pipeline";
+
+/** Every dependency a handler needs, over a test database, with the providers answering "accepted". */
+export async function testDependencies(database: Database, issuer: TestIssuer, clock: ManualClock) {
+  const registry = database.container(containers.registry.name);
+  await upsertRegistryDocuments(registry, sampleRegistry);
+  const publisher = new RecordingPublisher();
+  const deps: Dependencies = {
+    settings: parseSettings({
+      VARSEL_MODE: "local",
+      AUTH_ISSUER: issuer.issuer,
+      AUTH_AUDIENCE: issuer.audience,
+      AUTH_JWKS_URI: issuer.jwksUri,
+    }),
+    clock,
+    ...cosmosStores(database),
+    contacts: new CosmosContactRegistry(registry),
+    publisher,
+    emailSender: { send: async (m) => ({ outcome: "accepted", operationId: m.notificationId }) },
+    smsSender: { send: async (m) => ({ outcome: "accepted", gatewayReference: `gw-${m.notificationId}` }) },
+    conditions: { check: async () => ({ outcome: "send" }) },
+    parseReport: () => [],
+    sendingWindow: defaultSendingWindow,
+    verifier: new JwtVerifier({
+      issuer: issuer.issuer,
+      audience: issuer.audience,
+      jwksUri: issuer.jwksUri,
+      clockSkewSeconds: 30,
+    }),
+  };
+  return { deps, publisher };
+}
