@@ -9,12 +9,12 @@ import { queueJob, timerJob } from "./handlers";
 
 export const releaseDueOrdersJob = timerJob(async (deps) => {
   const { released } = await releaseDueOrders(deps);
-  return `released ${released} due order(s)`;
+  return released > 0 ? `released ${released} due order(s)` : undefined;
 });
 
 export const terminateExpiredJob = timerJob(async (deps) => {
   const { terminated } = await terminateExpired(deps);
-  return `terminated ${terminated} expired notification(s)`;
+  return terminated > 0 ? `terminated ${terminated} expired notification(s)` : undefined;
 });
 
 export const processOrderJob = queueJob(processOrderMessageSchema, (message, deps) =>

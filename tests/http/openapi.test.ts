@@ -1,0 +1,28 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import { describe, expect, it } from "vitest";
+import { openApi } from "../../shared/http/handlers/system";
+import { openApiDocument } from "../../shared/http/openapi";
+
+describe("GET openapi.json", () => {
+  it("is a valid OpenAPI 3.1 document describing the request schemas that validate requests", async () => {
+    const request = new HttpRequest({ method: "GET", url: "http://localhost:7071/notifications/api/v1/openapi.json" });
+    const response = (await openApi(request, new InvocationContext({ logHandler: () => {} }))) as HttpResponseInit;
+    expect(response.status).toBe(200);
+    const document = response.jsonBody as ReturnType<typeof openApiDocument>;
+    expect(document.servers).toEqual([{ url: "http://localhost:7071/notifications/api/v1" }]);
+
+    const result = await new Validator().validate(document);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+
+    const chain = document.components.schemas["NotificationOrderChainRequest"] as {
+      properties: Record<string, unknown>;
+      required: string[];
+    };
+    expect(Object.keys(chain.properties)).toEqual(
+      expect.arrayContaining(["idempotencyId", "recipient", "reminders", "requestedSendTime", "conditionEndpoint"]),
+    );
+    expect(chain.required).toContain("idempotencyId");
+  });
+});
