@@ -123,6 +123,9 @@ param customEmailDomain string = ''
 @description('Set to true after the custom email domain is verified, to link it and send from it.')
 param customEmailDomainVerified bool = false
 
+@description('SENDING_WINDOW: JSON of the Daytime window (hours, time zone, working days, holiday calendar, extra closed dates).')
+param sendingWindow string = '{"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}'
+
 @description('RELEASE_SCHEDULE: NCRONTAB schedule of the timer that releases due orders.')
 param releaseSchedule string = '0 */1 * * * *'
 
@@ -343,6 +346,7 @@ module functionApp 'app/function-app.bicep' = {
     authAudience: authAudience
     authJwksUri: authJwksUri
     authClockSkewSeconds: authClockSkewSeconds
+    sendingWindow: sendingWindow
     releaseSchedule: releaseSchedule
     terminateSchedule: terminateSchedule
   }
@@ -408,5 +412,6 @@ output AUTH_ISSUER string = authIssuer
 output AUTH_AUDIENCE string = authAudience
 output AUTH_JWKS_URI string = authJwksUri
 output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
+output SENDING_WINDOW string = sendingWindow
 output RELEASE_SCHEDULE string = releaseSchedule
 output TERMINATE_SCHEDULE string = terminateSchedule

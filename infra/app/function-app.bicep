@@ -78,6 +78,9 @@ param authJwksUri string
 @description('AUTH_CLOCK_SKEW_SECONDS')
 param authClockSkewSeconds int
 
+@description('SENDING_WINDOW')
+param sendingWindow string
+
 @description('RELEASE_SCHEDULE')
 param releaseSchedule string
 
@@ -116,6 +119,7 @@ var appSettings = {
   AUTH_AUDIENCE: authAudience
   AUTH_JWKS_URI: authJwksUri
   AUTH_CLOCK_SKEW_SECONDS: string(authClockSkewSeconds)
+  SENDING_WINDOW: sendingWindow
   RELEASE_SCHEDULE: releaseSchedule
   TERMINATE_SCHEDULE: terminateSchedule
 }

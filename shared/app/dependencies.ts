@@ -15,7 +15,7 @@ import { ServiceBusPublisher } from "../adapters/servicebus/serviceBusPublisher"
 import { JwtVerifier } from "../auth/jwtVerifier";
 import type { Principal } from "../auth/principal";
 import { settings, type Settings } from "../config/settings";
-import { defaultSendingWindow, type SendingWindow } from "../domain/sendingWindow";
+import type { SendingWindow } from "../domain/sendingWindow";
 import { containers } from "../platform/resources";
 import { systemClock, type Clock } from "../ports/clock";
 import type { ContactRegistry } from "../ports/contactRegistry";
@@ -99,7 +99,7 @@ function build(config: Settings): Dependencies {
     }),
     conditions: new HttpSendConditionChecker({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     parseReport,
-    sendingWindow: defaultSendingWindow,
+    sendingWindow: config.SENDING_WINDOW,
     verifier: new JwtVerifier({
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultSendingWindow, sendingWindowSchema } from "../domain/sendingWindow";
 
 const optionalUrl = z.url().optional();
 const nonEmpty = z.string().min(1);
@@ -28,6 +29,19 @@ export const settingsSchema = z
     AUTH_AUDIENCE: nonEmpty,
     AUTH_JWKS_URI: z.url(),
     AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    /** The Daytime window as JSON, e.g. {"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}. */
+    SENDING_WINDOW: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(sendingWindowSchema)
+      .default(defaultSendingWindow),
     RELEASE_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
     TERMINATE_SCHEDULE: nonEmpty.default("0 */5 * * * *"),
     AZURE_CLIENT_ID: z.string().optional(),

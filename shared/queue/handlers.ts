@@ -41,12 +41,12 @@ export function queueJob<Schema extends z.ZodType>(
   };
 }
 
-/** Wraps a timer job; a failed run is logged and the next tick tries again. */
+/** Wraps a timer job; a run that did something logs its summary, and a failed run is retried next tick. */
 export function timerJob(
-  handle: (deps: Dependencies, context: InvocationContext) => Promise<string>,
+  handle: (deps: Dependencies, context: InvocationContext) => Promise<string | undefined>,
 ): TimerHandler {
   return async (_timer, context) => {
     const summary = await handle(await dependencies(), context);
-    context.log(summary);
+    if (summary) context.log(summary);
   };
 }

@@ -47,4 +47,31 @@ describe("settings", () => {
     expect(parsed.COSMOS_ENDPOINT).toBeUndefined();
     expect(parsed.COSMOS_DATABASE).toBe("varsel");
   });
+
+  it("reads the Daytime window from SENDING_WINDOW and names what is wrong with it", () => {
+    const window = {
+      startHour: 8,
+      endHour: 16,
+      timeZone: "Europe/Oslo",
+      workingDaysOnly: true,
+      holidays: "none",
+    };
+    expect(
+      parseSettings({ VARSEL_MODE: "local", ...auth, SENDING_WINDOW: JSON.stringify(window) }).SENDING_WINDOW,
+    ).toEqual(window);
+    expect(parseSettings({ VARSEL_MODE: "local", ...auth }).SENDING_WINDOW).toMatchObject({
+      startHour: 9,
+      endHour: 17,
+      holidays: "NO",
+    });
+    expect(problemsOf({ VARSEL_MODE: "local", ...auth, SENDING_WINDOW: "{not json" })).toEqual([
+      "SENDING_WINDOW: must be JSON",
+    ]);
+    const backwards = problemsOf({
+      VARSEL_MODE: "local",
+      ...auth,
+      SENDING_WINDOW: JSON.stringify({ ...window, startHour: 17, endHour: 9 }),
+    });
+    expect(backwards).toEqual(["SENDING_WINDOW: startHour must be before endHour"]);
+  });
 });

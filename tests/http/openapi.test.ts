@@ -6,8 +6,14 @@ import { openApiDocument } from "../../shared/http/openapi";
 
 describe("GET openapi.json", () => {
   it("is a valid OpenAPI 3.1 document describing the request schemas that validate requests", async () => {
-    const request = new HttpRequest({ method: "GET", url: "http://localhost:7071/notifications/api/v1/openapi.json" });
-    const response = (await openApi(request, new InvocationContext({ logHandler: () => {} }))) as HttpResponseInit;
+    const request = new HttpRequest({
+      method: "GET",
+      url: "http://localhost:7071/notifications/api/v1/openapi.json",
+    });
+    const response = (await openApi(
+      request,
+      new InvocationContext({ logHandler: () => {} }),
+    )) as HttpResponseInit;
     expect(response.status).toBe(200);
     const document = response.jsonBody as ReturnType<typeof openApiDocument>;
     expect(document.servers).toEqual([{ url: "http://localhost:7071/notifications/api/v1" }]);
@@ -16,12 +22,19 @@ describe("GET openapi.json", () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
 
-    const chain = document.components.schemas["NotificationOrderChainRequest"] as {
+    const schemas = document.components.schemas as Record<string, unknown>;
+    const chain = schemas["NotificationOrderChainRequest"] as {
       properties: Record<string, unknown>;
       required: string[];
     };
     expect(Object.keys(chain.properties)).toEqual(
-      expect.arrayContaining(["idempotencyId", "recipient", "reminders", "requestedSendTime", "conditionEndpoint"]),
+      expect.arrayContaining([
+        "idempotencyId",
+        "recipient",
+        "reminders",
+        "requestedSendTime",
+        "conditionEndpoint",
+      ]),
     );
     expect(chain.required).toContain("idempotencyId");
   });

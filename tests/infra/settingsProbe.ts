@@ -34,6 +34,7 @@ const candidates = [
   "30",
   "2030-01-01T00:00:00Z",
   "Varsel",
+  '{"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}',
 ];
 
 /** A value the schema accepts for the key, standing in for one that is only known at deployment time. */
