@@ -7,4 +7,6 @@ export interface Principal {
 
 export const scopes = {
   create: "altinn:serviceowner/notifications.create",
+  /** Operators (Altinn's support scope): dead delivery reports span tenants. */
+  operator: "altinn:notifications.support.admin",
 } as const;

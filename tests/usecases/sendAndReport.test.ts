@@ -4,6 +4,7 @@ import type { SmsMessage, SmsSendOutcome, SmsSender } from "../../shared/ports/s
 import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
 import { transient } from "../../shared/errors";
 import { applyDeliveryReport } from "../../shared/usecases/applyDeliveryReport";
+import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
 import { sendNotification } from "../../shared/usecases/sendNotification";
 import { terminateExpired } from "../../shared/usecases/terminateExpired";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
@@ -161,6 +162,33 @@ describe("delivery reports", () => {
     await applyDeliveryReport(deps(), retry!.body, undefined);
     const dead = await stores.deadReports.list(10);
     expect(dead.map((d) => d.reason)).toEqual(["RETRY_THRESHOLD_EXCEEDED"]);
+  });
+
+  it("lets an operator replay a dead report once its notification can be found", async () => {
+    const early = { reference: "op-late", status: "Delivered" };
+    await applyDeliveryReport(deps(), early, new Date(t0));
+    clock.advance(6 * 60_000);
+    await applyDeliveryReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
+    expect(await stores.deadReports.list(10)).toHaveLength(1);
+
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
+      status: "Succeeded",
+      reference: "op-late",
+    });
+    const order = await processedOrderWith(n);
+    await stores.references.put({
+      provider: "acs",
+      reference: "op-late",
+      orderId: order.id,
+      notificationId: n.id,
+    });
+    const replayed = await replayDeadReports(deps(), 10);
+    expect(replayed).toHaveLength(1);
+    expect(await stores.deadReports.list(10)).toEqual([]);
+    const [again] = publisher.on("deliveryReports").slice(-1);
+    await applyDeliveryReport(deps(), again!.body, undefined);
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Delivered");
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
   });
 
   it("does not apply a report after the notification's expiry", async () => {

@@ -1,0 +1,15 @@
+import { app } from "@azure/functions";
+import { listDeadDeliveryReports, replayDeadDeliveryReports } from "../shared/http/handlers/operations";
+
+app.http("listDeadDeliveryReports", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "operations/dead-delivery-reports",
+  handler: listDeadDeliveryReports,
+});
+app.http("replayDeadDeliveryReports", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "operations/dead-delivery-reports/replay",
+  handler: replayDeadDeliveryReports,
+});
