@@ -24,6 +24,7 @@ export default tseslint.config(
         process: "readonly",
         console: "readonly",
         __dirname: "readonly",
+        fetch: "readonly",
       },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },

@@ -46,6 +46,8 @@ const createResponses = {
   "413": "Body over 1 MiB.",
 };
 
+const operatorResponses = { "401": "No valid bearer token.", "403": "The token lacks the operator scope." };
+
 /** Every HTTP function, documented; a test checks this list against the registration files. */
 export const operations: OperationSpec[] = [
   {
@@ -185,6 +187,21 @@ export const operations: OperationSpec[] = [
     operationId: "getSmsNotifications",
     summary: "Legacy: the SMS of an order",
     responses: { "200": "SMS with their status.", ...orderResponses },
+  },
+  {
+    method: "get",
+    route: "operations/dead-delivery-reports",
+    operationId: "listDeadDeliveryReports",
+    summary:
+      "Operators: delivery reports that could not be applied (scope altinn:notifications.support.admin)",
+    responses: { "200": "Unresolved dead delivery reports.", ...operatorResponses },
+  },
+  {
+    method: "post",
+    route: "operations/dead-delivery-reports/replay",
+    operationId: "replayDeadDeliveryReports",
+    summary: "Operators: put dead delivery reports back on the delivery-report queue",
+    responses: { "200": "Replayed.", ...operatorResponses },
   },
   {
     method: "post",

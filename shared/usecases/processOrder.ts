@@ -1,6 +1,5 @@
 import { deterministicId } from "../domain/ids";
 import type { ProcessOrderMessage } from "../domain/messages";
-import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
 import { notificationExpiry } from "../domain/expiry";
 import { applyKeywords } from "../domain/keywords";

@@ -2,7 +2,7 @@ import { Validator } from "@seriousme/openapi-schema-validator";
 import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { openApi } from "../../shared/http/handlers/system";
-import { openApiDocument } from "../../shared/http/openapi";
+import type { openApiDocument } from "../../shared/http/openapi";
 
 describe("GET openapi.json", () => {
   it("is a valid OpenAPI 3.1 document describing the request schemas that validate requests", async () => {

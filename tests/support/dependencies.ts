@@ -10,7 +10,8 @@ import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import sampleRegistry from "../../shared/local/sampleRegistry.json";
 import { containers } from "../../shared/platform/resources";
 import type { TestIssuer } from "./jwks";
-import { cosmosStores, ManualClock, RecordingPublisher } from "./pipeline";
+import type { ManualClock } from "./pipeline";
+import { cosmosStores, RecordingPublisher } from "./pipeline";
 
 /** Every dependency a handler needs, over a test database, with the providers answering "accepted". */
 export async function testDependencies(database: Database, issuer: TestIssuer, clock: ManualClock) {
