@@ -94,6 +94,17 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   throw new SettingsError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
 }
 
+/** Every problem with the settings, or none. */
+export function settingsProblems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseSettings(env);
+    return [];
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+}
+
 let cached: Settings | undefined;
 
 /** The process's settings, parsed on first use. */

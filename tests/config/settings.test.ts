@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSettings, SettingsError } from "../../shared/config/settings";
+import { parseSettings, settingsProblems } from "../../shared/config/settings";
 
 const auth = {
   AUTH_ISSUER: "https://maskinporten.no/",
@@ -7,15 +7,7 @@ const auth = {
   AUTH_JWKS_URI: "https://maskinporten.no/jwk",
 };
 
-function problemsOf(env: Record<string, string>): string[] {
-  try {
-    parseSettings(env);
-    return [];
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-}
+const problemsOf = settingsProblems;
 
 describe("settings", () => {
   it("lists every missing Azure setting at once, not just the first", () => {

@@ -3,7 +3,7 @@
  * by reading its source: which keys it requires when VARSEL_MODE=azure and which it rejects there.
  */
 import type { ZodType } from "zod";
-import { parseSettings, SettingsError, settingsSchema } from "../../shared/config/settings";
+import { parseSettings, settingsProblems, settingsSchema } from "../../shared/config/settings";
 import { Expr, type BicepValue } from "./bicep";
 
 export const schemaKeys = Object.keys(settingsSchema.shape);
@@ -47,15 +47,7 @@ export function placeholder(key: string): string {
   return value;
 }
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    parseSettings(env);
-    return [];
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-}
+const problems = settingsProblems;
 
 const flagged = (env: Record<string, string>, key: string) =>
   problems(env).some((p) => p.startsWith(`${key}:`));

@@ -1,36 +1,19 @@
 import { scopes } from "../../auth/principal";
 import type { OrderDocument } from "../../domain/order";
-import { orderLifecycleName } from "../../domain/statuses";
 import { AppError } from "../../errors";
 import { cancelChain } from "../../usecases/cancelChain";
 import { cancelOrder } from "../../usecases/cancelOrder";
 import { mainOrderIdOf } from "../../usecases/registerOrderChain";
 import { authenticatedEndpoint, json } from "../endpoint";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function idParam(params: Record<string, string>): string {
-  const id = params["id"] ?? "";
-  if (!uuidPattern.test(id)) throw new AppError("not-found", "Order not found.");
-  return id.toLowerCase();
-}
-
-function shipmentStatus(order: OrderDocument) {
-  return {
-    shipmentId: order.id,
-    sendersReference: order.sendersReference,
-    type: order.type,
-    status: orderLifecycleName(order.status),
-    lastUpdate: order.statusChangedAt,
-  };
-}
+import { orderIdParam } from "../routeParams";
+import { shipmentSummaryView } from "../views/orderViews";
 
 /**
  * `GET future/orders/{id}`: the chain a `POST future/orders` created (its Location), with each shipment's
  * status. Altinn's Location points at a route that does not exist; ours resolves.
  */
 export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const chainId = idParam(request.params);
+  const chainId = orderIdParam(request.params);
   const main = await deps.orders.getOrder(mainOrderIdOf(chainId));
   if (!main?.chain || main.creator !== principal.tenant)
     throw new AppError("not-found", "Order chain not found.");
@@ -40,8 +23,8 @@ export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ reque
     idempotencyId: main.chain.idempotencyId,
     created: main.created,
     notification: {
-      ...shipmentStatus(main),
-      reminders: reminders.filter((r): r is OrderDocument => r !== undefined).map(shipmentStatus),
+      ...shipmentSummaryView(main),
+      reminders: reminders.filter((r): r is OrderDocument => r !== undefined).map(shipmentSummaryView),
     },
   });
 });
@@ -54,16 +37,19 @@ export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ reque
 export const cancelFutureOrder = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
-    const id = idParam(request.params);
+    const id = orderIdParam(request.params);
     const main = await deps.orders.getOrder(mainOrderIdOf(id));
     if (main?.chain && main.creator === principal.tenant) {
       const result = await cancelChain(deps, principal.tenant, id);
       return json(200, {
         notificationOrderId: result.notificationOrderId,
-        shipments: result.shipments.map((s) => ({ ...shipmentStatus(s.shipment), cancelled: s.cancelled })),
+        shipments: result.shipments.map((s) => ({
+          ...shipmentSummaryView(s.shipment),
+          cancelled: s.cancelled,
+        })),
       });
     }
     const { order } = await cancelOrder(deps, principal.tenant, id);
-    return json(200, { shipments: [{ ...shipmentStatus(order), cancelled: true }] });
+    return json(200, { shipments: [{ ...shipmentSummaryView(order), cancelled: true }] });
   },
 );

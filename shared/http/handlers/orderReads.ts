@@ -3,17 +3,9 @@ import { AppError } from "../../errors";
 import { cancelOrder } from "../../usecases/cancelOrder";
 import { getTenantOrder } from "../../usecases/getTenantOrder";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { guidParam, orderIdParam } from "../routeParams";
 import { problem, problemCodes } from "../problem";
 import { notificationSummaryView, orderView, orderWithStatusView, shipmentView } from "../views/orderViews";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Route ids are GUIDs; anything else cannot name an order, so it is a 404 rather than a store lookup. */
-function orderIdParam(params: Record<string, string>): string {
-  const id = params["id"] ?? "";
-  if (!uuidPattern.test(id)) throw new AppError("not-found", "Order not found.");
-  return id.toLowerCase();
-}
 
 export const getOrder = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const order = await getTenantOrder(deps.orders, principal.tenant, orderIdParam(request.params));
@@ -58,8 +50,8 @@ export const cancelOrderById = authenticatedEndpoint(scopes.create, async ({ req
 });
 
 export const getShipment = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const id = request.params["id"] ?? "";
-  const order = uuidPattern.test(id) ? await deps.orders.getOrder(id.toLowerCase()) : undefined;
+  const id = guidParam(request.params);
+  const order = id ? await deps.orders.getOrder(id) : undefined;
   if (!order || order.creator !== principal.tenant) {
     const { code, status, detail } = problemCodes.shipmentNotFound;
     return problem({ status, title: "Not Found", code, detail });

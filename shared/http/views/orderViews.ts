@@ -95,14 +95,21 @@ export function orderWithStatusView(
   };
 }
 
-/** `NotificationDeliveryManifestExt`: `GET future/shipment/{id}`. */
-export function shipmentView(order: OrderDocument, notifications: NotificationDocument[]) {
+/** A shipment's identity and lifecycle status, without its recipients. */
+export function shipmentSummaryView(order: OrderDocument) {
   return {
     shipmentId: order.id,
     sendersReference: order.sendersReference,
     type: order.type,
     status: orderLifecycleName(order.status),
     lastUpdate: order.statusChangedAt,
+  };
+}
+
+/** `NotificationDeliveryManifestExt`: `GET future/shipment/{id}`. */
+export function shipmentView(order: OrderDocument, notifications: NotificationDocument[]) {
+  return {
+    ...shipmentSummaryView(order),
     recipients: notifications.map((n) => ({
       type: n.channel === "email" ? "Email" : "SMS",
       destination: n.recipient.address ?? "",
