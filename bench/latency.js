@@ -4,7 +4,7 @@
 // Usage: npm run build && node bench/latency.js [--orders 300] [--concurrency 4]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const { requireCompiled, root, token, percentile } = require("./support");
+const { startInProcess, token, percentile } = require("./support");
 
 const { values } = parseArgs({
   options: { orders: { type: "string", default: "300" }, concurrency: { type: "string", default: "4" } },
@@ -13,15 +13,7 @@ const total = Number(values.orders);
 const concurrency = Number(values.concurrency);
 
 async function main() {
-  const { startLocalService } = requireCompiled("shared", "local", "localService.js");
-  const service = await startLocalService({
-    projectRoot: root,
-    port: 0,
-    cosmosPort: 0,
-    startTimers: false,
-    readLocalSettings: false,
-    log: () => {},
-  });
+  const service = await startInProcess();
   const bearer = await token("991825827");
   const latencies = { email: [], sms: [] };
   let next = 0;

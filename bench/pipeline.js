@@ -5,7 +5,7 @@
 // Usage: npm run build && node bench/pipeline.js [--orders 10000]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const { requireCompiled, root } = require("./support");
+const { requireCompiled, startInProcess } = require("./support");
 
 const { values } = parseArgs({ options: { orders: { type: "string", default: "10000" } } });
 const total = Number(values.orders);
@@ -63,16 +63,8 @@ function orderFor(i, now) {
 }
 
 async function main() {
-  const { startLocalService } = requireCompiled("shared", "local", "localService.js");
   const { dependencies, useDependencies } = requireCompiled("shared", "app", "dependencies.js");
-  const service = await startLocalService({
-    projectRoot: root,
-    port: 0,
-    cosmosPort: 0,
-    startTimers: false,
-    readLocalSettings: false,
-    log: () => {},
-  });
+  const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const deps = await dependencies();
