@@ -3,9 +3,12 @@ import type { z } from "zod";
 import { dependencies, type Dependencies } from "../app/dependencies";
 import { isAppError } from "../errors";
 
+/** How a log line names the message: its id and the order it belongs to (the correlation id), never PII. */
 function messageIdOf(context: InvocationContext): string {
   const id = context.triggerMetadata?.["messageId"];
-  return typeof id === "string" ? id : "(unknown)";
+  const order = context.triggerMetadata?.["correlationId"];
+  const name = typeof id === "string" ? id : "(unknown)";
+  return typeof order === "string" && order !== "" ? `${name} (order ${order})` : name;
 }
 
 /**
