@@ -1,89 +1,125 @@
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
+import type { LookupFunction } from "node:net";
 import { z } from "zod";
 import type { SendConditionChecker, SendConditionResult } from "../../ports/sendCondition";
-import { checkOutboundUrl, type OutboundPolicy } from "./ssrfGuard";
-
-const answerSchema = z.object({ sendNotification: z.boolean() });
-/** Enough for `{"sendNotification": false}` and then some; a larger answer is not a condition answer. */
-const maxAnswerBytes = 16 * 1024;
+import { checkOutboundUrl, hostOf, type HostResolver, type OutboundPolicy } from "./ssrfGuard";
 
 export interface SendConditionOptions extends OutboundPolicy {
+  /** Whole-call budget: DNS, connect, TLS, headers and body. */
   timeoutMs?: number;
+  /** The answer is one boolean; anything much larger is not a condition response. */
+  maxResponseBytes?: number;
+  resolveHost?: HostResolver;
 }
 
-interface RawResponse {
-  status: number;
-  body: string;
-}
-
-/** One GET to the checked address (pinned, so DNS cannot change between the check and the call). */
-function get(url: URL, address: string, family: 4 | 6, timeoutMs: number): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-    const req = send(
-      url,
-      {
-        method: "GET",
-        headers: { accept: "application/json", "user-agent": "varsel-send-condition" },
-        lookup: (_host, _options, callback) => callback(null, address, family),
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxAnswerBytes) req.destroy(new Error("the answer is too large"));
-          else chunks.push(chunk);
-        });
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end();
-  });
-}
+// Exact, case-sensitive name as in Altinn's SendConditionResponse; other properties are ignored.
+const conditionResponseSchema = z.object({ sendNotification: z.boolean() });
 
 /**
- * Asks a condition endpoint `{"sendNotification": bool}` with a GET and a timeout (5 s). Redirects are not
- * followed. Anything but a 200 with that JSON is an error, reported with a short reason (never the body).
+ * Calls a condition endpoint (Altinn §3.6): GET, `Accept: application/json`, expects 2xx with
+ * `{"sendNotification": boolean}`. Redirects are not followed, since the next hop would bypass the SSRF
+ * guard. Every failure becomes `{ outcome: "error" }` with a short reason and no response body.
  */
 export class HttpSendConditionChecker implements SendConditionChecker {
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: SendConditionOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.maxResponseBytes = options.maxResponseBytes ?? 16 * 1024;
   }
 
   async check(endpoint: string): Promise<SendConditionResult> {
-    let url: URL;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<SendConditionResult>((resolve) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        resolve(failure(`timed out after ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
     try {
-      url = new URL(endpoint);
-    } catch {
-      return { outcome: "error", reason: "the endpoint is not a URL" };
+      return await Promise.race([this.checkWithin(endpoint, abort.signal), timedOut]);
+    } finally {
+      clearTimeout(timer);
     }
-    const decision = await checkOutboundUrl(url, this.options);
-    if (!decision.allowed) return { outcome: "error", reason: decision.reason };
-    let response: RawResponse;
-    try {
-      response = await get(url, decision.address, decision.family, this.timeoutMs);
-    } catch (error) {
-      return { outcome: "error", reason: (error as Error).message.slice(0, 120) };
-    }
-    if (response.status !== 200) return { outcome: "error", reason: `HTTP ${response.status}` };
-    let json: unknown;
-    try {
-      json = JSON.parse(response.body);
-    } catch {
-      return { outcome: "error", reason: "the answer is not JSON" };
-    }
-    const answer = answerSchema.safeParse(json);
-    if (!answer.success) return { outcome: "error", reason: "the answer has no boolean sendNotification" };
-    return { outcome: answer.data.sendNotification ? "send" : "skip" };
   }
+
+  private async checkWithin(endpoint: string, signal: AbortSignal): Promise<SendConditionResult> {
+    if (!URL.canParse(endpoint)) return failure("endpoint is not an absolute URL");
+    const url = new URL(endpoint);
+    const target = await checkOutboundUrl(url, this.options, this.options.resolveHost);
+    if (!target.allowed) return failure(`endpoint refused: ${target.reason}`);
+    if (signal.aborted) return failure("aborted");
+    const { address, family } = target;
+    const transport = url.protocol === "https:" ? https : http;
+    return new Promise((resolve) => {
+      const request = transport.request(
+        {
+          method: "GET",
+          protocol: url.protocol,
+          hostname: hostOf(url), // kept as the name so TLS verifies the certificate for it (SNI + hostname check)
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          headers: { Accept: "application/json", Host: url.host },
+          lookup: pinnedLookup(address, family),
+          // A fresh connection: a pooled socket may have been opened by unguarded code to another address.
+          agent: false,
+          signal,
+        },
+        (response) => void readResult(response, this.maxResponseBytes).then(resolve),
+      );
+      request.on("error", (error: NodeJS.ErrnoException) =>
+        resolve(failure(`network error: ${error.code ?? error.name}`)),
+      );
+      request.end();
+    });
+  }
+}
+
+/** Makes the socket connect to the address the guard checked instead of resolving the name again. */
+function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  };
+}
+
+async function readResult(response: IncomingMessage, maxBytes: number): Promise<SendConditionResult> {
+  const status = response.statusCode ?? 0;
+  if (status < 200 || status >= 300) {
+    response.resume();
+    return failure(
+      status >= 300 && status < 400 ? `redirect (HTTP ${status}) not followed` : `HTTP ${status}`,
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > maxBytes) {
+        response.destroy();
+        return failure(`response larger than ${maxBytes} bytes`);
+      }
+      chunks.push(buffer);
+    }
+  } catch (error) {
+    return failure(`network error: ${(error as NodeJS.ErrnoException).code ?? "while reading body"}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return failure("response is not JSON");
+  }
+  const parsed = conditionResponseSchema.safeParse(body);
+  if (!parsed.success) return failure("response has no boolean sendNotification");
+  return { outcome: parsed.data.sendNotification ? "send" : "skip" };
+}
+
+function failure(reason: string): SendConditionResult {
+  return { outcome: "error", reason };
 }
