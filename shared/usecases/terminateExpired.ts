@@ -1,10 +1,8 @@
+import { expiryGraceSeconds } from "../domain/expiry";
 import type { NotificationDocument } from "../domain/notification";
 import { isAppError } from "../errors";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import type { TransitionDeps } from "./transitionOrder";
-
-/** Grace after expiry before a notification is given up (Altinn: ExpiryOffsetSeconds = 300). */
-export const expiryGraceMs = 300_000;
 
 export interface TerminateOptions {
   batchSize: number;
@@ -24,7 +22,7 @@ export async function terminateExpired(
   for (let batch = 0; batch < options.maxBatches; batch += 1) {
     const now = deps.clock.now();
     const expired = await deps.notifications.findExpired(
-      new Date(now.getTime() - expiryGraceMs),
+      new Date(now.getTime() - expiryGraceSeconds * 1000),
       options.batchSize,
     );
     const orders = new Set<string>();
