@@ -2,6 +2,9 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createHttpServer } from "@vercel/cosmosdb-server";
 
+/** The embedded server does not check keys; the SDK still needs one to sign requests. */
+export const embeddedCosmosKey = "bG9jYWwtY29zbW9zLWtleQ==";
+
 export interface EmbeddedCosmos {
   endpoint: string;
   /** The embedded server does not check keys; the SDK still needs one to sign requests. */
@@ -19,7 +22,7 @@ export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   const { port: actualPort } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${actualPort}`,
-    key: "bG9jYWwtY29zbW9zLWtleQ==",
+    key: embeddedCosmosKey,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -6,6 +6,7 @@ import { upsertRegistryDocuments, type RegistryImportCounts } from "../adapters/
 import { validateRegistryData } from "../domain/contactLookupRegistryFormat";
 import { isAppError } from "../errors";
 import { containers } from "../platform/resources";
+import { embeddedCosmosKey } from "./embeddedCosmos";
 import { loadLocalSettings } from "./localSettings";
 
 /**
@@ -16,7 +17,7 @@ import { loadLocalSettings } from "./localSettings";
 
 /** Where `npm start` runs its embedded Cosmos DB server, and the key it accepts. */
 export const localCosmosEndpoint = "http://127.0.0.1:8081";
-export const localCosmosKey = "bG9jYWwtY29zbW9zLWtleQ==";
+export const localCosmosKey = embeddedCosmosKey;
 
 export interface RegistryImportTarget {
   endpoint: string;

@@ -1,8 +1,8 @@
 import type { Container } from "@azure/cosmos";
 import { notificationDocumentSchema, type NotificationDocument } from "../../domain/notification";
-import { AppError } from "../../errors";
 import type { NewNotification, NotificationStore } from "../../ports/notificationStore";
 import { isCosmosStatus, mapCosmosError } from "./errors";
+import { replaceIfUnchanged } from "./replaceIfUnchanged";
 
 const pendingCondition =
   "((c.channel = 'email' AND c.status IN ('New', 'Sending', 'Succeeded')) OR (c.channel = 'sms' AND c.status IN ('New', 'Sending', 'Accepted')))";
@@ -70,16 +70,14 @@ export class CosmosNotificationStore implements NotificationStore {
     notification: T,
     changes: Partial<Omit<T, "id" | "orderId" | "channel">>,
   ): Promise<T> {
-    const { _etag, ...current } = notification;
-    if (!_etag) throw new AppError("permanent", "update notification: read without an ETag");
-    try {
-      const { resource } = await this.container
-        .item(notification.id, notification.orderId)
-        .replace({ ...current, ...changes }, { accessCondition: { type: "IfMatch", condition: _etag } });
-      return notificationDocumentSchema.parse(resource) as T;
-    } catch (error) {
-      throw mapCosmosError(error, "update notification");
-    }
+    const resource = await replaceIfUnchanged(
+      this.container,
+      notification,
+      notification.orderId,
+      changes,
+      "update notification",
+    );
+    return notificationDocumentSchema.parse(resource) as T;
   }
 
   async hasPending(orderId: string): Promise<boolean> {

@@ -1,9 +1,9 @@
 import type { Container } from "@azure/cosmos";
-import { AppError } from "../../errors";
 import { chainDocumentSchema, orderDocumentSchema } from "../../domain/order";
 import type { ChainDocument, NewOrder, OrderDocument } from "../../domain/order";
 import type { CreateOutcome, OrderStore } from "../../ports/orderStore";
 import { isCosmosStatus, mapCosmosError } from "./errors";
+import { replaceIfUnchanged } from "./replaceIfUnchanged";
 
 async function createIfAbsent(container: Container, document: object, what: string): Promise<CreateOutcome> {
   try {
@@ -111,17 +111,8 @@ export class CosmosOrderStore implements OrderStore {
     order: OrderDocument,
     changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>,
   ): Promise<OrderDocument> {
-    const { _etag, ...current } = order;
-    // A transition without the ETag it was decided on could overwrite a concurrent one.
-    if (!_etag) throw new AppError("permanent", "update order: the order was read without an ETag");
-    const next = { ...current, ...changes };
-    try {
-      const { resource } = await this.container
-        .item(order.id, order.pk)
-        .replace(next, { accessCondition: { type: "IfMatch", condition: _etag } });
-      return orderDocumentSchema.parse(resource);
-    } catch (error) {
-      throw mapCosmosError(error, "update order");
-    }
+    return orderDocumentSchema.parse(
+      await replaceIfUnchanged(this.container, order, order.pk, changes, "update order"),
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
+import { orderTypes } from "../../domain/order";
 import { isAppError, transient } from "../../errors";
 import type { StatusFeed, StatusFeedEntry, StatusFeedQuery } from "../../ports/statusFeed";
 import { isCosmosStatus, mapCosmosError } from "./errors";
@@ -9,7 +10,7 @@ const entrySchema = z.object({
   creator: z.string(),
   shipmentId: z.string(),
   sendersReference: z.string().optional(),
-  shipmentType: z.enum(["Notification", "Reminder", "Instant"]),
+  shipmentType: z.enum(orderTypes),
   status: z.string(),
   lastUpdate: z.string(),
   recipients: z.array(z.object({ destination: z.string(), status: z.string(), lastUpdate: z.string() })),

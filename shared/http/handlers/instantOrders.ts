@@ -1,10 +1,12 @@
+import type { z } from "zod";
+import type { Dependencies } from "../../app/dependencies";
 import { scopes } from "../../auth/principal";
 import {
   instantEmailOrderRequestSchema,
   instantSmsOrderRequestSchema,
 } from "../../domain/requests/instantOrder";
 import { validate } from "../../domain/requests/validate";
-import { InstantDispatchFailed, sendInstant } from "../../usecases/sendInstant";
+import { InstantDispatchFailed, sendInstant, type InstantRequest } from "../../usecases/sendInstant";
 import { readJsonBody } from "../body";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
 import { problem, problemCodes, validationProblem } from "../problem";
@@ -14,39 +16,23 @@ function notSent() {
   return problem({ status, title: "Service Unavailable", code, detail, headers: { "retry-after": "5" } });
 }
 
-/** `POST future/orders/instant/sms`: one SMS sent before the response; 503 NOT-00004 if the gateway fails. */
-export const createInstantSms = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const body = await readJsonBody(request);
-  const result = validate(instantSmsOrderRequestSchema, body, { now: deps.clock.now() });
-  if (!result.ok) return validationProblem(result.errors);
-  try {
-    const sent = await sendInstant(deps, principal.tenant, result.value.idempotencyId, body, {
-      kind: "instant-sms",
-      request: result.value,
-      defaultSender: deps.settings.SMS_DEFAULT_SENDER,
-    });
-    return json(sent.created ? 201 : 200, sent.receipt, {
-      location: `${apiBase(request)}/future/shipment/${sent.receipt.notification.shipmentId}`,
-    });
-  } catch (error) {
-    if (error instanceof InstantDispatchFailed) return notSent();
-    throw error;
-  }
-});
-
-/** `POST future/orders/instant/email`: one email handed to ACS before the response. */
-export const createInstantEmail = authenticatedEndpoint(
-  scopes.create,
-  async ({ request, principal, deps }) => {
+/** One instant endpoint: validate, send before answering, 503 NOT-00004 when the provider does not take it. */
+function instantEndpoint<T extends { idempotencyId: string }>(
+  schema: z.ZodType<T>,
+  toRequest: (value: T, deps: Dependencies) => InstantRequest,
+) {
+  return authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
     const body = await readJsonBody(request);
-    const result = validate(instantEmailOrderRequestSchema, body, { now: deps.clock.now() });
+    const result = validate(schema, body, { now: deps.clock.now() });
     if (!result.ok) return validationProblem(result.errors);
     try {
-      const sent = await sendInstant(deps, principal.tenant, result.value.idempotencyId, body, {
-        kind: "instant-email",
-        request: result.value,
-        defaultSenderAddress: deps.settings.EMAIL_SENDER_ADDRESS,
-      });
+      const sent = await sendInstant(
+        deps,
+        principal.tenant,
+        result.value.idempotencyId,
+        body,
+        toRequest(result.value, deps),
+      );
       return json(sent.created ? 201 : 200, sent.receipt, {
         location: `${apiBase(request)}/future/shipment/${sent.receipt.notification.shipmentId}`,
       });
@@ -54,5 +40,19 @@ export const createInstantEmail = authenticatedEndpoint(
       if (error instanceof InstantDispatchFailed) return notSent();
       throw error;
     }
-  },
-);
+  });
+}
+
+/** `POST future/orders/instant/sms`: one SMS sent before the response. */
+export const createInstantSms = instantEndpoint(instantSmsOrderRequestSchema, (request, deps) => ({
+  kind: "instant-sms",
+  request,
+  defaultSender: deps.settings.SMS_DEFAULT_SENDER,
+}));
+
+/** `POST future/orders/instant/email`: one email handed to ACS before the response. */
+export const createInstantEmail = instantEndpoint(instantEmailOrderRequestSchema, (request, deps) => ({
+  kind: "instant-email",
+  request,
+  defaultSenderAddress: deps.settings.EMAIL_SENDER_ADDRESS,
+}));
