@@ -76,6 +76,13 @@ export function isPendingNotification(
 export const succeededEmailResults: ReadonlySet<EmailResult> = new Set(["Succeeded", "Delivered"]);
 export const succeededSmsResults: ReadonlySet<SmsResult> = new Set(["Accepted", "Delivered"]);
 
+/** Succeeded as the v1 summaries count it: accepted by the provider or delivered. */
+export function isSucceededNotification(
+  n: { channel: "email"; status: EmailResult } | { channel: "sms"; status: SmsResult },
+): boolean {
+  return n.channel === "email" ? succeededEmailResults.has(n.status) : succeededSmsResults.has(n.status);
+}
+
 export const emailResultDescriptions: Record<EmailResult, string> = {
   New: "The email has been created, but has not been picked up for processing yet.",
   Sending: "The email is being processed and will be attempted sent shortly.",

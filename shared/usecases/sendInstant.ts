@@ -1,5 +1,5 @@
-import { requestHash } from "../domain/ids";
-import type { ChainReceipt, NewOrder } from "../domain/order";
+import { deterministicId, requestHash } from "../domain/ids";
+import type { ChainDocument, ChainReceipt, NewOrder } from "../domain/order";
 import type { InstantEmailOrderRequest, InstantSmsOrderRequest } from "../domain/requests/instantOrder";
 import { AppError, isAppError } from "../errors";
 import type { Clock } from "../ports/clock";
@@ -8,8 +8,6 @@ import type { DeliveryReferenceStore, NewNotification, NotificationStore } from 
 import type { OrderStore } from "../ports/orderStore";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
-import { deterministicId } from "../domain/ids";
-import type { ChainDocument } from "../domain/order";
 import { callProvider } from "./callProvider";
 import { chainIds } from "./registerOrderChain";
 import { recordStatus } from "./transitionOrder";

@@ -7,8 +7,7 @@ import {
   orderStatusDescriptions,
   smsLifecycleName,
   smsResultDescriptions,
-  succeededEmailResults,
-  succeededSmsResults,
+  isSucceededNotification,
   type OrderStatus,
 } from "../../domain/statuses";
 
@@ -55,9 +54,7 @@ function countChannel(notifications: NotificationDocument[], channel: "email" | 
   for (const n of notifications) {
     if (n.channel !== channel) continue;
     generated += 1;
-    const ok =
-      n.channel === "email" ? succeededEmailResults.has(n.status) : succeededSmsResults.has(n.status);
-    if (ok) succeeded += 1;
+    if (isSucceededNotification(n)) succeeded += 1;
   }
   return { generated, succeeded };
 }
@@ -127,8 +124,7 @@ export function notificationSummaryView(
 ) {
   const own = notifications.filter((n) => n.channel === channel);
   const items = own.map((n) => {
-    const succeeded =
-      n.channel === "email" ? succeededEmailResults.has(n.status) : succeededSmsResults.has(n.status);
+    const succeeded = isSucceededNotification(n);
     const description =
       n.channel === "email" ? emailResultDescriptions[n.status] : smsResultDescriptions[n.status];
     return {
