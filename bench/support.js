@@ -2,10 +2,12 @@
 // Shared by the bench scripts. The service runs as `npm start` runs it, in its own process, so the load
 // generator never competes with it for the event loop.
 const { join } = require("node:path");
-const { existsSync } = require("node:fs");
+const { existsSync, readFileSync } = require("node:fs");
 const { spawn } = require("node:child_process");
 
 const root = join(__dirname, "..");
+// USER_HZ: /proc/<pid>/stat counts CPU time in these ticks; 100 on every Linux kernel Node supports.
+const clockTicksPerSecond = 100;
 const dist = (...parts) => join(root, "dist", ...parts);
 
 function requireCompiled(...parts) {
@@ -14,9 +16,11 @@ function requireCompiled(...parts) {
   return require(file);
 }
 
-/** Starts `node dist/shared/local/start.js` on a free port and resolves with its URLs once it is ready. */
-function spawnService(env = {}) {
-  const entry = dist("shared", "local", "start.js");
+/**
+ * Starts `node dist/shared/local/start.js` (or another script that prints the same ready lines) on a free port
+ * and resolves with its URLs and process id once it is ready.
+ */
+function spawnService(env = {}, entry = dist("shared", "local", "start.js")) {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
   const child = spawn(process.execPath, [...nodeArgs, entry], {
@@ -41,6 +45,7 @@ function spawnService(env = {}) {
       resolve({
         apiUrl: ready[1],
         cosmosEndpoint,
+        pid: child.pid,
         close: () =>
           new Promise((done) => {
             child.once("exit", () => done());
@@ -74,4 +79,25 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-module.exports = { root, requireCompiled, spawnService, startInProcess, token, percentile };
+/** CPU time (user + system, all threads) a process has used so far, in milliseconds (Linux). */
+function processCpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
+
+/** This process's CPU time (user + system), in milliseconds. */
+function ownCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+module.exports = {
+  root,
+  requireCompiled,
+  spawnService,
+  startInProcess,
+  token,
+  percentile,
+  processCpuMs,
+  ownCpuMs,
+};
