@@ -217,10 +217,11 @@ async function main() {
     // Warm-up: JWKS fetch, connection pools, JIT.
     await intake(url, bearer, { duration: 2 });
     maxRun = await intake(url, bearer, {}, service.pid);
+    // Before the raw upserts, whose documents would otherwise sit in this process's heap (the embedded store).
+    steady = await paced(url, bearer, 100);
     const sampleDocument = JSON.stringify(JSON.parse(orderBody()));
     const { localCosmosKey } = requireCompiled("shared", "local", "registryImport.js");
     raw = await rawUpserts(service.cosmosEndpoint, localCosmosKey, sampleDocument.length * 2, service.pid);
-    steady = await paced(url, bearer, 100);
   } finally {
     await service.close();
   }
