@@ -6,7 +6,7 @@ const { existsSync, readFileSync } = require("node:fs");
 const { spawn } = require("node:child_process");
 
 const root = join(__dirname, "..");
-// USER_HZ: /proc/<pid>/stat counts CPU time in these ticks; 100 on every Linux kernel Node supports.
+// USER_HZ (getconf CLK_TCK): /proc/<pid>/stat counts CPU time in these ticks; 100 on x86-64 and arm64 Linux.
 const clockTicksPerSecond = 100;
 const dist = (...parts) => join(root, "dist", ...parts);
 
