@@ -8,7 +8,7 @@ const { join } = require("node:path");
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
 const autocannon = require("autocannon");
-const { spawnService, token, percentile, requireCompiled, processCpuMs, ownCpuMs } = require("./support");
+const { spawnService, token, requireCompiled, cpuMeter, latencySummary } = require("./support");
 
 const { values } = parseArgs({
   options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "16" } },
@@ -71,8 +71,7 @@ function runAutocannon(options) {
 
 /** Max-rate POSTs; `servicePid` adds the CPU time the service and this process spent per request. */
 async function intake(url, bearer, extra, servicePid) {
-  const serviceCpu = servicePid && processCpuMs(servicePid);
-  const ownCpu = ownCpuMs();
+  const cpu = cpuMeter(servicePid);
   const result = await runAutocannon({
     url: `${url}/future/orders`,
     connections,
@@ -88,14 +87,15 @@ async function intake(url, bearer, extra, servicePid) {
   });
   const non2xx = result.non2xx + result.errors;
   const total = result.requests.total;
+  const cpuPerRequest = cpu(total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     total,
     non2xx,
-    serviceCpuMs: servicePid && (processCpuMs(servicePid) - serviceCpu) / total,
-    loadCpuMs: (ownCpuMs() - ownCpu) / total,
+    serviceCpuMs: cpuPerRequest.service,
+    loadCpuMs: cpuPerRequest.own,
   };
 }
 
@@ -151,20 +151,12 @@ async function paced(url, bearer, rate) {
   await Promise.all(inFlight);
   const elapsed = (performance.now() - start) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return {
-    rps: count / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies[latencies.length - 1],
-    non2xx,
-  };
+  return { rps: count / elapsed, ...latencySummary(latencies), non2xx };
 }
 
 /** Raw point upserts of documents the size of a stored order, at the same concurrency, for the same time. */
 async function rawUpserts(endpoint, key, documentBytes, servicePid) {
-  const serviceCpu = processCpuMs(servicePid);
-  const ownCpu = ownCpuMs();
+  const cpu = cpuMeter(servicePid);
   const { createCosmosClient } = requireCompiled("shared", "adapters", "cosmos", "client.js");
   const client = createCosmosClient({ endpoint, key, database: "varsel" });
   const container = client.database("varsel").container("orders");
@@ -183,16 +175,13 @@ async function rawUpserts(endpoint, key, documentBytes, servicePid) {
       }
     }),
   );
-  const storeCpuMs = (processCpuMs(servicePid) - serviceCpu) / count;
-  const clientCpuMs = (ownCpuMs() - ownCpu) / count;
+  const cpuPerUpsert = cpu(count);
   client.dispose();
-  latencies.sort((a, b) => a - b);
   return {
     rps: count / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    storeCpuMs,
-    clientCpuMs,
+    ...latencySummary(latencies),
+    storeCpuMs: cpuPerUpsert.service,
+    clientCpuMs: cpuPerUpsert.own,
   };
 }
 

@@ -91,6 +91,29 @@ function ownCpuMs() {
   return (user + system) / 1000;
 }
 
+/**
+ * Starts counting the CPU time of the process `pid` (when given) and of this one; the returned function
+ * divides what each has spent since by a number of operations.
+ */
+function cpuMeter(pid) {
+  const serviceStart = pid && processCpuMs(pid);
+  const ownStart = ownCpuMs();
+  return (operations) => ({
+    service: pid && (processCpuMs(pid) - serviceStart) / operations,
+    own: (ownCpuMs() - ownStart) / operations,
+  });
+}
+
+/** Sorts the latencies (ms) in place and returns their p50, p99 and maximum. */
+function latencySummary(latencies) {
+  latencies.sort((a, b) => a - b);
+  return {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1],
+  };
+}
+
 module.exports = {
   root,
   requireCompiled,
@@ -98,6 +121,6 @@ module.exports = {
   startInProcess,
   token,
   percentile,
-  processCpuMs,
-  ownCpuMs,
+  cpuMeter,
+  latencySummary,
 };

@@ -8,20 +8,20 @@ const { createCosmosClient } = require(
   join(__dirname, "..", "..", "..", "dist", "shared", "adapters", "cosmos", "client.js"),
 );
 
-let orders;
+// bench/floorService.js sets the embedded store's endpoint and key before the host loads this file.
+const orders = createCosmosClient({
+  endpoint: process.env.COSMOS_ENDPOINT,
+  key: process.env.COSMOS_KEY,
+  database: "varsel",
+})
+  .database("varsel")
+  .container("orders");
 
 app.http("floorOrders", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders",
   handler: async (request) => {
-    orders ??= createCosmosClient({
-      endpoint: process.env.COSMOS_ENDPOINT,
-      key: process.env.COSMOS_KEY,
-      database: "varsel",
-    })
-      .database("varsel")
-      .container("orders");
     const body = await request.json();
     const id = randomUUID();
     await orders.items.create({ id, pk: id, docType: "floor", body });
