@@ -9,6 +9,11 @@ import {
   legacyOrderRequestSchema,
   legacySmsOrderRequestSchema,
 } from "../domain/requests/legacyOrder";
+import {
+  delayDaysLimits,
+  instantSmsTimeToLiveSeconds,
+  schedulingHorizonText,
+} from "../domain/requests/timeLimits";
 
 /** Request schemas by component name: the same zod schemas that validate the requests. */
 const requestSchemas = {
@@ -287,6 +292,16 @@ function operationObject(op: OperationSpec) {
   };
 }
 
+/**
+ * The time limits in one sentence: JSON Schema cannot put a maximum on a date-time relative to "now", so the
+ * horizon is stated here and in each send time's description (the numbers come from the same constants).
+ */
+const timeLimits =
+  `Limits: every send time (requestedSendTime, a reminder's requestedSendTime, and the main requestedSendTime plus a reminder's delayDays) ` +
+  `must be at most ${schedulingHorizonText} after the request; delayDays ${delayDaysLimits.min}–${delayDaysLimits.max}; ` +
+  `instant SMS timeToLiveInSeconds ${instantSmsTimeToLiveSeconds.min}–${instantSmsTimeToLiveSeconds.max}. ` +
+  "Beyond them the answer is 400 with the field path in errors.";
+
 /** The OpenAPI 3.1 document of the API, built from the validating schemas. */
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -299,8 +314,7 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: "varsel notifications API",
       version: "1.0.0",
-      description:
-        "Compatible with Altinn Notifications' public API under /notifications/api/v1. Authenticate with a Maskinporten token carrying the scope altinn:serviceowner/notifications.create.",
+      description: `Compatible with Altinn Notifications' public API under /notifications/api/v1. Authenticate with a Maskinporten token carrying the scope altinn:serviceowner/notifications.create. ${timeLimits}`,
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],

@@ -11,14 +11,13 @@ import type {
   LegacyOrderRequest,
   LegacySmsOrderRequest,
 } from "../domain/requests/legacyOrder";
+import { delayedSendTimeMs } from "../domain/requests/timeLimits";
 import type { ChainIds } from "./registerOrderChain";
 
 export interface OrderDefaults {
   emailSenderAddress: string;
   smsSender: string;
 }
-
-const dayMs = 24 * 3_600_000;
 
 /** Altinn collapses newlines in a subject to one space (an email header cannot hold them). */
 function oneLine(subject: string): string {
@@ -111,9 +110,10 @@ function recipientFields(recipient: NotificationRecipient, defaults: OrderDefaul
   return lookedUp({ externalIdentity: external.externalIdentity }, external);
 }
 
+/** The same arithmetic the request schema bounded, so the stored time is the one that was checked. */
 function reminderSendTime(mainSendTime: string, reminder: NotificationReminder): string {
   if (reminder.requestedSendTime) return reminder.requestedSendTime;
-  return new Date(Date.parse(mainSendTime) + (reminder.delayDays ?? 1) * dayMs).toISOString();
+  return new Date(delayedSendTimeMs(Date.parse(mainSendTime), reminder.delayDays ?? 1)).toISOString();
 }
 
 /** The main order and one order per reminder of a `POST future/orders` request. */

@@ -718,3 +718,135 @@ describe("POST future/orders: what a service owner is told", () => {
     });
   });
 });
+
+describe("POST future/orders: every time is bounded by the scheduling horizon (3653 days after the request)", () => {
+  // now = 2026-11-23T10:00Z; 3653 days later (leap days in 2028, 2032 and 2036) is the same date ten years on.
+  const horizon = "2036-11-23T10:00:00.000Z";
+  const justBeyond = "2036-11-23T10:00:00.001Z";
+  const tooLate = {
+    main: "RequestedSendTime must be less than or equal to 3653 days (10 years) from now.",
+    reminder:
+      "RequestedSendTime must be less than or equal to 3653 days (10 years) after the current UTC time.",
+    delayDays: "DelayDays must be less than or equal to 3653 days (10 years).",
+    delayed: "RequestedSendTime plus DelayDays must be less than or equal to 3653 days (10 years) from now.",
+  };
+  const delayDaysTooSmall = "DelayDays must be greater than or equal to 1 day.";
+
+  it("accepts a send time at the horizon, in any offset", () => {
+    expect(check(order({ requestedSendTime: horizon }))).toMatchObject({
+      ok: true,
+      value: { requestedSendTime: horizon },
+    });
+    expect(check(order({ requestedSendTime: "2036-11-23T11:00:00+01:00" })).ok).toBe(true);
+  });
+
+  it("rejects a send time one millisecond beyond the horizon", () => {
+    expect(check(order({ requestedSendTime: justBeyond }))).toEqual({
+      ok: false,
+      errors: { requestedSendTime: [tooLate.main] },
+    });
+  });
+
+  it("moves the horizon with the request time", () => {
+    expect(check(order({ requestedSendTime: justBeyond }), new Date("2026-11-23T10:00:00.001Z")).ok).toBe(
+      true,
+    );
+  });
+
+  it("rejects the last time a four-digit year can write, which is in year 10000 in UTC", () => {
+    expect(check(order({ requestedSendTime: "9999-12-31T23:59:59.999-14:00" }))).toEqual({
+      ok: false,
+      errors: { requestedSendTime: [tooLate.main] },
+    });
+  });
+
+  it("accepts a reminder at the horizon and rejects one a millisecond beyond, at its own path", () => {
+    expect(check(withReminder({ delayDays: undefined, requestedSendTime: horizon })).ok).toBe(true);
+    expect(check(withReminder({ delayDays: undefined, requestedSendTime: justBeyond }))).toEqual({
+      ok: false,
+      errors: { "reminders[0].requestedSendTime": [tooLate.reminder] },
+    });
+  });
+
+  it("accepts delayDays that land exactly on the horizon", () => {
+    expect(check(withReminder({ delayDays: 3653 })).ok).toBe(true);
+    const mainTomorrow = order({
+      requestedSendTime: "2026-11-24T10:00:00Z",
+      reminders: [{ delayDays: 3652, recipient: emailRecipient }],
+    });
+    expect(check(mainTomorrow).ok).toBe(true);
+  });
+
+  it("rejects delayDays beyond the horizon on their own", () => {
+    expect(check(withReminder({ delayDays: 3654 }))).toEqual({
+      ok: false,
+      errors: { "reminders[0].delayDays": [tooLate.delayDays] },
+    });
+  });
+
+  it("rejects delayDays within bounds whose sum with a later main send time passes the horizon", () => {
+    const body = order({
+      requestedSendTime: "2026-11-24T10:00:00Z",
+      reminders: [
+        { delayDays: 3652, recipient: emailRecipient },
+        { delayDays: 3653, recipient: emailRecipient },
+      ],
+    });
+    expect(check(body)).toEqual({ ok: false, errors: { "reminders[1].delayDays": [tooLate.delayed] } });
+    const atHorizon = order({
+      requestedSendTime: horizon,
+      reminders: [{ delayDays: 1, recipient: emailRecipient }],
+    });
+    expect(check(atHorizon)).toEqual({ ok: false, errors: { "reminders[0].delayDays": [tooLate.delayed] } });
+  });
+
+  it("rejects 9999-12-31 plus one day (stored as +010000-01-01 before) at both fields, without throwing", () => {
+    const body = order({
+      requestedSendTime: "9999-12-31T00:00:00Z",
+      reminders: [{ delayDays: 1, recipient: emailRecipient }],
+    });
+    expect(check(body)).toEqual({
+      ok: false,
+      errors: { requestedSendTime: [tooLate.main], "reminders[0].delayDays": [tooLate.delayed] },
+    });
+  });
+
+  it.each([1e8, 2 ** 31, 2 ** 53, 1e300, Number.MAX_VALUE, Infinity])(
+    "rejects delayDays %s with the horizon message alone (no RangeError, no safe-integer message)",
+    (delayDays) => {
+      expect(check(withReminder({ delayDays }))).toEqual({
+        ok: false,
+        errors: { "reminders[0].delayDays": [tooLate.delayDays] },
+      });
+    },
+  );
+
+  it.each([-1, -1e300, -Infinity])("rejects delayDays %s as too small", (delayDays) => {
+    expect(check(withReminder({ delayDays }))).toEqual({
+      ok: false,
+      errors: { "reminders[0].delayDays": [delayDaysTooSmall] },
+    });
+  });
+
+  it("rejects delayDays written as 1e400 in the JSON (parsed to Infinity) with the horizon message", () => {
+    const json = JSON.stringify(withReminder({ delayDays: 7 })).replace('"delayDays":7', '"delayDays":1e400');
+    expect(check(JSON.parse(json))).toEqual({
+      ok: false,
+      errors: { "reminders[0].delayDays": [tooLate.delayDays] },
+    });
+  });
+
+  it("still reports a huge delayDays when the main send time is also wrong, each at its field", () => {
+    const body = order({
+      requestedSendTime: "2026-12-01T08:00:00",
+      reminders: [{ delayDays: 1e300, recipient: emailRecipient }],
+    });
+    expect(check(body)).toEqual({
+      ok: false,
+      errors: {
+        requestedSendTime: ["The requested send time value must have specified a time zone."],
+        "reminders[0].delayDays": [tooLate.delayDays],
+      },
+    });
+  });
+});

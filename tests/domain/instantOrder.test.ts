@@ -114,6 +114,29 @@ describe("POST future/orders/instant/sms", () => {
   ])("%s", (_, body, errors) => {
     expect(checkSms(body)).toEqual({ ok: false, errors });
   });
+
+  // The time-to-live is the only time an instant order carries (it is sent at the request time): a huge
+  // value is told the range alone, never zod's safe-integer limit or "not a number" for Infinity.
+  it.each([1e8, 2 ** 53, 1e300, Infinity, -1e300, -Infinity])(
+    "rejects a time-to-live of %s with the range message alone",
+    (seconds) => {
+      expect(checkSms(smsOrder({ recipientSms: smsRecipient({ timeToLiveInSeconds: seconds }) }))).toEqual({
+        ok: false,
+        errors: { "recipientSms.timeToLiveInSeconds": [timeToLive] },
+      });
+    },
+  );
+
+  it("rejects a time-to-live written as 1e400 in the JSON (parsed to Infinity) with the range message", () => {
+    const json = JSON.stringify(smsOrder()).replace(
+      '"timeToLiveInSeconds":3600',
+      '"timeToLiveInSeconds":1e400',
+    );
+    expect(checkSms(JSON.parse(json))).toEqual({
+      ok: false,
+      errors: { "recipientSms.timeToLiveInSeconds": [timeToLive] },
+    });
+  });
 });
 
 describe("POST future/orders/instant/email", () => {

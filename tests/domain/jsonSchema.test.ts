@@ -90,7 +90,12 @@ describe("JSON Schema details a client generator needs", () => {
       ["recipient", "recipientOrganization", "resourceId"],
       { pattern: "^urn:altinn:resource:.+$" },
     ],
-    ["the reminder delay", future, ["reminders", "[]", "delayDays"], { type: "integer" }],
+    [
+      "the reminder delay with its bounds (1 day to the scheduling horizon)",
+      future,
+      ["reminders", "[]", "delayDays"],
+      { type: "integer", minimum: 1, maximum: 3653 } as Partial<JsonSchemaNode>,
+    ],
     [
       "the varsel condition failure policy",
       future,
@@ -111,6 +116,18 @@ describe("JSON Schema details a client generator needs", () => {
     ],
   ])("has %s", (_, root, path, expected) => {
     expect(nodeAt(root, path)).toMatchObject(expected);
+  });
+
+  it("states the scheduling horizon on every send time (JSON Schema has no relative date maximum)", () => {
+    const sendTimes = [
+      nodeAt(future, ["requestedSendTime"]),
+      nodeAt(future, ["reminders", "[]", "requestedSendTime"]),
+      nodeAt(legacy, ["requestedSendTime"]),
+    ];
+    for (const node of sendTimes) {
+      expect(node).toMatchObject({ type: "string", format: "date-time" });
+      expect(node?.description).toContain("at most 3653 days (10 years) after the request");
+    }
   });
 
   it("marks what each recipient kind requires", () => {

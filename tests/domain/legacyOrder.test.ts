@@ -372,3 +372,38 @@ describe("POST orders/sms", () => {
     expect(checkSmsOrder(body)).toEqual({ ok: false, errors });
   });
 });
+
+describe("POST orders, orders/email, orders/sms: the send time is bounded by the scheduling horizon", () => {
+  // now = 2026-11-23T10:00Z; the horizon is 3653 days later, the same date ten years on.
+  const tooLate = "Send time must be at most 3653 days (10 years) in the future.";
+  type Check = (body: unknown) => { ok: boolean };
+  type Body = (changes: Record<string, unknown>) => unknown;
+  const routes: [string, Check, Body][] = [
+    ["POST orders", (body) => checkOrder(body), order],
+    ["POST orders/email", checkEmailOrder, emailOrder],
+    ["POST orders/sms", checkSmsOrder, smsOrder],
+  ];
+
+  describe.each(routes)("%s", (_, checkRoute, body) => {
+    it("accepts a send time at the horizon", () => {
+      expect(checkRoute(body({ requestedSendTime: "2036-11-23T11:00:00+01:00" }))).toMatchObject({
+        ok: true,
+        value: { requestedSendTime: "2036-11-23T10:00:00.000Z" },
+      });
+    });
+
+    it("rejects a send time one millisecond beyond the horizon", () => {
+      expect(checkRoute(body({ requestedSendTime: "2036-11-23T10:00:00.001Z" }))).toEqual({
+        ok: false,
+        errors: { requestedSendTime: [tooLate] },
+      });
+    });
+
+    it("rejects 9999-12-31T23:59:59-14:00 (year 10000 in UTC) without throwing", () => {
+      expect(checkRoute(body({ requestedSendTime: "9999-12-31T23:59:59-14:00" }))).toEqual({
+        ok: false,
+        errors: { requestedSendTime: [tooLate] },
+      });
+    });
+  });
+});

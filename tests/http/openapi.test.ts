@@ -37,5 +37,15 @@ describe("GET openapi.json", () => {
       ]),
     );
     expect(chain.required).toContain("idempotencyId");
+
+    // The time limits: stated once for the API, and as bounds where JSON Schema can express them.
+    expect(document.info.description).toContain(
+      "must be at most 3653 days (10 years) after the request; delayDays 1–3653; instant SMS timeToLiveInSeconds 60–172800",
+    );
+    const reminders = chain.properties["reminders"] as {
+      items: { properties: Record<string, { maximum?: number; description?: string }> };
+    };
+    expect(reminders.items.properties["delayDays"]).toMatchObject({ minimum: 1, maximum: 3653 });
+    expect(reminders.items.properties["requestedSendTime"]?.description).toContain("3653 days (10 years)");
   });
 });

@@ -156,6 +156,60 @@ describe("POST future/orders", () => {
     });
   });
 
+  it("answers a reminder past year 9999 (9999-12-31 plus one day) with 400 by field path and stores nothing", async () => {
+    const response = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("year-10000", {
+        requestedSendTime: "9999-12-31T00:00:00Z",
+        reminders: [{ delayDays: 1, recipient: emailOrder("").recipient }],
+      }),
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(response.body).toMatchObject({
+      errors: {
+        requestedSendTime: ["RequestedSendTime must be less than or equal to 3653 days (10 years) from now."],
+        "reminders[0].delayDays": [
+          "RequestedSendTime plus DelayDays must be less than or equal to 3653 days (10 years) from now.",
+        ],
+      },
+    });
+    const list = await call(listOrdersBySendersReference, { path: "/orders?sendersReference=case-1" });
+    expect(list.body).toEqual({ count: 0, orders: [] });
+  });
+
+  it("answers delayDays written as 1e400 (Infinity once parsed) with 400, not 500", async () => {
+    const body = JSON.stringify(
+      emailOrder("infinite-delay", { reminders: [{ delayDays: 7, recipient: emailOrder("").recipient }] }),
+    ).replace('"delayDays":7', '"delayDays":1e400');
+    const response = await call(createOrderChain, { method: "POST", path: "/future/orders", body });
+    expect(response).toMatchObject({
+      status: 400,
+      body: {
+        errors: {
+          "reminders[0].delayDays": ["DelayDays must be less than or equal to 3653 days (10 years)."],
+        },
+      },
+    });
+  });
+
+  it("stores a reminder that lands exactly on the scheduling horizon at that time", async () => {
+    // Request at 2026-11-23T09:00Z, main order a day later, reminder 3652 days after that: 3653 days in all.
+    const created = await call(createOrderChain, {
+      method: "POST",
+      path: "/future/orders",
+      body: emailOrder("at-horizon", {
+        reminders: [{ delayDays: 3652, recipient: emailOrder("").recipient }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const receipt = created.body as { notification: { reminders: { shipmentId: string }[] } };
+    const reminderId = receipt.notification.reminders[0]?.shipmentId ?? "";
+    const reminder = await call(getOrder, { path: `/orders/${reminderId}`, params: { id: reminderId } });
+    expect(reminder.body).toMatchObject({ requestedSendTime: "2036-11-23T09:00:00.000Z" });
+  });
+
   it("refuses a person without contact details with 422 NOT-00001 and stores nothing", async () => {
     const body = {
       idempotencyId: "no-contact",
@@ -269,6 +323,25 @@ describe("legacy orders and reads", () => {
     expect(theirs.status).toBe(404);
     const list = await call(listOrdersBySendersReference, { path: "/orders?sendersReference=legacy-1" });
     expect(list.body).toMatchObject({ count: 1 });
+  });
+
+  it("answers a v1 send time past the scheduling horizon with 400", async () => {
+    const response = await call(createLegacyOrder, {
+      method: "POST",
+      path: "/orders",
+      body: {
+        notificationChannel: "Email",
+        requestedSendTime: "9999-12-31T23:59:59-14:00",
+        emailTemplate: { subject: "S", body: "B" },
+        recipients: [{ emailAddress: "a@example.com" }],
+      },
+    });
+    expect(response).toMatchObject({
+      status: 400,
+      body: {
+        errors: { requestedSendTime: ["Send time must be at most 3653 days (10 years) in the future."] },
+      },
+    });
   });
 
   it("cancels while Registered and more than five minutes ahead, twice is fine, too late is 409", async () => {
@@ -392,6 +465,28 @@ describe("instant orders", () => {
         })
       ).status,
     ).toBe(201);
+  });
+
+  it("answers a time-to-live written as 1e400 (Infinity once parsed) with 400, not 500", async () => {
+    const body = JSON.stringify(instant("i4")).replace(
+      '"timeToLiveInSeconds":360',
+      '"timeToLiveInSeconds":1e400',
+    );
+    const response = await call(createInstantSms, {
+      method: "POST",
+      path: "/future/orders/instant/sms",
+      body,
+    });
+    expect(response).toMatchObject({
+      status: 400,
+      body: {
+        errors: {
+          "recipientSms.timeToLiveInSeconds": [
+            "Time-to-live must be between 60 and 172800 seconds (48 hours).",
+          ],
+        },
+      },
+    });
   });
 
   it("refuses a time-to-live outside 60..172800 seconds", async () => {

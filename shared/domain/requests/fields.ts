@@ -59,6 +59,27 @@ export function caseInsensitiveEnum<const Values extends readonly [string, ...st
     .meta({ enum: [...values] });
 }
 
+/**
+ * A whole number in `[min, max]`. A number outside the range gets only the range message: the range check
+ * stops there, so a huge value is not also told zod's safe-integer limit. JSON like `1e400` parses to
+ * Infinity, which zod rejects as "not a number"; it is told the range message too, since that is what the
+ * client got wrong. A fraction is "must be an integer"; a missing value or text keeps the generic messages.
+ */
+export function integerBetween(min: number, max: number, messages: { tooSmall: string; tooLarge: string }) {
+  return z
+    .number({
+      error: (issue) =>
+        issue.input === Infinity
+          ? messages.tooLarge
+          : issue.input === -Infinity
+            ? messages.tooSmall
+            : undefined,
+    })
+    .min(min, { error: messages.tooSmall, abort: true })
+    .max(max, { error: messages.tooLarge, abort: true })
+    .int();
+}
+
 /** An email address field; `missingMessage` also covers blank. */
 export function emailAddress(invalidMessage: string, missingMessage: string = invalidMessage) {
   return z

@@ -6,6 +6,7 @@ import {
   checkResourceAction,
   emailAddress,
   evenWhenOtherFieldsFailed,
+  integerBetween,
   mobileNumber,
   nationalIdentityNumberProblem,
   optionalNonEmptyText,
@@ -14,7 +15,9 @@ import {
   requiredText,
   whenMissing,
 } from "./fields";
+import { currentRequestTime } from "./requestTime";
 import { sendTime, sendTimeOrNow } from "./sendTime";
+import { delayDaysLimits, delayedSendTimeMs, latestSendTimeMs, schedulingHorizonText } from "./timeLimits";
 
 /**
  * `POST future/orders` (Altinn `NotificationOrderChainRequestExt`): one main notification to one recipient
@@ -242,11 +245,20 @@ export const notificationReminderSchema = z
     sendersReference: z.string().optional(),
     conditionEndpoint: conditionEndpointField,
     conditionFailurePolicy: conditionFailurePolicyField,
-    delayDays: z.int().min(1, "DelayDays must be greater than or equal to 1 day.").optional(),
+    delayDays: integerBetween(delayDaysLimits.min, delayDaysLimits.max, {
+      tooSmall: "DelayDays must be greater than or equal to 1 day.",
+      // The bound is the horizon itself: the main order is never earlier than now.
+      tooLarge: `DelayDays must be less than or equal to ${schedulingHorizonText}.`,
+    })
+      .meta({
+        description: `Days after the main notification's send time; the sum, too, must be at most ${schedulingHorizonText} after the request.`,
+      })
+      .optional(),
     requestedSendTime: sendTime({
       missingTimeZone: "The RequestedSendTime must have specified a time zone.",
       tooEarly: "RequestedSendTime must be greater than or equal to the current UTC time.",
       toleranceMs: 0,
+      tooLate: `RequestedSendTime must be less than or equal to ${schedulingHorizonText} after the current UTC time.`,
     }).optional(),
     recipient: notificationRecipientSchema,
   })
@@ -276,6 +288,50 @@ export const notificationReminderSchema = z
   .meta({ description: "A follow-up notification: delayDays after the main one, or at requestedSendTime." });
 export type NotificationReminder = z.output<typeof notificationReminderSchema>;
 
+const delayedPastHorizonMessage = `RequestedSendTime plus DelayDays must be less than or equal to ${schedulingHorizonText} from now.`;
+
+/**
+ * A reminder after `delayDays` is sent that many days after the main send time, so each bound alone does not
+ * bound it: a main time nine years ahead plus 3000 days passes both and lands 17 years ahead. Checked here,
+ * where both are known, and
+ * reported at the reminder's delayDays. Skipped where either failed its own rule (the value may be anything
+ * then, and the client is told about that field already), except a main time past the horizon, which is
+ * still a time and makes every delayed reminder late too.
+ */
+function checkDelayedReminders(
+  order: { requestedSendTime: unknown; reminders: unknown },
+  ctx: z.RefinementCtx,
+): void {
+  const { requestedSendTime, reminders } = order;
+  if (typeof requestedSendTime !== "string" || !Array.isArray(reminders)) return;
+  const mainSendTimeMs = Date.parse(requestedSendTime);
+  const latestMs = latestSendTimeMs(currentRequestTime());
+  const list: readonly unknown[] = reminders;
+  list.forEach((reminder, index) => {
+    const delayDays = delayDaysOf(reminder);
+    if (delayDays === undefined) return;
+    if (delayedSendTimeMs(mainSendTimeMs, delayDays) > latestMs) {
+      ctx.addIssue({
+        code: "custom",
+        message: delayedPastHorizonMessage,
+        path: ["reminders", index, "delayDays"],
+      });
+    }
+  });
+}
+
+/** A reminder's delayDays if it passed its own rule, so adding it to a time stays small arithmetic. */
+function delayDaysOf(reminder: unknown): number | undefined {
+  if (typeof reminder !== "object" || reminder === null || !("delayDays" in reminder)) return undefined;
+  const { delayDays } = reminder;
+  const valid =
+    typeof delayDays === "number" &&
+    Number.isInteger(delayDays) &&
+    delayDays >= delayDaysLimits.min &&
+    delayDays <= delayDaysLimits.max;
+  return valid ? delayDays : undefined;
+}
+
 export const futureOrderRequestSchema = z
   .object({
     idempotencyId: requiredText("IdempotencyId cannot be null or empty."),
@@ -284,6 +340,7 @@ export const futureOrderRequestSchema = z
       missingTimeZone: "The requested send time value must have specified a time zone.",
       tooEarly: "RequestedSendTime must be greater than or equal to now.",
       toleranceMs: 0,
+      tooLate: `RequestedSendTime must be less than or equal to ${schedulingHorizonText} from now.`,
     }),
     conditionEndpoint: conditionEndpointField,
     conditionFailurePolicy: conditionFailurePolicyField,
@@ -293,6 +350,7 @@ export const futureOrderRequestSchema = z
     recipient: notificationRecipientSchema,
     reminders: z.array(notificationReminderSchema).default([]),
   })
+  .superRefine(checkDelayedReminders, evenWhenOtherFieldsFailed)
   .meta({
     description:
       "POST future/orders: a notification to one recipient specification, with optional reminders. Repeating an idempotencyId returns the first order.",

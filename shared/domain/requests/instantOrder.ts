@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { caseInsensitiveEnum, emailAddress, mobileNumber, requiredText, whenMissing } from "./fields";
+import {
+  caseInsensitiveEnum,
+  emailAddress,
+  integerBetween,
+  mobileNumber,
+  requiredText,
+  whenMissing,
+} from "./fields";
+import { instantSmsTimeToLiveSeconds } from "./timeLimits";
 
 /**
  * `POST future/orders/instant/sms` and `POST future/orders/instant/email`: one message, sent while the
@@ -20,11 +28,14 @@ export const instantSmsOrderRequestSchema = z
           "Recipient phone number is not a valid mobile number.",
           "Recipient phone number cannot be null or empty.",
         ),
-        timeToLiveInSeconds: z
-          .int()
-          .min(60, timeToLiveMessage)
-          .max(172_800, timeToLiveMessage)
-          .meta({ description: "How long the SMS gateway keeps trying to deliver." }),
+        timeToLiveInSeconds: integerBetween(
+          instantSmsTimeToLiveSeconds.min,
+          instantSmsTimeToLiveSeconds.max,
+          {
+            tooSmall: timeToLiveMessage,
+            tooLarge: timeToLiveMessage,
+          },
+        ).meta({ description: "How long the SMS gateway keeps trying to deliver." }),
         smsSettings: z.object(
           {
             sender: z.string().optional(),

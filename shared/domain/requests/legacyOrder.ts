@@ -14,6 +14,7 @@ import {
   whenMissing,
 } from "./fields";
 import { sendTimeOrNow } from "./sendTime";
+import { schedulingHorizonText } from "./timeLimits";
 
 /**
  * The legacy ("v1") order endpoints: `POST orders`, `POST orders/email` and `POST orders/sms`
@@ -127,6 +128,7 @@ const legacyOrderBaseFields = {
     tooEarly: "Send time must be in the future. Leave blank to send immediately.",
     // v1 tolerates clocks a little behind ours.
     toleranceMs: 5 * 60_000,
+    tooLate: `Send time must be at most ${schedulingHorizonText} in the future.`,
   }),
   conditionEndpoint: z
     .string()

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import { currentRequestTime } from "./requestTime";
+import { latestSendTimeMs, schedulingHorizonText } from "./timeLimits";
 
 /**
  * Send times as Altinn reads them (a .NET `DateTime` from System.Text.Json): ISO 8601 with an offset or `Z`,
- * judged against the request time, and stored as UTC ISO strings.
+ * judged against the request time, and stored as UTC ISO strings. Unlike Altinn, a send time also has an upper
+ * bound, the scheduling horizon of `timeLimits.ts`.
  */
 
 export interface SendTimeRules {
@@ -12,6 +14,8 @@ export interface SendTimeRules {
   /** Message when the time is earlier than the request time minus `toleranceMs`. */
   tooEarly: string;
   toleranceMs: number;
+  /** Message when the time is later than the scheduling horizon allows. */
+  tooLate: string;
 }
 
 const notADateTimeMessage =
@@ -24,7 +28,10 @@ const notADateTimeMessage =
 export function sendTime(rules: SendTimeRules) {
   return z
     .string()
-    .meta({ format: "date-time" })
+    .meta({
+      format: "date-time",
+      description: `ISO 8601 with an offset or Z; at most ${schedulingHorizonText} after the request.`,
+    })
     .transform((text, ctx) => {
       const parsed = parseIsoDateTime(text);
       if (parsed === "invalid") {
@@ -38,6 +45,11 @@ export function sendTime(rules: SendTimeRules) {
       if (parsed.getTime() < currentRequestTime().getTime() - rules.toleranceMs) {
         ctx.addIssue({ code: "custom", message: rules.tooEarly });
         return z.NEVER;
+      }
+      if (parsed.getTime() > latestSendTimeMs(currentRequestTime())) {
+        // The request fails, but the time is still passed on (a valid Date: parseIsoDateTime stops at year
+        // 9999) so that reminders counted from it are reported in the same response.
+        ctx.addIssue({ code: "custom", message: rules.tooLate });
       }
       return parsed.toISOString();
     });
