@@ -198,7 +198,7 @@ async function floor(bearer) {
 
 async function main() {
   // The timers are parked: on the embedded server every query is a full scan, and this measures intake alone.
-  const service = await spawnService({ RELEASE_SCHEDULE: "0 0 0 1 1 *", TERMINATE_SCHEDULE: "0 0 0 1 1 *" });
+  const service = await spawnService({ SWEEP_SCHEDULE: "0 0 0 1 1 *", TERMINATE_SCHEDULE: "0 0 0 1 1 *" });
   let maxRun, raw, steady;
   const bearer = await token("991825827");
   try {

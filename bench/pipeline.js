@@ -88,7 +88,7 @@ async function main() {
     let previous = -1;
     while (service.outbox.list().length !== previous) {
       previous = service.outbox.list().length;
-      await service.host.runTimer("releaseDueOrders");
+      await service.host.runTimer("sweepOrders");
       await service.settle();
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -3,12 +3,12 @@ import { queues, serviceBusConnection } from "../shared/platform/resources";
 import {
   applyDeliveryReportJob,
   processOrderJob,
-  releaseDueOrdersJob,
   sendNotificationJob,
+  sweepOrdersJob,
   terminateExpiredJob,
 } from "../shared/queue/jobs";
 
-app.timer("releaseDueOrders", { schedule: "%RELEASE_SCHEDULE%", handler: releaseDueOrdersJob });
+app.timer("sweepOrders", { schedule: "%SWEEP_SCHEDULE%", handler: sweepOrdersJob });
 app.timer("terminateExpired", { schedule: "%TERMINATE_SCHEDULE%", handler: terminateExpiredJob });
 app.serviceBusQueue("processOrder", {
   connection: serviceBusConnection,

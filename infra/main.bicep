@@ -126,8 +126,8 @@ param customEmailDomainVerified bool = false
 @description('SENDING_WINDOW: JSON of the Daytime window (hours, time zone, working days, holiday calendar, extra closed dates).')
 param sendingWindow string = '{"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}'
 
-@description('RELEASE_SCHEDULE: NCRONTAB schedule of the timer that releases due orders.')
-param releaseSchedule string = '0 */1 * * * *'
+@description('SWEEP_SCHEDULE: NCRONTAB schedule of the sweeper: releases due orders and re-drives overdue work.')
+param sweepSchedule string = '0 */1 * * * *'
 
 @description('TERMINATE_SCHEDULE: NCRONTAB schedule of the timer that ends expired notifications.')
 param terminateSchedule string = '0 */5 * * * *'
@@ -347,7 +347,7 @@ module functionApp 'app/function-app.bicep' = {
     authJwksUri: authJwksUri
     authClockSkewSeconds: authClockSkewSeconds
     sendingWindow: sendingWindow
-    releaseSchedule: releaseSchedule
+    sweepSchedule: sweepSchedule
     terminateSchedule: terminateSchedule
   }
 }
@@ -413,5 +413,5 @@ output AUTH_AUDIENCE string = authAudience
 output AUTH_JWKS_URI string = authJwksUri
 output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
 output SENDING_WINDOW string = sendingWindow
-output RELEASE_SCHEDULE string = releaseSchedule
+output SWEEP_SCHEDULE string = sweepSchedule
 output TERMINATE_SCHEDULE string = terminateSchedule

@@ -25,7 +25,7 @@ param capacityMode string = 'Serverless'
 @minValue(1000)
 param autoscaleMaxThroughput int = 1000
 
-// name, partitionKeyPath, compositeIndexes and defaultTtl as in shared/platform/resources.ts
+// name, partitionKeyPath, compositeIndexes, uniqueKeys and defaultTtl as in shared/platform/resources.ts
 // (defaultTtl null: TTL off; -1: per-item TTL without a container default; n: expire n seconds after the last write).
 var containers = [
   {
@@ -42,6 +42,7 @@ var containers = [
         { path: '/created', order: 'ascending' }
       ]
     ]
+    uniqueKeys: []
     defaultTtl: null
   }
   {
@@ -53,30 +54,37 @@ var containers = [
         { path: '/expiry', order: 'ascending' }
       ]
     ]
+    uniqueKeys: []
     defaultTtl: null
   }
   {
     name: 'deliveryReferences'
     partitionKeyPath: '/pk'
     compositeIndexes: []
+    uniqueKeys: []
     defaultTtl: null
   }
   {
     name: 'registry'
     partitionKeyPath: '/pk'
     compositeIndexes: []
+    uniqueKeys: []
     defaultTtl: null
   }
   {
     name: 'statusFeed'
     partitionKeyPath: '/creator'
     compositeIndexes: []
+    uniqueKeys: [
+      '/sequenceNumber'
+    ]
     defaultTtl: null
   }
   {
     name: 'deadDeliveryReports'
     partitionKeyPath: '/pk'
     compositeIndexes: []
+    uniqueKeys: []
     defaultTtl: null
   }
 ]
@@ -157,6 +165,9 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
             }
           ]
           compositeIndexes: c.compositeIndexes
+        }
+        uniqueKeyPolicy: {
+          uniqueKeys: [for path in c.uniqueKeys: { paths: [path] }]
         }
         defaultTtl: c.defaultTtl
       }

@@ -81,8 +81,8 @@ param authClockSkewSeconds int
 @description('SENDING_WINDOW')
 param sendingWindow string
 
-@description('RELEASE_SCHEDULE')
-param releaseSchedule string
+@description('SWEEP_SCHEDULE')
+param sweepSchedule string
 
 @description('TERMINATE_SCHEDULE')
 param terminateSchedule string
@@ -120,7 +120,7 @@ var appSettings = {
   AUTH_JWKS_URI: authJwksUri
   AUTH_CLOCK_SKEW_SECONDS: string(authClockSkewSeconds)
   SENDING_WINDOW: sendingWindow
-  RELEASE_SCHEDULE: releaseSchedule
+  SWEEP_SCHEDULE: sweepSchedule
   TERMINATE_SCHEDULE: terminateSchedule
 }
 

@@ -42,7 +42,7 @@ export const settingsSchema = z
       })
       .pipe(sendingWindowSchema)
       .default(defaultSendingWindow),
-    RELEASE_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
+    SWEEP_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
     TERMINATE_SCHEDULE: nonEmpty.default("0 */5 * * * *"),
     AZURE_CLIENT_ID: z.string().optional(),
     /** Local mode only: shift or freeze "now" to try the sending rules at another time. */

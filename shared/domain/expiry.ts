@@ -15,6 +15,8 @@ export interface NotificationExpiryInput {
   policy: SendingTimePolicy;
   requestedSendTime: Date;
   window: SendingWindow;
+  /** Instant SMS: the validity the service owner chose replaces the 48 h. */
+  timeToLiveSeconds?: number;
 }
 
 /**
@@ -26,9 +28,15 @@ export interface NotificationExpiryInput {
  * the result today (email is Anytime-only in the API, and both channels use 48 h); it is taken so callers
  * state what they expire and a per-channel TTL can be added here alone.
  */
-export function notificationExpiry({ policy, requestedSendTime, window }: NotificationExpiryInput): Date {
+export function notificationExpiry({
+  policy,
+  requestedSendTime,
+  window,
+  timeToLiveSeconds,
+}: NotificationExpiryInput): Date {
   const sendTime = nextSendTime(requestedSendTime, policy, window);
-  return new Date(sendTime.getTime() + notificationTimeToLiveMs);
+  const timeToLiveMs = timeToLiveSeconds === undefined ? notificationTimeToLiveMs : timeToLiveSeconds * 1000;
+  return new Date(sendTime.getTime() + timeToLiveMs);
 }
 
 /** True once a notification with this expiry may be terminated as Failed_TTL (strictly after the grace). */

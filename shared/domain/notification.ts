@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sendingTimePolicies } from "./order";
 import { emailResults, smsResults } from "./statuses";
 
 const notificationBase = {
@@ -11,6 +12,8 @@ const notificationBase = {
   expiry: z.iso.datetime({ offset: true }),
   /** Not sent before this instant (sending-time window). */
   sendAfter: z.iso.datetime({ offset: true }),
+  /** The template's sending-time policy, applied again whenever a send is (re)scheduled. */
+  sendingTimePolicy: z.enum(sendingTimePolicies).default("Anytime"),
   recipient: z.object({
     address: z.string().optional(),
     nationalIdentityNumber: z.string().optional(),

@@ -54,6 +54,14 @@ export const chainReceiptSchema = z.object({
 });
 export type ChainReceipt = z.infer<typeof chainReceiptSchema>;
 
+/** One status-feed entry as the transition wrote it; the feed gives it its sequence number when appended. */
+export const feedDraftSchema = z.object({
+  status: z.string(),
+  lastUpdate: z.iso.datetime({ offset: true }),
+  recipients: z.array(z.object({ destination: z.string(), status: z.string(), lastUpdate: z.string() })),
+});
+export type FeedDraft = z.infer<typeof feedDraftSchema>;
+
 /**
  * An order (Altinn: notification order / shipment) as stored in the `orders` container. Partitioned by its
  * own id; its notifications live in their own container so this document never grows with recipients.
@@ -89,6 +97,17 @@ export const orderDocumentSchema = z.object({
   leaseUntil: z.iso.datetime({ offset: true }).optional(),
   /** How many times the order was claimed for processing; part of the process message id. */
   releaseCount: z.number().int().min(0).default(0),
+  /**
+   * When the sweeper must look at this order if nothing else has moved it on: the lease end of a claim, the
+   * time a lost send or a missed completion would be overdue, or a feed entry still to confirm. Absent when
+   * nothing is pending; the sweeper finds work by this field alone, so a lost message only delays it.
+   */
+  sweepAt: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Status-feed entries of transitions not yet confirmed in the feed, written in the same replace as the
+   * transition itself, so a process that dies before appending them loses none (the sweeper appends them).
+   */
+  feedOutbox: z.array(feedDraftSchema).optional(),
   /** Why the order ended as it did, when that is worth telling (e.g. a send condition that kept failing). */
   statusReason: z.string().optional(),
   /** The notification ids of an order with few of them, so completion checks are point reads, not queries. */
@@ -109,24 +128,3 @@ export const orderDocumentSchema = z.object({
 });
 export type OrderDocument = z.infer<typeof orderDocumentSchema>;
 export type NewOrder = Omit<OrderDocument, "pk" | "docType" | "_etag">;
-
-/**
- * The idempotency record of an instant request: its id is derived from (creator, kind, idempotencyId), so a
- * second request with the same idempotencyId finds it with one point read, and creating it is a lock.
- */
-export const chainDocumentSchema = z.object({
-  id: z.uuid(),
-  pk: z.string(),
-  docType: z.literal("chain"),
-  creator: z.string(),
-  kind: z.enum(["instant-sms", "instant-email"]),
-  idempotencyId: z.string(),
-  /** Hash of the request as sent, to tell a replay from a reuse of the idempotencyId for another request. */
-  requestHash: z.string(),
-  created: z.iso.datetime({ offset: true }),
-  receipt: chainReceiptSchema,
-  /** Ids of the orders this chain holds, in the order they are written. */
-  orderIds: z.array(z.uuid()),
-  _etag: z.string().optional(),
-});
-export type ChainDocument = z.infer<typeof chainDocumentSchema>;

@@ -78,7 +78,7 @@ async function start(
   if (options.readLocalSettings ?? true) loadLocalSettings(options.projectRoot);
   process.env["VARSEL_MODE"] = "local";
   // Local defaults that `func start` would take from local.settings.json: timers tick every few seconds.
-  setDefault("RELEASE_SCHEDULE", "*/2 * * * * *");
+  setDefault("SWEEP_SCHEDULE", "*/2 * * * * *");
   setDefault("TERMINATE_SCHEDULE", "*/30 * * * * *");
 
   if (!process.env["COSMOS_ENDPOINT"]) {

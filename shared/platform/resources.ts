@@ -14,6 +14,8 @@ export interface ContainerDefinition {
   compositeIndexes: CompositeIndexPath[][];
   /** Seconds; -1 enables per-item TTL without a container default. Absent: TTL off. */
   defaultTtl?: number;
+  /** Paths whose value is unique within a logical partition (set only when a container is created). */
+  uniqueKeys: string[];
 }
 
 export const databaseName = "varsel";
@@ -34,6 +36,7 @@ export const containers = {
         { path: "/created", order: "ascending" },
       ],
     ],
+    uniqueKeys: [],
   },
   /** One document per email or SMS; partitioned by order so an order's notifications are one partition. */
   notifications: {
@@ -45,30 +48,35 @@ export const containers = {
         { path: "/expiry", order: "ascending" },
       ],
     ],
+    uniqueKeys: [],
   },
   /** Lookup documents from a provider reference (ACS operation id, LINK gateway reference) to a notification. */
   deliveryReferences: {
     name: "deliveryReferences",
     partitionKeyPath: "/pk",
     compositeIndexes: [],
+    uniqueKeys: [],
   },
   /** Local copies of the contact registers (KRR persons, organisation addresses, user contact points). */
   registry: {
     name: "registry",
     partitionKeyPath: "/pk",
     compositeIndexes: [],
+    uniqueKeys: [],
   },
-  /** Order state changes per tenant with a sequence number cursor. */
+  /** Order state changes per tenant; a sequence number is taken once per tenant, so entries have no gaps. */
   statusFeed: {
     name: "statusFeed",
     partitionKeyPath: "/creator",
     compositeIndexes: [],
+    uniqueKeys: ["/sequenceNumber"],
   },
   /** Delivery reports that could not be applied, kept for an operator to replay. */
   deadDeliveryReports: {
     name: "deadDeliveryReports",
     partitionKeyPath: "/pk",
     compositeIndexes: [],
+    uniqueKeys: [],
   },
 } as const satisfies Record<string, ContainerDefinition>;
 

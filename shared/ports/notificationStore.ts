@@ -3,6 +3,7 @@ import type {
   NotificationDocument,
   SmsNotificationDocument,
 } from "../domain/notification";
+import type { SweepPage } from "./sweepPage";
 
 export type NewNotification =
   Omit<EmailNotificationDocument, "_etag"> | Omit<SmsNotificationDocument, "_etag">;
@@ -16,12 +17,18 @@ export interface NotificationStore {
   getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]>;
   /** Creates each notification unless one with its id exists, so a redelivered order creates nothing twice. */
   createMany(notifications: NewNotification[]): Promise<void>;
+  /** Removes a notification that was never sent (an instant send the provider refused). */
+  remove(orderId: string, notificationId: string): Promise<void>;
   /** Replaces the notification if it still carries the ETag it was read with (else AppError "conflict"). */
   update<T extends NotificationDocument>(notification: T, changes: Changes<T>): Promise<T>;
   /** True while any notification of the order still waits for a final status. */
   hasPending(orderId: string): Promise<boolean>;
+  /** Up to `limit` notifications of the order that still wait for a final status (one partition). */
+  listPending(orderId: string, limit: number): Promise<SweepPage<NotificationDocument>>;
   /** Notifications without a final status whose expiry is before the cutoff, oldest first. */
-  findExpired(cutoff: Date, limit: number): Promise<NotificationDocument[]>;
+  findExpired(cutoff: Date, limit: number): Promise<SweepPage<NotificationDocument>>;
+  /** Sets an unreadable notification aside, with the reason, so no sweep or completion check counts it. */
+  quarantine(orderId: string, notificationId: string, problem: string, at: Date): Promise<void>;
 }
 
 export interface DeliveryReference {

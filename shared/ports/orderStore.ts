@@ -1,4 +1,5 @@
-import type { ChainDocument, NewOrder, OrderDocument } from "../domain/order";
+import type { NewOrder, OrderDocument } from "../domain/order";
+import type { SweepPage } from "./sweepPage";
 
 export type CreateOutcome = "created" | "exists";
 
@@ -7,17 +8,17 @@ export type CreateOutcome = "created" | "exists";
  * a lost race surfaces as AppError kind "conflict".
  */
 export interface OrderStore {
-  getChain(chainId: string): Promise<ChainDocument | undefined>;
-  createChain(chain: Omit<ChainDocument, "pk" | "docType" | "_etag">): Promise<CreateOutcome>;
-  /** Removes a chain whose request failed before anything else was stored (instant orders). */
-  deleteChain(chainId: string): Promise<void>;
   createOrder(order: NewOrder): Promise<CreateOutcome>;
+  /** Removes an order whose request failed before anything was sent (instant orders). */
+  removeOrder(orderId: string): Promise<void>;
   getOrder(orderId: string): Promise<OrderDocument | undefined>;
   findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]>;
   /** Registered orders whose send time has come, earliest first. */
-  findDue(now: Date, limit: number): Promise<OrderDocument[]>;
-  /** Orders claimed for processing whose lease ran out before processing finished. */
-  findExpiredLeases(now: Date, limit: number): Promise<OrderDocument[]>;
+  findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument>>;
+  /** Orders whose `sweepAt` has come (a lease ran out, a send or completion is overdue), earliest first. */
+  findToSweep(now: Date, limit: number): Promise<SweepPage<OrderDocument>>;
+  /** Sets an unreadable order aside, with the reason, so no sweep reads it again. */
+  quarantine(orderId: string, problem: string, at: Date): Promise<void>;
   /** Replaces the order if it still carries the ETag it was read with. */
   updateOrder(
     order: OrderDocument,

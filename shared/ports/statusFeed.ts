@@ -9,8 +9,11 @@ export interface StatusFeedEntry {
   status: string;
   lastUpdate: string;
   recipients: Array<{ destination: string; status: string; lastUpdate: string }>;
+  /** When the entry was appended. */
   created: string;
 }
+
+export type NewStatusFeedEntry = Omit<StatusFeedEntry, "sequenceNumber">;
 
 export interface StatusFeedQuery {
   creator: string;
@@ -18,12 +21,16 @@ export interface StatusFeedQuery {
   after: number;
   pageSize: number;
   order: "Asc" | "Desc";
-  /** Entries written after this instant are not listed yet, so a reader never skips one still being written. */
-  writtenBefore: Date;
 }
 
+/**
+ * The tenant's order status changes. Entries become readable in sequence order with no gaps, so a reader
+ * paging with its cursor never passes a position whose entry is still being written.
+ */
 export interface StatusFeed {
   /** Appends one entry per (order, status); appending the same change again adds nothing. */
-  append(entry: Omit<StatusFeedEntry, "sequenceNumber">): Promise<void>;
+  append(entry: NewStatusFeedEntry): Promise<void>;
+  /** True when the entry for this (order, status) is in the feed. */
+  has(creator: string, shipmentId: string, status: string): Promise<boolean>;
   read(query: StatusFeedQuery): Promise<StatusFeedEntry[]>;
 }

@@ -2,19 +2,33 @@ import { z } from "zod";
 import { processOrderMessageSchema, sendNotificationMessageSchema } from "../domain/messages";
 import { applyDeliveryReport } from "../usecases/applyDeliveryReport";
 import { processOrder } from "../usecases/processOrder";
-import { releaseDueOrders } from "../usecases/releaseDueOrders";
 import { sendNotification } from "../usecases/sendNotification";
+import { sweepOrders, type SweepSummary } from "../usecases/sweepOrders";
 import { terminateExpired } from "../usecases/terminateExpired";
 import { queueJob, timerJob } from "./handlers";
 
-export const releaseDueOrdersJob = timerJob(async (deps) => {
-  const { released } = await releaseDueOrders(deps);
-  return released > 0 ? `released ${released} due order(s)` : undefined;
-});
+/** One log line of what a sweep did, naming every document it set aside and why (ids only, never PII). */
+function describeSweep(s: SweepSummary): string | undefined {
+  const parts = [
+    s.released > 0 ? `released ${s.released} due order(s)` : "",
+    s.recovered > 0 ? `released ${s.recovered} order(s) again after their lease ran out` : "",
+    s.resent > 0 ? `re-published ${s.resent} overdue send(s)` : "",
+    s.completed > 0 ? `completed ${s.completed} order(s)` : "",
+    ...s.quarantined.map((q) => `quarantined unreadable ${q.kind} ${q.id} (${q.problem})`),
+    ...s.failed.map((f) => `order ${f.orderId} failed and stays due: ${f.problem}`),
+  ].filter((p) => p !== "");
+  return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
+export const sweepOrdersJob = timerJob(async (deps) => describeSweep(await sweepOrders(deps)));
 
 export const terminateExpiredJob = timerJob(async (deps) => {
-  const { terminated } = await terminateExpired(deps);
-  return terminated > 0 ? `terminated ${terminated} expired notification(s)` : undefined;
+  const { terminated, quarantined } = await terminateExpired(deps);
+  const parts = [
+    terminated > 0 ? `terminated ${terminated} expired notification(s)` : "",
+    ...quarantined.map((q) => `quarantined unreadable notification ${q.id} (${q.problem})`),
+  ].filter((p) => p !== "");
+  return parts.length > 0 ? parts.join("; ") : undefined;
 });
 
 export const processOrderJob = queueJob(processOrderMessageSchema, (message, deps) =>

@@ -1,17 +1,16 @@
-import { deterministicId } from "../domain/ids";
 import type { ProcessOrderMessage } from "../domain/messages";
 import type { OrderDocument } from "../domain/order";
-import { notificationExpiry } from "../domain/expiry";
-import { applyKeywords } from "../domain/keywords";
-import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
+import type { SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
+import { lostSendGraceMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
 import type { ContactRegistry } from "../ports/contactRegistry";
 import type { NewNotification } from "../ports/notificationStore";
 import type { Publisher } from "../ports/publisher";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import { completeOrderIfDone } from "./completeOrderIfDone";
-import { resolveOrderRecipients, type ResolvedAddress } from "./resolveOrderRecipients";
+import { notificationsFor } from "./notificationDrafts";
+import { resolveOrderRecipients } from "./resolveOrderRecipients";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
 export interface ProcessDeps extends TransitionDeps {
@@ -50,63 +49,6 @@ async function evaluateCondition(deps: ProcessDeps, order: OrderDocument, messag
   return {
     decision,
     reason: `The send condition could not be evaluated twice (${result.reason}); conditionFailurePolicy ${order.conditionFailurePolicy} applied.`,
-  };
-}
-
-function notificationFor(
-  order: OrderDocument,
-  address: ResolvedAddress,
-  now: Date,
-  window: SendingWindow,
-): NewNotification {
-  const created = now.toISOString();
-  const identity =
-    address.address ??
-    `${address.status}:${address.nationalIdentityNumber ?? address.organizationNumber ?? address.externalIdentity ?? ""}`;
-  const template = address.channel === "email" ? order.emailTemplate : order.smsTemplate;
-  const policy = template?.sendingTimePolicy ?? "Anytime";
-  const requested = new Date(Math.max(Date.parse(order.requestedSendTime), now.getTime()));
-  const common = {
-    id: deterministicId(order.id, `${address.channel}:${identity.toLowerCase()}`),
-    orderId: order.id,
-    creator: order.creator,
-    created,
-    statusChangedAt: created,
-    sendAfter: nextSendTime(requested, policy, window).toISOString(),
-    expiry: notificationExpiry({
-      channel: address.channel,
-      policy,
-      requestedSendTime: new Date(order.requestedSendTime),
-      window,
-    }).toISOString(),
-    recipient: {
-      address: address.address,
-      nationalIdentityNumber: address.nationalIdentityNumber,
-      organizationNumber: address.organizationNumber,
-      externalIdentity: address.externalIdentity,
-      isReserved: address.status === "Failed_RecipientReserved" ? true : undefined,
-    },
-  };
-  if (address.channel === "email") {
-    const t = order.emailTemplate!;
-    return {
-      ...common,
-      channel: "email",
-      status: address.status,
-      from: t.fromAddress,
-      subject: applyKeywords(t.subject, address),
-      body: applyKeywords(t.body, address),
-      contentType: t.contentType,
-    };
-  }
-  const t = order.smsTemplate!;
-  return {
-    ...common,
-    channel: "sms",
-    status: address.status,
-    sender: t.senderNumber,
-    body: applyKeywords(t.body, address),
-    timeToLiveSeconds: t.timeToLiveSeconds,
   };
 }
 
@@ -150,7 +92,7 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
   for (let start = 0; start < order.recipients.length; start += chunkSize) {
     const chunk = order.recipients.slice(start, start + chunkSize);
     const addresses = await resolveOrderRecipients(deps.contacts, order, chunk);
-    const notifications = dedupe(addresses.map((a) => notificationFor(order, a, now, deps.sendingWindow)));
+    const notifications = notificationsFor(order, addresses, now, deps.sendingWindow);
     await deps.notifications.createMany(notifications);
     await publishSends(deps, notifications, now);
     if (notifications.some(isPendingNotification)) allFinal = false;
@@ -160,19 +102,17 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
   await finish(deps, order, allFinal ? "Completed" : "Processed", {
     statusReason: condition.reason,
     notificationIds,
+    // Until then the sends are on their way; after it the sweeper checks for one whose message was lost.
+    sweepAt: allFinal ? undefined : new Date(now.getTime() + lostSendGraceMs).toISOString(),
   });
   if (!allFinal) await completeOrderIfDone(deps, order.id);
-}
-
-function dedupe(notifications: NewNotification[]): NewNotification[] {
-  return [...new Map(notifications.map((n) => [n.id, n])).values()];
 }
 
 async function finish(
   deps: ProcessDeps,
   order: OrderDocument,
   status: "Completed" | "Processed" | "SendConditionNotMet",
-  changes: { statusReason?: string; notificationIds?: string[] } = {},
+  changes: { statusReason?: string; notificationIds?: string[]; sweepAt?: string } = {},
 ) {
   try {
     await transitionOrder(deps, order, status, { leaseUntil: undefined, ...changes });

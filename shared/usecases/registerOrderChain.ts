@@ -6,6 +6,8 @@ import type { OrderStore } from "../ports/orderStore";
 
 export interface ChainRequest {
   tenant: string;
+  /** What kind of request the idempotencyId belongs to (`order`, `instant-sms`, …): each has its own ids. */
+  kind?: string;
   idempotencyId: string;
   /** The request body as sent; its hash tells a replay from a reuse of the idempotencyId. */
   body: unknown;
@@ -87,7 +89,7 @@ export async function registerOrderChain(
   deps: { orders: OrderStore; clock: Clock },
   request: ChainRequest,
 ): Promise<ChainRegistration> {
-  const ids = chainIds(request.tenant, "order", request.idempotencyId);
+  const ids = chainIds(request.tenant, request.kind ?? "order", request.idempotencyId);
   const now = deps.clock.now();
   const drafts = request.buildOrders(ids, now);
   try {

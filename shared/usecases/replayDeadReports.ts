@@ -1,5 +1,5 @@
 import type { Clock } from "../ports/clock";
-import type { DeadDeliveryReport, DeadDeliveryReports } from "../ports/deadDeliveryReports";
+import type { DeadDeliveryReports, StoredDeadDeliveryReport } from "../ports/deadDeliveryReports";
 import type { Publisher } from "../ports/publisher";
 
 export interface ReplayDeps {
@@ -13,7 +13,10 @@ export interface ReplayDeps {
  * just arrived (a fresh retry window), then marks them resolved. A report that still cannot be applied comes
  * back as a new dead report, so nothing is lost by replaying.
  */
-export async function replayDeadReports(deps: ReplayDeps, limit: number): Promise<DeadDeliveryReport[]> {
+export async function replayDeadReports(
+  deps: ReplayDeps,
+  limit: number,
+): Promise<StoredDeadDeliveryReport[]> {
   const reports = await deps.deadReports.list(limit);
   if (reports.length === 0) return [];
   const now = deps.clock.now().toISOString();
@@ -32,6 +35,7 @@ export async function replayDeadReports(deps: ReplayDeps, limit: number): Promis
       },
     })),
   );
-  for (const report of reports) await deps.deadReports.markResolved(report.id);
+  // Each is resolved only as the version replayed: one that failed again meanwhile stays for the operator.
+  for (const report of reports) await deps.deadReports.markResolved(report);
   return reports;
 }

@@ -1,25 +1,23 @@
-import { deterministicId, requestHash } from "../domain/ids";
-import type { ChainDocument, ChainReceipt, NewOrder } from "../domain/order";
+import type { ChainReceipt, NewOrder } from "../domain/order";
+import { instantLeaseMs } from "../domain/recoveryTimes";
 import type { InstantEmailOrderRequest, InstantSmsOrderRequest } from "../domain/requests/instantOrder";
+import type { SendingWindow } from "../domain/sendingWindow";
 import { AppError, isAppError } from "../errors";
-import type { Clock } from "../ports/clock";
 import type { EmailSender } from "../ports/emailSender";
-import type { DeliveryReferenceStore, NewNotification, NotificationStore } from "../ports/notificationStore";
-import type { OrderStore } from "../ports/orderStore";
+import type { DeliveryReferenceStore } from "../ports/notificationStore";
 import type { SmsSender } from "../ports/smsSender";
-import type { StatusFeed } from "../ports/statusFeed";
 import { callProvider } from "./callProvider";
-import { chainIds } from "./registerOrderChain";
-import { recordStatus } from "./transitionOrder";
+import { completeOrderIfDone } from "./completeOrderIfDone";
+import { notificationFor } from "./notificationDrafts";
+import { registerOrderChain, type ChainIds } from "./registerOrderChain";
+import type { ResolvedAddress } from "./resolveOrderRecipients";
+import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
-export interface InstantDeps {
-  orders: OrderStore;
-  notifications: NotificationStore;
+export interface InstantDeps extends TransitionDeps {
   references: DeliveryReferenceStore;
-  statusFeed: StatusFeed;
   emailSender: EmailSender;
   smsSender: SmsSender;
-  clock: Clock;
+  sendingWindow: SendingWindow;
 }
 
 export type InstantRequest =
@@ -31,105 +29,71 @@ export interface InstantResult {
   created: boolean;
 }
 
-const emailTimeToLiveMs = 48 * 3_600_000;
-
 /** The provider could not take the message: Altinn's 503 NOT-00004, with nothing stored. */
 export class InstantDispatchFailed extends Error {}
 
-function build(input: InstantRequest, tenant: string, orderId: string, chainId: string, now: Date) {
+/** The order of an instant request, stored already claimed for processing (this request sends it). */
+function instantOrder(input: InstantRequest, tenant: string, ids: ChainIds, now: Date): NewOrder {
   const created = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + instantLeaseMs).toISOString();
   const base = {
-    id: orderId,
+    id: ids.mainOrderId,
     creator: tenant,
     api: "v2" as const,
     type: "Instant" as const,
-    chainId,
+    chainId: ids.chainId,
     sendersReference: input.request.sendersReference,
     requestedSendTime: created,
     created,
     conditionFailurePolicy: "send" as const,
-    status: "Processed" as const,
+    status: "Processing" as const,
     statusChangedAt: created,
-    releaseCount: 0,
-  };
-  const notificationId = deterministicId(orderId, "instant");
-  const common = {
-    id: notificationId,
-    orderId,
-    creator: tenant,
-    created,
-    statusChangedAt: created,
-    sendAfter: created,
+    // Should this request die before the order is Processed, the sweeper sends it through the pipeline.
+    leaseUntil,
+    sweepAt: leaseUntil,
+    releaseCount: 1,
   };
   if (input.kind === "instant-sms") {
     const { phoneNumber, timeToLiveInSeconds, smsSettings } = input.request.recipientSms;
-    const sender = smsSettings.sender || input.defaultSender;
-    const order: NewOrder = {
+    return {
       ...base,
       notificationChannel: "Sms",
       recipients: [{ mobileNumber: phoneNumber }],
       smsTemplate: {
-        senderNumber: sender,
+        senderNumber: smsSettings.sender || input.defaultSender,
         body: smsSettings.body,
         sendingTimePolicy: "Anytime",
         timeToLiveSeconds: timeToLiveInSeconds,
       },
     };
-    const notification: NewNotification = {
-      ...common,
-      channel: "sms",
-      status: "Sending",
-      expiry: new Date(now.getTime() + timeToLiveInSeconds * 1000).toISOString(),
-      recipient: { address: phoneNumber },
-      body: smsSettings.body,
-      sender,
-      timeToLiveSeconds: timeToLiveInSeconds,
-    };
-    return { order, notification };
   }
   const { emailAddress, emailSettings } = input.request.recipientEmail;
-  const from = emailSettings.senderEmailAddress ?? input.defaultSenderAddress;
-  const order: NewOrder = {
+  return {
     ...base,
     notificationChannel: "Email",
     recipients: [{ emailAddress }],
     emailTemplate: {
-      fromAddress: from,
+      fromAddress: emailSettings.senderEmailAddress ?? input.defaultSenderAddress,
       subject: emailSettings.subject,
       body: emailSettings.body,
       contentType: emailSettings.contentType,
       sendingTimePolicy: "Anytime",
     },
   };
-  const notification: NewNotification = {
-    ...common,
-    channel: "email",
-    status: "Sending",
-    expiry: new Date(now.getTime() + emailTimeToLiveMs).toISOString(),
-    recipient: { address: emailAddress },
-    body: emailSettings.body,
-    from,
-    subject: emailSettings.subject,
-    contentType: emailSettings.contentType,
-  };
-  return { order, notification };
 }
 
-async function dispatch(deps: InstantDeps, n: NewNotification): Promise<string> {
-  try {
-    const outcome = await callProvider(deps, n);
-    if (outcome.kind === "accepted") return outcome.reference;
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-  }
-  throw new InstantDispatchFailed("the provider did not accept the message");
+function addressOf(input: InstantRequest): ResolvedAddress {
+  return input.kind === "instant-sms"
+    ? { channel: "sms", address: input.request.recipientSms.phoneNumber, status: "New" }
+    : { channel: "email", address: input.request.recipientEmail.emailAddress, status: "New" };
 }
 
 /**
- * `future/orders/instant/*`: sends one message while the caller waits. The chain record is created first
- * and doubles as a lock, so two concurrent requests with the same idempotencyId send once; if the provider
- * does not take the message the record is removed again and nothing is stored. Once sent, the order is
- * tracked like any shipment (Processed, then Completed by its delivery report).
+ * `future/orders/instant/*`: sends one message while the caller waits. The order is registered like any
+ * chain (its creation is the idempotency check) and stored already claimed, with its notification in
+ * Sending, before the provider is called; so a request that dies at any point leaves an order the sweeper
+ * finishes through the pipeline, and its receipt always points at a stored shipment. If the provider does
+ * not take the message, what was stored is removed again (Altinn stores nothing then).
  */
 export async function sendInstant(
   deps: InstantDeps,
@@ -138,59 +102,59 @@ export async function sendInstant(
   body: unknown,
   input: InstantRequest,
 ): Promise<InstantResult> {
-  const kind: ChainDocument["kind"] = input.kind;
-  const ids = chainIds(tenant, kind, idempotencyId);
-  const hash = requestHash(body);
-  const existing = await deps.orders.getChain(ids.chainId);
-  if (existing) {
-    if (existing.requestHash !== hash)
-      throw new AppError("conflict", "The idempotencyId has already been used for a different request.");
-    return { receipt: existing.receipt, created: false };
-  }
-  const now = deps.clock.now();
-  const { order, notification } = build(input, tenant, ids.mainOrderId, ids.chainId, now);
-  const receipt: ChainReceipt = {
-    notificationOrderId: ids.chainId,
-    notification: { shipmentId: order.id, sendersReference: order.sendersReference },
-  };
-  const claimed = await deps.orders.createChain({
-    id: ids.chainId,
-    creator: tenant,
-    kind,
+  const registration = await registerOrderChain(deps, {
+    tenant,
+    kind: input.kind,
     idempotencyId,
-    requestHash: hash,
-    created: now.toISOString(),
-    receipt,
-    orderIds: [order.id],
+    body,
+    buildOrders: (ids, now) => [instantOrder(input, tenant, ids, now)],
   });
-  if (claimed === "exists") {
-    throw new AppError(
-      "conflict",
-      "A request with this idempotencyId is being processed; retry to get its receipt.",
-    );
-  }
-  let reference: string;
+  if (!registration.created) return { receipt: registration.receipt, created: false };
+  const order = await deps.orders.getOrder(registration.receipt.notification.shipmentId);
+  if (!order) throw new AppError("transient", "The instant order could not be read back.");
+  const now = deps.clock.now();
+  const draft = {
+    ...notificationFor(order, addressOf(input), now, deps.sendingWindow),
+    status: "Sending" as const,
+  };
+  await deps.notifications.createMany([draft]);
+  const sending = await deps.notifications.get(order.id, draft.id);
+  if (!sending) throw new AppError("transient", "The instant notification could not be read back.");
+
+  let reference: string | undefined;
   try {
-    reference = await dispatch(deps, notification);
+    const outcome = await callProvider(deps, sending);
+    if (outcome.kind === "accepted") reference = outcome.reference;
   } catch (error) {
-    await deps.orders.deleteChain(ids.chainId);
-    throw error;
+    if (!isAppError(error)) throw error;
+  }
+  if (reference === undefined) {
+    await deps.notifications.remove(order.id, sending.id);
+    await deps.orders.removeOrder(order.id);
+    throw new InstantDispatchFailed("the provider did not accept the message");
   }
   await deps.references.put({
-    provider: notification.channel === "sms" ? "link" : "acs",
+    provider: sending.channel === "sms" ? "link" : "acs",
     reference,
     orderId: order.id,
-    notificationId: notification.id,
+    notificationId: sending.id,
   });
-  await deps.notifications.createMany([
-    {
-      ...notification,
-      status: notification.channel === "sms" ? "Accepted" : "Succeeded",
+  try {
+    await deps.notifications.update(sending, {
+      status: sending.channel === "sms" ? "Accepted" : "Succeeded",
       reference,
-    } as NewNotification,
-  ]);
-  await deps.orders.createOrder(order);
-  const stored = await deps.orders.getOrder(order.id);
-  if (stored) await recordStatus(deps, stored);
-  return { receipt, created: true };
+      statusChangedAt: deps.clock.now().toISOString(),
+    });
+  } catch (error) {
+    // The delivery report got there first; its status stands.
+    if (!isAppError(error, "conflict")) throw error;
+  }
+  await transitionOrder(deps, order, "Processed", {
+    leaseUntil: undefined,
+    notificationIds: [sending.id],
+    sweepAt: sending.expiry,
+  });
+  // A report applied before the order was Processed could not complete it.
+  await completeOrderIfDone(deps, order.id);
+  return { receipt: registration.receipt, created: true };
 }

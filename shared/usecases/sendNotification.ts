@@ -1,5 +1,7 @@
 import type { NotificationDocument } from "../domain/notification";
 import type { SendNotificationMessage } from "../domain/messages";
+import { abandonedSendMs } from "../domain/recoveryTimes";
+import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
 import type { Clock } from "../ports/clock";
@@ -18,15 +20,10 @@ export interface SendDeps extends TransitionDeps {
   emailSender: EmailSender;
   smsSender: SmsSender;
   clock: Clock;
+  sendingWindow: SendingWindow;
 }
 
-/**
- * A send that stayed in Sending this long was interrupted between claiming it and recording the provider's
- * answer (the worker died); it is taken again rather than left to expire unsent.
- */
-const abandonedSendMs = 5 * 60_000;
-
-function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
+export function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
   return n.status === "Sending" && now.getTime() - Date.parse(n.statusChangedAt) > abandonedSendMs;
 }
 
@@ -42,19 +39,25 @@ async function settle(deps: SendDeps, sending: NotificationDocument, changes: Pa
   }
 }
 
+/**
+ * Puts the send back on its queue for `at`, moved to the start of the next sending window when `at` falls
+ * outside it; a send that could only go out after its expiry is left to the terminate job.
+ */
 async function reschedule(
   deps: SendDeps,
   message: SendNotificationMessage,
   n: NotificationDocument,
   at: Date,
 ) {
+  const when = nextSendTime(at, n.sendingTimePolicy, deps.sendingWindow);
+  if (when.getTime() >= Date.parse(n.expiry)) return;
   const queue = n.channel === "email" ? "sendEmail" : "sendSms";
   const retry = message.retry + 1;
   await deps.publisher.publish(queue, [
     {
       messageId: `send:${n.id}:retry:${retry}`,
       body: { ...message, retry },
-      scheduledEnqueueTime: at,
+      scheduledEnqueueTime: when,
       correlationId: n.orderId,
     },
   ]);
@@ -70,6 +73,11 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
   const now = deps.clock.now();
   if (!found || !(found.status === "New" || isAbandonedSend(found, now))) return;
   if (Date.parse(found.expiry) <= now.getTime()) return; // the terminate job finalises it
+  // The window holds however the message got here: a late delivery, a retry or a sweep.
+  if (nextSendTime(now, found.sendingTimePolicy, deps.sendingWindow).getTime() > now.getTime()) {
+    await reschedule(deps, message, found, now);
+    return;
+  }
   let sending: NotificationDocument;
   try {
     sending = await deps.notifications.update(found, {
@@ -97,7 +105,7 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
     if (!isAppError(error, "transient")) throw error;
     const at = new Date(deps.clock.now().getTime() + (error.details.retryAfterMs ?? defaultRetryMs));
     await settle(deps, sending, { status: "New" });
-    if (at.getTime() < Date.parse(sending.expiry)) await reschedule(deps, message, sending, at);
+    await reschedule(deps, message, sending, at);
     return;
   }
 

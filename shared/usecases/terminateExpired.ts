@@ -1,6 +1,7 @@
 import { expiryGraceSeconds } from "../domain/expiry";
 import type { NotificationDocument } from "../domain/notification";
 import { isAppError } from "../errors";
+import type { UnreadableDocument } from "../ports/sweepPage";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import type { TransitionDeps } from "./transitionOrder";
 
@@ -17,16 +18,21 @@ export interface TerminateOptions {
 export async function terminateExpired(
   deps: TransitionDeps,
   options: TerminateOptions = { batchSize: 100, maxBatches: 50 },
-): Promise<{ terminated: number }> {
+): Promise<{ terminated: number; quarantined: UnreadableDocument[] }> {
   let terminated = 0;
+  const quarantined: UnreadableDocument[] = [];
   for (let batch = 0; batch < options.maxBatches; batch += 1) {
     const now = deps.clock.now();
     const expired = await deps.notifications.findExpired(
       new Date(now.getTime() - expiryGraceSeconds * 1000),
       options.batchSize,
     );
+    for (const unreadable of expired.unreadable) {
+      await deps.notifications.quarantine(unreadable.partitionKey, unreadable.id, unreadable.problem, now);
+      quarantined.push(unreadable);
+    }
     const orders = new Set<string>();
-    for (const notification of expired) {
+    for (const notification of expired.documents) {
       try {
         await deps.notifications.update(notification, {
           status: "Failed_TTL",
@@ -39,7 +45,7 @@ export async function terminateExpired(
       }
     }
     for (const orderId of orders) await completeOrderIfDone(deps, orderId);
-    if (expired.length < options.batchSize) break;
+    if (expired.documents.length + expired.unreadable.length < options.batchSize) break;
   }
-  return { terminated };
+  return { terminated, quarantined };
 }

@@ -48,24 +48,40 @@ describe("CosmosOrderStore against the embedded Cosmos server", () => {
     expect(found.map((o) => o.id)).toEqual([mine.id]);
   });
 
-  it("stores a chain once and tells it apart from an order", async () => {
-    const order = sampleOrder();
-    const chain = {
-      id: "11111111-1111-4111-8111-111111111111",
-      creator: order.creator,
-      kind: "instant-sms" as const,
-      idempotencyId: "abc",
-      requestHash: "h",
-      created: order.created,
-      receipt: {
-        notificationOrderId: "11111111-1111-4111-8111-111111111111",
-        notification: { shipmentId: order.id },
-      },
-      orderIds: [order.id],
-    };
-    expect(await store.createChain(chain)).toBe("created");
-    expect(await store.createChain(chain)).toBe("exists");
-    expect(await store.getChain(chain.id)).toMatchObject({ idempotencyId: "abc", orderIds: [order.id] });
-    expect(await store.getOrder(chain.id)).toBeUndefined();
+  it("reports a due order that fails its schema as unreadable beside the good ones, and skips it once quarantined", async () => {
+    const now = new Date("2030-01-01T00:00:00.000Z");
+    const good = sampleOrder({ requestedSendTime: "2029-12-31T23:00:00.000Z" });
+    await store.createOrder(good);
+    // What an unbounded reminder once stored: a six-digit year sorts before every real time.
+    const poison = sampleOrder({ requestedSendTime: "2029-12-31T22:00:00.000Z" });
+    await cosmos.database.container(containers.orders.name).items.create({
+      ...poison,
+      pk: poison.id,
+      docType: "order",
+      requestedSendTime: "+010000-01-01T00:00:00.000Z",
+    });
+
+    const page = await store.findDue(now, 10);
+    expect(page.documents.map((o) => o.id)).toContain(good.id);
+    expect(page.unreadable).toEqual([
+      { id: poison.id, partitionKey: poison.id, problem: expect.stringContaining("requestedSendTime") },
+    ]);
+
+    await store.quarantine(poison.id, page.unreadable[0]!.problem, now);
+    const again = await store.findDue(now, 10);
+    expect(again.unreadable).toEqual([]);
+    expect(again.documents.map((o) => o.id)).toContain(good.id);
+  });
+
+  it("finds orders by when the sweeper must look at them, earliest first", async () => {
+    const at = (minute: number) => `2031-01-01T00:0${minute}:00.000Z`;
+    const later = sampleOrder({ status: "Processed", sweepAt: at(5) });
+    const sooner = sampleOrder({ status: "Processing", sweepAt: at(1) });
+    const notYet = sampleOrder({ status: "Processed", sweepAt: at(9) });
+    for (const o of [later, sooner, notYet]) await store.createOrder(o);
+    const page = await store.findToSweep(new Date(at(6)), 10);
+    const ids = page.documents.map((o) => o.id);
+    expect(ids.indexOf(sooner.id)).toBeLessThan(ids.indexOf(later.id));
+    expect(ids).not.toContain(notYet.id);
   });
 });

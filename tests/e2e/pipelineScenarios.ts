@@ -180,7 +180,7 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
       expect((await shipment(reminderId)).status).toBe("Order_Registered");
 
       service.clock.advance(2 * 24 * 3_600_000);
-      await service.host.runTimer("releaseDueOrders");
+      await service.host.runTimer("sweepOrders");
       await service.settle();
       expect((await shipment(reminderId)).status).toBe("Order_Completed");
       expect(

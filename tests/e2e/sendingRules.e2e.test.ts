@@ -122,7 +122,7 @@ describe("send conditions and reminders", () => {
     const [skipped, fired] = receipt.notification.reminders!;
     expect(await statusOf(skipped!.shipmentId)).toBe("Order_Registered");
     await at("2026-11-27T10:00:00+01:00");
-    await service.host.runTimer("releaseDueOrders");
+    await service.host.runTimer("sweepOrders");
     await service.settle();
     expect(await statusOf(skipped!.shipmentId)).toBe("Order_SendConditionNotMet");
     expect(await statusOf(fired!.shipmentId)).toBe("Order_Completed");

@@ -44,9 +44,9 @@ describe("the compiled registration files (package.json main)", () => {
   });
 
   it("schedule the timers from app settings, so operators can change them without a deploy", () => {
-    expect(byName("releaseDueOrders")?.trigger).toMatchObject({
+    expect(byName("sweepOrders")?.trigger).toMatchObject({
       type: "timerTrigger",
-      schedule: "%RELEASE_SCHEDULE%",
+      schedule: "%SWEEP_SCHEDULE%",
     });
     expect(byName("terminateExpired")?.trigger).toMatchObject({
       type: "timerTrigger",

@@ -94,10 +94,11 @@ describe("Cosmos DB containers match shared/platform/resources.ts", () => {
     name: c.name,
     partitionKeyPath: c.partitionKeyPath,
     compositeIndexes: c.compositeIndexes,
+    uniqueKeys: c.uniqueKeys,
     defaultTtl: c.defaultTtl ?? null,
   }));
 
-  it("declares every container with the same partition key path, composite indexes and default TTL, and no other", () => {
+  it("declares every container with the same partition key path, composite indexes, unique keys and default TTL, and no other", () => {
     expect(declared).toEqual(expected);
   });
 
@@ -123,6 +124,7 @@ describe("Cosmos DB containers match shared/platform/resources.ts", () => {
     const indexing = asObject(definition["indexingPolicy"], "indexingPolicy");
     expect(sourceOf(indexing["compositeIndexes"])).toBe(`${item}.compositeIndexes`);
     expect(sourceOf(definition["defaultTtl"])).toBe(`${item}.defaultTtl`);
+    expect(JSON.stringify(plain(definition["uniqueKeyPolicy"]))).toContain(`${item}.uniqueKeys`);
   });
 
   it("disables key (local) auth and defaults to serverless", () => {

@@ -9,6 +9,7 @@ const base = (orderId: string, at: string) => ({
   statusChangedAt: at,
   expiry: new Date(Date.parse(at) + 48 * 3_600_000).toISOString(),
   sendAfter: at,
+  sendingTimePolicy: "Anytime" as const,
   body: "Hello",
 });
 

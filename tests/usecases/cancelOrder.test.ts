@@ -28,7 +28,6 @@ describe("cancelOrder", () => {
       after: 0,
       pageSize: 50,
       order: "Asc",
-      writtenBefore: new Date(now.getTime() + 5_000),
     });
     expect(feed.filter((e) => e.shipmentId === order.id).map((e) => e.status)).toEqual(["Order_Cancelled"]);
     const second = await cancelOrder({ ...stores, clock }, order.creator, order.id);

@@ -3,6 +3,7 @@ import type { EmailMessage, EmailSendOutcome, EmailSender } from "../../shared/p
 import type { SmsMessage, SmsSendOutcome, SmsSender } from "../../shared/ports/smsSender";
 import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
 import { transient } from "../../shared/errors";
+import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import { applyDeliveryReport } from "../../shared/usecases/applyDeliveryReport";
 import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
 import { sendNotification } from "../../shared/usecases/sendNotification";
@@ -65,6 +66,7 @@ const deps = () => ({
   emailSender: email,
   smsSender: sms,
   parseReport: simpleParser,
+  sendingWindow: defaultSendingWindow,
 });
 
 async function processedOrderWith(
@@ -142,7 +144,6 @@ describe("delivery reports", () => {
       after: 0,
       pageSize: 50,
       order: "Asc",
-      writtenBefore: clock.now(),
     });
     expect(feed.filter((f) => f.status === "Order_Completed")).toHaveLength(1);
     expect(
@@ -216,9 +217,9 @@ describe("terminateExpired", () => {
     const stuckSending = sampleSms("00000000-0000-4000-8000-000000000000", t0, { status: "Sending" });
     const order = await processedOrderWith(stuckNew, stuckSending);
     clock.advance(48 * 3_600_000 + 4 * 60_000);
-    expect(await terminateExpired(deps())).toEqual({ terminated: 0 });
+    expect(await terminateExpired(deps())).toMatchObject({ terminated: 0 });
     clock.advance(2 * 60_000);
-    expect(await terminateExpired(deps())).toEqual({ terminated: 2 });
+    expect(await terminateExpired(deps())).toMatchObject({ terminated: 2 });
     const statuses = (await stores.notifications.listByOrder(order.id)).map((n) => n.status).sort();
     expect(statuses).toEqual(["Failed_TTL", "Failed_TTL"]);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");

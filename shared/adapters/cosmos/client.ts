@@ -40,6 +40,7 @@ export async function ensureDatabase(client: CosmosClient, databaseName: string)
       id: definition.name,
       partitionKey: { paths: [definition.partitionKeyPath] },
       indexingPolicy: indexingPolicy(definition),
+      uniqueKeyPolicy: { uniqueKeys: definition.uniqueKeys.map((path) => ({ paths: [path] })) },
       ...(definition.defaultTtl !== undefined ? { defaultTtl: definition.defaultTtl } : {}),
     });
   }

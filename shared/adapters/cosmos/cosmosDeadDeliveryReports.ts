@@ -1,7 +1,12 @@
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
-import type { DeadDeliveryReport, DeadDeliveryReports } from "../../ports/deadDeliveryReports";
-import { mapCosmosError } from "./errors";
+import type {
+  DeadDeliveryReport,
+  DeadDeliveryReports,
+  StoredDeadDeliveryReport,
+} from "../../ports/deadDeliveryReports";
+import { isCosmosStatus, mapCosmosError } from "./errors";
+import { quarantineDocument, sweepPageOf } from "./sweepPage";
 
 const reportSchema = z.object({
   id: z.string(),
@@ -11,6 +16,7 @@ const reportSchema = z.object({
   firstSeen: z.string(),
   lastAttempt: z.string(),
   resolved: z.boolean(),
+  _etag: z.string(),
 });
 
 export class CosmosDeadDeliveryReports implements DeadDeliveryReports {
@@ -24,26 +30,36 @@ export class CosmosDeadDeliveryReports implements DeadDeliveryReports {
     }
   }
 
-  async list(limit: number): Promise<DeadDeliveryReport[]> {
+  async list(limit: number): Promise<StoredDeadDeliveryReport[]> {
     try {
       const { resources } = await this.container.items
         .query({
-          query: "SELECT TOP @limit * FROM c WHERE c.resolved = false ORDER BY c.firstSeen ASC",
+          query:
+            "SELECT TOP @limit * FROM c WHERE c.resolved = false AND NOT IS_DEFINED(c.quarantine) ORDER BY c.firstSeen ASC",
           parameters: [{ name: "@limit", value: limit }],
         })
         .fetchAll();
-      return resources.map((r) => reportSchema.parse(r));
+      // An unreadable report is set aside rather than hiding every other report from the operator.
+      const page = sweepPageOf(resources, reportSchema, (raw) => raw["pk"] ?? raw["id"]);
+      for (const unreadable of page.unreadable)
+        await quarantineDocument(this.container, unreadable, unreadable.problem, new Date());
+      return page.documents;
     } catch (error) {
       throw mapCosmosError(error, "list dead delivery reports");
     }
   }
 
-  async markResolved(id: string): Promise<void> {
+  async markResolved(report: StoredDeadDeliveryReport): Promise<boolean> {
     try {
       await this.container
-        .item(id, id)
-        .patch({ operations: [{ op: "set", path: "/resolved", value: true }] });
+        .item(report.id, report.id)
+        .patch(
+          { operations: [{ op: "set", path: "/resolved", value: true }] },
+          { accessCondition: { type: "IfMatch", condition: report._etag } },
+        );
+      return true;
     } catch (error) {
+      if (isCosmosStatus(error, 412)) return false;
       throw mapCosmosError(error, "resolve dead delivery report");
     }
   }

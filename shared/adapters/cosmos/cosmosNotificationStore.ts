@@ -1,11 +1,14 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, SqlQuerySpec } from "@azure/cosmos";
 import { notificationDocumentSchema, type NotificationDocument } from "../../domain/notification";
 import type { NewNotification, NotificationStore } from "../../ports/notificationStore";
+import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
+import { quarantineDocument, sweepPageOf } from "./sweepPage";
 
+/** Pending as `isPendingNotification` says; a quarantined document is never pending. */
 const pendingCondition =
-  "((c.channel = 'email' AND c.status IN ('New', 'Sending', 'Succeeded')) OR (c.channel = 'sms' AND c.status IN ('New', 'Sending', 'Accepted')))";
+  "((c.channel = 'email' AND c.status IN ('New', 'Sending', 'Succeeded')) OR (c.channel = 'sms' AND c.status IN ('New', 'Sending', 'Accepted'))) AND NOT IS_DEFINED(c.quarantine)";
 
 /** Parallel point writes per call: enough to keep the store busy without flooding it with one order's fan-out. */
 const writeConcurrency = 16;
@@ -25,21 +28,16 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
 export class CosmosNotificationStore implements NotificationStore {
   constructor(private readonly container: Container) {}
 
+  /** An unreadable notification is left out (the sweeper quarantines it) rather than failing the whole list. */
   async listByOrder(orderId: string): Promise<NotificationDocument[]> {
-    try {
-      const { resources } = await this.container.items
-        .query(
-          {
-            query: "SELECT * FROM c WHERE c.orderId = @orderId ORDER BY c.created ASC",
-            parameters: [{ name: "@orderId", value: orderId }],
-          },
-          { partitionKey: orderId },
-        )
-        .fetchAll();
-      return resources.map((r) => notificationDocumentSchema.parse(r));
-    } catch (error) {
-      throw mapCosmosError(error, "list notifications");
-    }
+    const page = await this.sweepQuery(
+      {
+        query: "SELECT * FROM c WHERE c.orderId = @orderId ORDER BY c.created ASC",
+        parameters: [{ name: "@orderId", value: orderId }],
+      },
+      orderId,
+    );
+    return page.documents;
   }
 
   async get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined> {
@@ -64,6 +62,14 @@ export class CosmosNotificationStore implements NotificationStore {
         if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "create notification");
       }
     });
+  }
+
+  async remove(orderId: string, notificationId: string): Promise<void> {
+    try {
+      await this.container.item(notificationId, orderId).delete();
+    } catch (error) {
+      if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, "remove notification");
+    }
   }
 
   async update<T extends NotificationDocument>(
@@ -97,20 +103,45 @@ export class CosmosNotificationStore implements NotificationStore {
     }
   }
 
-  async findExpired(cutoff: Date, limit: number): Promise<NotificationDocument[]> {
+  listPending(orderId: string, limit: number): Promise<SweepPage<NotificationDocument>> {
+    return this.sweepQuery(
+      {
+        query: `SELECT TOP @limit * FROM c WHERE c.orderId = @orderId AND ${pendingCondition}`,
+        parameters: [
+          { name: "@limit", value: limit },
+          { name: "@orderId", value: orderId },
+        ],
+      },
+      orderId,
+    );
+  }
+
+  findExpired(cutoff: Date, limit: number): Promise<SweepPage<NotificationDocument>> {
+    return this.sweepQuery({
+      query: `SELECT TOP @limit * FROM c WHERE ${pendingCondition} AND c.expiry < @cutoff ORDER BY c.expiry ASC`,
+      parameters: [
+        { name: "@limit", value: limit },
+        { name: "@cutoff", value: cutoff.toISOString() },
+      ],
+    });
+  }
+
+  quarantine(orderId: string, notificationId: string, problem: string, at: Date): Promise<void> {
+    return quarantineDocument(this.container, { id: notificationId, partitionKey: orderId }, problem, at);
+  }
+
+  private async sweepQuery(
+    query: SqlQuerySpec,
+    partitionKey?: string,
+  ): Promise<SweepPage<NotificationDocument>> {
+    let resources: unknown[];
     try {
-      const { resources } = await this.container.items
-        .query({
-          query: `SELECT TOP @limit * FROM c WHERE ${pendingCondition} AND c.expiry < @cutoff ORDER BY c.expiry ASC`,
-          parameters: [
-            { name: "@limit", value: limit },
-            { name: "@cutoff", value: cutoff.toISOString() },
-          ],
-        })
-        .fetchAll();
-      return resources.map((r) => notificationDocumentSchema.parse(r));
+      ({ resources } = await this.container.items
+        .query(query, partitionKey === undefined ? {} : { partitionKey })
+        .fetchAll());
     } catch (error) {
-      throw mapCosmosError(error, "find expired notifications");
+      throw mapCosmosError(error, "query notifications");
     }
+    return sweepPageOf(resources, notificationDocumentSchema, (raw) => raw["orderId"]);
   }
 }

@@ -1,9 +1,11 @@
 import type { Container } from "@azure/cosmos";
-import { chainDocumentSchema, orderDocumentSchema } from "../../domain/order";
-import type { ChainDocument, NewOrder, OrderDocument } from "../../domain/order";
+import { orderDocumentSchema } from "../../domain/order";
+import type { NewOrder, OrderDocument } from "../../domain/order";
 import type { CreateOutcome, OrderStore } from "../../ports/orderStore";
+import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
+import { quarantineDocument, sweepPageOf } from "./sweepPage";
 
 async function createIfAbsent(container: Container, document: object, what: string): Promise<CreateOutcome> {
   try {
@@ -28,26 +30,16 @@ async function readPoint(container: Container, id: string, what: string): Promis
 export class CosmosOrderStore implements OrderStore {
   constructor(private readonly container: Container) {}
 
-  async getChain(chainId: string): Promise<ChainDocument | undefined> {
-    const resource = await readPoint(this.container, chainId, "read order chain");
-    if (!resource || (resource as { docType?: string }).docType !== "chain") return undefined;
-    return chainDocumentSchema.parse(resource);
-  }
-
-  createChain(chain: Omit<ChainDocument, "pk" | "docType" | "_etag">): Promise<CreateOutcome> {
-    return createIfAbsent(this.container, { ...chain, pk: chain.id, docType: "chain" }, "create order chain");
-  }
-
-  async deleteChain(chainId: string): Promise<void> {
-    try {
-      await this.container.item(chainId, chainId).delete();
-    } catch (error) {
-      if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, "delete order chain");
-    }
-  }
-
   createOrder(order: NewOrder): Promise<CreateOutcome> {
     return createIfAbsent(this.container, { ...order, pk: order.id, docType: "order" }, "create order");
+  }
+
+  async removeOrder(orderId: string): Promise<void> {
+    try {
+      await this.container.item(orderId, orderId).delete();
+    } catch (error) {
+      if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, "remove order");
+    }
   }
 
   async getOrder(orderId: string): Promise<OrderDocument | undefined> {
@@ -74,25 +66,30 @@ export class CosmosOrderStore implements OrderStore {
     }
   }
 
-  findDue(now: Date, limit: number): Promise<OrderDocument[]> {
-    return this.queryOrders(
-      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now ORDER BY c.status ASC, c.requestedSendTime ASC",
+  findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument>> {
+    return this.sweepQuery(
+      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.status ASC, c.requestedSendTime ASC",
       now,
       limit,
     );
   }
 
-  findExpiredLeases(now: Date, limit: number): Promise<OrderDocument[]> {
-    return this.queryOrders(
-      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Processing' AND c.leaseUntil <= @now",
+  findToSweep(now: Date, limit: number): Promise<SweepPage<OrderDocument>> {
+    return this.sweepQuery(
+      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.sweepAt <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.sweepAt ASC",
       now,
       limit,
     );
   }
 
-  private async queryOrders(query: string, now: Date, limit: number): Promise<OrderDocument[]> {
+  quarantine(orderId: string, problem: string, at: Date): Promise<void> {
+    return quarantineDocument(this.container, { id: orderId, partitionKey: orderId }, problem, at);
+  }
+
+  private async sweepQuery(query: string, now: Date, limit: number): Promise<SweepPage<OrderDocument>> {
+    let resources: unknown[];
     try {
-      const { resources } = await this.container.items
+      ({ resources } = await this.container.items
         .query({
           query,
           parameters: [
@@ -100,11 +97,11 @@ export class CosmosOrderStore implements OrderStore {
             { name: "@now", value: now.toISOString() },
           ],
         })
-        .fetchAll();
-      return resources.map((r) => orderDocumentSchema.parse(r));
+        .fetchAll());
     } catch (error) {
       throw mapCosmosError(error, "query orders");
     }
+    return sweepPageOf(resources, orderDocumentSchema, (raw) => raw["pk"] ?? raw["id"]);
   }
 
   async updateOrder(

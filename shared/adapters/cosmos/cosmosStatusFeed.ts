@@ -1,8 +1,13 @@
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
 import { orderTypes } from "../../domain/order";
-import { isAppError, transient } from "../../errors";
-import type { StatusFeed, StatusFeedEntry, StatusFeedQuery } from "../../ports/statusFeed";
+import { transient } from "../../errors";
+import type {
+  NewStatusFeedEntry,
+  StatusFeed,
+  StatusFeedEntry,
+  StatusFeedQuery,
+} from "../../ports/statusFeed";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 
 const entrySchema = z.object({
@@ -17,99 +22,92 @@ const entrySchema = z.object({
   created: z.string(),
 });
 
-const counterSchema = z.object({ id: z.string(), value: z.number().int(), _etag: z.string() });
-const counterId = "sequence";
-const maxReserveAttempts = 50;
+/** A known sequence number is trusted this long; then the tenant's highest is read again. */
+const knownSequenceMs = 60_000;
+/** Conflicts in a row after which the highest number is read instead of climbing one by one. */
+const climbBeforeRead = 3;
+const maxAttempts = 200;
 
-interface Waiter {
-  resolve(sequenceNumber: number): void;
-  reject(error: unknown): void;
-}
+const entryId = (shipmentId: string, status: string) => `${shipmentId}:${status}`;
 
 /**
- * The status feed in the `statusFeed` container, one partition per tenant: entries carry a sequence number
- * from a per-tenant counter advanced under an ETag condition, so every read is single-partition. Appends
- * that arrive together in one process share one counter update (a block of numbers), so a busy tenant
- * does not contend with itself; other instances' updates are retried with jitter.
+ * The status feed in the `statusFeed` container, one partition per tenant. Each entry's id is its
+ * (order, status), so an entry is appended once; its sequence number is unique in the tenant's partition
+ * (a unique key), and a writer takes the number after the highest one it has seen committed. A create
+ * therefore succeeds only for the number right after the last committed one: entries become readable in
+ * sequence order with no gap, and a reader can never pass a number whose entry is still being written.
+ * Appends of one tenant are serialised within a process, so it does not contend with itself.
  */
 export class CosmosStatusFeed implements StatusFeed {
-  private readonly waiting = new Map<string, Waiter[]>();
-  private readonly counters = new Map<string, { value: number; etag: string }>();
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly highest = new Map<string, { value: number; readAt: number }>();
 
   constructor(private readonly container: Container) {}
 
-  private nextSequence(creator: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const queue = this.waiting.get(creator);
-      if (queue) {
-        queue.push({ resolve, reject });
-        return;
-      }
-      this.waiting.set(creator, [{ resolve, reject }]);
-      void this.drain(creator);
+  append(entry: NewStatusFeedEntry): Promise<void> {
+    const previous = this.tails.get(entry.creator) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.write(entry));
+    const tail = next.catch(() => undefined);
+    this.tails.set(entry.creator, tail);
+    void tail.then(() => {
+      if (this.tails.get(entry.creator) === tail) this.tails.delete(entry.creator);
     });
+    return next;
   }
 
-  private async drain(creator: string): Promise<void> {
-    for (let batch = this.take(creator); batch.length > 0; batch = this.take(creator)) {
+  private async write(entry: NewStatusFeedEntry): Promise<void> {
+    const id = entryId(entry.shipmentId, entry.status);
+    let sequenceNumber = (await this.knownHighest(entry.creator)) + 1;
+    for (let attempt = 0, conflicts = 0; attempt < maxAttempts; attempt += 1) {
       try {
-        const first = await this.reserve(creator, batch.length);
-        batch.forEach((waiter, index) => waiter.resolve(first + index));
+        await this.container.items.create({ id, docType: "entry", ...entry, sequenceNumber });
+        this.highest.set(entry.creator, { value: sequenceNumber, readAt: Date.now() });
+        return;
       } catch (error) {
-        batch.forEach((waiter) => waiter.reject(error));
+        if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "append status feed entry");
+      }
+      // Either this change is already in the feed (its id exists) or the number was taken.
+      if (await this.has(entry.creator, entry.shipmentId, entry.status)) return;
+      conflicts += 1;
+      if (conflicts >= climbBeforeRead) {
+        this.highest.delete(entry.creator);
+        sequenceNumber = (await this.knownHighest(entry.creator)) + 1;
+        conflicts = 0;
+      } else {
+        sequenceNumber += 1;
       }
     }
-    this.waiting.delete(creator);
+    throw transient("append status feed entry: too much contention on the tenant's sequence");
   }
 
-  private take(creator: string): Waiter[] {
-    const queue = this.waiting.get(creator) ?? [];
-    return queue.splice(0, queue.length);
-  }
-
-  /** Advances the tenant's counter by `count` and returns the first number of the reserved block. */
-  private async reserve(creator: string, count: number): Promise<number> {
-    for (let attempt = 0; attempt < maxReserveAttempts; attempt += 1) {
-      try {
-        const known = this.counters.get(creator) ?? (await this.readCounter(creator));
-        const next = known.value + count;
-        const { resource } = known.etag
-          ? await this.container
-              .item(counterId, creator)
-              .replace(
-                { id: counterId, creator, docType: "counter", value: next },
-                { accessCondition: { type: "IfMatch", condition: known.etag } },
-              )
-          : await this.container.items.create({ id: counterId, creator, docType: "counter", value: next });
-        this.counters.set(creator, { value: next, etag: counterSchema.parse(resource)._etag });
-        return known.value + 1;
-      } catch (error) {
-        if (!isCosmosStatus(error, 412) && !isCosmosStatus(error, 409))
-          throw mapCosmosError(error, "advance feed sequence");
-        this.counters.delete(creator);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * (attempt + 1))));
-      }
-    }
-    throw transient("advance feed sequence: too much contention on the tenant counter");
-  }
-
-  private async readCounter(creator: string): Promise<{ value: number; etag: string }> {
-    const { resource } = await this.container.item(counterId, creator).read();
-    if (!resource) return { value: 0, etag: "" };
-    const counter = counterSchema.parse(resource);
-    return { value: counter.value, etag: counter._etag };
-  }
-
-  async append(entry: Omit<StatusFeedEntry, "sequenceNumber">): Promise<void> {
-    // One entry per (order, status): a repeated append collides on the id. It may leave a gap in the
-    // sequence, which readers never notice, since the cursor is exclusive.
-    const id = `${entry.shipmentId}:${entry.status}`;
+  private async knownHighest(creator: string): Promise<number> {
+    const known = this.highest.get(creator);
+    if (known && Date.now() - known.readAt < knownSequenceMs) return known.value;
     try {
-      const sequenceNumber = await this.nextSequence(entry.creator);
-      await this.container.items.create({ id, docType: "entry", ...entry, sequenceNumber });
+      const { resources } = await this.container.items
+        .query<number>(
+          {
+            query:
+              "SELECT TOP 1 VALUE c.sequenceNumber FROM c WHERE c.creator = @creator AND c.docType = 'entry' ORDER BY c.sequenceNumber DESC",
+            parameters: [{ name: "@creator", value: creator }],
+          },
+          { partitionKey: creator },
+        )
+        .fetchAll();
+      const value = resources[0] ?? 0;
+      this.highest.set(creator, { value, readAt: Date.now() });
+      return value;
     } catch (error) {
-      if (isCosmosStatus(error, 409) || isAppError(error, "conflict")) return;
-      throw mapCosmosError(error, "append status feed entry");
+      throw mapCosmosError(error, "read the status feed's highest sequence number");
+    }
+  }
+
+  async has(creator: string, shipmentId: string, status: string): Promise<boolean> {
+    try {
+      const { resource } = await this.container.item(entryId(shipmentId, status), creator).read();
+      return resource !== undefined;
+    } catch (error) {
+      throw mapCosmosError(error, "read status feed entry");
     }
   }
 
@@ -124,12 +122,11 @@ export class CosmosStatusFeed implements StatusFeed {
       const { resources } = await this.container.items
         .query(
           {
-            query: `SELECT TOP @limit * FROM c WHERE c.creator = @creator AND c.docType = 'entry' AND ${bound} AND c.created < @cutoff ORDER BY c.sequenceNumber ${ascending ? "ASC" : "DESC"}`,
+            query: `SELECT TOP @limit * FROM c WHERE c.creator = @creator AND c.docType = 'entry' AND ${bound} ORDER BY c.sequenceNumber ${ascending ? "ASC" : "DESC"}`,
             parameters: [
               { name: "@creator", value: query.creator },
               { name: "@limit", value: query.pageSize },
               { name: "@after", value: query.after },
-              { name: "@cutoff", value: query.writtenBefore.toISOString() },
             ],
           },
           { partitionKey: query.creator },

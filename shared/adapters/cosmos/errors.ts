@@ -30,8 +30,9 @@ export function mapCosmosError(error: unknown, what: string): AppError {
     return new AppError("conflict", `${what}: the document already exists`, { cause: error });
   if (status === 404) return new AppError("not-found", `${what}: not found`, { cause: error });
   if (status === undefined || status === 408 || status === 429 || status === 449 || status >= 500) {
+    // The cause's own words go into the message, so a log line names what really happened.
     return transient(
-      `${what}: Cosmos DB is unavailable`,
+      `${what}: Cosmos DB is unavailable (${status ?? e.message ?? "no answer"})`,
       e.retryAfterInMs ?? e.retryAfterInMilliseconds,
       error,
     );

@@ -7,7 +7,7 @@ const pageSize = 100;
 /** `GET operations/dead-delivery-reports`: unresolved reports that could not be applied (operators only). */
 export const listDeadDeliveryReports = authenticatedEndpoint(scopes.operator, async ({ deps }) => {
   const reports = await deps.deadReports.list(pageSize);
-  return json(200, { count: reports.length, reports });
+  return json(200, { count: reports.length, reports: reports.map(({ _etag, ...report }) => report) });
 });
 
 /** `POST operations/dead-delivery-reports/replay`: puts up to 100 of them back on the delivery-report queue. */

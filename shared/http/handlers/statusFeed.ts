@@ -3,8 +3,6 @@ import { AppError } from "../../errors";
 import { authenticatedEndpoint, json } from "../endpoint";
 
 export const maxFeedPageSize = 500;
-/** Entries younger than this are held back, so a reader never moves past one still being written. */
-const settleDelayMs = 2_000;
 
 function feedQuery(query: URLSearchParams) {
   const errors: Record<string, string[]> = {};
@@ -39,7 +37,6 @@ export const getStatusFeed = authenticatedEndpoint(scopes.create, async ({ reque
     after,
     pageSize,
     order,
-    writtenBefore: new Date(deps.clock.now().getTime() - settleDelayMs),
   });
   return json(
     200,

@@ -1,0 +1,27 @@
+/**
+ * How long the pipeline waits before it treats work as lost and the sweeper re-drives it from the store.
+ * Each is longer than the work normally takes, so a slow worker is not raced, and short enough that a lost
+ * message or a dead process delays an order by minutes, not until its expiry.
+ */
+
+/** A release claim holds this long; then the order is released again (its process message may be lost). */
+export const releaseLeaseMs = 10 * 60_000;
+
+/** An instant order is created already claimed, for long enough to send while the caller waits. */
+export const instantLeaseMs = 2 * 60_000;
+
+/**
+ * A New notification not taken this long after its send time has lost its send message (or the queue is far
+ * behind): the sweeper publishes it again. The send is claimed under an ETag, so a late message sends nothing twice.
+ */
+export const lostSendGraceMs = 5 * 60_000;
+
+/**
+ * A send that stayed in Sending this long was interrupted between claiming it and recording the provider's
+ * answer (the worker died); it is taken again rather than left to expire unsent. Longer than a queue lock
+ * plus the provider call's own time limit, so a send still in progress is not taken twice.
+ */
+export const abandonedSendMs = 5 * 60_000;
+
+/** A status-feed entry not confirmed this long after its transition is appended by the sweeper. */
+export const feedConfirmGraceMs = 60_000;

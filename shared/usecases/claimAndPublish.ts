@@ -1,0 +1,61 @@
+import type { OrderDocument } from "../domain/order";
+import { releaseLeaseMs } from "../domain/recoveryTimes";
+import { isAppError } from "../errors";
+import type { Publisher } from "../ports/publisher";
+import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+
+export interface ReleaseDeps extends TransitionDeps {
+  publisher: Publisher;
+}
+
+async function claim(deps: ReleaseDeps, order: OrderDocument): Promise<OrderDocument | undefined> {
+  const leaseUntil = new Date(deps.clock.now().getTime() + releaseLeaseMs).toISOString();
+  try {
+    return await transitionOrder(deps, order, "Processing", {
+      leaseUntil,
+      sweepAt: leaseUntil,
+      releaseCount: order.releaseCount + 1,
+    });
+  } catch (error) {
+    // Another tick or a cancel changed the order first; it is theirs now.
+    if (isAppError(error, "conflict")) return undefined;
+    throw error;
+  }
+}
+
+export interface ReleaseOutcome {
+  claimed: OrderDocument[];
+  /** Orders whose claim failed for another reason; each stays as it was and is tried again later. */
+  failed: Array<{ orderId: string; problem: string }>;
+}
+
+/**
+ * Claims the given orders under ETag conditions (skipping any another worker took) and publishes one
+ * process message per claim. Each claim stands alone: one that fails holds back none of the others.
+ */
+export async function claimAndPublish(
+  deps: ReleaseDeps,
+  candidates: OrderDocument[],
+): Promise<ReleaseOutcome> {
+  const outcomes = await Promise.allSettled(candidates.map((o) => claim(deps, o)));
+  const claimed: OrderDocument[] = [];
+  const failed: ReleaseOutcome["failed"] = [];
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status === "fulfilled") {
+      if (outcome.value) claimed.push(outcome.value);
+    } else {
+      failed.push({ orderId: candidates[index]!.id, problem: String((outcome.reason as Error).message) });
+    }
+  });
+  if (claimed.length === 0) return { claimed, failed };
+  // A publish failure leaves the claims in place: their leases run out and the sweeper releases them again.
+  await deps.publisher.publish(
+    "processOrder",
+    claimed.map((o) => ({
+      messageId: `process:${o.id}:${o.releaseCount}`,
+      body: { orderId: o.id },
+      correlationId: o.id,
+    })),
+  );
+  return { claimed, failed };
+}

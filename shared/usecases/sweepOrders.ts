@@ -1,0 +1,180 @@
+import type { NotificationDocument } from "../domain/notification";
+import type { OrderDocument } from "../domain/order";
+import { expiryGraceSeconds } from "../domain/expiry";
+import { isAppError } from "../errors";
+import type { UnreadableDocument } from "../ports/sweepPage";
+import { claimAndPublish, type ReleaseDeps } from "./claimAndPublish";
+import { abandonedSendMs, lostSendGraceMs } from "../domain/recoveryTimes";
+import { isAbandonedSend } from "./sendNotification";
+import { confirmFeed, transitionOrder } from "./transitionOrder";
+
+export interface SweepOptions {
+  /** Orders read per query. */
+  batchSize: number;
+  /** Bounds one timer run; the next run continues where this one stopped. */
+  maxBatches: number;
+  /** Pending notifications looked at per order and run; a larger order is looked at again soon. */
+  pendingPerOrder: number;
+}
+
+export const defaultSweepOptions: SweepOptions = { batchSize: 50, maxBatches: 20, pendingPerOrder: 1000 };
+
+export interface SweepSummary {
+  /** Due orders claimed and published for processing. */
+  released: number;
+  /** Orders whose processing lease ran out, released again. */
+  recovered: number;
+  /** Sends published again (lost messages, abandoned sends). */
+  resent: number;
+  /** Orders completed by the sweeper (their last completion check was lost). */
+  completed: number;
+  quarantined: Array<UnreadableDocument & { kind: "order" | "notification" }>;
+  /** Orders the sweep could not handle this time (a store error); each is tried again next run. */
+  failed: Array<{ orderId: string; problem: string }>;
+}
+
+const later = (a: number, b: number) => Math.max(a, b);
+
+/** When the sweeper must look at a processed order again, from what its pending notifications wait for. */
+function nextSweep(pending: NotificationDocument[], now: number, pageFull: boolean): string | undefined {
+  if (pageFull) return new Date(now + lostSendGraceMs).toISOString();
+  let next = Number.POSITIVE_INFINITY;
+  for (const n of pending) {
+    const due =
+      n.status === "New"
+        ? later(Date.parse(n.sendAfter), now) + lostSendGraceMs
+        : n.status === "Sending"
+          ? later(Date.parse(n.statusChangedAt), now) + abandonedSendMs
+          : Date.parse(n.expiry) + expiryGraceSeconds * 1000; // waits for its report or the terminate job
+    next = Math.min(next, due);
+  }
+  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
+}
+
+async function resend(deps: ReleaseDeps, overdue: NotificationDocument[], now: Date): Promise<void> {
+  for (const channel of ["email", "sms"] as const) {
+    const sends = overdue.filter((n) => n.channel === channel);
+    if (sends.length === 0) continue;
+    await deps.publisher.publish(
+      channel === "email" ? "sendEmail" : "sendSms",
+      sends.map((n) => ({
+        messageId: `send:${n.id}:sweep:${now.toISOString()}`,
+        body: { orderId: n.orderId, notificationId: n.id },
+        correlationId: n.orderId,
+      })),
+    );
+  }
+}
+
+/**
+ * A processed order: sends whose message was lost or whose worker died are published again, and the order
+ * is completed when nothing is pending any more (its completion check was lost).
+ */
+async function reconcile(
+  deps: ReleaseDeps,
+  order: OrderDocument,
+  options: SweepOptions,
+  summary: SweepSummary,
+): Promise<void> {
+  const now = deps.clock.now();
+  const page = await deps.notifications.listPending(order.id, options.pendingPerOrder);
+  for (const unreadable of page.unreadable) {
+    await deps.notifications.quarantine(order.id, unreadable.id, unreadable.problem, now);
+    summary.quarantined.push({ ...unreadable, kind: "notification" });
+  }
+  const pageFull = page.documents.length + page.unreadable.length >= options.pendingPerOrder;
+  // Quarantined notifications no longer count as pending: an order is not held open by one it cannot read.
+  if (page.documents.length === 0 && !pageFull) {
+    await transitionOrder(deps, order, "Completed", { leaseUntil: undefined, sweepAt: undefined });
+    summary.completed += 1;
+    return;
+  }
+  const overdue = page.documents.filter(
+    (n) =>
+      (n.status === "New" && Date.parse(n.sendAfter) + lostSendGraceMs <= now.getTime()) ||
+      isAbandonedSend(n, now),
+  );
+  await resend(deps, overdue, now);
+  summary.resent += overdue.length;
+  await confirmFeed(deps, order, nextSweep(page.documents, now.getTime(), pageFull));
+}
+
+async function sweepOne(
+  deps: ReleaseDeps,
+  order: OrderDocument,
+  options: SweepOptions,
+  summary: SweepSummary,
+): Promise<void> {
+  const now = deps.clock.now().getTime();
+  if (order.status === "Processing") {
+    if (order.leaseUntil === undefined || Date.parse(order.leaseUntil) <= now) {
+      const { claimed, failed } = await claimAndPublish(deps, [order]);
+      summary.recovered += claimed.length;
+      summary.failed.push(...failed);
+      return;
+    }
+    await confirmFeed(deps, order, order.leaseUntil);
+    return;
+  }
+  if (order.status === "Processed") {
+    await reconcile(deps, order, options, summary);
+    return;
+  }
+  await confirmFeed(deps, order, undefined);
+}
+
+async function quarantineOrders(deps: ReleaseDeps, unreadable: UnreadableDocument[], summary: SweepSummary) {
+  for (const document of unreadable) {
+    await deps.orders.quarantine(document.id, document.problem, deps.clock.now());
+    summary.quarantined.push({ ...document, kind: "order" });
+  }
+}
+
+/**
+ * Timer job: the store is the source of truth and this sweep re-drives whatever is overdue, so a lost,
+ * late or duplicated queue message only delays work. It releases due orders, releases again orders whose
+ * processing lease ran out, re-publishes lost or abandoned sends, completes orders whose completion was
+ * missed and appends status-feed entries a process died before appending. It finds work by two indexed
+ * queries (due orders; orders whose `sweepAt` has come), handles each order on its own (one failure holds
+ * back no other) and sets aside documents that fail their schema instead of stopping.
+ */
+export async function sweepOrders(
+  deps: ReleaseDeps,
+  options: SweepOptions = defaultSweepOptions,
+): Promise<SweepSummary> {
+  const summary: SweepSummary = {
+    released: 0,
+    recovered: 0,
+    resent: 0,
+    completed: 0,
+    quarantined: [],
+    failed: [],
+  };
+  for (let batch = 0; batch < options.maxBatches; batch += 1) {
+    const due = await deps.orders.findDue(deps.clock.now(), options.batchSize);
+    await quarantineOrders(deps, due.unreadable, summary);
+    const { claimed, failed } = await claimAndPublish(deps, due.documents);
+    summary.released += claimed.length;
+    summary.failed.push(...failed);
+    if (due.documents.length + due.unreadable.length < options.batchSize || claimed.length === 0) break;
+  }
+  for (let batch = 0; batch < options.maxBatches; batch += 1) {
+    const page = await deps.orders.findToSweep(deps.clock.now(), options.batchSize);
+    await quarantineOrders(deps, page.unreadable, summary);
+    let failures = 0;
+    for (const order of page.documents) {
+      try {
+        await sweepOne(deps, order, options, summary);
+      } catch (error) {
+        // A lost race means another worker moved the order on; anything else is retried next run.
+        if (isAppError(error, "conflict")) continue;
+        failures += 1;
+        summary.failed.push({ orderId: order.id, problem: (error as Error).message });
+      }
+    }
+    const full = page.documents.length + page.unreadable.length >= options.batchSize;
+    // Orders that failed are still due; reading them again in this run would only fail again.
+    if (!full || failures === page.documents.length) break;
+  }
+  return summary;
+}

@@ -1,0 +1,249 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
+import { abandonedSendMs, lostSendGraceMs, releaseLeaseMs } from "../../shared/domain/recoveryTimes";
+import { transient } from "../../shared/errors";
+import { containers } from "../../shared/platform/resources";
+import type { OrderStore } from "../../shared/ports/orderStore";
+import type { StatusFeed } from "../../shared/ports/statusFeed";
+import { sendNotification } from "../../shared/usecases/sendNotification";
+import { sweepOrders } from "../../shared/usecases/sweepOrders";
+import { transitionOrder } from "../../shared/usecases/transitionOrder";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { sampleEmail, sampleSms } from "../support/notifications";
+import { sampleOrder } from "../support/orders";
+import { cosmosStores, ManualClock, RecordingPublisher } from "../support/pipeline";
+
+let cosmos: TestCosmos;
+let database: Awaited<ReturnType<TestCosmos["freshDatabase"]>>;
+let stores: ReturnType<typeof cosmosStores>;
+const t0 = "2026-11-23T10:00:00.000Z";
+const clock = new ManualClock(new Date(t0));
+let publisher: RecordingPublisher;
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+});
+afterAll(() => cosmos.close());
+beforeEach(async () => {
+  database = await cosmos.freshDatabase();
+  stores = cosmosStores(database);
+  publisher = new RecordingPublisher();
+  clock.set(t0);
+});
+
+const deps = () => ({ ...stores, publisher, clock });
+const sent: string[] = [];
+const sendDeps = () => ({
+  ...deps(),
+  emailSender: {
+    send: async (m: { notificationId: string }) => {
+      sent.push(m.notificationId);
+      return { outcome: "accepted" as const, operationId: m.notificationId };
+    },
+  },
+  smsSender: {
+    send: async (m: { notificationId: string }) => {
+      sent.push(m.notificationId);
+      return { outcome: "accepted" as const, gatewayReference: `gw-${m.notificationId}` };
+    },
+  },
+  sendingWindow: defaultSendingWindow,
+});
+
+async function feedOf(creator: string) {
+  return stores.statusFeed.read({ creator, after: 0, pageSize: 100, order: "Asc" });
+}
+
+/** An order claimed and processed as the pipeline leaves it, with these notifications stored. */
+async function processedOrder(
+  ...notifications: Array<ReturnType<typeof sampleEmail> | ReturnType<typeof sampleSms>>
+) {
+  const order = sampleOrder({ requestedSendTime: t0 });
+  await stores.orders.createOrder(order);
+  const processing = await transitionOrder(deps(), (await stores.orders.getOrder(order.id))!, "Processing", {
+    leaseUntil: new Date(Date.parse(t0) + releaseLeaseMs).toISOString(),
+  });
+  await stores.notifications.createMany(notifications.map((n) => ({ ...n, orderId: order.id })));
+  await transitionOrder(deps(), processing, "Processed", {
+    leaseUntil: undefined,
+    sweepAt: new Date(Date.parse(t0) + lostSendGraceMs).toISOString(),
+  });
+  return order;
+}
+
+describe("sweepOrders: releasing", () => {
+  it("releases due orders once, leaves future ones, and publishes with a deterministic message id", async () => {
+    const due = sampleOrder({ requestedSendTime: "2026-11-23T09:59:00.000Z" });
+    const future = sampleOrder({ requestedSendTime: "2026-11-23T10:30:00.000Z" });
+    await stores.orders.createOrder(due);
+    await stores.orders.createOrder(future);
+
+    expect((await sweepOrders(deps())).released).toBe(1);
+    expect(publisher.on("processOrder").map((m) => [m.messageId, m.body])).toEqual([
+      [`process:${due.id}:1`, { orderId: due.id }],
+    ]);
+    expect((await stores.orders.getOrder(due.id))?.status).toBe("Processing");
+    expect((await stores.orders.getOrder(future.id))?.status).toBe("Registered");
+    expect((await sweepOrders(deps())).released).toBe(0);
+  });
+
+  it("never releases the same order from two concurrent sweeps", async () => {
+    const orders = Array.from({ length: 12 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
+    for (const o of orders) await stores.orders.createOrder(o);
+    const [a, b] = await Promise.all([sweepOrders(deps()), sweepOrders(deps())]);
+    expect(a.released + b.released).toBe(12);
+    const ids = publisher.on("processOrder").map((m) => (m.body as { orderId: string }).orderId);
+    expect(new Set(ids).size).toBe(12);
+    expect(ids).toHaveLength(12);
+  });
+
+  it("releases an order again when its process message was lost and the lease ran out", async () => {
+    const order = sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" });
+    await stores.orders.createOrder(order);
+    publisher.failNext = true;
+    await expect(sweepOrders(deps())).rejects.toThrow();
+    expect(publisher.on("processOrder")).toHaveLength(0);
+
+    clock.advance(releaseLeaseMs - 60_000);
+    expect((await sweepOrders(deps())).recovered).toBe(0);
+    clock.advance(2 * 60_000);
+    expect((await sweepOrders(deps())).recovered).toBe(1);
+    expect(publisher.on("processOrder").map((m) => m.messageId)).toEqual([`process:${order.id}:2`]);
+  });
+
+  it("claims every other order when one claim fails with a store error", async () => {
+    const orders = Array.from({ length: 5 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
+    for (const o of orders) await stores.orders.createOrder(o);
+    const broken = orders[2]!.id;
+    const flaky: OrderStore = Object.create(stores.orders) as OrderStore;
+    flaky.updateOrder = (order, changes) =>
+      order.id === broken
+        ? Promise.reject(transient("update order: Cosmos DB is unavailable (503)"))
+        : stores.orders.updateOrder(order, changes);
+
+    const summary = await sweepOrders({ ...deps(), orders: flaky });
+    expect(summary.released).toBe(4);
+    expect(summary.failed).toEqual([{ orderId: broken, problem: expect.stringContaining("503") }]);
+    expect(publisher.on("processOrder")).toHaveLength(4);
+    expect((await sweepOrders(deps())).released).toBe(1);
+  });
+});
+
+describe("sweepOrders: work whose message or process was lost", () => {
+  it("publishes a send again when its message was lost, once the grace has passed", async () => {
+    sent.length = 0;
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrder(n);
+    expect((await sweepOrders(deps())).resent).toBe(0);
+
+    clock.advance(lostSendGraceMs + 1_000);
+    const summary = await sweepOrders(deps());
+    expect(summary.resent).toBe(1);
+    const [message] = publisher.on("sendEmail");
+    expect(message?.body).toEqual({ orderId: order.id, notificationId: n.id });
+    await sendNotification(sendDeps(), { orderId: order.id, notificationId: n.id, retry: 0 });
+    expect(sent).toEqual([n.id]);
+  });
+
+  it("takes a send again whose worker died while sending, and not before it counts as abandoned", async () => {
+    sent.length = 0;
+    const n = sampleSms("00000000-0000-4000-8000-000000000000", t0, { status: "Sending" });
+    const order = await processedOrder(n);
+    const message = { orderId: order.id, notificationId: n.id, retry: 0 };
+    // The broker redelivers after the lock: the send is still young, so nothing is sent twice yet.
+    clock.advance(60_000);
+    await sendNotification(sendDeps(), message);
+    expect(sent).toEqual([]);
+
+    clock.advance(abandonedSendMs);
+    expect((await sweepOrders(deps())).resent).toBe(1);
+    await sendNotification(sendDeps(), message);
+    expect(sent).toEqual([n.id]);
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Accepted");
+  });
+
+  it("completes an order whose last completion check was lost, and records it in the feed once", async () => {
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, { status: "Delivered" });
+    const order = await processedOrder(n);
+    clock.advance(lostSendGraceMs);
+    expect((await sweepOrders(deps())).completed).toBe(1);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+    expect((await sweepOrders(deps())).completed).toBe(0);
+    const statuses = (await feedOf(order.creator)).map((e) => e.status);
+    expect(statuses).toEqual(["Order_Processing", "Order_Processed", "Order_Completed"]);
+    expect((await stores.orders.getOrder(order.id))?.sweepAt).toBeUndefined();
+  });
+
+  it("appends a feed entry whose append failed after the transition, exactly once and in order", async () => {
+    const order = sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" });
+    await stores.orders.createOrder(order);
+    const failing: StatusFeed = {
+      append: () => Promise.reject(transient("append status feed entry: Cosmos DB is unavailable (503)")),
+      has: (...args) => stores.statusFeed.has(...args),
+      read: (query) => stores.statusFeed.read(query),
+    };
+    expect((await sweepOrders({ ...deps(), statusFeed: failing })).released).toBe(1);
+    expect(await feedOf(order.creator)).toEqual([]);
+    expect((await stores.orders.getOrder(order.id))?.feedOutbox).toHaveLength(1);
+
+    clock.advance(60_000);
+    await sweepOrders(deps());
+    await sweepOrders(deps());
+    const feed = await feedOf(order.creator);
+    expect(feed.map((e) => [e.sequenceNumber, e.shipmentId, e.status])).toEqual([
+      [1, order.id, "Order_Processing"],
+    ]);
+    expect((await stores.orders.getOrder(order.id))?.feedOutbox).toBeUndefined();
+  });
+});
+
+describe("sweepOrders: one bad document never stops the world", () => {
+  it("quarantines unreadable orders and notifications among hundreds of good ones, and handles every good one", async () => {
+    const raw = database.container(containers.orders.name);
+    const good = Array.from({ length: 200 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
+    for (const o of good) await stores.orders.createOrder(o);
+    const poison = sampleOrder();
+    await raw.items.create({
+      ...poison,
+      pk: poison.id,
+      docType: "order",
+      requestedSendTime: "+010000-01-01T00:00:00.000Z",
+    });
+    const broken = sampleOrder();
+    await raw.items.create({
+      ...broken,
+      pk: broken.id,
+      docType: "order",
+      requestedSendTime: "2026-11-23T09:00:00.000Z",
+      recipients: "everyone",
+    });
+
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, { status: "Delivered" });
+    const processed = await processedOrder(n);
+    await database
+      .container(containers.notifications.name)
+      .items.create({ ...sampleEmail(processed.id, t0), expiry: "soon" });
+
+    const first = await sweepOrders({ ...deps(), clock });
+    expect(first.released).toBe(200);
+    expect(first.quarantined.map((q) => [q.kind, q.id]).sort()).toEqual(
+      [
+        ["order", poison.id],
+        ["order", broken.id],
+      ].sort(),
+    );
+    expect(first.quarantined.every((q) => q.problem.length > 0)).toBe(true);
+
+    clock.advance(lostSendGraceMs);
+    const second = await sweepOrders(deps());
+    expect(second.quarantined.map((q) => q.kind)).toEqual(["notification"]);
+    expect((await stores.orders.getOrder(processed.id))?.status).toBe("Completed");
+    expect((await sweepOrders(deps())).quarantined).toEqual([]);
+  });
+});
