@@ -5,7 +5,7 @@
 // Usage: npm run build && node bench/pipeline.js [--orders 10000]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const { requireCompiled, startInProcess } = require("./support");
+const { countingCosmos, requireCompiled, startInProcess } = require("./support");
 
 const { values } = parseArgs({ options: { orders: { type: "string", default: "10000" } } });
 const total = Number(values.orders);
@@ -64,6 +64,7 @@ function orderFor(i, now) {
 
 async function main() {
   const { dependencies, useDependencies } = requireCompiled("shared", "app", "dependencies.js");
+  const cosmos = await countingCosmos();
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
@@ -84,6 +85,7 @@ async function main() {
     }
     const before = service.broker.stats();
     counter.writes = 0;
+    cosmos.counter.writes = 0;
     const started = process.hrtime.bigint();
     let previous = -1;
     while (service.outbox.list().length !== previous) {
@@ -103,13 +105,19 @@ async function main() {
     console.log(`messages in outbox      : ${sent} in ${seconds.toFixed(1)} s`);
     console.log(`notifications per second: ${(notifications / seconds).toFixed(1)}`);
     console.log(`peak RSS                : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-    console.log(`store writes / notif.   : ${(counter.writes / notifications).toFixed(2)}`);
+    console.log(
+      `store writes / notif.   : ${(counter.writes / notifications).toFixed(2)}  (port write calls)`,
+    );
+    console.log(
+      `Cosmos writes / notif.  : ${(cosmos.counter.writes / notifications).toFixed(2)}  (write requests the store served)`,
+    );
     console.log(
       `queue ops / notif.      : ${(queueOps / notifications).toFixed(2)}  (publish + receive + complete + abandon)`,
     );
     console.log(`dead-lettered           : ${after.deadLettered}`);
   } finally {
     await service.close();
+    await cosmos.close();
   }
 }
 

@@ -57,6 +57,32 @@ function spawnService(env = {}, entry = dist("shared", "local", "start.js")) {
 }
 
 /** Starts the compiled service in this process (timers off), for benches that look inside it. */
+/**
+ * Starts an embedded Cosmos server that counts the write requests it serves (creates, replaces, upserts,
+ * patches, deletes; a query is a POST too but is not a write), and points the service at it. This counts
+ * what Cosmos would bill as writes, whatever port method caused them.
+ */
+async function countingCosmos() {
+  const { createHttpServer } = require("@vercel/cosmosdb-server");
+  const counter = { writes: 0 };
+  const server = createHttpServer({ keepAlive: true });
+  server.on("request", (req) => {
+    const isQuery = req.headers["x-ms-documentdb-isquery"] !== undefined;
+    if (/\/docs/.test(req.url ?? "") && req.method !== "GET" && !isQuery) counter.writes += 1;
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  process.env.COSMOS_ENDPOINT = `http://127.0.0.1:${server.address().port}`;
+  process.env.COSMOS_KEY = "bG9jYWwtY29zbW9zLWtleQ==";
+  return {
+    counter,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  };
+}
+
 function startInProcess() {
   const { startLocalService } = requireCompiled("shared", "local", "localService.js");
   return startLocalService({
@@ -119,6 +145,7 @@ module.exports = {
   requireCompiled,
   spawnService,
   startInProcess,
+  countingCosmos,
   token,
   percentile,
   cpuMeter,

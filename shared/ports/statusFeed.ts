@@ -28,8 +28,8 @@ export interface StatusFeedQuery {
  * paging with its cursor never passes a position whose entry is still being written.
  */
 export interface StatusFeed {
-  /** Appends one entry per (order, status); appending the same change again adds nothing. */
-  append(entry: NewStatusFeedEntry): Promise<void>;
+  /** Appends one entry per (order, status); appending the same change again adds nothing (and says false). */
+  append(entry: NewStatusFeedEntry): Promise<boolean>;
   /** True when the entry for this (order, status) is in the feed. */
   has(creator: string, shipmentId: string, status: string): Promise<boolean>;
   read(query: StatusFeedQuery): Promise<StatusFeedEntry[]>;

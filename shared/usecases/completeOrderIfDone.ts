@@ -1,6 +1,6 @@
 import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
-import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+import { completeOrder, type TransitionDeps } from "./transitionOrder";
 
 /**
  * Completes a processed order once none of its notifications waits for a final status. Called after every
@@ -16,7 +16,7 @@ export async function completeOrderIfDone(deps: TransitionDeps, orderId: string)
       : await deps.notifications.hasPending(orderId);
     if (pending) return;
     try {
-      await transitionOrder(deps, order, "Completed", { leaseUntil: undefined });
+      await completeOrder(deps, order, { leaseUntil: undefined }, "ifFirst");
       return;
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;

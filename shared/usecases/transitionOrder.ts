@@ -62,10 +62,11 @@ async function unconfirmed(deps: TransitionDeps, order: OrderDocument): Promise<
   return drafts;
 }
 
-/** Appends the outbox's drafts to the feed in the order they were written. */
+/** Appends the drafts to the feed in the order they were written; true when the last one is new there. */
 async function appendDrafts(deps: TransitionDeps, order: OrderDocument, drafts: FeedDraft[]) {
+  let appended = false;
   for (const draft of drafts) {
-    await deps.statusFeed.append({
+    appended = await deps.statusFeed.append({
       creator: order.creator,
       shipmentId: order.id,
       sendersReference: order.sendersReference,
@@ -74,11 +75,12 @@ async function appendDrafts(deps: TransitionDeps, order: OrderDocument, drafts: 
       created: deps.clock.now().toISOString(),
     });
   }
+  return appended;
 }
 
 /**
  * Moves an order to a new status under its ETag, with the status-feed entry of the change written into the
- * order in the same replace, then appends that entry to the feed. A process that dies in between loses no
+ * order in the same replace, then appends that entry to the feed (Completed: appended first, see below). A process that dies in between loses no
  * entry: the order's `sweepAt` brings the sweeper, which appends what is left (`confirmFeed`). A lost race
  * surfaces as AppError "conflict" for the caller to re-read and decide again.
  */
@@ -88,6 +90,7 @@ export async function transitionOrder(
   status: OrderStatus,
   changes: OrderChanges = {},
 ): Promise<OrderDocument> {
+  if (status === "Completed") return completeOrder(deps, order, changes, "always");
   const now = deps.clock.now();
   const at = now.toISOString();
   const pending = [...(await unconfirmed(deps, order)), await feedDraft(deps, order, status, at)];
@@ -109,6 +112,51 @@ export async function transitionOrder(
   if (!finalOrderStatuses.has(status)) return updated;
   // A final order has nothing else pending: clearing the outbox takes it off the sweeper's list.
   return clearConfirmed(deps, updated, changes.sweepAt);
+}
+
+/**
+ * Completes a processed order. Completion follows from the notifications' final statuses alone: once its
+ * feed entry is recorded the order will be completed (the sweeper completes one whose replace below was
+ * lost), so the entry goes first and needs no outbox. The entry's create also settles a race between
+ * completers: with `ifFirst`, a caller that finds it already recorded, or an earlier entry still being
+ * appended, leaves the completion to that worker (or the sweeper) and returns undefined.
+ */
+export function completeOrder(
+  deps: TransitionDeps,
+  order: OrderDocument,
+  changes: OrderChanges,
+  mode: "always",
+): Promise<OrderDocument>;
+export function completeOrder(
+  deps: TransitionDeps,
+  order: OrderDocument,
+  changes: OrderChanges,
+  mode: "ifFirst",
+): Promise<OrderDocument | undefined>;
+export async function completeOrder(
+  deps: TransitionDeps,
+  order: OrderDocument,
+  changes: OrderChanges,
+  mode: "always" | "ifFirst",
+): Promise<OrderDocument | undefined> {
+  const at = deps.clock.now().toISOString();
+  const name = orderLifecycleName("Completed");
+  // A read is cheaper than a create that fails: most races are settled here.
+  if (mode === "ifFirst" && (await deps.statusFeed.has(order.creator, order.id, name))) return undefined;
+  const leftovers = await unconfirmed(deps, order);
+  // An entry not yet in the feed is being appended by the worker that wrote it, which checks completion
+  // right after (or, should it have died, the sweeper does): appending it here too would only race it.
+  if (mode === "ifFirst" && leftovers.length > 0) return undefined;
+  const pending = [...leftovers, await feedDraft(deps, order, "Completed", at)];
+  const first = await appendDrafts(deps, order, pending);
+  if (!first && mode === "ifFirst") return undefined;
+  return deps.orders.updateOrder(order, {
+    ...changes,
+    status: "Completed",
+    statusChangedAt: at,
+    feedOutbox: undefined,
+    sweepAt: changes.sweepAt,
+  });
 }
 
 async function clearConfirmed(deps: TransitionDeps, order: OrderDocument, sweepAt: string | undefined) {

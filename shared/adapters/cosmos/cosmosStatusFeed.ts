@@ -39,12 +39,12 @@ const entryId = (shipmentId: string, status: string) => `${shipmentId}:${status}
  * Appends of one tenant are serialised within a process, so it does not contend with itself.
  */
 export class CosmosStatusFeed implements StatusFeed {
-  private readonly tails = new Map<string, Promise<void>>();
+  private readonly tails = new Map<string, Promise<unknown>>();
   private readonly highest = new Map<string, { value: number; readAt: number }>();
 
   constructor(private readonly container: Container) {}
 
-  append(entry: NewStatusFeedEntry): Promise<void> {
+  append(entry: NewStatusFeedEntry): Promise<boolean> {
     const previous = this.tails.get(entry.creator) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.write(entry));
     const tail = next.catch(() => undefined);
@@ -55,19 +55,19 @@ export class CosmosStatusFeed implements StatusFeed {
     return next;
   }
 
-  private async write(entry: NewStatusFeedEntry): Promise<void> {
+  private async write(entry: NewStatusFeedEntry): Promise<boolean> {
     const id = entryId(entry.shipmentId, entry.status);
     let sequenceNumber = (await this.knownHighest(entry.creator)) + 1;
     for (let attempt = 0, conflicts = 0; attempt < maxAttempts; attempt += 1) {
       try {
         await this.container.items.create({ id, docType: "entry", ...entry, sequenceNumber });
         this.highest.set(entry.creator, { value: sequenceNumber, readAt: Date.now() });
-        return;
+        return true;
       } catch (error) {
         if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "append status feed entry");
       }
       // Either this change is already in the feed (its id exists) or the number was taken.
-      if (await this.has(entry.creator, entry.shipmentId, entry.status)) return;
+      if (await this.has(entry.creator, entry.shipmentId, entry.status)) return false;
       conflicts += 1;
       if (conflicts >= climbBeforeRead) {
         this.highest.delete(entry.creator);
