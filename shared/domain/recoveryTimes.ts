@@ -18,10 +18,11 @@ export const lostSendGraceMs = 5 * 60_000;
 
 /**
  * A send that stayed in Sending this long was interrupted between claiming it and recording the provider's
- * answer (the worker died); it is taken again rather than left to expire unsent. Longer than a queue lock
- * plus the provider call's own time limit, so a send still in progress is not taken twice.
+ * answer (the worker died); it is taken again rather than left to expire unsent. A send in progress cannot
+ * last this long: the provider call gives up after 30 s (both adapters' timeouts) and recording its answer
+ * retries for under 5 s; and it is longer than the one-minute queue lock, after which a redelivery finds it.
  */
-export const abandonedSendMs = 5 * 60_000;
+export const abandonedSendMs = 2 * 60_000;
 
 /** A status-feed entry not confirmed this long after its transition is appended by the sweeper. */
 export const feedConfirmGraceMs = 60_000;

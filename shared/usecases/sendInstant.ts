@@ -1,3 +1,4 @@
+import type { NotificationDocument } from "../domain/notification";
 import type { ChainReceipt, NewOrder } from "../domain/order";
 import { instantLeaseMs } from "../domain/recoveryTimes";
 import type { InstantEmailOrderRequest, InstantSmsOrderRequest } from "../domain/requests/instantOrder";
@@ -8,6 +9,7 @@ import type { DeliveryReferenceStore } from "../ports/notificationStore";
 import type { SmsSender } from "../ports/smsSender";
 import { callProvider } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
+import { recordAcceptance } from "./recordAcceptance";
 import { notificationFor } from "./notificationDrafts";
 import { registerOrderChain, type ChainIds } from "./registerOrderChain";
 import type { ResolvedAddress } from "./resolveOrderRecipients";
@@ -90,10 +92,12 @@ function addressOf(input: InstantRequest): ResolvedAddress {
 
 /**
  * `future/orders/instant/*`: sends one message while the caller waits. The order is registered like any
- * chain (its creation is the idempotency check) and stored already claimed, with its notification in
- * Sending, before the provider is called; so a request that dies at any point leaves an order the sweeper
- * finishes through the pipeline, and its receipt always points at a stored shipment. If the provider does
- * not take the message, what was stored is removed again (Altinn stores nothing then).
+ * chain (its creation is the idempotency check) and stored already claimed for processing; its
+ * notification is stored New and claimed (Sending, under its ETag) before the provider is called, as the
+ * send queue does. So a request that dies at any point leaves a stored order: the client's retry with the
+ * same idempotencyId takes over a send that was never claimed, and the sweeper finishes the rest through the
+ * pipeline. If the provider does not take the message, what was stored is removed again (Altinn stores
+ * nothing then) and the caller gets 503.
  */
 export async function sendInstant(
   deps: InstantDeps,
@@ -109,46 +113,34 @@ export async function sendInstant(
     body,
     buildOrders: (ids, now) => [instantOrder(input, tenant, ids, now)],
   });
-  if (!registration.created) return { receipt: registration.receipt, created: false };
+  const result = { receipt: registration.receipt, created: registration.created };
   const order = await deps.orders.getOrder(registration.receipt.notification.shipmentId);
   if (!order) throw new AppError("transient", "The instant order could not be read back.");
-  const now = deps.clock.now();
-  const draft = {
-    ...notificationFor(order, addressOf(input), now, deps.sendingWindow),
-    status: "Sending" as const,
-  };
-  await deps.notifications.createMany([draft]);
-  const sending = await deps.notifications.get(order.id, draft.id);
-  if (!sending) throw new AppError("transient", "The instant notification could not be read back.");
+  if (order.status !== "Processing") return result;
 
-  let reference: string | undefined;
+  const draft = notificationFor(order, addressOf(input), new Date(order.created), deps.sendingWindow);
+  await deps.notifications.createMany([draft]);
+  const found = await deps.notifications.get(order.id, draft.id);
+  // Sent, or being sent by the first request (or later by the sweeper, should that request have died).
+  if (!found || found.status !== "New") return result;
+  let sending: NotificationDocument;
   try {
-    const outcome = await callProvider(deps, sending);
-    if (outcome.kind === "accepted") reference = outcome.reference;
+    sending = await deps.notifications.update(found, {
+      status: "Sending",
+      statusChangedAt: deps.clock.now().toISOString(),
+    });
   } catch (error) {
-    if (!isAppError(error)) throw error;
+    if (isAppError(error, "conflict")) return result;
+    throw error;
   }
+
+  const reference = await dispatch(deps, sending);
   if (reference === undefined) {
     await deps.notifications.remove(order.id, sending.id);
     await deps.orders.removeOrder(order.id);
     throw new InstantDispatchFailed("the provider did not accept the message");
   }
-  await deps.references.put({
-    provider: sending.channel === "sms" ? "link" : "acs",
-    reference,
-    orderId: order.id,
-    notificationId: sending.id,
-  });
-  try {
-    await deps.notifications.update(sending, {
-      status: sending.channel === "sms" ? "Accepted" : "Succeeded",
-      reference,
-      statusChangedAt: deps.clock.now().toISOString(),
-    });
-  } catch (error) {
-    // The delivery report got there first; its status stands.
-    if (!isAppError(error, "conflict")) throw error;
-  }
+  await recordAcceptance(deps, sending, reference);
   await transitionOrder(deps, order, "Processed", {
     leaseUntil: undefined,
     notificationIds: [sending.id],
@@ -156,5 +148,16 @@ export async function sendInstant(
   });
   // A report applied before the order was Processed could not complete it.
   await completeOrderIfDone(deps, order.id);
-  return { receipt: registration.receipt, created: true };
+  return result;
+}
+
+/** The provider's reference, or undefined when it did not take the message (refused or unreachable). */
+async function dispatch(deps: InstantDeps, sending: NotificationDocument): Promise<string | undefined> {
+  try {
+    const outcome = await callProvider(deps, sending);
+    return outcome.kind === "accepted" ? outcome.reference : undefined;
+  } catch (error) {
+    if (isAppError(error)) return undefined;
+    throw error;
+  }
 }

@@ -11,6 +11,7 @@ import type { EmailSender } from "../ports/emailSender";
 import type { SmsSender } from "../ports/smsSender";
 import { callProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
+import { recordAcceptance, settle } from "./recordAcceptance";
 import type { TransitionDeps } from "./transitionOrder";
 
 export interface SendDeps extends TransitionDeps {
@@ -29,15 +30,6 @@ export function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
 
 /** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
 const defaultRetryMs = 60_000;
-
-/** Applies a status unless a delivery report got there first (then the report's status stands). */
-async function settle(deps: SendDeps, sending: NotificationDocument, changes: Partial<NotificationDocument>) {
-  try {
-    await deps.notifications.update(sending, { ...changes, statusChangedAt: deps.clock.now().toISOString() });
-  } catch (error) {
-    if (!isAppError(error, "conflict")) throw error;
-  }
-}
 
 /**
  * Puts the send back on its queue for `at`, moved to the start of the next sending window when `at` falls
@@ -110,17 +102,7 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
   }
 
   if (outcome.kind === "accepted") {
-    if (sending.channel === "sms" || outcome.reference !== sending.id)
-      await deps.references.put({
-        provider: sending.channel === "email" ? "acs" : "link",
-        reference: outcome.reference,
-        orderId: sending.orderId,
-        notificationId: sending.id,
-      });
-    await settle(deps, sending, {
-      status: sending.channel === "email" ? "Succeeded" : "Accepted",
-      reference: outcome.reference,
-    });
+    await recordAcceptance(deps, sending, outcome.reference);
     return;
   }
   await settle(deps, sending, { status: outcome.status });
