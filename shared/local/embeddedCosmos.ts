@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { createHttpServer } from "@vercel/cosmosdb-server";
+import Account from "@vercel/cosmosdb-server/lib/account";
+import routes from "@vercel/cosmosdb-server/lib/routes";
+import { openCosmosStore, type CosmosStore, type CosmosStoreOptions } from "./persistence/cosmosStore";
 
 /** The embedded server does not check keys; the SDK still needs one to sign requests. */
 export const embeddedCosmosKey = "bG9jYWwtY29zbW9zLWtleQ==";
@@ -9,24 +12,115 @@ export interface EmbeddedCosmos {
   endpoint: string;
   /** The embedded server does not check keys; the SDK still needs one to sign requests. */
   key: string;
+  /** The folder the data is kept in, or undefined when it lives in memory only. */
+  dataDir?: string;
   close(): Promise<void>;
 }
 
-/** Starts @vercel/cosmosdb-server on loopback (http, keep-alive) for local mode and tests. */
-export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
-  const server: Server = createHttpServer({ keepAlive: true });
+export interface EmbeddedCosmosOptions extends CosmosStoreOptions {
+  /** Keep the data in this folder across restarts (a journal written before each response); memory only if unset. */
+  dataDir?: string;
+}
+
+type RouteHandler = (
+  account: Account,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+) => unknown;
+
+/** The constant query metrics the package reports when asked for them. */
+const queryMetrics =
+  "totalExecutionTimeInMs=0.00;queryCompileTimeInMs=0.00;queryLogicalPlanBuildTimeInMs=0.00;" +
+  "queryPhysicalPlanBuildTimeInMs=0.00;queryOptimizationTimeInMs=0.00;VMExecutionTimeInMs=0.00;" +
+  "indexLookupTimeInMs=0.00;documentLoadTimeInMs=0.00;systemFunctionExecuteTimeInMs=0.00;" +
+  "userFunctionExecuteTimeInMs=0.00;retrievedDocumentCount=0;retrievedDocumentSize=0;outputDocumentCount=1;" +
+  "outputDocumentSize=0;writeOutputTimeInMs=0.00;indexUtilizationRatio=0.00";
+
+type Body = { message?: string; _etag?: string } | undefined;
+
+/**
+ * The request handler of @vercel/cosmosdb-server's `createHttpServer({ keepAlive: true })`, line for line,
+ * over an `Account` we create: the package keeps its account in a closure, and persistence needs to reach it.
+ */
+function handle(account: Account, req: IncomingMessage, res: ServerResponse): void {
+  const route = routes(req) as [Record<string, string>, RouteHandler] | undefined;
+  void (async () => {
+    let body: Body;
+    if (route) {
+      const [params, handler] = route;
+      try {
+        body = (await handler(account, req, res, params)) as Body;
+      } catch (error) {
+        console.error(error); // as the package does: a 500 here is a server bug worth seeing
+        body = { message: (error as Error).message };
+        res.statusCode = 500;
+      }
+      if (res.statusCode > 399 && body && !body.message) body.message = "";
+    } else {
+      res.statusCode = 400;
+      body = { message: "no route" };
+    }
+    if (body?._etag) res.setHeader("etag", body._etag);
+    res.setHeader("content-type", "application/json");
+    res.setHeader("content-location", `https://${req.headers.host}${req.url}`);
+    res.setHeader("connection", "keep-alive");
+    res.setHeader("x-ms-activity-id", randomUUID());
+    res.setHeader("x-ms-request-charge", "1");
+    if (req.headers["x-ms-documentdb-populatequerymetrics"]) {
+      res.setHeader("x-ms-documentdb-query-metrics", queryMetrics);
+    }
+    if (req.headers["a-im"] && res.statusCode === 200) {
+      if (req.headers["if-none-match"]) res.statusCode = 304;
+      res.setHeader("etag", "1");
+    }
+    res.end(JSON.stringify(body));
+  })().catch((error: unknown) => {
+    console.error(error);
+    if (!res.writableEnded) {
+      res.statusCode = 500;
+      res.end("");
+    }
+  });
+}
+
+/**
+ * Starts @vercel/cosmosdb-server on loopback (http, keep-alive) for local mode and tests. With `dataDir`,
+ * the data written before is restored first, and every write is journaled there before it is answered.
+ */
+export async function startEmbeddedCosmos(
+  port = 0,
+  options: EmbeddedCosmosOptions = {},
+): Promise<EmbeddedCosmos> {
+  // The request listener comes once the account exists (its metadata names the port, and it may first be
+  // restored from disk); it is attached before the event loop turns again, so no request can come first.
+  const server: Server = createServer({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const { port: actualPort } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  const account = new Account("127.0.0.1", actualPort);
+  let store: CosmosStore | undefined;
+  try {
+    if (options.dataDir) store = openCosmosStore(options.dataDir, account, options);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => handle(account, req, res));
   return {
     endpoint: `http://127.0.0.1:${actualPort}`,
     key: embeddedCosmosKey,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    ...(store ? { dataDir: store.dir } : {}),
+    close: async () => {
+      await close();
+      store?.close();
+    },
   };
 }

@@ -145,6 +145,12 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
   let hangs = 0;
   let endpoint = "";
 
+  /** An operation of this run, or a sent one of an earlier run that the outbox (kept on disk) still holds. */
+  function findOperation(id: string): Operation | undefined {
+    if (operations.has(id)) return operations.get(id);
+    return options.outbox.findByReference(id)?.channel === "email" ? { status: "Succeeded" } : undefined;
+  }
+
   function report(body: SendBody, messageId: string) {
     for (const { address } of body.recipients.to ?? []) {
       const status = options.deliveryStatusFor?.(address) ?? "Delivered";
@@ -213,7 +219,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
           "retry-after": "1",
         },
       );
-    if (operations.has(id)) return accept(); // the same operation again: nothing new is sent
+    if (findOperation(id)) return accept(); // the same operation again: nothing new is sent
     const error = operationFailures.shift();
     operations.set(id, error ? { status: "Failed", error } : { status: "Succeeded" });
     if (!error) {
@@ -245,7 +251,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
       return sendJson(res, 400, errorBody("MissingApiVersionParameter", "api-version is required."));
     if (req.method === "POST" && url.pathname === "/emails:send") return send(req, res, text, apiVersion);
     const operationId = /^\/emails\/operations\/([^/]+)$/.exec(url.pathname)?.[1];
-    const operation = operationId && operations.get(operationId.toLowerCase());
+    const operation = operationId && findOperation(operationId.toLowerCase());
     if (req.method === "GET" && operation) return sendJson(res, 200, { id: operationId, ...operation });
     sendJson(res, 404, errorBody("NotFound", "Not found."));
   }

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { LocalBroker } from "../adapters/local/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import { registerLocalRuntime } from "../app/localRuntime";
@@ -12,6 +13,7 @@ import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
 import { startLocalLinkGateway } from "./linkGateway";
 import { loadLocalSettings } from "./localSettings";
 import { Outbox } from "./outbox";
+import { lockDataDir } from "./persistence/dataDir";
 import { localAudience, localIssuer, localSigningKey } from "./signingKey";
 import sampleRegistry from "./sampleRegistry.json";
 
@@ -29,6 +31,12 @@ export interface LocalServiceOptions {
   readLocalSettings?: boolean;
   /** Load the sample contact registry (default true). */
   seedRegistry?: boolean;
+  /**
+   * Keep the embedded Cosmos store and the outbox in this folder across restarts (kill -9 included).
+   * Unset (the default, for tests and benchmarks) keeps everything in memory; `npm start` passes
+   * `LOCAL_DATA_DIR`, or `.varsel`, unless `LOCAL_PERSIST=false`.
+   */
+  dataDir?: string;
   log?: (line: string) => void;
 }
 
@@ -81,8 +89,12 @@ async function start(
   setDefault("SWEEP_SCHEDULE", "*/2 * * * * *");
   setDefault("TERMINATE_SCHEDULE", "*/30 * * * * *");
 
+  if (options.dataDir) {
+    const release = lockDataDir(options.dataDir);
+    closers.push(async () => release());
+  }
   if (!process.env["COSMOS_ENDPOINT"]) {
-    const cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081);
+    const cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081, { dataDir: options.dataDir, log });
     closers.push(() => cosmos.close());
     process.env["COSMOS_ENDPOINT"] = cosmos.endpoint;
     process.env["COSMOS_KEY"] = cosmos.key;
@@ -108,7 +120,11 @@ async function start(
   const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
   closers.push(() => broker.close());
   registerLocalRuntime({ publisher: broker, clock });
-  const outbox = new Outbox();
+  const outbox = new Outbox(
+    undefined,
+    options.dataDir ? { path: join(options.dataDir, "outbox.ndjson") } : {},
+  );
+  closers.push(async () => outbox.close());
 
   const acs = await startFakeAcs({
     outbox,
