@@ -105,6 +105,35 @@ describe("sending", () => {
     expect(retry?.body).toMatchObject({ retry: 1 });
   });
 
+  it("moves a Daytime retry that would fall after 17:00 on a Friday to Monday 09:00, Oslo time", async () => {
+    clock.set("2026-11-27T15:59:00.000Z"); // Friday 16:59 in Oslo
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
+      sendingTimePolicy: "Daytime",
+      expiry: "2026-12-10T00:00:00.000Z",
+    });
+    const order = await processedOrderWith(n);
+    email.next.push(() => {
+      throw transient("throttled", 5 * 60_000);
+    });
+    await sendNotification(deps(), { orderId: order.id, notificationId: n.id, retry: 0 });
+    const [retry] = publisher.on("sendEmail");
+    expect(retry?.scheduledEnqueueTime?.toISOString()).toBe("2026-11-30T08:00:00.000Z");
+  });
+
+  it("sends nothing for a Daytime message that arrives after 17:00, and puts it back for the next window", async () => {
+    clock.set("2026-11-24T17:30:00.000Z"); // Tuesday 18:30 in Oslo: a late or swept message
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
+      sendingTimePolicy: "Daytime",
+      expiry: "2026-12-10T00:00:00.000Z",
+    });
+    const order = await processedOrderWith(n);
+    await sendNotification(deps(), { orderId: order.id, notificationId: n.id, retry: 0 });
+    expect(email.sent).toHaveLength(0);
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("New");
+    const [later] = publisher.on("sendEmail");
+    expect(later?.scheduledEnqueueTime?.toISOString()).toBe("2026-11-25T08:00:00.000Z");
+  });
+
   it("completes the order when a permanent send failure was its last pending notification", async () => {
     const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
     const order = await processedOrderWith(n);
@@ -190,6 +219,29 @@ describe("delivery reports", () => {
     await applyDeliveryReport(deps(), again!.body, undefined);
     expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Delivered");
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+  });
+
+  it("keeps a replayed report that failed again before the replay finished, for the operator to see", async () => {
+    const early = { reference: "op-never", status: "Delivered" };
+    await applyDeliveryReport(deps(), early, new Date(t0));
+    clock.advance(6 * 60_000);
+    await applyDeliveryReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
+    expect(await stores.deadReports.list(10)).toHaveLength(1);
+
+    // The replayed report is handled at once and fails again (its notification still cannot be found).
+    const failingFast = {
+      publish: async (queue: "deliveryReports", messages: Array<{ body: unknown }>) => {
+        await publisher.publish(queue, messages as never);
+        clock.advance(6 * 60_000);
+        for (const m of messages) {
+          const envelope = m.body as { varselReport: { firstSeen: string } };
+          envelope.varselReport.firstSeen = new Date(Date.parse(t0)).toISOString();
+          await applyDeliveryReport(deps(), envelope, undefined);
+        }
+      },
+    };
+    expect(await replayDeadReports({ ...deps(), publisher: failingFast }, 10)).toHaveLength(1);
+    expect(await stores.deadReports.list(10)).toHaveLength(1);
   });
 
   it("does not apply a report after the notification's expiry", async () => {
