@@ -21,16 +21,50 @@ export function chainIdFor(tenant: string, kind: string, idempotencyId: string):
   return deterministicId(varselNamespace, JSON.stringify([tenant, kind, idempotencyId]));
 }
 
-/** Stable JSON (sorted keys) so that two equal requests hash equally whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+type Task = { text: string } | { value: unknown };
+
+/**
+ * Stable JSON (sorted keys) so that two equal requests hash equally whatever their key order. Iterative, with
+ * its own stack: a client's body nested 100,000 deep costs memory in proportion to its size, never the call
+ * stack. The output is the same as serialising recursively (arrays in order, object keys sorted by UTF-16
+ * code units, undefined properties left out), so hashes stored before stay valid.
+ */
+export function canonicalJson(root: unknown): string {
+  const out: string[] = [];
+  const stack: Task[] = [{ value: root }];
+  while (stack.length > 0) {
+    const task = stack.pop()!;
+    if ("text" in task) {
+      out.push(task.text);
+      continue;
+    }
+    const { value } = task;
+    if (Array.isArray(value)) {
+      const items: readonly unknown[] = value;
+      stack.push({ text: "]" });
+      for (let i = items.length - 1; i >= 0; i--) {
+        stack.push({ value: items[i] });
+        if (i > 0) stack.push({ text: "," });
+      }
+      stack.push({ text: "[" });
+    } else if (value !== null && typeof value === "object") {
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      stack.push({ text: "}" });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i]!;
+        stack.push({ value: item });
+        stack.push({ text: `${JSON.stringify(key)}:` });
+        if (i > 0) stack.push({ text: "," });
+      }
+      stack.push({ text: "{" });
+    } else {
+      // As in an array joined by the recursive version, a value JSON cannot hold (undefined) becomes "".
+      out.push((JSON.stringify(value) as string | undefined) ?? "");
+    }
   }
-  return JSON.stringify(value);
+  return out.join("");
 }
 
 export function requestHash(body: unknown): string {

@@ -2,7 +2,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { dependencies, type Dependencies } from "../app/dependencies";
 import type { Principal } from "../auth/principal";
 import { AppError, isAppError } from "../errors";
-import { PayloadTooLargeError } from "./body";
+import { PayloadTooLargeError, UnsupportedMediaTypeError } from "./body";
 import { problem, problemFromError } from "./problem";
 
 export interface AuthenticatedRequest {
@@ -23,6 +23,9 @@ export function apiBase(request: HttpRequest): string {
 function toResponse(error: unknown, context: InvocationContext): HttpResponseInit {
   if (error instanceof PayloadTooLargeError) {
     return problem({ status: 413, title: "Payload Too Large", detail: error.message });
+  }
+  if (error instanceof UnsupportedMediaTypeError) {
+    return problem({ status: 415, title: "Unsupported Media Type", detail: error.message });
   }
   if (isAppError(error)) {
     if (error.kind === "transient" || error.kind === "permanent") {

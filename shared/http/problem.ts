@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
+import { maxReportedErrors, tooManyErrorsMessage } from "../domain/requests/limits";
 import type { AppError, ErrorKind } from "../errors";
 
 export const problemContentType = "application/problem+json";
@@ -44,8 +45,32 @@ export function problem(fields: ProblemFields): HttpResponseInit {
   };
 }
 
+/**
+ * At most 200 messages, as ASP.NET's model state holds: the 200th place goes to its "too many" message under
+ * `""`. A body of 10,000 bad recipients is told about the first ones, not answered with megabytes.
+ */
+export function capErrors(errors: Record<string, string[]>): Record<string, string[]> {
+  const capped: Record<string, string[]> = {};
+  let count = 0;
+  for (const [key, messages] of Object.entries(errors)) {
+    for (const message of messages) {
+      if (count === maxReportedErrors - 1) {
+        (capped[""] ??= []).push(tooManyErrorsMessage);
+        return capped;
+      }
+      (capped[key] ??= []).push(message);
+      count += 1;
+    }
+  }
+  return capped;
+}
+
 export function validationProblem(errors: Record<string, string[]>): HttpResponseInit {
-  return problem({ status: 400, title: "One or more validation errors occurred.", errors });
+  return problem({
+    status: 400,
+    title: "One or more validation errors occurred.",
+    errors: capErrors(errors),
+  });
 }
 
 const statusByKind: Record<ErrorKind, { status: number; title: string }> = {
@@ -83,5 +108,6 @@ export function problemFromError(error: AppError): HttpResponseInit {
     });
   }
   if (error.kind === "permanent") return problem({ status, title });
-  return problem({ status, title, detail: error.message, errors: error.details.errors });
+  const errors = error.details.errors;
+  return problem({ status, title, detail: error.message, ...(errors ? { errors: capErrors(errors) } : {}) });
 }

@@ -5,6 +5,7 @@ import {
   isValidOrganizationNumber,
   normalizeMobileNumber,
 } from "../identifiers";
+import { maxTextLength } from "./limits";
 
 /**
  * Field builders shared by the request schemas. Each takes the exact message Altinn returns for its rule,
@@ -28,17 +29,51 @@ export function whenMissing(message: string) {
 
 const isBlank = (text: string) => text.trim().length === 0;
 
+/** The longest text a field takes (`limits.ts`), and the field's name for the message. */
+export interface TextLimit {
+  /** The JSON property name, e.g. `sendersReference`. */
+  field: string;
+  max: number;
+}
+
+/** FluentValidation's display name of a property: `sendersReference` → `Senders Reference`. */
+function displayName(field: string): string {
+  const words = field.replace(/([a-z0-9])([A-Z])/g, "$1 $2");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** FluentValidation's MaximumLength message, which Altinn's validators would give. */
+export function tooLongMessage({ field, max }: TextLimit, length: number): string {
+  return `The length of '${displayName(field)}' must be ${max} characters or fewer. You entered ${length} characters.`;
+}
+
+/**
+ * A string of at most `limit.max` characters. The length is checked first and stops the field's other rules,
+ * so no pattern or parser ever sees longer text than the limit.
+ */
+export function boundedString(limit: TextLimit, params?: Parameters<typeof z.string>[0]) {
+  return z.string(params).max(limit.max, {
+    error: (issue) =>
+      tooLongMessage(limit, typeof issue.input === "string" ? issue.input.length : limit.max + 1),
+    abort: true,
+  });
+}
+
 /** Text that must be present and not blank (FluentValidation's NotEmpty); one message for all three. */
-export function requiredText(message: string) {
-  return z.string(whenMissing(message)).refine((text) => !isBlank(text), message);
+export function requiredText(message: string, limit: TextLimit) {
+  return boundedString(limit, whenMissing(message)).refine((text) => !isBlank(text), message);
 }
 
 /** Optional text where `""` counts as absent, as Altinn's `string.IsNullOrEmpty` checks do. */
-export function optionalNonEmptyText() {
-  return z
-    .string()
+export function optionalNonEmptyText(limit: TextLimit) {
+  return boundedString(limit)
     .optional()
     .transform((text) => (text === "" ? undefined : text));
+}
+
+/** The references a client names things by (sendersReference, ids, resource names): 256 characters. */
+export function reference(field: string): TextLimit {
+  return { field, max: maxTextLength.reference };
 }
 
 /**
@@ -80,10 +115,9 @@ export function integerBetween(min: number, max: number, messages: { tooSmall: s
     .int();
 }
 
-/** An email address field; `missingMessage` also covers blank. */
-export function emailAddress(invalidMessage: string, missingMessage: string = invalidMessage) {
-  return z
-    .string(whenMissing(missingMessage))
+/** An email address field (at most 254 characters); `missingMessage` also covers blank. */
+export function emailAddress(field: string, invalidMessage: string, missingMessage: string = invalidMessage) {
+  return boundedString({ field, max: maxTextLength.emailAddress }, whenMissing(missingMessage))
     .superRefine((text, ctx) => {
       if (isBlank(text)) ctx.addIssue({ code: "custom", message: missingMessage });
       else if (!isValidEmailAddress(text)) ctx.addIssue({ code: "custom", message: invalidMessage });
@@ -91,10 +125,9 @@ export function emailAddress(invalidMessage: string, missingMessage: string = in
     .meta({ format: "email" });
 }
 
-/** A mobile number field, output in E.164 (`+4798765432`) whatever form it was sent in. */
-export function mobileNumber(invalidMessage: string, missingMessage: string = invalidMessage) {
-  return z
-    .string(whenMissing(missingMessage))
+/** A mobile number field (at most 32 characters as sent), output in E.164 (`+4798765432`) whatever form it was sent in. */
+export function mobileNumber(field: string, invalidMessage: string, missingMessage: string = invalidMessage) {
+  return boundedString({ field, max: maxTextLength.mobileNumber }, whenMissing(missingMessage))
     .meta({
       description: "Mobile number with country code (+47…, 0047…), or an 8-digit Norwegian mobile number.",
     })

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isValidExternalIdentity } from "../identifiers";
 import { notificationChannels } from "../order";
 import {
+  boundedString,
   caseInsensitiveEnum,
   checkResourceAction,
   emailAddress,
@@ -12,9 +13,11 @@ import {
   optionalNonEmptyText,
   organizationNumberProblem,
   parseHttpUrl,
+  reference,
   requiredText,
   whenMissing,
 } from "./fields";
+import { maxReminders, maxTextLength } from "./limits";
 import { currentRequestTime } from "./requestTime";
 import { sendTime, sendTimeOrNow } from "./sendTime";
 import { delayDaysLimits, delayedSendTimeMs, latestSendTimeMs, schedulingHorizonText } from "./timeLimits";
@@ -29,9 +32,18 @@ function emailSendingOptions(missingMessage?: string) {
   return z
     .object(
       {
-        senderEmailAddress: emailAddress("The sender email address is not valid.").optional(),
-        subject: requiredText("The email subject must not be empty."),
-        body: requiredText("The email body must not be empty."),
+        senderEmailAddress: emailAddress(
+          "senderEmailAddress",
+          "The sender email address is not valid.",
+        ).optional(),
+        subject: requiredText("The email subject must not be empty.", {
+          field: "subject",
+          max: maxTextLength.emailSubject,
+        }),
+        body: requiredText("The email body must not be empty.", {
+          field: "body",
+          max: maxTextLength.emailBody,
+        }),
         contentType: caseInsensitiveEnum(
           ["Plain", "Html"],
           "Email content type must be either Plain or HTML.",
@@ -54,8 +66,11 @@ function smsSendingOptions(missingMessage?: string) {
   return z
     .object(
       {
-        sender: z.string().optional(),
-        body: requiredText("SMS body cannot be null or empty."),
+        sender: boundedString({ field: "sender", max: maxTextLength.smsSender }).optional(),
+        body: requiredText("SMS body cannot be null or empty.", {
+          field: "body",
+          max: maxTextLength.smsBody,
+        }),
         sendingTimePolicy: caseInsensitiveEnum(
           ["Daytime", "Anytime"],
           "SMS only supports send time daytime and anytime",
@@ -70,8 +85,7 @@ export type SmsSendingOptions = z.output<typeof smsSendingOptionsSchema>;
 
 const channelSchemaField = caseInsensitiveEnum(notificationChannels, "Invalid channel scheme value.");
 
-const resourceIdField = z
-  .string()
+const resourceIdField = boundedString(reference("resourceId"))
   .regex(/^urn:altinn:resource:.+$/, "ResourceId must have a valid syntax.")
   .optional();
 
@@ -80,7 +94,7 @@ const lookedUpRecipientFields = {
   emailSettings: emailSendingOptionsSchema.optional(),
   smsSettings: smsSendingOptionsSchema.optional(),
   resourceId: resourceIdField,
-  resourceAction: optionalNonEmptyText(),
+  resourceAction: optionalNonEmptyText(reference("resourceAction")),
 };
 
 interface LookedUpRecipient {
@@ -125,7 +139,7 @@ function checkLookedUpRecipient(recipient: LookedUpRecipient, ctx: z.RefinementC
 
 export const recipientEmailSchema = z
   .object({
-    emailAddress: emailAddress("Invalid email address format."),
+    emailAddress: emailAddress("emailAddress", "Invalid email address format."),
     emailSettings: emailSendingOptions("Recipient email settings cannot be null."),
   })
   .meta({ description: "Send an email to this address; no contact lookup." });
@@ -133,6 +147,7 @@ export const recipientEmailSchema = z
 export const recipientSmsSchema = z
   .object({
     phoneNumber: mobileNumber(
+      "phoneNumber",
       "Recipient phone number is not a valid mobile number.",
       "Recipient phone number cannot be null or empty.",
     ),
@@ -142,8 +157,7 @@ export const recipientSmsSchema = z
 
 export const recipientPersonSchema = z
   .object({
-    nationalIdentityNumber: z
-      .string()
+    nationalIdentityNumber: boundedString(reference("nationalIdentityNumber"))
       .meta({ pattern: "^\\d{11}$" })
       .superRefine((text, ctx) => {
         const problem = nationalIdentityNumberProblem(text);
@@ -159,7 +173,7 @@ export const recipientPersonSchema = z
 
 export const recipientOrganizationSchema = z
   .object({
-    orgNumber: requiredText("OrgNumber cannot be null or empty.")
+    orgNumber: requiredText("OrgNumber cannot be null or empty.", reference("orgNumber"))
       .meta({ pattern: "^\\d{9}$" })
       .superRefine((text, ctx) => {
         const problem = text.trim() === "" ? undefined : organizationNumberProblem(text);
@@ -175,7 +189,10 @@ export const recipientOrganizationSchema = z
 
 export const recipientExternalIdentitySchema = z
   .object({
-    externalIdentity: requiredText("ExternalIdentity cannot be null or empty.").superRefine((text, ctx) => {
+    externalIdentity: requiredText("ExternalIdentity cannot be null or empty.", {
+      field: "externalIdentity",
+      max: maxTextLength.externalIdentity,
+    }).superRefine((text, ctx) => {
       if (text.trim() !== "" && !isValidExternalIdentity(text)) {
         ctx.addIssue({ code: "custom", message: "Invalid external identity URN format." });
       }
@@ -227,8 +244,7 @@ const conditionFailurePolicyField = caseInsensitiveEnum(
       "varsel extension. What to do when the condition endpoint cannot be evaluated after a retry: send (Altinn's behaviour) or skip.",
   });
 
-const conditionEndpointField = z
-  .string()
+const conditionEndpointField = boundedString({ field: "conditionEndpoint", max: maxTextLength.url })
   .superRefine((text, ctx) => {
     const url = parseHttpUrl(text);
     if (url === "not-absolute") {
@@ -242,7 +258,7 @@ const conditionEndpointField = z
 
 export const notificationReminderSchema = z
   .object({
-    sendersReference: z.string().optional(),
+    sendersReference: boundedString(reference("sendersReference")).optional(),
     conditionEndpoint: conditionEndpointField,
     conditionFailurePolicy: conditionFailurePolicyField,
     delayDays: integerBetween(delayDaysLimits.min, delayDaysLimits.max, {
@@ -334,8 +350,8 @@ function delayDaysOf(reminder: unknown): number | undefined {
 
 export const futureOrderRequestSchema = z
   .object({
-    idempotencyId: requiredText("IdempotencyId cannot be null or empty."),
-    sendersReference: z.string().optional(),
+    idempotencyId: requiredText("IdempotencyId cannot be null or empty.", reference("idempotencyId")),
+    sendersReference: boundedString(reference("sendersReference")).optional(),
     requestedSendTime: sendTimeOrNow({
       missingTimeZone: "The requested send time value must have specified a time zone.",
       tooEarly: "RequestedSendTime must be greater than or equal to now.",
@@ -345,10 +361,18 @@ export const futureOrderRequestSchema = z
     conditionEndpoint: conditionEndpointField,
     conditionFailurePolicy: conditionFailurePolicyField,
     dialogportenAssociation: z
-      .object({ dialogId: z.string().optional(), transmissionId: z.string().optional() })
+      .object({
+        dialogId: boundedString(reference("dialogId")).optional(),
+        transmissionId: boundedString(reference("transmissionId")).optional(),
+      })
       .optional(),
     recipient: notificationRecipientSchema,
-    reminders: z.array(notificationReminderSchema).default([]),
+    reminders: z
+      .array(notificationReminderSchema)
+      .max(maxReminders, {
+        error: `The field Reminders must be a string or array type with a maximum length of '${maxReminders}'.`,
+      })
+      .default([]),
   })
   .superRefine(checkDelayedReminders, evenWhenOtherFieldsFailed)
   .meta({

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import {
+  boundedString,
   caseInsensitiveEnum,
   emailAddress,
   integerBetween,
   mobileNumber,
+  reference,
   requiredText,
   whenMissing,
 } from "./fields";
+import { maxTextLength } from "./limits";
 import { instantSmsTimeToLiveSeconds } from "./timeLimits";
 
 /**
@@ -14,17 +17,19 @@ import { instantSmsTimeToLiveSeconds } from "./timeLimits";
  * caller waits (one-time codes and the like). No lookup, no send condition, no reminders.
  */
 
-const idempotencyIdField = requiredText("IdempotencyId cannot be null or empty.");
+const idempotencyIdField = requiredText("IdempotencyId cannot be null or empty.", reference("idempotencyId"));
+const sendersReferenceField = boundedString(reference("sendersReference")).optional();
 
 const timeToLiveMessage = "Time-to-live must be between 60 and 172800 seconds (48 hours).";
 
 export const instantSmsOrderRequestSchema = z
   .object({
     idempotencyId: idempotencyIdField,
-    sendersReference: z.string().optional(),
+    sendersReference: sendersReferenceField,
     recipientSms: z.object(
       {
         phoneNumber: mobileNumber(
+          "phoneNumber",
           "Recipient phone number is not a valid mobile number.",
           "Recipient phone number cannot be null or empty.",
         ),
@@ -38,8 +43,11 @@ export const instantSmsOrderRequestSchema = z
         ).meta({ description: "How long the SMS gateway keeps trying to deliver." }),
         smsSettings: z.object(
           {
-            sender: z.string().optional(),
-            body: requiredText("SMS body cannot be null or empty."),
+            sender: boundedString({ field: "sender", max: maxTextLength.smsSender }).optional(),
+            body: requiredText("SMS body cannot be null or empty.", {
+              field: "body",
+              max: maxTextLength.smsBody,
+            }),
           },
           whenMissing("SMS details cannot be null."),
         ),
@@ -53,15 +61,24 @@ export type InstantSmsOrderRequest = z.output<typeof instantSmsOrderRequestSchem
 export const instantEmailOrderRequestSchema = z
   .object({
     idempotencyId: idempotencyIdField,
-    sendersReference: z.string().optional(),
+    sendersReference: sendersReferenceField,
     recipientEmail: z.object(
       {
-        emailAddress: emailAddress("Invalid email address format."),
+        emailAddress: emailAddress("emailAddress", "Invalid email address format."),
         emailSettings: z.object(
           {
-            senderEmailAddress: emailAddress("The sender email address is not valid.").optional(),
-            subject: requiredText("The email subject cannot be empty."),
-            body: requiredText("The email body cannot be empty."),
+            senderEmailAddress: emailAddress(
+              "senderEmailAddress",
+              "The sender email address is not valid.",
+            ).optional(),
+            subject: requiredText("The email subject cannot be empty.", {
+              field: "subject",
+              max: maxTextLength.emailSubject,
+            }),
+            body: requiredText("The email body cannot be empty.", {
+              field: "body",
+              max: maxTextLength.emailBody,
+            }),
             contentType: caseInsensitiveEnum(
               ["Plain", "Html"],
               "Email content type must be either Plain or HTML.",

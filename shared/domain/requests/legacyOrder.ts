@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isValidEmailAddress, normalizeMobileNumber } from "../identifiers";
 import { notificationChannels } from "../order";
 import {
+  boundedString,
   caseInsensitiveEnum,
   checkResourceAction,
   emailAddress,
@@ -10,9 +11,12 @@ import {
   optionalNonEmptyText,
   organizationNumberProblem,
   parseHttpUrl,
+  reference,
   requiredText,
   whenMissing,
+  type TextLimit,
 } from "./fields";
+import { maxLegacyRecipients, maxTextLength } from "./limits";
 import { sendTimeOrNow } from "./sendTime";
 import { schedulingHorizonText } from "./timeLimits";
 
@@ -23,8 +27,8 @@ import { schedulingHorizonText } from "./timeLimits";
  */
 
 /** Optional text that must pass `problemOf` when given; `""` counts as absent (Altinn checks `IsNullOrEmpty`). */
-function optionalChecked(problemOf: (text: string) => string | undefined) {
-  return optionalNonEmptyText().superRefine((text, ctx) => {
+function optionalChecked(limit: TextLimit, problemOf: (text: string) => string | undefined) {
+  return optionalNonEmptyText(limit).superRefine((text, ctx) => {
     const problem = text === undefined ? undefined : problemOf(text);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
@@ -32,26 +36,31 @@ function optionalChecked(problemOf: (text: string) => string | undefined) {
 
 /** An optional mobile number, output in E.164; `""` counts as absent. */
 function optionalMobileNumber(invalidMessage: string) {
-  return optionalNonEmptyText().transform((text, ctx) => {
-    if (text === undefined) return undefined;
-    const normalized = normalizeMobileNumber(text);
-    if (normalized === undefined) ctx.addIssue({ code: "custom", message: invalidMessage });
-    // On failure the text stays, so the "must provide" rule still sees a number was given (as Altinn's does).
-    return normalized ?? text;
-  });
+  return optionalNonEmptyText({ field: "mobileNumber", max: maxTextLength.mobileNumber }).transform(
+    (text, ctx) => {
+      if (text === undefined) return undefined;
+      const normalized = normalizeMobileNumber(text);
+      if (normalized === undefined) ctx.addIssue({ code: "custom", message: invalidMessage });
+      // On failure the text stays, so the "must provide" rule still sees a number was given (as Altinn's does).
+      return normalized ?? text;
+    },
+  );
 }
 
 /** Altinn `RecipientExt`: a direct address, or an identifier for contact lookup. */
 export const legacyRecipientSchema = z
   .object({
-    emailAddress: optionalChecked((text) =>
+    emailAddress: optionalChecked({ field: "emailAddress", max: maxTextLength.emailAddress }, (text) =>
       isValidEmailAddress(text) ? undefined : "Invalid email address format.",
     ),
     mobileNumber: optionalMobileNumber(
       "Mobile number can contain only '+' and numeric characters, and it must adhere to the E.164 standard.",
     ),
-    organizationNumber: optionalChecked(organizationNumberProblem),
-    nationalIdentityNumber: optionalChecked(nationalIdentityNumberProblem),
+    organizationNumber: optionalChecked(reference("organizationNumber"), organizationNumberProblem),
+    nationalIdentityNumber: optionalChecked(
+      reference("nationalIdentityNumber"),
+      nationalIdentityNumberProblem,
+    ),
   })
   .superRefine((recipient, ctx) => {
     if (recipient.nationalIdentityNumber !== undefined) {
@@ -122,7 +131,7 @@ const oneOrMoreRecipients = "One or more recipient is required.";
 
 /** Fields shared by the three v1 order requests (Altinn `NotificationOrderRequestBaseExt`). */
 const legacyOrderBaseFields = {
-  sendersReference: z.string().optional(),
+  sendersReference: boundedString(reference("sendersReference")).optional(),
   requestedSendTime: sendTimeOrNow({
     missingTimeZone: "The requested send time value must have specified a time zone.",
     tooEarly: "Send time must be in the future. Leave blank to send immediately.",
@@ -130,8 +139,7 @@ const legacyOrderBaseFields = {
     toleranceMs: 5 * 60_000,
     tooLate: `Send time must be at most ${schedulingHorizonText} in the future.`,
   }),
-  conditionEndpoint: z
-    .string()
+  conditionEndpoint: boundedString({ field: "conditionEndpoint", max: maxTextLength.url })
     .refine(isValidLegacyConditionEndpoint, "The condition endpoint must be a valid URL.")
     .meta({ format: "uri" })
     .optional(),
@@ -144,11 +152,16 @@ const legacyOrderBaseFields = {
       description:
         "varsel extension: send (Altinn's behaviour) or skip when the condition cannot be evaluated.",
     }),
-  recipients: z.array(legacyRecipientSchema, whenMissing(oneOrMoreRecipients)).min(1, oneOrMoreRecipients),
+  recipients: z
+    .array(legacyRecipientSchema, whenMissing(oneOrMoreRecipients))
+    .min(1, oneOrMoreRecipients)
+    .max(maxLegacyRecipients, {
+      error: `The field Recipients must be a string or array type with a maximum length of '${maxLegacyRecipients}'.`,
+    }),
   ignoreReservation: z.boolean().optional(),
   // v1 takes the bare resource id (`app_ttd_apps-test`), unlike future/orders.
-  resourceId: z.string().optional(),
-  resourceAction: optionalNonEmptyText(),
+  resourceId: boundedString(reference("resourceId")).optional(),
+  resourceAction: optionalNonEmptyText(reference("resourceAction")),
 };
 
 /** Altinn's v1 rule: http(s) and a host name ending in a 2+ letter top-level domain. */
@@ -157,11 +170,16 @@ function isValidLegacyConditionEndpoint(text: string): boolean {
   return url instanceof URL && /^[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/.test(url.hostname);
 }
 
+const emailSubjectLimit = { field: "subject", max: maxTextLength.emailSubject };
+const emailBodyLimit = { field: "body", max: maxTextLength.emailBody };
+const smsBodyLimit = { field: "body", max: maxTextLength.smsBody };
+const senderNumberField = boundedString({ field: "senderNumber", max: maxTextLength.smsSender }).optional();
+
 const emailTemplateSchema = z
   .object({
-    fromAddress: emailAddress("The sender email address is not valid.").optional(),
-    subject: requiredText("The email template subject must not be empty."),
-    body: requiredText("The email template body must not be empty."),
+    fromAddress: emailAddress("fromAddress", "The sender email address is not valid.").optional(),
+    subject: requiredText("The email template subject must not be empty.", emailSubjectLimit),
+    body: requiredText("The email template body must not be empty.", emailBodyLimit),
     contentType: caseInsensitiveEnum(
       ["Plain", "Html"],
       "Email content type must be either Plain or HTML.",
@@ -171,8 +189,8 @@ const emailTemplateSchema = z
 
 const smsTemplateSchema = z
   .object({
-    senderNumber: z.string().optional(),
-    body: requiredText("The SMS template body must not be empty."),
+    senderNumber: senderNumberField,
+    body: requiredText("The SMS template body must not be empty.", smsBodyLimit),
   })
   .meta({ description: "The SMS to send." });
 
@@ -227,13 +245,13 @@ export type LegacyOrderRequest = z.output<typeof legacyOrderRequestSchema>;
 export const legacyEmailOrderRequestSchema = z
   .object({
     ...legacyOrderBaseFields,
-    subject: requiredText("The email template subject must not be empty."),
-    body: requiredText("The email template body must not be empty."),
+    subject: requiredText("The email template subject must not be empty.", emailSubjectLimit),
+    body: requiredText("The email template body must not be empty.", emailBodyLimit),
     contentType: caseInsensitiveEnum(
       ["Plain", "Html"],
       "Email content type must be either Plain or HTML.",
     ).default("Plain"),
-    fromAddress: emailAddress("The sender email address is not valid.").optional(),
+    fromAddress: emailAddress("fromAddress", "The sender email address is not valid.").optional(),
   })
   .superRefine((order, ctx) => {
     checkResourceAction(order, ctx);
@@ -245,8 +263,8 @@ export type LegacyEmailOrderRequest = z.output<typeof legacyEmailOrderRequestSch
 export const legacySmsOrderRequestSchema = z
   .object({
     ...legacyOrderBaseFields,
-    body: requiredText("The SMS template body must not be empty."),
-    senderNumber: z.string().optional(),
+    body: requiredText("The SMS template body must not be empty.", smsBodyLimit),
+    senderNumber: senderNumberField,
   })
   .superRefine((order, ctx) => {
     checkResourceAction(order, ctx);
