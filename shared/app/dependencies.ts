@@ -7,6 +7,7 @@ import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDelivery
 import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationStore";
 import { CosmosOrderStore } from "../adapters/cosmos/cosmosOrderStore";
+import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
 import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
 import { LinkSmsSender } from "../adapters/link/linkSmsSender";
@@ -25,6 +26,7 @@ import type { EmailSender } from "../ports/emailSender";
 import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
 import type { OrderStore } from "../ports/orderStore";
 import type { Publisher } from "../ports/publisher";
+import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
@@ -37,6 +39,7 @@ export interface Dependencies {
   notifications: NotificationStore;
   references: DeliveryReferenceStore;
   statusFeed: StatusFeed;
+  sendBatches: SendBatches;
   deadReports: DeadDeliveryReports;
   contacts: ContactRegistry;
   publisher: Publisher;
@@ -76,6 +79,7 @@ function build(config: Settings): Dependencies {
     notifications: new CosmosNotificationStore(container("notifications")),
     references: new CosmosDeliveryReferenceStore(container("deliveryReferences")),
     statusFeed: new CosmosStatusFeed(container("statusFeed")),
+    sendBatches: new CosmosSendBatches(container("orders")),
     deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports")),
     contacts: new CosmosContactRegistry(container("registry")),
     publisher: credential

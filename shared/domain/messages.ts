@@ -17,6 +17,18 @@ export const sendNotificationMessageSchema = z.object({
 });
 export type SendNotificationMessage = z.infer<typeof sendNotificationMessageSchema>;
 
+/** `send-email` / `send-sms`: send one batch of notifications of one order. */
+export const sendBatchMessageSchema = z.object({
+  orderId: z.uuid(),
+  batchId: z.string(),
+  /** How many times the batch was put back (a transient provider failure, the sending window). */
+  attempt: z.number().int().min(0).default(0),
+});
+export type SendBatchMessage = z.infer<typeof sendBatchMessageSchema>;
+
+/** What the send queues carry: one notification, or a batch of them. */
+export const sendMessageSchema = z.union([sendBatchMessageSchema, sendNotificationMessageSchema]);
+
 /**
  * `delivery-reports` carries ACS Event Grid events as Event Grid delivers them, and our own envelope for
  * LINK reports received over HTTP and for reports waiting for their send result.

@@ -22,6 +22,8 @@ const notificationBase = {
     isReserved: z.boolean().optional(),
   }),
   body: z.string(),
+  /** The send batch that sends it, when it is sent in one (see domain/sendBatch.ts). */
+  batchId: z.string().optional(),
   /** Provider reference: ACS operation id or LINK gateway reference. */
   reference: z.string().optional(),
   deliveryReport: z.unknown().optional(),

@@ -95,6 +95,11 @@ export const orderDocumentSchema = z.object({
   statusChangedAt: z.iso.datetime({ offset: true }),
   /** Until when a release claim holds; an expired lease lets the release job publish the order again. */
   leaseUntil: z.iso.datetime({ offset: true }).optional(),
+  /**
+   * Fan-out checkpoint: recipients before this index have their notifications and sends stored. Processing
+   * resumes here after a crash or in the next slice, never from zero.
+   */
+  fanout: z.object({ nextRecipient: z.number().int().min(0) }).optional(),
   /** How many times the order was claimed for processing; part of the process message id. */
   releaseCount: z.number().int().min(0).default(0),
   /**

@@ -17,12 +17,17 @@ export interface NotificationStore {
   getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]>;
   /** Creates each notification unless one with its id exists, so a redelivered order creates nothing twice. */
   createMany(notifications: NewNotification[]): Promise<void>;
+  /**
+   * Applies each change if its notification still carries the ETag it was read with, many per request.
+   * Says per change whether it was applied or lost a race (a delivery report got there first).
+   */
+  updateMany<T extends NotificationDocument>(
+    updates: Array<{ notification: T; changes: Changes<T> }>,
+  ): Promise<Array<"updated" | "conflict">>;
   /** Removes a notification that was never sent (an instant send the provider refused). */
   remove(orderId: string, notificationId: string): Promise<void>;
   /** Replaces the notification if it still carries the ETag it was read with (else AppError "conflict"). */
   update<T extends NotificationDocument>(notification: T, changes: Changes<T>): Promise<T>;
-  /** True while any notification of the order still waits for a final status. */
-  hasPending(orderId: string): Promise<boolean>;
   /** Up to `limit` notifications of the order that still wait for a final status (one partition). */
   listPending(orderId: string, limit: number): Promise<SweepPage<NotificationDocument>>;
   /** Notifications without a final status whose expiry is before the cutoff, oldest first. */
@@ -41,5 +46,7 @@ export interface DeliveryReference {
 /** Maps a provider's reference (ACS operation id, LINK gateway reference) back to our notification. */
 export interface DeliveryReferenceStore {
   put(reference: DeliveryReference): Promise<void>;
+  /** Stores many references, many per request. */
+  putMany(references: DeliveryReference[]): Promise<void>;
   get(provider: DeliveryReference["provider"], reference: string): Promise<DeliveryReference | undefined>;
 }

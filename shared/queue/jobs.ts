@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { processOrderMessageSchema, sendNotificationMessageSchema } from "../domain/messages";
+import { processOrderMessageSchema, sendMessageSchema } from "../domain/messages";
 import { applyDeliveryReport } from "../usecases/applyDeliveryReport";
 import { processOrder } from "../usecases/processOrder";
+import { sendBatch } from "../usecases/sendBatch";
 import { sendNotification } from "../usecases/sendNotification";
 import { sweepOrders, type SweepSummary } from "../usecases/sweepOrders";
 import { terminateExpired } from "../usecases/terminateExpired";
@@ -35,9 +36,9 @@ export const processOrderJob = queueJob(processOrderMessageSchema, (message, dep
   processOrder(deps, message),
 );
 
-/** Serves both send queues: the notification itself says whether it is an email or an SMS. */
-export const sendNotificationJob = queueJob(sendNotificationMessageSchema, (message, deps) =>
-  sendNotification(deps, message),
+/** Serves both send queues: one notification or a batch; the documents say whether email or SMS. */
+export const sendNotificationJob = queueJob(sendMessageSchema, (message, deps) =>
+  "batchId" in message ? sendBatch(deps, message) : sendNotification(deps, message),
 );
 
 function enqueuedTimeOf(metadata: Record<string, unknown> | undefined): Date | undefined {

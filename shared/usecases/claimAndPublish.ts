@@ -1,5 +1,5 @@
 import type { OrderDocument } from "../domain/order";
-import { releaseLeaseMs } from "../domain/recoveryTimes";
+import { instantLeaseMs, releaseLeaseMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
 import type { Publisher } from "../ports/publisher";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
@@ -9,7 +9,9 @@ export interface ReleaseDeps extends TransitionDeps {
 }
 
 async function claim(deps: ReleaseDeps, order: OrderDocument): Promise<OrderDocument | undefined> {
-  const leaseUntil = new Date(deps.clock.now().getTime() + releaseLeaseMs).toISOString();
+  // An instant order lives minutes, not days: its recovery must come well inside its time to live.
+  const leaseMs = order.type === "Instant" ? instantLeaseMs : releaseLeaseMs;
+  const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
   try {
     return await transitionOrder(deps, order, "Processing", {
       leaseUntil,

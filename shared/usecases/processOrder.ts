@@ -2,14 +2,15 @@ import type { ProcessOrderMessage } from "../domain/messages";
 import type { OrderDocument } from "../domain/order";
 import type { SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
-import { lostSendGraceMs } from "../domain/recoveryTimes";
+import { abandonedSendMs, releaseLeaseMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
 import type { ContactRegistry } from "../ports/contactRegistry";
-import type { NewNotification } from "../ports/notificationStore";
 import type { Publisher } from "../ports/publisher";
+import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { notificationsFor } from "./notificationDrafts";
+import { planSends, publishSends } from "./planSends";
 import { resolveOrderRecipients } from "./resolveOrderRecipients";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
@@ -17,6 +18,7 @@ export interface ProcessDeps extends TransitionDeps {
   contacts: ContactRegistry;
   conditions: SendConditionChecker;
   publisher: Publisher;
+  sendBatches: SendBatches;
   sendingWindow: SendingWindow;
 }
 
@@ -26,6 +28,8 @@ export const conditionRetryDelayMs = 60_000;
 const maxListedNotifications = 100;
 /** Recipients resolved, written and published per step, so an order of 100,000 never sits in memory at once. */
 const chunkSize = 500;
+/** Recipients one invocation fans out (seconds of work), far inside the queue lock and the function timeout. */
+const sliceSize = 5_000;
 
 type ConditionDecision = "send" | "skip" | "deferred";
 
@@ -52,60 +56,100 @@ async function evaluateCondition(deps: ProcessDeps, order: OrderDocument, messag
   };
 }
 
-async function publishSends(deps: ProcessDeps, notifications: NewNotification[], now: Date) {
-  for (const channel of ["email", "sms"] as const) {
-    const toSend = notifications.filter((n) => n.channel === channel && n.status === "New");
-    if (toSend.length === 0) continue;
-    await deps.publisher.publish(
-      channel === "email" ? "sendEmail" : "sendSms",
-      toSend.map((n) => ({
-        messageId: `send:${n.id}`,
-        body: { orderId: n.orderId, notificationId: n.id },
-        correlationId: n.orderId,
-        ...(Date.parse(n.sendAfter) > now.getTime() ? { scheduledEnqueueTime: new Date(n.sendAfter) } : {}),
-      })),
-    );
-  }
-}
-
 /**
  * Queue job: turns a released order into notifications. Evaluates the send condition, resolves recipients
  * from the local register copies, substitutes keywords, writes one notification per address under a
- * deterministic id (a redelivered message creates nothing twice) and publishes the sends, scheduled for
- * the start of the sending window when needed. An order whose notifications are all final at once
- * (reserved, not identified) goes straight to Completed.
+ * deterministic id (a redelivered message creates nothing twice) and publishes the sends, in batches when
+ * many go to one channel at once, scheduled for the start of the sending window when needed.
+ *
+ * A large order is fanned out in slices: each invocation handles at most `sliceSize` recipients, records
+ * after every chunk how far it got (the order's `fanout` checkpoint, which also renews the lease) and hands
+ * the rest to a new message. A crash resumes from the checkpoint, never from zero. An order whose
+ * notifications are all final at once (reserved, not identified) goes straight to Completed.
  */
 export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessage): Promise<void> {
   const order = await deps.orders.getOrder(message.orderId);
   if (!order || order.status !== "Processing") return;
 
-  const condition = await evaluateCondition(deps, order, message);
-  if (condition.decision === "deferred") return;
-  if (condition.decision === "skip") {
-    await finish(deps, order, "SendConditionNotMet", { statusReason: condition.reason });
-    return;
+  let statusReason = order.statusReason;
+  if (order.fanout === undefined) {
+    const condition = await evaluateCondition(deps, order, message);
+    if (condition.decision === "deferred") return;
+    if (condition.decision === "skip") {
+      await finish(deps, order, "SendConditionNotMet", { statusReason: condition.reason });
+      return;
+    }
+    statusReason = condition.reason;
   }
 
   const now = deps.clock.now();
+  const total = order.recipients.length;
+  const first = order.fanout?.nextRecipient ?? 0;
+  const end = Math.min(total, first + sliceSize);
+  let current = order;
   let allFinal = true;
   const ids: string[] = [];
-  for (let start = 0; start < order.recipients.length; start += chunkSize) {
-    const chunk = order.recipients.slice(start, start + chunkSize);
-    const addresses = await resolveOrderRecipients(deps.contacts, order, chunk);
-    const notifications = notificationsFor(order, addresses, now, deps.sendingWindow);
-    await deps.notifications.createMany(notifications);
-    await publishSends(deps, notifications, now);
-    if (notifications.some(isPendingNotification)) allFinal = false;
-    ids.push(...notifications.map((n) => n.id));
+  for (let start = first; start < end; start += chunkSize) {
+    const chunkEnd = Math.min(end, start + chunkSize);
+    const addresses = await resolveOrderRecipients(
+      deps.contacts,
+      order,
+      order.recipients.slice(start, chunkEnd),
+    );
+    const plan = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
+    await deps.notifications.createMany(plan.notifications);
+    await deps.sendBatches.createMany(plan.batches);
+    await publishSends(deps, plan, now);
+    if (plan.notifications.some(isPendingNotification)) allFinal = false;
+    ids.push(...plan.notifications.map((n) => n.id));
+    if (chunkEnd < total) {
+      const saved = await checkpoint(deps, current, chunkEnd, statusReason);
+      if (!saved) return; // another delivery of this message is fanning the order out
+      current = saved;
+    }
   }
-  const notificationIds = ids.length <= maxListedNotifications ? ids : undefined;
-  await finish(deps, order, allFinal ? "Completed" : "Processed", {
-    statusReason: condition.reason,
-    notificationIds,
-    // Until then the sends are on their way; after it the sweeper checks for one whose message was lost.
-    sweepAt: allFinal ? undefined : new Date(now.getTime() + lostSendGraceMs).toISOString(),
+  if (end < total) {
+    await deps.publisher.publish("processOrder", [
+      {
+        messageId: `process:${order.id}:${order.releaseCount}:${end}`,
+        body: { orderId: order.id },
+        correlationId: order.id,
+      },
+    ]);
+    return;
+  }
+  // Only an order fanned out in one invocation knows all its notifications here.
+  const whole = first === 0;
+  const complete = whole && allFinal;
+  await finish(deps, current, complete ? "Completed" : "Processed", {
+    statusReason,
+    notificationIds: whole && ids.length <= maxListedNotifications ? ids : undefined,
+    // Until then the sends are on their way; then the sweeper looks for one whose message or worker was
+    // lost (a send claimed before this processing may already be abandoned by then) and plans from there.
+    sweepAt: complete ? undefined : new Date(now.getTime() + abandonedSendMs).toISOString(),
   });
-  if (!allFinal) await completeOrderIfDone(deps, order.id);
+  if (!complete) await completeOrderIfDone(deps, order.id);
+}
+
+/** Records how far the fan-out got and renews the lease; undefined when another delivery got there first. */
+async function checkpoint(
+  deps: ProcessDeps,
+  order: OrderDocument,
+  nextRecipient: number,
+  statusReason: string | undefined,
+): Promise<OrderDocument | undefined> {
+  const leaseUntil = new Date(deps.clock.now().getTime() + releaseLeaseMs).toISOString();
+  try {
+    return await deps.orders.updateOrder(order, {
+      fanout: { nextRecipient },
+      leaseUntil,
+      sweepAt: leaseUntil,
+      statusReason,
+    });
+  } catch (error) {
+    if (isAppError(error, "conflict")) return undefined;
+    throw error;
+  }
 }
 
 async function finish(
@@ -115,7 +159,7 @@ async function finish(
   changes: { statusReason?: string; notificationIds?: string[]; sweepAt?: string } = {},
 ) {
   try {
-    await transitionOrder(deps, order, status, { leaseUntil: undefined, ...changes });
+    await transitionOrder(deps, order, status, { leaseUntil: undefined, fanout: undefined, ...changes });
   } catch (error) {
     // A redelivered message that lost the race finds the order already moved on; that is its answer.
     if (!isAppError(error, "conflict")) throw error;

@@ -17,7 +17,7 @@ export interface AcceptanceDeps {
  */
 const retryDelaysMs = [50, 250, 1_000, 3_000];
 
-async function withRetries(work: () => Promise<void>): Promise<void> {
+export async function withRetries(work: () => Promise<unknown>): Promise<void> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       await work();

@@ -25,7 +25,7 @@ export interface SendDeps extends TransitionDeps {
 }
 
 export function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
-  return n.status === "Sending" && now.getTime() - Date.parse(n.statusChangedAt) > abandonedSendMs;
+  return n.status === "Sending" && now.getTime() - Date.parse(n.statusChangedAt) >= abandonedSendMs;
 }
 
 /** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */

@@ -1,12 +1,14 @@
-import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
-import { expiryGraceSeconds } from "../domain/expiry";
 import { isAppError } from "../errors";
+import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
 import { claimAndPublish, type ReleaseDeps } from "./claimAndPublish";
-import { abandonedSendMs, lostSendGraceMs } from "../domain/recoveryTimes";
-import { isAbandonedSend } from "./sendNotification";
-import { confirmFeed, transitionOrder } from "./transitionOrder";
+import { reconcileProcessedOrder } from "./reconcileProcessedOrder";
+import { confirmFeed } from "./transitionOrder";
+
+export interface SweepDeps extends ReleaseDeps {
+  sendBatches: SendBatches;
+}
 
 export interface SweepOptions {
   /** Orders read per query. */
@@ -28,79 +30,13 @@ export interface SweepSummary {
   resent: number;
   /** Orders completed by the sweeper (their last completion check was lost). */
   completed: number;
-  quarantined: Array<UnreadableDocument & { kind: "order" | "notification" }>;
+  quarantined: Array<UnreadableDocument & { kind: "order" | "notification" | "sendBatch" }>;
   /** Orders the sweep could not handle this time (a store error); each is tried again next run. */
   failed: Array<{ orderId: string; problem: string }>;
 }
 
-const later = (a: number, b: number) => Math.max(a, b);
-
-/** When the sweeper must look at a processed order again, from what its pending notifications wait for. */
-function nextSweep(pending: NotificationDocument[], now: number, pageFull: boolean): string | undefined {
-  if (pageFull) return new Date(now + lostSendGraceMs).toISOString();
-  let next = Number.POSITIVE_INFINITY;
-  for (const n of pending) {
-    const due =
-      n.status === "New"
-        ? later(Date.parse(n.sendAfter), now) + lostSendGraceMs
-        : n.status === "Sending"
-          ? later(Date.parse(n.statusChangedAt), now) + abandonedSendMs
-          : Date.parse(n.expiry) + expiryGraceSeconds * 1000; // waits for its report or the terminate job
-    next = Math.min(next, due);
-  }
-  return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
-}
-
-async function resend(deps: ReleaseDeps, overdue: NotificationDocument[], now: Date): Promise<void> {
-  for (const channel of ["email", "sms"] as const) {
-    const sends = overdue.filter((n) => n.channel === channel);
-    if (sends.length === 0) continue;
-    await deps.publisher.publish(
-      channel === "email" ? "sendEmail" : "sendSms",
-      sends.map((n) => ({
-        messageId: `send:${n.id}:sweep:${now.toISOString()}`,
-        body: { orderId: n.orderId, notificationId: n.id },
-        correlationId: n.orderId,
-      })),
-    );
-  }
-}
-
-/**
- * A processed order: sends whose message was lost or whose worker died are published again, and the order
- * is completed when nothing is pending any more (its completion check was lost).
- */
-async function reconcile(
-  deps: ReleaseDeps,
-  order: OrderDocument,
-  options: SweepOptions,
-  summary: SweepSummary,
-): Promise<void> {
-  const now = deps.clock.now();
-  const page = await deps.notifications.listPending(order.id, options.pendingPerOrder);
-  for (const unreadable of page.unreadable) {
-    await deps.notifications.quarantine(order.id, unreadable.id, unreadable.problem, now);
-    summary.quarantined.push({ ...unreadable, kind: "notification" });
-  }
-  const pageFull = page.documents.length + page.unreadable.length >= options.pendingPerOrder;
-  // Quarantined notifications no longer count as pending: an order is not held open by one it cannot read.
-  if (page.documents.length === 0 && !pageFull) {
-    await transitionOrder(deps, order, "Completed", { leaseUntil: undefined, sweepAt: undefined });
-    summary.completed += 1;
-    return;
-  }
-  const overdue = page.documents.filter(
-    (n) =>
-      (n.status === "New" && Date.parse(n.sendAfter) + lostSendGraceMs <= now.getTime()) ||
-      isAbandonedSend(n, now),
-  );
-  await resend(deps, overdue, now);
-  summary.resent += overdue.length;
-  await confirmFeed(deps, order, nextSweep(page.documents, now.getTime(), pageFull));
-}
-
 async function sweepOne(
-  deps: ReleaseDeps,
+  deps: SweepDeps,
   order: OrderDocument,
   options: SweepOptions,
   summary: SweepSummary,
@@ -117,13 +53,13 @@ async function sweepOne(
     return;
   }
   if (order.status === "Processed") {
-    await reconcile(deps, order, options, summary);
+    await reconcileProcessedOrder(deps, order, options.pendingPerOrder, summary);
     return;
   }
   await confirmFeed(deps, order, undefined);
 }
 
-async function quarantineOrders(deps: ReleaseDeps, unreadable: UnreadableDocument[], summary: SweepSummary) {
+async function quarantineOrders(deps: SweepDeps, unreadable: UnreadableDocument[], summary: SweepSummary) {
   for (const document of unreadable) {
     await deps.orders.quarantine(document.id, document.problem, deps.clock.now());
     summary.quarantined.push({ ...document, kind: "order" });
@@ -139,7 +75,7 @@ async function quarantineOrders(deps: ReleaseDeps, unreadable: UnreadableDocumen
  * back no other) and sets aside documents that fail their schema instead of stopping.
  */
 export async function sweepOrders(
-  deps: ReleaseDeps,
+  deps: SweepDeps,
   options: SweepOptions = defaultSweepOptions,
 ): Promise<SweepSummary> {
   const summary: SweepSummary = {

@@ -1,6 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
 import type { DeliveryReference, DeliveryReferenceStore } from "../../ports/notificationStore";
+import { runBulk } from "./bulk";
 import { mapCosmosError } from "./errors";
 
 const referenceSchema = z.object({
@@ -23,6 +24,17 @@ export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
     } catch (error) {
       throw mapCosmosError(error, "store delivery reference");
     }
+  }
+
+  async putMany(references: DeliveryReference[]): Promise<void> {
+    await runBulk(
+      this.container,
+      references.map((reference) => {
+        const id = keyOf(reference.provider, reference.reference);
+        return { kind: "upsert" as const, body: { id, pk: id, ...reference } };
+      }),
+      "store delivery references",
+    );
   }
 
   async get(

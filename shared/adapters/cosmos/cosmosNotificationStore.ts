@@ -5,24 +5,12 @@ import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
+import { runBulk } from "./bulk";
+import { AppError } from "../../errors";
 
 /** Pending as `isPendingNotification` says; a quarantined document is never pending. */
 const pendingCondition =
   "((c.channel = 'email' AND c.status IN ('New', 'Sending', 'Succeeded')) OR (c.channel = 'sms' AND c.status IN ('New', 'Sending', 'Accepted'))) AND NOT IS_DEFINED(c.quarantine)";
-
-/** Parallel point writes per call: enough to keep the store busy without flooding it with one order's fan-out. */
-const writeConcurrency = 16;
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
-}
 
 /** Notifications in the `notifications` container, partitioned by order id. */
 export class CosmosNotificationStore implements NotificationStore {
@@ -55,13 +43,34 @@ export class CosmosNotificationStore implements NotificationStore {
   }
 
   async createMany(notifications: NewNotification[]): Promise<void> {
-    await inParallel(notifications, writeConcurrency, async (notification) => {
-      try {
-        await this.container.items.create(notification);
-      } catch (error) {
-        if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "create notification");
-      }
-    });
+    // An existing one was created by an earlier run of the same step: create-if-absent.
+    await runBulk(
+      this.container,
+      notifications.map((n) => ({ kind: "create" as const, body: n })),
+      "create notifications",
+    );
+  }
+
+  async updateMany<T extends NotificationDocument>(
+    updates: Array<{ notification: T; changes: Partial<Omit<T, "id" | "orderId" | "channel">> }>,
+  ): Promise<Array<"updated" | "conflict">> {
+    const outcomes = await runBulk(
+      this.container,
+      updates.map(({ notification, changes }) => {
+        const { _etag, ...current } = notification;
+        if (!_etag)
+          throw new AppError("permanent", "update notifications: a notification was read without an ETag");
+        return {
+          kind: "replace" as const,
+          id: notification.id,
+          partitionKey: notification.orderId,
+          ifMatch: _etag,
+          body: { ...current, ...changes },
+        };
+      }),
+      "update notifications",
+    );
+    return outcomes.map((o) => (o === "done" ? "updated" : "conflict"));
   }
 
   async remove(orderId: string, notificationId: string): Promise<void> {
@@ -84,23 +93,6 @@ export class CosmosNotificationStore implements NotificationStore {
       "update notification",
     );
     return notificationDocumentSchema.parse(resource) as T;
-  }
-
-  async hasPending(orderId: string): Promise<boolean> {
-    try {
-      const { resources } = await this.container.items
-        .query(
-          {
-            query: `SELECT TOP 1 c.id FROM c WHERE c.orderId = @orderId AND ${pendingCondition}`,
-            parameters: [{ name: "@orderId", value: orderId }],
-          },
-          { partitionKey: orderId },
-        )
-        .fetchAll();
-      return resources.length > 0;
-    } catch (error) {
-      throw mapCosmosError(error, "check pending notifications");
-    }
   }
 
   listPending(orderId: string, limit: number): Promise<SweepPage<NotificationDocument>> {

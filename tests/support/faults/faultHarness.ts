@@ -14,8 +14,11 @@ const expiryAndGraceMs = 48 * 60 * minute + 5 * minute;
  * exactly on a recovery threshold would test a boundary real timers never hit.)
  */
 const tickPhaseMs = 7_000;
-/** How time moves after the fault, in steps, each followed by the timers and a settle. */
-const jumpsMs = [2, 6, 11, 30].map((m) => m * minute + tickPhaseMs);
+/**
+ * How time moves after the fault, in steps, each followed by the timers and a settle: every minute at first,
+ * as the sweeper's timer runs (an instant SMS may live only a few minutes), then in longer strides.
+ */
+const jumpsMs = [1, 1, 1, 1, 1, 1, 1, 1, 2, 10, 30].map((m) => m * minute + tickPhaseMs);
 const pendingRecipientStatus = /_(New|Sending|Succeeded|Accepted)$/;
 const lifecycleRank: Record<string, number> = {
   Order_Processing: 1,

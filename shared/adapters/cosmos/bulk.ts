@@ -1,0 +1,72 @@
+import { BulkOperationType, type Container, type JSONObject, type OperationInput } from "@azure/cosmos";
+import { transient } from "../../errors";
+import { mapCosmosError } from "./errors";
+
+/** One write of a bulk request; every kind here is safe to repeat. */
+export type BulkWrite =
+  | { kind: "create"; body: object }
+  | { kind: "upsert"; body: object }
+  | { kind: "replace"; id: string; partitionKey: string; ifMatch: string; body: object };
+
+/** A per-write result the caller decides on; anything else fails the whole call. */
+export type BulkOutcome = "done" | "exists" | "changed" | "missing";
+
+/** The SDK takes at most this many operations per bulk call. */
+const maxOperationsPerCall = 100;
+
+const outcomeOf: Partial<Record<number, BulkOutcome>> = {
+  200: "done",
+  201: "done",
+  204: "done",
+  409: "exists",
+  412: "changed",
+  404: "missing",
+};
+
+/** Our documents are JSON by construction (zod-parsed plain objects); the SDK's type cannot say so. */
+function json(body: object): JSONObject {
+  return body as JSONObject;
+}
+
+function operationOf(write: BulkWrite): OperationInput {
+  if (write.kind === "create")
+    return { operationType: BulkOperationType.Create, resourceBody: json(write.body) };
+  if (write.kind === "upsert")
+    return { operationType: BulkOperationType.Upsert, resourceBody: json(write.body) };
+  return {
+    operationType: BulkOperationType.Replace,
+    id: write.id,
+    partitionKey: write.partitionKey,
+    ifMatch: write.ifMatch,
+    resourceBody: json(write.body),
+  };
+}
+
+/**
+ * Runs writes through the SDK's bulk API: many per request, each billed and judged on its own (not
+ * atomic). A throttled or failed write fails the call as transient, so the caller's message is retried;
+ * every write kind here is safe to repeat (create-if-absent, ETag-conditioned replace, upsert).
+ */
+export async function runBulk(
+  container: Container,
+  writes: BulkWrite[],
+  what: string,
+): Promise<BulkOutcome[]> {
+  const outcomes: BulkOutcome[] = [];
+  for (let start = 0; start < writes.length; start += maxOperationsPerCall) {
+    const operations = writes.slice(start, start + maxOperationsPerCall).map(operationOf);
+    let results;
+    try {
+      results = await container.items.bulk(operations, { continueOnError: true });
+    } catch (error) {
+      throw mapCosmosError(error, what);
+    }
+    for (const result of results) {
+      const outcome = outcomeOf[result.statusCode];
+      if (!outcome)
+        throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one write of a bulk request`);
+      outcomes.push(outcome);
+    }
+  }
+  return outcomes;
+}

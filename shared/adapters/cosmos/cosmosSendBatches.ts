@@ -1,0 +1,65 @@
+import type { Container } from "@azure/cosmos";
+import { sendBatchDocumentSchema, type NewSendBatch, type SendBatchDocument } from "../../domain/sendBatch";
+import type { SendBatches } from "../../ports/sendBatches";
+import type { SweepPage } from "../../ports/sweepPage";
+import { runBulk } from "./bulk";
+import { mapCosmosError } from "./errors";
+import { replaceIfUnchanged } from "./replaceIfUnchanged";
+import { quarantineDocument, sweepPageOf } from "./sweepPage";
+
+/** Send batches in the `orders` container, in their order's partition (pk = order id). */
+export class CosmosSendBatches implements SendBatches {
+  constructor(private readonly container: Container) {}
+
+  async createMany(batches: NewSendBatch[]): Promise<void> {
+    await runBulk(
+      this.container,
+      batches.map((b) => ({ kind: "create" as const, body: { ...b, pk: b.orderId, docType: "sendBatch" } })),
+      "create send batches",
+    );
+  }
+
+  async get(orderId: string, batchId: string): Promise<SendBatchDocument | undefined> {
+    try {
+      const { resource } = await this.container.item(batchId, orderId).read();
+      return resource ? sendBatchDocumentSchema.parse(resource) : undefined;
+    } catch (error) {
+      throw mapCosmosError(error, "read send batch");
+    }
+  }
+
+  async update(
+    batch: SendBatchDocument,
+    changes: Partial<Pick<SendBatchDocument, "status" | "statusChangedAt" | "sendAfter" | "attempts">>,
+  ): Promise<SendBatchDocument> {
+    return sendBatchDocumentSchema.parse(
+      await replaceIfUnchanged(this.container, batch, batch.pk, changes, "update send batch"),
+    );
+  }
+
+  quarantine(orderId: string, batchId: string, problem: string, at: Date): Promise<void> {
+    return quarantineDocument(this.container, { id: batchId, partitionKey: orderId }, problem, at);
+  }
+
+  async listOpen(orderId: string, limit: number): Promise<SweepPage<SendBatchDocument>> {
+    let resources: unknown[];
+    try {
+      ({ resources } = await this.container.items
+        .query(
+          {
+            query:
+              "SELECT TOP @limit * FROM c WHERE c.pk = @orderId AND c.docType = 'sendBatch' AND c.status != 'Done' AND NOT IS_DEFINED(c.quarantine)",
+            parameters: [
+              { name: "@limit", value: limit },
+              { name: "@orderId", value: orderId },
+            ],
+          },
+          { partitionKey: orderId },
+        )
+        .fetchAll());
+    } catch (error) {
+      throw mapCosmosError(error, "list open send batches");
+    }
+    return sweepPageOf(resources, sendBatchDocumentSchema, (raw) => raw["pk"]);
+  }
+}

@@ -1,0 +1,140 @@
+import type { SendBatchMessage } from "../domain/messages";
+import type { NotificationDocument } from "../domain/notification";
+import { abandonedSendMs } from "../domain/recoveryTimes";
+import type { SendBatchDocument } from "../domain/sendBatch";
+import { nextSendTime } from "../domain/sendingWindow";
+import { isAppError } from "../errors";
+import type { DeliveryReference } from "../ports/notificationStore";
+import type { SendBatches } from "../ports/sendBatches";
+import { callProvider, type ProviderOutcome } from "./callProvider";
+import { completeOrderIfDone } from "./completeOrderIfDone";
+import { withRetries } from "./recordAcceptance";
+import type { SendDeps } from "./sendNotification";
+
+export interface SendBatchDeps extends SendDeps {
+  sendBatches: SendBatches;
+}
+
+/** Provider calls in flight at once for one batch (ACS takes one email per request). */
+const providerConcurrency = 16;
+/** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
+const defaultRetryMs = 60_000;
+
+type Result =
+  | { notification: NotificationDocument; outcome: ProviderOutcome }
+  | { notification: NotificationDocument; retryAfterMs: number };
+
+async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index]!);
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+async function send(deps: SendBatchDeps, notification: NotificationDocument): Promise<Result> {
+  try {
+    return { notification, outcome: await callProvider(deps, notification) };
+  } catch (error) {
+    if (!isAppError(error, "transient")) throw error;
+    return { notification, retryAfterMs: error.details.retryAfterMs ?? defaultRetryMs };
+  }
+}
+
+function changesFor(result: Result, now: string): Partial<NotificationDocument> | undefined {
+  if (!("outcome" in result)) return undefined;
+  const { notification, outcome } = result;
+  if (outcome.kind === "failed") return { status: outcome.status, statusChangedAt: now };
+  return {
+    status: notification.channel === "email" ? "Succeeded" : "Accepted",
+    reference: outcome.reference,
+    statusChangedAt: now,
+  };
+}
+
+/** Puts the batch back to Pending and its message on the queue for `at` (moved into the sending window). */
+async function putBack(deps: SendBatchDeps, batch: SendBatchDocument, at: Date): Promise<void> {
+  const when = nextSendTime(at, batch.sendingTimePolicy, deps.sendingWindow);
+  const attempts = batch.attempts + 1;
+  await deps.sendBatches.update(batch, {
+    status: "Pending",
+    statusChangedAt: deps.clock.now().toISOString(),
+    sendAfter: when.toISOString(),
+    attempts,
+  });
+  await deps.publisher.publish(batch.channel === "email" ? "sendEmail" : "sendSms", [
+    {
+      messageId: `batch:${batch.id}:${attempts}`,
+      body: { orderId: batch.orderId, batchId: batch.id, attempt: attempts },
+      scheduledEnqueueTime: when,
+      correlationId: batch.orderId,
+    },
+  ]);
+}
+
+/**
+ * Queue job: sends one batch of an order's notifications. The batch is claimed once (Pending → Sending
+ * under its ETag), so a duplicate message sends nothing; its New notifications go to the provider, and their
+ * results and references are written in bulk. A batch whose worker died is taken again after
+ * `abandonedSendMs` (the sweeper publishes it): what was already recorded is skipped, an email handed over
+ * but not recorded is named by the same ACS operation id, an SMS is the documented window. A transient
+ * provider failure puts the batch back after Retry-After, inside the sending window.
+ */
+export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage): Promise<void> {
+  const batch = await deps.sendBatches.get(message.orderId, message.batchId);
+  const now = deps.clock.now();
+  if (!batch || batch.status === "Done") return;
+  if (batch.status === "Sending" && now.getTime() - Date.parse(batch.statusChangedAt) <= abandonedSendMs)
+    return;
+  if (nextSendTime(now, batch.sendingTimePolicy, deps.sendingWindow).getTime() > now.getTime()) {
+    await putBack(deps, batch, now);
+    return;
+  }
+  let claimed: SendBatchDocument;
+  try {
+    claimed = await deps.sendBatches.update(batch, { status: "Sending", statusChangedAt: now.toISOString() });
+  } catch (error) {
+    if (isAppError(error, "conflict")) return;
+    throw error;
+  }
+
+  const notifications = await deps.notifications.getMany(claimed.orderId, claimed.notificationIds);
+  const due = notifications.filter((n) => n.status === "New" && Date.parse(n.expiry) > now.getTime());
+  const results = await inParallel(due, providerConcurrency, (n) => send(deps, n));
+
+  const recordedAt = deps.clock.now().toISOString();
+  const references: DeliveryReference[] = results.flatMap((r) =>
+    "outcome" in r && r.outcome.kind === "accepted"
+      ? [
+          {
+            provider: r.notification.channel === "email" ? ("acs" as const) : ("link" as const),
+            reference: r.outcome.reference,
+            orderId: r.notification.orderId,
+            notificationId: r.notification.id,
+          },
+        ]
+      : [],
+  );
+  await withRetries(() => deps.references.putMany(references));
+  const updates = results.flatMap((r) => {
+    const changes = changesFor(r, recordedAt);
+    return changes ? [{ notification: r.notification, changes }] : [];
+  });
+  // A conflict means a delivery report got there first; its status stands.
+  await withRetries(() => deps.notifications.updateMany(updates));
+
+  const retryAfterMs = Math.max(0, ...results.map((r) => ("retryAfterMs" in r ? r.retryAfterMs : 0)));
+  if (results.some((r) => "retryAfterMs" in r)) {
+    await putBack(deps, claimed, new Date(deps.clock.now().getTime() + retryAfterMs));
+  } else {
+    await deps.sendBatches.update(claimed, {
+      status: "Done",
+      statusChangedAt: deps.clock.now().toISOString(),
+    });
+  }
+  // A refusal is final at once; an accepted send waits for its report, which checks completion.
+  if (results.some((r) => "outcome" in r && r.outcome.kind === "failed"))
+    await completeOrderIfDone(deps, claimed.orderId);
+}
