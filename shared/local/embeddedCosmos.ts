@@ -29,6 +29,9 @@ type RouteHandler = (
   params: Record<string, string>,
 ) => unknown;
 
+/** How long an idle connection stays open (Node's default is 5 s); announced in every response. */
+const keepAliveSeconds = 60;
+
 /** The constant query metrics the package reports when asked for them. */
 const queryMetrics =
   "totalExecutionTimeInMs=0.00;queryCompileTimeInMs=0.00;queryLogicalPlanBuildTimeInMs=0.00;" +
@@ -65,6 +68,10 @@ function handle(account: Account, req: IncomingMessage, res: ServerResponse): vo
     res.setHeader("content-type", "application/json");
     res.setHeader("content-location", `https://${req.headers.host}${req.url}`);
     res.setHeader("connection", "keep-alive");
+    // Tells the SDK's agent when an idle connection closes, so it retires it a second before (Node does this
+    // from the hint). Without the hint a connection reused just as the server closes it is reset, and a
+    // create that fails that way is a 503 (seen under load: an idle pool after a burst).
+    res.setHeader("keep-alive", `timeout=${keepAliveSeconds}`);
     res.setHeader("x-ms-activity-id", randomUUID());
     res.setHeader("x-ms-request-charge", "1");
     if (req.headers["x-ms-documentdb-populatequerymetrics"]) {
@@ -95,6 +102,7 @@ export async function startEmbeddedCosmos(
   // The request listener comes once the account exists (its metadata names the port, and it may first be
   // restored from disk); it is attached before the event loop turns again, so no request can come first.
   const server: Server = createServer({ keepAlive: true });
+  server.keepAliveTimeout = keepAliveSeconds * 1000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { LocalBroker, type Subscription } from "../../adapters/local/localBroker";
 import { systemClock, type Clock } from "../../ports/clock";
+import type { AdmissionLimits } from "./admission";
 import { createHttpDispatcher, type ExtraRoute } from "./httpDispatch";
 import { consoleHostLogger, formatLogLine, toLogLevel, type HostLogger } from "./invocation";
 import { readProjectLayout } from "./projectLayout";
@@ -11,6 +12,7 @@ import {
   onFunctionsSystemLog,
   type FunctionRegistration,
 } from "./registrations";
+import { rawProblemResponse } from "./responseWriter";
 import { bindServiceBusTriggers } from "./serviceBusTriggers";
 import { environmentSettings, type SettingResolver } from "./settings";
 import { TimerRunner } from "./timers";
@@ -38,6 +40,40 @@ export interface FunctionsHostOptions {
   logger?: HostLogger;
   /** Larger request bodies get 413 without reaching a handler (default 4 MiB). */
   maxBodyBytes?: number;
+  /** The request line and headers must arrive within this (default 10 s), else 408 and the connection closes. */
+  headersTimeoutMs?: number;
+  /** The whole request, body included, must arrive within this (default 30 s), else 408. */
+  requestTimeoutMs?: number;
+  /** Function invocations at once, waiting requests and their wait (defaults 64, 4096, 30 s); 503 beyond. */
+  admission?: Partial<AdmissionLimits>;
+}
+
+/** Defaults: Kestrel gives 30 s for the headers and then wants the body at 240 bytes/s; loopback is faster. */
+export const defaultHostLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  admission: { maxActive: 64, maxWaiting: 4096, maxWaitMs: 30_000 },
+  /** The listen queue for connections not yet accepted: a burst of a thousand connects is queued, not refused. */
+  backlog: 4096,
+} as const;
+
+/**
+ * What the host answers when Node's HTTP parser gives up on a request (Node's own answer is a bare 400/408
+ * without a body, or none): a problem document, then the connection closes.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const [status, title] =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? [408, "Request Timeout"]
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large"]
+        : [400, "Bad Request"];
+  socket.end(rawProblemResponse(status, title));
 }
 
 export interface FunctionsHost {
@@ -56,7 +92,7 @@ export interface FunctionsHost {
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: defaultHostLimits.backlog }, () => {
       server.off("error", reject);
       resolve(server.address() as AddressInfo);
     });
@@ -92,19 +128,31 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
     const level = toLogLevel(rawLevel);
     logger(level, formatLogLine("@azure/functions", level, [message]));
   });
+  const requestTimeout = options.requestTimeoutMs ?? defaultHostLimits.requestTimeoutMs;
   const server = createServer(
-    { keepAlive: true },
+    {
+      keepAlive: true,
+      headersTimeout: Math.min(
+        options.headersTimeoutMs ?? defaultHostLimits.headersTimeoutMs,
+        requestTimeout,
+      ),
+      requestTimeout,
+      // How often Node looks for requests past those limits (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
     createHttpDispatcher({
       routePrefix: layout.routePrefix,
       registrations,
       extraRoutes: options.extraRoutes ?? [],
       logger,
       maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
+      admission: { ...defaultHostLimits.admission, ...options.admission },
     }),
   );
-  // Longer than typical client pools keep idle sockets, so benchmarks don't race a server-side close.
+  // Longer than typical client pools keep idle sockets, so benchmarks don't race a server-side close (the
+  // headers timeout counts from a request's first byte, so an idle kept-alive connection is not cut by it).
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  server.on("clientError", answerClientError);
 
   let subscriptions: Subscription[] = [];
   try {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpRequest } from "@azure/functions";
+import { AdmissionGate, type AdmissionLimits } from "./admission";
 import { createInvocationContext, formatLogLine, type HostLogger } from "./invocation";
 import type { FunctionRegistration } from "./registrations";
 import { ClientAbortedError, readRequestBody } from "./requestBody";
@@ -20,6 +21,8 @@ export interface HttpDispatchOptions {
   extraRoutes: ExtraRoute[];
   logger: HostLogger;
   maxBodyBytes: number;
+  /** How many function invocations run at once, and how many may wait (503 with Retry-After beyond). */
+  admission: AdmissionLimits;
 }
 
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -53,6 +56,9 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
   const routes: HttpRoute[] = options.registrations
     .filter((registration) => registration.trigger.type === "httpTrigger")
     .map((registration) => compilePrefixedRoute(registration, options.routePrefix));
+
+  const gate = new AdmissionGate(options.admission);
+  const retryAfterSeconds = String(Math.max(1, Math.ceil(options.admission.maxWaitMs / 10_000)));
 
   const logFailure = (source: string, error: unknown): void =>
     options.logger("error", formatLogLine(source, "error", ["unhandled error", error]));
@@ -92,14 +98,23 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
       params: selection.params,
       ...(body.bytes.length > 0 ? { body: { bytes: body.bytes } } : {}),
     });
-    const context = createInvocationContext(registration, options.logger);
+    if (!(await gate.enter())) {
+      return writeProblem(response, 503, "Service Unavailable", { "retry-after": retryAfterSeconds });
+    }
     try {
-      const result = await registration.handler(httpRequest, context);
-      await writeHandlerResult(response, result);
-    } catch (error) {
-      // Our handlers map every failure to a response; reaching this is a bug, but must not stop the host.
-      logFailure(registration.name, error);
-      if (!response.headersSent) writeProblem(response, 500, "Internal Server Error");
+      // A client that gave up while its request waited is not served.
+      if (request.socket.destroyed) return;
+      const context = createInvocationContext(registration, options.logger);
+      try {
+        const result = await registration.handler(httpRequest, context);
+        await writeHandlerResult(response, result);
+      } catch (error) {
+        // Our handlers map every failure to a response; reaching this is a bug, but must not stop the host.
+        logFailure(registration.name, error);
+        if (!response.headersSent) writeProblem(response, 500, "Internal Server Error");
+      }
+    } finally {
+      gate.leave();
     }
   }
 

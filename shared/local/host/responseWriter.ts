@@ -5,9 +5,31 @@ const problemTypes: Record<number, string> = {
   400: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
   404: "https://tools.ietf.org/html/rfc9110#section-15.5.5",
   405: "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+  408: "https://tools.ietf.org/html/rfc9110#section-15.5.9",
   413: "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+  431: "https://tools.ietf.org/html/rfc6585#section-5",
   500: "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+  503: "https://tools.ietf.org/html/rfc9110#section-15.6.4",
 };
+
+function problemBody(status: number, title: string): Buffer {
+  return Buffer.from(JSON.stringify({ type: problemTypes[status] ?? "about:blank", title, status }));
+}
+
+/**
+ * A problem response written straight to a socket, for a request the HTTP parser gave up on (a timeout, a
+ * malformed or oversized head): there is no response object then. The connection closes after it.
+ */
+export function rawProblemResponse(status: number, title: string): string {
+  const body = problemBody(status, title);
+  return (
+    `HTTP/1.1 ${status} ${title}\r\n` +
+    "content-type: application/problem+json\r\n" +
+    `content-length: ${body.length}\r\n` +
+    "connection: close\r\n\r\n" +
+    body.toString("utf8")
+  );
+}
 
 /** Answers for requests the host itself refuses, as RFC 9457 problem details. */
 export function writeProblem(
@@ -16,7 +38,7 @@ export function writeProblem(
   title: string,
   headers: Record<string, string> = {},
 ): void {
-  const body = Buffer.from(JSON.stringify({ type: problemTypes[status] ?? "about:blank", title, status }));
+  const body = problemBody(status, title);
   response.writeHead(status, {
     ...headers,
     "content-type": "application/problem+json",
