@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { z } from "zod";
 import { AppError } from "../errors";
@@ -56,7 +57,9 @@ export class JwtVerifier {
   async verify(authorization: string | null): Promise<Principal> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!match?.[1]) throw new AppError("unauthorized", "A bearer token is required.");
-    const cached = this.verified.get(match[1]);
+    // Keyed by the token's hash: 5,000 tokens of up to 16 KiB each would otherwise be 80 MB of keys.
+    const cacheKey = createHash("sha256").update(match[1]).digest("base64url");
+    const cached = this.verified.get(cacheKey);
     if (cached && Date.now() < cached.expiresAtMs) return cached.principal;
     let payload: JWTPayload;
     try {
@@ -76,16 +79,16 @@ export class JwtVerifier {
     const tenant = tenantOf(payload);
     if (!tenant) throw new AppError("forbidden", "The token does not identify a service owner organisation.");
     const principal = { tenant, scopes: scopesOf(payload) };
-    this.remember(match[1], principal, payload.exp);
+    this.remember(cacheKey, principal, payload.exp);
     return principal;
   }
 
-  private remember(token: string, principal: Principal, exp: number | undefined): void {
+  private remember(cacheKey: string, principal: Principal, exp: number | undefined): void {
     if (exp === undefined) return;
     if (this.verified.size >= maxCachedTokens) {
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(token, { principal, expiresAtMs: (exp + this.options.clockSkewSeconds) * 1000 });
+    this.verified.set(cacheKey, { principal, expiresAtMs: (exp + this.options.clockSkewSeconds) * 1000 });
   }
 }

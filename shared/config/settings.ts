@@ -28,7 +28,8 @@ export const settingsSchema = z
     AUTH_ISSUER: nonEmpty,
     AUTH_AUDIENCE: nonEmpty,
     AUTH_JWKS_URI: z.url(),
-    AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    /** Altinn validates tokens with ClockSkew = 0: an expired token is refused at once. */
+    AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(0),
     /** The Daytime window as JSON, e.g. {"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}. */
     SENDING_WINDOW: z
       .string()

@@ -52,8 +52,10 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
 
 /** 415: the body is not declared as UTF-8 JSON. */
 export class UnsupportedMediaTypeError extends Error {
-  constructor() {
-    super("The request body must be JSON with Content-Type: application/json (charset, if given, utf-8).");
+  constructor(types: readonly string[] = ["application/json"]) {
+    super(
+      `The request body must be sent with Content-Type: ${types.join(" or ")} (charset, if given, utf-8).`,
+    );
   }
 }
 
@@ -68,8 +70,13 @@ export class PayloadTooLargeError extends Error {
  * matches the same way (its formatter would also transcode UTF-16, which varsel does not take).
  */
 export function checkJsonContentType(header: string | null): void {
+  checkContentType(header, ["application/json"]);
+}
+
+/** The media type must be one of `types` (lower case); a `charset` parameter, if any, must be UTF-8. */
+export function checkContentType(header: string | null, types: readonly string[]): void {
   const [type = "", ...parameters] = (header ?? "").split(";");
-  if (type.trim().toLowerCase() !== "application/json") throw new UnsupportedMediaTypeError();
+  if (!types.includes(type.trim().toLowerCase())) throw new UnsupportedMediaTypeError(types);
   for (const parameter of parameters) {
     const at = parameter.indexOf("=");
     const name = (at < 0 ? parameter : parameter.slice(0, at)).trim().toLowerCase();
@@ -79,7 +86,7 @@ export function checkJsonContentType(header: string | null): void {
       .trim()
       .replace(/^"(.*)"$/, "$1")
       .toLowerCase();
-    if (charset !== "utf-8" && charset !== "utf8") throw new UnsupportedMediaTypeError();
+    if (charset !== "utf-8" && charset !== "utf8") throw new UnsupportedMediaTypeError(types);
   }
 }
 

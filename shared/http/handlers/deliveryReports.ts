@@ -2,7 +2,10 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { dependencies } from "../../app/dependencies";
 import { deliveryReportAcknowledgementXml, parseDeliveryReportXml } from "../../adapters/link/pswinReport";
 import { AppError } from "../../errors";
-import { maxBodyBytes, PayloadTooLargeError } from "../body";
+import { checkContentType, firstInvalidUtf8Byte, maxBodyBytes, PayloadTooLargeError } from "../body";
+
+/** What LINK posts (Altinn's receiver takes application/xml and text/plain). */
+const reportContentTypes = ["application/xml", "text/xml", "text/plain"] as const;
 import { openEndpoint } from "../endpoint";
 
 function sameSecret(a: string, b: string): boolean {
@@ -37,8 +40,16 @@ export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
     deps.settings.LINK_REPORT_USERNAME,
     deps.settings.LINK_REPORT_PASSWORD,
   );
+  checkContentType(request.headers.get("content-type"), reportContentTypes);
+  if (Number(request.headers.get("content-length") ?? "0") > maxBodyBytes) throw new PayloadTooLargeError();
   const body = Buffer.from(await request.arrayBuffer());
   if (body.byteLength > maxBodyBytes) throw new PayloadTooLargeError();
+  const invalidAt = firstInvalidUtf8Byte(body);
+  if (invalidAt >= 0) {
+    throw new AppError("validation", "The body is not UTF-8.", {
+      errors: { "": [`The body is not valid UTF-8 (byte ${invalidAt}).`] },
+    });
+  }
   const text = body.toString("utf8");
   let ids: string[];
   try {

@@ -1,11 +1,19 @@
 import { scopes } from "../../auth/principal";
+import { reference, tooLongMessage } from "../../domain/requests/fields";
 import { AppError } from "../../errors";
+import { textProblem } from "../body";
 import { cancelOrder } from "../../usecases/cancelOrder";
 import { getTenantOrder } from "../../usecases/getTenantOrder";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
 import { guidParam, orderIdParam } from "../routeParams";
 import { problem, problemCodes } from "../problem";
 import { notificationSummaryView, orderView, orderWithStatusView, shipmentView } from "../views/orderViews";
+
+/** A reference no order can have (too long, or text the intake refuses) is told so, not looked up. */
+function sendersReferenceProblem(text: string): string | undefined {
+  const limit = reference("sendersReference");
+  return text.length > limit.max ? tooLongMessage(limit, text.length) : textProblem(text);
+}
 
 export const getOrder = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const order = await getTenantOrder(deps.orders, principal.tenant, orderIdParam(request.params));
@@ -19,6 +27,12 @@ export const listOrdersBySendersReference = authenticatedEndpoint(
     if (!sendersReference) {
       throw new AppError("validation", "sendersReference is required.", {
         errors: { sendersReference: ["The sendersReference field is required."] },
+      });
+    }
+    const problem = sendersReferenceProblem(sendersReference);
+    if (problem) {
+      throw new AppError("validation", "Invalid sendersReference.", {
+        errors: { sendersReference: [problem] },
       });
     }
     const orders = await deps.orders.findOrdersBySendersReference(principal.tenant, sendersReference);

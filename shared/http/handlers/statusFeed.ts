@@ -1,4 +1,5 @@
 import { scopes } from "../../auth/principal";
+import { maxFeedSequence } from "../../domain/requests/limits";
 import { AppError } from "../../errors";
 import { authenticatedEndpoint, json } from "../endpoint";
 
@@ -10,6 +11,9 @@ function feedQuery(query: URLSearchParams) {
   const seq = Number(seqText);
   if (!/^-?\d+$/.test(seqText)) errors["seq"] = ["The value is not a valid sequence number."];
   else if (seq < 0) errors["seq"] = ["Sequence number cannot be less than 0."];
+  // A cursor past the safe integers would round to another number (and 1e400 parses to Infinity).
+  else if (seq > maxFeedSequence)
+    errors["seq"] = [`Sequence number cannot be greater than ${maxFeedSequence}.`];
   const sizeText = query.get("pageSize");
   const requestedSize = sizeText === null ? maxFeedPageSize : Number(sizeText);
   if (sizeText !== null && !/^-?\d+$/.test(sizeText))
