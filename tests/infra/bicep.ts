@@ -10,7 +10,8 @@ import Bicep from "tree-sitter-bicep";
 
 type SyntaxNode = Parser.SyntaxNode;
 
-export const projectRoot = join(__dirname, "..", "..");
+/** The repository root; VARSEL_PROJECT_ROOT overrides it for fixtures/generate.ts when compiled elsewhere. */
+export const projectRoot = process.env["VARSEL_PROJECT_ROOT"] ?? join(__dirname, "..", "..");
 export const infraDir = join(projectRoot, "infra");
 
 const parser = new Parser();
@@ -37,6 +38,18 @@ export class ForExpr extends Expr {
     text: string,
     readonly loop: Loop,
     readonly body: BicepValue,
+  ) {
+    super(text);
+  }
+}
+
+/** A `condition ? whenTrue : whenFalse` expression, with both branches as values. */
+export class Conditional extends Expr {
+  constructor(
+    text: string,
+    readonly condition: string,
+    readonly whenTrue: BicepValue,
+    readonly whenFalse: BicepValue,
   ) {
     super(text);
   }
@@ -154,6 +167,21 @@ export function valueOf(node: SyntaxNode): BicepValue {
       const body = node.childForFieldName("body");
       return new ForExpr(node.text, loopOf(node), body ? valueOf(body) : null);
     }
+    case "ternary_expression": {
+      const condition = node.childForFieldName("condition");
+      const consequence = node.childForFieldName("consequence");
+      const alternative = node.childForFieldName("alternative");
+      return new Conditional(
+        node.text,
+        condition?.text ?? "",
+        consequence ? valueOf(consequence) : null,
+        alternative ? valueOf(alternative) : null,
+      );
+    }
+    case "parenthesized_expression": {
+      const [inner] = named(node);
+      return inner?.type === "ternary_expression" ? valueOf(inner) : new Expr(node.text);
+    }
     default:
       return new Expr(node.text);
   }
@@ -269,9 +297,9 @@ export function parseTemplate(file: string): Template {
 const builtInFunctions = new Set(
   `
   allowed batchSize description discriminator export maxLength maxValue metadata minLength minValue sealed secure
-  array base64 base64ToString bool concat contains dataUri dateTimeAdd deployer deployment empty endsWith environment
+  array base64 base64ToString bool cidrHost cidrSubnet concat contains dataUri dateTimeAdd deployer deployment empty endsWith environment
   filter first flatten format guid indexOf int intersection items json last lastIndexOf length loadFileAsBase64
-  loadJsonContent loadTextContent map max min padLeft range reduce replace resourceGroup resourceId skip sort split
+  loadJsonContent loadTextContent map max min padLeft parseCidr range reduce replace resourceGroup resourceId skip sort split
   startsWith string subscription subscriptionResourceId substring take tenant tenantResourceId toLower toObject toUpper
   trim union uniqueString uri uriComponent utcNow
   `
@@ -361,7 +389,7 @@ export function moduleProblems(file: string): string[] {
     }
   }
   const source = readFileSync(join(projectRoot, file), "utf8");
-  for (const [, symbol, output] of source.matchAll(/\b(\w+)\.outputs\.(\w+)/g)) {
+  for (const [, symbol, output] of source.matchAll(/\b(\w+)!?\.outputs\.(\w+)/g)) {
     const target = local.get(symbol!);
     if (target && !target.outputs.has(output!))
       problems.push(`${file}: ${symbol}.outputs.${output} is not an output of ${target.file}`);
