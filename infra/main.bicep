@@ -53,7 +53,7 @@ param location string
 @description('Object id of the deploying user (azd sets AZURE_PRINCIPAL_ID). It gets the app\'s data roles, plus Key Vault Secrets Officer, so that `func start` can run against Azure. Empty: no grants.')
 param principalId string = ''
 
-@description('Principal type of principalId: User, or ServicePrincipal when azd runs in CI.')
+@description('Principal type of principalId. azd sets it (AZURE_PRINCIPAL_TYPE: User, or ServicePrincipal when it signed in as one).')
 @allowed([
   'User'
   'ServicePrincipal'
@@ -84,10 +84,10 @@ param authAudience string
 @description('AUTH_JWKS_URI: where the issuer publishes its signing keys. Default: Maskinporten production.')
 param authJwksUri string = 'https://maskinporten.no/jwk'
 
-@description('AUTH_CLOCK_SKEW_SECONDS: tolerated clock difference when checking token times.')
+@description('AUTH_CLOCK_SKEW_SECONDS: tolerated clock difference when checking token times (0, as Altinn: an expired token is refused at once).')
 @minValue(0)
 @maxValue(300)
-param authClockSkewSeconds int = 30
+param authClockSkewSeconds int = 0
 
 @description('LINK_GATEWAY_URL: the LINK SMS gateway endpoint.')
 @minLength(1)
@@ -123,6 +123,9 @@ param customEmailDomain string = ''
 @description('Set to true after the custom email domain is verified, to link it and send from it.')
 param customEmailDomainVerified bool = false
 
+@description('Optional sender username on the verified custom domain, once Microsoft has raised its sending limits. Empty: send as DoNotReply@<domain>.')
+param customEmailSenderUsername string = ''
+
 @description('SENDING_WINDOW: JSON of the Daytime window (hours, time zone, working days, holiday calendar, extra closed dates).')
 param sendingWindow string = '{"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}'
 
@@ -131,6 +134,22 @@ param sweepSchedule string = '0 */1 * * * *'
 
 @description('TERMINATE_SCHEDULE: NCRONTAB schedule of the timer that ends expired notifications.')
 param terminateSchedule string = '0 */5 * * * *'
+
+@description('VNet integration for the app, and private endpoints for storage, Cosmos DB, Service Bus and Key Vault (Service Bus becomes Premium: private endpoints need it). Off: every service has a public endpoint, reached with Entra ID only.')
+param vnetEnabled bool = false
+
+@description('Address space of the VNet (vnetEnabled only): a /24 for the app\'s subnet and a /24 for the private endpoints are taken from its start.')
+param vnetAddressPrefix string = '10.40.0.0/16'
+
+@description('Role the app (and the deploying user) gets on Communication Services to send email: Custom (a role with only the three actions ACS documents for sending; provisioning needs Owner or User Access Administrator) or CommunicationAndEmailServiceOwner (built-in; it can also list and regenerate the access keys).')
+@allowed([
+  'Custom'
+  'CommunicationAndEmailServiceOwner'
+])
+param emailSenderRole string = 'Custom'
+
+@description('Give the app Azure Service Bus Data Owner on each queue (instead of Data Sender and Data Receiver), so that the scale controller can read queue lengths (target-based scaling). false: Sender and Receiver only; scaling falls back to the incremental monitor (docs/deploy.md).')
+param serviceBusScaleByQueueLength bool = true
 
 @description('Memory per Function App instance (MB).')
 @allowed([
@@ -174,6 +193,11 @@ var deliveryReportsQueueName = 'delivery-reports'
 
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
+// Email delivery-report events Event Grid could not deliver (after 30 attempts or 24 hours) land here.
+var deadLetterContainerName = 'eventgrid-deadletter'
+
+// Communication and Email Service Owner (built-in): the fallback when emailSenderRole is not Custom.
+var communicationAndEmailServiceOwner = '09976791-48a7-449e-bb21-39d1a415f350'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -218,6 +242,20 @@ module applicationInsights 'br/public:avm/res/insights/component:0.8.0' = {
   }
 }
 
+// The VNet, its NAT gateway (outbound to ACS, LINK and the token issuer) and the private DNS zones.
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    natGatewayName: '${abbrs.networkNatGateways}${resourceToken}'
+    publicIpName: '${abbrs.networkPublicIPAddresses}nat-${resourceToken}'
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+  }
+}
+
 module storage 'br/public:avm/res/storage/storage-account:0.33.0' = {
   name: 'storage'
   scope: rg
@@ -232,10 +270,26 @@ module storage 'br/public:avm/res/storage/storage-account:0.33.0' = {
     allowBlobPublicAccess: false
     minimumTlsVersion: 'TLS1_2'
     publicNetworkAccess: 'Enabled'
+    // The module turns the firewall on (defaultAction Deny) when networkAcls is not passed. Without a VNet the
+    // host (timer locks, keys) and the deployment reach storage over its public endpoint, so it must allow
+    // them, as the azd templates do. With the VNet the app uses the private endpoint, and the firewall admits
+    // only trusted Azure services (Event Grid writing dead-lettered events with its identity).
+    networkAcls: vnetEnabled
+      ? {
+          defaultAction: 'Deny'
+          bypass: 'AzureServices'
+        }
+      : {
+          defaultAction: 'Allow'
+          bypass: 'AzureServices'
+        }
     blobServices: {
       containers: [
         {
           name: deploymentContainerName
+        }
+        {
+          name: deadLetterContainerName
         }
       ]
     }
@@ -266,6 +320,7 @@ module cosmos 'app/cosmos.bicep' = {
     databaseName: cosmosDatabaseName
     capacityMode: cosmosCapacityMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -276,6 +331,7 @@ module serviceBus 'app/service-bus.bicep' = {
     name: '${abbrs.serviceBusNamespaces}${resourceToken}'
     location: location
     tags: tags
+    vnetEnabled: vnetEnabled
   }
 }
 
@@ -289,6 +345,7 @@ module communication 'app/communication.bicep' = {
     dataLocation: emailDataLocation
     customDomainName: customEmailDomain
     customDomainVerified: customEmailDomainVerified
+    customDomainSenderUsername: customEmailSenderUsername
   }
 }
 
@@ -301,6 +358,8 @@ module events 'app/events.bicep' = {
     communicationServiceName: communication.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     deliveryReportsQueueName: deliveryReportsQueueName
+    storageAccountName: storage.outputs.name
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -312,6 +371,7 @@ module keyVault 'app/key-vault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     linkUsername: linkUsername
     linkPassword: linkPassword
     linkReportUsername: linkReportUsername
@@ -319,9 +379,72 @@ module keyVault 'app/key-vault.bicep' = {
   }
 }
 
+// One private endpoint (with its DNS record) per service the app reaches, when vnetEnabled.
+module storagePrivateEndpoint 'app/private-endpoint.bicep' = if (vnetEnabled) {
+  name: 'storage-private-endpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}blob-${resourceToken}'
+    location: location
+    tags: tags
+    subnetId: network!.outputs.privateEndpointSubnetId
+    targetResourceId: storage.outputs.resourceId
+    groupId: 'blob'
+    privateDnsZoneId: network!.outputs.privateDnsZoneIds.blob
+  }
+}
+
+module cosmosPrivateEndpoint 'app/private-endpoint.bicep' = if (vnetEnabled) {
+  name: 'cosmos-private-endpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}cosmos-${resourceToken}'
+    location: location
+    tags: tags
+    subnetId: network!.outputs.privateEndpointSubnetId
+    targetResourceId: cosmos.outputs.resourceId
+    groupId: 'Sql'
+    privateDnsZoneId: network!.outputs.privateDnsZoneIds.cosmos
+  }
+}
+
+module serviceBusPrivateEndpoint 'app/private-endpoint.bicep' = if (vnetEnabled) {
+  name: 'service-bus-private-endpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}sb-${resourceToken}'
+    location: location
+    tags: tags
+    subnetId: network!.outputs.privateEndpointSubnetId
+    targetResourceId: serviceBus.outputs.resourceId
+    groupId: 'namespace'
+    privateDnsZoneId: network!.outputs.privateDnsZoneIds.serviceBus
+  }
+}
+
+module keyVaultPrivateEndpoint 'app/private-endpoint.bicep' = if (vnetEnabled) {
+  name: 'key-vault-private-endpoint'
+  scope: rg
+  params: {
+    name: '${abbrs.networkPrivateEndpoints}kv-${resourceToken}'
+    location: location
+    tags: tags
+    subnetId: network!.outputs.privateEndpointSubnetId
+    targetResourceId: keyVault.outputs.resourceId
+    groupId: 'vault'
+    privateDnsZoneId: network!.outputs.privateDnsZoneIds.keyVault
+  }
+}
+
 module functionApp 'app/function-app.bicep' = {
   name: 'function-app'
   scope: rg
+  // With the VNet, storage (deployment package, host locks) and Key Vault (the LINK references) are reached
+  // through their private endpoints only: they must exist before the app starts.
+  dependsOn: [
+    storagePrivateEndpoint
+    keyVaultPrivateEndpoint
+  ]
   params: {
     name: functionAppName
     location: location
@@ -334,6 +457,7 @@ module functionApp 'app/function-app.bicep' = {
     applicationInsightsConnectionString: applicationInsights.outputs.connectionString
     instanceMemoryMB: functionInstanceMemoryMB
     maximumInstanceCount: functionMaximumInstanceCount
+    virtualNetworkSubnetId: vnetEnabled ? network!.outputs.appSubnetId : ''
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
@@ -352,6 +476,16 @@ module functionApp 'app/function-app.bicep' = {
   }
 }
 
+// The narrowest role that sends email (emailSenderRole Custom): the three actions ACS documents for it.
+module emailSenderRoleDefinition 'app/email-sender-role.bicep' = if (emailSenderRole == 'Custom') {
+  name: 'email-sender-role'
+  scope: rg
+}
+
+var emailSenderRoleId = emailSenderRole == 'Custom'
+  ? emailSenderRoleDefinition!.outputs.roleDefinitionId
+  : communicationAndEmailServiceOwner
+
 // The app's identity: every data role it needs, each on the one resource that needs it.
 module appRoles 'app/rbac.bicep' = {
   name: 'app-roles'
@@ -360,31 +494,39 @@ module appRoles 'app/rbac.bicep' = {
     principalId: identity.outputs.principalId
     principalType: 'ServicePrincipal'
     manageSecrets: false
+    manageQueues: serviceBusScaleByQueueLength
     storageAccountName: storage.outputs.name
     applicationInsightsName: applicationInsights.outputs.name
     cosmosAccountName: cosmos.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     queueNames: serviceBus.outputs.queueNames
     communicationServiceName: communication.outputs.name
+    emailSenderRoleId: emailSenderRoleId
     keyVaultName: keyVault.outputs.name
   }
 }
 
 // Optionally the deploying user: the same roles for `func start` against Azure, and Secrets Officer
-// to set and rotate the LINK credentials.
+// to set and rotate the LINK credentials. After appRoles: Cosmos DB applies one sqlRoleAssignments change
+// on an account at a time and fails a concurrent one (412 Precondition Failed).
 module principalRoles 'app/rbac.bicep' = if (grantPrincipalAccess && !empty(principalId)) {
   name: 'principal-roles'
   scope: rg
+  dependsOn: [
+    appRoles
+  ]
   params: {
     principalId: principalId
     principalType: principalType
     manageSecrets: true
+    manageQueues: false
     storageAccountName: storage.outputs.name
     applicationInsightsName: applicationInsights.outputs.name
     cosmosAccountName: cosmos.outputs.name
     serviceBusNamespaceName: serviceBus.outputs.name
     queueNames: serviceBus.outputs.queueNames
     communicationServiceName: communication.outputs.name
+    emailSenderRoleId: emailSenderRoleId
     keyVaultName: keyVault.outputs.name
   }
 }
@@ -415,3 +557,5 @@ output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
 output SENDING_WINDOW string = sendingWindow
 output SWEEP_SCHEDULE string = sweepSchedule
 output TERMINATE_SCHEDULE string = terminateSchedule
+@description('With the VNet: the app\'s fixed outbound IP address (its NAT gateway), for callers that allow-list it.')
+output OUTBOUND_IP_ADDRESS string = vnetEnabled ? network!.outputs.outboundIpAddress : ''

@@ -1,6 +1,8 @@
 // Cosmos DB for NoSQL: the database and every container the code uses.
-// Raw resources: the AVM database-account module is orphaned. The containers mirror
-// shared/platform/resources.ts (partition key, composite indexes, default TTL); tests/infra/drift.test.ts checks them.
+// Raw resources rather than the (maintained) AVM module avm/res/document-db/database-account: the containers are
+// one loop over a list that mirrors shared/platform/resources.ts (partition key, composite indexes, unique keys,
+// default TTL), which tests/infra/drift.test.ts compares, and the data-plane role assignments stay in rbac.bicep.
+// tests/infra/types.test.ts checks every property against the published Microsoft.DocumentDB types.
 
 @description('Name of the Cosmos DB account.')
 param name string
@@ -24,6 +26,13 @@ param capacityMode string = 'Serverless'
 @description('Autoscale only: the maximum RU/s shared by all containers (at least 1000).')
 @minValue(1000)
 param autoscaleMaxThroughput int = 1000
+
+@description('Disabled with the VNet: the app reaches the account through its private endpoint only.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
 
 // name, partitionKeyPath, compositeIndexes, uniqueKeys and defaultTtl as in shared/platform/resources.ts
 // (defaultTtl null: TTL off; -1: per-item TTL without a container default; n: expire n seconds after the last write).
@@ -116,7 +125,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     disableLocalAuth: true // Entra ID only (sqlRoleAssignments in rbac.bicep); the local emulator keeps its key
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

@@ -1,5 +1,7 @@
 // Email delivery reports: an Event Grid system topic on the Communication Services resource delivers
 // EmailDeliveryReportReceived events to the delivery-reports queue, authenticated with the topic's own identity.
+// Events it cannot deliver (after 30 attempts or 24 hours) are dead-lettered to a blob container, where an
+// operator can find and replay them (docs/deploy.md, "Delivery reports").
 
 @description('Name of the Event Grid system topic.')
 param name string
@@ -16,9 +18,13 @@ param serviceBusNamespaceName string
 @description('Queue the delivery-report function triggers on (shared/platform/resources.ts queues.deliveryReports).')
 param deliveryReportsQueueName string
 
-var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
+@description('Storage account that holds the dead-letter container.')
+param storageAccountName string
 
-resource communicationService 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+@description('Blob container for events that could not be delivered.')
+param deadLetterContainerName string
+
+resource communicationService 'Microsoft.Communication/communicationServices@2025-05-01' existing = {
   name: communicationServiceName
 }
 
@@ -29,6 +35,10 @@ resource serviceBus 'Microsoft.ServiceBus/namespaces@2024-01-01' existing = {
 resource deliveryReportsQueue 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = {
   parent: serviceBus
   name: deliveryReportsQueueName
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
+  name: storageAccountName
 }
 
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
@@ -44,14 +54,16 @@ resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   }
 }
 
-// The topic may send to this one queue and nothing else.
-resource topicQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(deliveryReportsQueue.id, topic.id, serviceBusDataSender)
-  scope: deliveryReportsQueue
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataSender)
+// In a module, so that the role assignments' names can include the topic's principal id (a deployment-time
+// value here, a parameter there): a recreated topic gets new assignments instead of colliding with the old ones.
+module topicAccess 'event-grid-access.bicep' = {
+  name: 'event-grid-access'
+  params: {
     principalId: topic.identity.principalId
-    principalType: 'ServicePrincipal'
+    serviceBusNamespaceName: serviceBusNamespaceName
+    deliveryReportsQueueName: deliveryReportsQueueName
+    storageAccountName: storageAccountName
+    deadLetterContainerName: deadLetterContainerName
   }
 }
 
@@ -59,7 +71,7 @@ resource emailDeliveryReports 'Microsoft.EventGrid/systemTopics/eventSubscriptio
   parent: topic
   name: 'email-delivery-reports'
   dependsOn: [
-    topicQueueSender
+    topicAccess
   ]
   properties: {
     eventDeliverySchema: 'EventGridSchema' // one event per message, as the delivery-report parser reads it
@@ -82,6 +94,18 @@ resource emailDeliveryReports 'Microsoft.EventGrid/systemTopics/eventSubscriptio
     retryPolicy: {
       maxDeliveryAttempts: 30
       eventTimeToLiveInMinutes: 1440
+    }
+    deadLetterWithResourceIdentity: {
+      identity: {
+        type: 'SystemAssigned'
+      }
+      deadLetterDestination: {
+        endpointType: 'StorageBlob'
+        properties: {
+          resourceId: storage.id
+          blobContainerName: deadLetterContainerName
+        }
+      }
     }
   }
 }

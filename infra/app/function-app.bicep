@@ -42,6 +42,9 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
+@description('Subnet (delegated to Microsoft.App/environments) the app integrates with; empty: no VNet integration.')
+param virtualNetworkSubnetId string = ''
+
 @description('COSMOS_ENDPOINT')
 param cosmosEndpoint string
 
@@ -138,6 +141,14 @@ module site 'br/public:avm/res/web/site:0.24.0' = {
       ]
     }
     keyVaultAccessIdentityResourceId: identityId // resolve the Key Vault references with the user-assigned identity
+    virtualNetworkSubnetResourceId: empty(virtualNetworkSubnetId) ? null : virtualNetworkSubnetId
+    // With the VNet, all outbound traffic goes through it, including the platform's own Key Vault reference
+    // lookups (configuration traffic), which must reach the vault's private endpoint.
+    outboundVnetRouting: empty(virtualNetworkSubnetId)
+      ? null
+      : {
+          allTraffic: true
+        }
     httpsOnly: true
     clientAffinityEnabled: false
     functionAppConfig: {

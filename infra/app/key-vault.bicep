@@ -10,6 +10,13 @@ param location string
 @description('Tags for the vault.')
 param tags object
 
+@description('Disabled with the VNet: the app resolves its Key Vault references through the private endpoint.')
+@allowed([
+  'Enabled'
+  'Disabled'
+])
+param publicNetworkAccess string = 'Enabled'
+
 @description('Purge protection keeps a deleted vault for the retention period; it also stops `azd down --purge` from removing it.')
 param enablePurgeProtection bool = false
 
@@ -52,7 +59,11 @@ module vault 'br/public:avm/res/key-vault/vault:0.14.0' = {
     enableVaultForDeployment: false
     enableVaultForTemplateDeployment: false
     enableVaultForDiskEncryption: false
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      defaultAction: publicNetworkAccess == 'Enabled' ? 'Allow' : 'Deny'
+      bypass: 'AzureServices'
+    }
   }
 }
 

@@ -16,6 +16,9 @@ param principalType string
 @description('true for the operator: Key Vault Secrets Officer (set and rotate the LINK secrets) instead of Secrets User (read).')
 param manageSecrets bool = false
 
+@description('true: Azure Service Bus Data Owner on each queue instead of Data Sender and Data Receiver. Its Manage right lets the scale controller read the queue length (target-based scaling); it also lets the principal change or delete those queues.')
+param manageQueues bool = false
+
 @description('Host storage account: Storage Blob Data Owner.')
 param storageAccountName string
 
@@ -31,21 +34,24 @@ param serviceBusNamespaceName string
 @description('Queues the principal sends to and receives from: the app publishes to and triggers on every queue.')
 param queueNames string[]
 
-@description('Communication Services resource: Communication and Email Service Owner (email send).')
+@description('Communication Services resource the principal sends email through.')
 param communicationServiceName string
+
+@description('Role definition id (a GUID) that sends email: the custom email sender role (email-sender-role.bicep), or Communication and Email Service Owner.')
+param emailSenderRoleId string
 
 @description('Key Vault with the LINK credentials: Key Vault Secrets User (or Officer with manageSecrets).')
 param keyVaultName string
 
-// Built-in role definition ids (Microsoft docs "Azure built-in roles"; the same ids as the AVM modules' builtInRoleNames).
+// Built-in role definition ids (Microsoft docs "Azure built-in roles"; tests/infra/fixtures/roles.json).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // host storage (AzureWebJobsStorage) and the deployment container
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb' // Application Insights ingestion with Entra auth
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419' // only with manageQueues: send, receive and Manage (queue length)
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
-  communicationAndEmailServiceOwner: '09976791-48a7-449e-bb21-39d1a415f350' // narrowest built-in role that can send email; ACS does not reliably honour custom roles
 }
 
 // Cosmos DB data-plane role (not an ARM role): Cosmos DB Built-in Data Contributor.
@@ -76,7 +82,7 @@ resource queues 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' existing = [
   }
 ]
 
-resource communicationService 'Microsoft.Communication/communicationServices@2023-04-01' existing = {
+resource communicationService 'Microsoft.Communication/communicationServices@2025-05-01' existing = {
   name: communicationServiceName
 }
 
@@ -105,7 +111,7 @@ resource monitoringMetricsPublisher 'Microsoft.Authorization/roleAssignments@202
 }
 
 resource queueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for (queueName, i) in queueNames: {
+  for (queueName, i) in queueNames: if (!manageQueues) {
     name: guid(queues[i].id, principalId, roles.serviceBusDataSender)
     scope: queues[i]
     properties: {
@@ -117,7 +123,7 @@ resource queueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
 ]
 
 resource queueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for (queueName, i) in queueNames: {
+  for (queueName, i) in queueNames: if (!manageQueues) {
     name: guid(queues[i].id, principalId, roles.serviceBusDataReceiver)
     scope: queues[i]
     properties: {
@@ -128,11 +134,23 @@ resource queueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   }
 ]
 
+resource queueOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (queueName, i) in queueNames: if (manageQueues) {
+    name: guid(queues[i].id, principalId, roles.serviceBusDataOwner)
+    scope: queues[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
+      principalId: principalId
+      principalType: principalType
+    }
+  }
+]
+
 resource emailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communicationService.id, principalId, roles.communicationAndEmailServiceOwner)
+  name: guid(communicationService.id, principalId, emailSenderRoleId)
   scope: communicationService
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.communicationAndEmailServiceOwner)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', emailSenderRoleId)
     principalId: principalId
     principalType: principalType
   }

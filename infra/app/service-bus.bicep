@@ -1,4 +1,4 @@
-// Service Bus Standard namespace with every queue the code publishes to or triggers on.
+// Service Bus namespace (Standard; Premium with the VNet) with every queue the code publishes to or triggers on.
 // The queue settings mirror shared/platform/resources.ts; tests/infra/drift.test.ts fails if they differ.
 
 @description('Name of the Service Bus namespace.')
@@ -9,6 +9,9 @@ param location string
 
 @description('Tags for the namespace.')
 param tags object
+
+@description('With the VNet: Premium (private endpoints need it) and a firewall that admits trusted Azure services only (Event Grid delivering email delivery reports with its identity); the app uses the private endpoint.')
+param vnetEnabled bool = false
 
 @description('How long an undelivered message stays in a queue before it expires (and is dead-lettered).')
 param messageTimeToLive string = 'P14D'
@@ -47,13 +50,25 @@ module namespace 'br/public:avm/res/service-bus/namespace:0.17.0' = {
     name: name
     location: location
     tags: tags
-    skuObject: {
-      name: 'Standard'
-    }
+    skuObject: vnetEnabled
+      ? {
+          name: 'Premium'
+          capacity: 1
+        }
+      : {
+          name: 'Standard'
+        }
     zoneRedundant: false
     disableLocalAuth: true // Entra ID only: the app and the deploying user get data roles in rbac.bicep
     minimumTlsVersion: '1.2'
     publicNetworkAccess: 'Enabled'
+    networkRuleSets: vnetEnabled
+      ? {
+          publicNetworkAccess: 'Enabled'
+          defaultAction: 'Deny'
+          trustedServiceAccessEnabled: true
+        }
+      : null
     queues: [
       for queue in queues: {
         name: queue.name

@@ -9,6 +9,8 @@ import { containers, databaseName, queues, type ContainerDefinition } from "../.
 import {
   asArray,
   asObject,
+  bicepFiles,
+  Conditional,
   Expr,
   moduleParams,
   parseTemplate,
@@ -19,6 +21,8 @@ import {
   type ResourceDeclaration,
   type Template,
 } from "./bicep";
+import type { ZodType } from "zod";
+import { settingsSchema } from "../../shared/config/settings";
 import { azureSettings, hostSettingKeys, localOnlySettings, schemaKeys } from "./settingsProbe";
 
 const main = parseTemplate("infra/main.bicep");
@@ -74,10 +78,16 @@ describe("Service Bus queues match shared/platform/resources.ts", () => {
     });
   });
 
-  it("is a Standard namespace with local (SAS) auth disabled", () => {
+  it("is a Standard namespace with local (SAS) auth disabled; Premium with the VNet, whose private endpoint needs it", () => {
     const params = moduleParams(serviceBus, "namespace");
-    expect(plain(params["skuObject"])).toEqual({ name: "Standard" });
+    const sku = params["skuObject"];
+    expect(sku).toBeInstanceOf(Conditional);
+    const { condition, whenTrue, whenFalse } = sku as Conditional;
+    expect(condition).toBe("vnetEnabled");
+    expect(plain(whenFalse)).toEqual({ name: "Standard" });
+    expect(plain(whenTrue)).toEqual({ name: "Premium", capacity: 1 });
     expect(params["disableLocalAuth"]).toBe(true);
+    expect(serviceBus.params.get("vnetEnabled")?.defaultValue).toBe(false);
   });
 
   it("hands every queue name to the role assignments", () => {
@@ -208,26 +218,128 @@ describe("Function App settings match shared/config/settings.ts", () => {
     expect(main.params.get("authJwksUri")?.defaultValue).toBe("https://maskinporten.no/jwk");
     expect(main.params.get("authAudience")?.defaultValue).toBeUndefined();
   });
+
+  it("defaults every setting it passes through a template parameter to what the code defaults it to", () => {
+    const moduleArgs = moduleParams(main, "functionApp");
+    const shape = settingsSchema.shape as Record<string, ZodType>;
+    let compared = 0;
+    for (const [key, value] of Object.entries(appSettings)) {
+      const field = shape[key];
+      const inner = /^(?:string\()?(\w+)\)?$/.exec(sourceOf(value))?.[1];
+      if (!field || !inner || !functionApp.params.has(inner)) continue;
+      const mainParam = /^(\w+)$/.exec(sourceOf(moduleArgs[inner]))?.[1];
+      const bicepDefault = mainParam ? main.params.get(mainParam)?.defaultValue : undefined;
+      const codeDefault = field.safeParse(undefined);
+      if (bicepDefault === undefined || !codeDefault.success || codeDefault.data === undefined) continue;
+      compared++;
+      expect(field.parse(String(bicepDefault)), `${key}: main.bicep ${mainParam} default`).toEqual(
+        codeDefault.data,
+      );
+    }
+    expect(compared).toBeGreaterThanOrEqual(5);
+  });
 });
 
-// Built-in role ids, checked against Microsoft's "Azure built-in roles" list and the AVM modules' builtInRoleNames.
-const roleIds = {
-  storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
-  monitoringMetricsPublisher: "3913510d-42f4-4e42-8a64-420c390055eb",
-  serviceBusDataSender: "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39",
-  serviceBusDataReceiver: "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0",
-  keyVaultSecretsUser: "4633458b-17de-408a-b874-0445c86b69e6",
-  keyVaultSecretsOfficer: "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
-  communicationAndEmailServiceOwner: "09976791-48a7-449e-bb21-39d1a415f350",
+interface RoleFixture {
+  roleName: string;
+  permissions?: {
+    actions: string[];
+    notActions?: string[];
+    dataActions?: string[];
+    notDataActions?: string[];
+  };
+}
+const roleFixture = JSON.parse(
+  readFileSync(join(projectRoot, "tests", "infra", "fixtures", "roles.json"), "utf8"),
+) as { roles: Record<string, RoleFixture>; cosmosDataPlaneRoles: Record<string, RoleFixture> };
+
+/** The built-in role (from fixtures/roles.json) with this name; its id is what the templates must use. */
+function builtIn(roleName: string): string {
+  const found = Object.entries(roleFixture.roles).filter(([, r]) => r.roleName === roleName);
+  if (found.length !== 1)
+    throw new Error(`fixtures/roles.json has no single built-in role named ${roleName}`);
+  return found[0]![0];
+}
+
+/** Whether a role's permission pattern (with `*` wildcards, case-insensitive) covers an operation. */
+function covers(pattern: string, operation: string): boolean {
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+      .join(".*")}$`,
+    "i",
+  );
+  return regex.test(operation);
+}
+const grantsOperation = (role: RoleFixture, operation: string, data = false): boolean => {
+  const p = role.permissions;
+  if (!p) throw new Error(`fixtures/roles.json has no permissions for ${role.roleName}`);
+  const [allow, deny] = data
+    ? [p.dataActions ?? [], p.notDataActions ?? []]
+    : [p.actions, p.notActions ?? []];
+  return allow.some((a) => covers(a, operation)) && !deny.some((a) => covers(a, operation));
 };
-const cosmosBuiltInDataContributor = "00000000-0000-0000-0000-000000000002";
-// Broader than anything the app needs: never assigned.
+
+// What each role variable in the templates must be, by name; the ids come from the fixture, not from here.
+const roleNames: Record<string, Record<string, string>> = {
+  "infra/app/rbac.bicep": {
+    storageBlobDataOwner: "Storage Blob Data Owner",
+    monitoringMetricsPublisher: "Monitoring Metrics Publisher",
+    serviceBusDataSender: "Azure Service Bus Data Sender",
+    serviceBusDataReceiver: "Azure Service Bus Data Receiver",
+    serviceBusDataOwner: "Azure Service Bus Data Owner",
+    keyVaultSecretsUser: "Key Vault Secrets User",
+    keyVaultSecretsOfficer: "Key Vault Secrets Officer",
+  },
+  "infra/app/event-grid-access.bicep": {
+    serviceBusDataSender: "Azure Service Bus Data Sender",
+    storageBlobDataContributor: "Storage Blob Data Contributor",
+  },
+};
+const roleIds = Object.fromEntries(
+  Object.entries(roleNames["infra/app/rbac.bicep"]!).map(([key, name]) => [key, builtIn(name)]),
+) as Record<string, string>;
+const emailRoleModule = parseTemplate("infra/app/email-sender-role.bicep");
+const eventGridAccess = parseTemplate("infra/app/event-grid-access.bicep");
+// Broader than anything a principal here needs: never assigned (Service Bus Data Owner only per queue, below).
 const overPrivileged = [
-  "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", // Owner
-  "b24988ac-6180-42a0-ab88-20f7382dd24c", // Contributor
-  "090c5cfd-751d-490a-894a-3ce6f1109419", // Azure Service Bus Data Owner
-  "00482a5a-887f-4fb3-b363-3b7fe8e74483", // Key Vault Administrator
-];
+  "Owner",
+  "Contributor",
+  "User Access Administrator",
+  "Role Based Access Control Administrator",
+  "Key Vault Administrator",
+].map(builtIn);
+
+describe("Role ids are Azure's built-in roles (fixtures/roles.json), not copies kept in a test", () => {
+  it.each(Object.entries(roleNames))("%s names each role by the id Azure gives it", (file, expected) => {
+    const roles = asObject(parseTemplate(file).vars.get("roles"), `${file} var roles`);
+    expect(Object.keys(roles).sort()).toEqual(Object.keys(expected).sort());
+    for (const [key, name] of Object.entries(expected))
+      expect(roleFixture.roles[String(roles[key])]?.roleName, `${file} roles.${key}`).toBe(name);
+  });
+
+  it("uses Communication and Email Service Owner's id for the built-in fallback, and Cosmos DB's own data role id", () => {
+    expect(roleFixture.roles[String(main.vars.get("communicationAndEmailServiceOwner"))]?.roleName).toBe(
+      "Communication and Email Service Owner",
+    );
+    expect(roleFixture.cosmosDataPlaneRoles[String(rbac.vars.get("cosmosDataContributor"))]?.roleName).toBe(
+      "Cosmos DB Built-in Data Contributor",
+    );
+  });
+
+  it("has no other role id anywhere in infra/", () => {
+    const known = new Set([
+      ...Object.keys(roleFixture.roles),
+      ...Object.keys(roleFixture.cosmosDataPlaneRoles),
+    ]);
+    for (const file of bicepFiles()) {
+      const source = readFileSync(join(projectRoot, file), "utf8");
+      for (const [id] of source.matchAll(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g))
+        expect(known.has(id), `${file}: ${id} is not a role in fixtures/roles.json`).toBe(true);
+    }
+  });
+});
 
 interface Grant {
   role: string;
@@ -235,13 +347,14 @@ interface Grant {
   loop?: string;
 }
 
-/** Evaluates the small expressions rbac.bicep uses for role ids: literals, `roles.x`, vars and `flag ? a : b`. */
+/** Evaluates the small expressions rbac.bicep uses for role ids and conditions: literals, `roles.x`, vars, `!flag` and `flag ? a : b`. */
 function evaluate(expression: string, bindings: Record<string, BicepValue>): BicepValue {
   const e = expression.trim();
   const ternary = /^(\w+) \? (.+) : (.+)$/.exec(e);
   if (ternary) {
     return evaluate(evaluate(ternary[1]!, bindings) === true ? ternary[2]! : ternary[3]!, bindings);
   }
+  if (e.startsWith("!")) return !evaluate(e.slice(1), bindings);
   const member = /^(\w+)\.(\w+)$/.exec(e);
   if (member) return asObject(evaluate(member[1]!, bindings), member[1]!)[member[2]!] ?? null;
   if (/^'[^']*'$/.test(e)) return e.slice(1, -1);
@@ -255,6 +368,7 @@ function evaluate(expression: string, bindings: Record<string, BicepValue>): Bic
 function grants(bindings: Record<string, BicepValue>): Grant[] {
   return rbac.resources
     .filter((r) => r.type === "Microsoft.Authorization/roleAssignments")
+    .filter((r) => r.condition === undefined || evaluate(r.condition, bindings) === true)
     .map((r) => {
       const properties = asObject(r.body["properties"], `${r.symbol} properties`);
       expect(sourceOf(properties["principalId"]), r.symbol).toBe("principalId");
@@ -277,41 +391,39 @@ function grants(bindings: Record<string, BicepValue>): Grant[] {
     });
 }
 
+const emailSenderRoleId = "custom-email-sender-role";
+const app = { manageSecrets: false, manageQueues: true, emailSenderRoleId };
+
 describe("Role assignments: everything the code needs, nothing broader", () => {
-  const appGrants = grants({ manageSecrets: false });
-  const operatorGrants = grants({ manageSecrets: true });
+  const appGrants = grants(app);
+  const appWithoutManage = grants({ ...app, manageQueues: false });
+  const operatorGrants = grants({ manageSecrets: true, manageQueues: false, emailSenderRoleId });
   const appSettings = asObject(functionApp.vars.get("appSettings"), "appSettings");
 
   // Each identity-based connection in the app settings, and the role it needs.
   const needs: { setting: string; role: string; scopeType: string; loop?: string }[] = [
     {
       setting: "AzureWebJobsStorage__credential",
-      role: roleIds.storageBlobDataOwner,
+      role: roleIds.storageBlobDataOwner!,
       scopeType: "Microsoft.Storage/storageAccounts",
     },
     {
       setting: "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-      role: roleIds.monitoringMetricsPublisher,
+      role: roleIds.monitoringMetricsPublisher!,
       scopeType: "Microsoft.Insights/components",
     },
     {
       setting: "ServiceBusConnection__fullyQualifiedNamespace",
-      role: roleIds.serviceBusDataSender,
-      scopeType: "Microsoft.ServiceBus/namespaces/queues",
-      loop: "queueNames",
-    },
-    {
-      setting: "ServiceBusConnection__fullyQualifiedNamespace",
-      role: roleIds.serviceBusDataReceiver,
+      role: roleIds.serviceBusDataOwner!, // send, receive, and Manage for the scale controller (serviceBusScaleByQueueLength)
       scopeType: "Microsoft.ServiceBus/namespaces/queues",
       loop: "queueNames",
     },
     {
       setting: "ACS_EMAIL_ENDPOINT",
-      role: roleIds.communicationAndEmailServiceOwner,
+      role: emailSenderRoleId,
       scopeType: "Microsoft.Communication/communicationServices",
     },
-    { setting: "LINK_PASSWORD", role: roleIds.keyVaultSecretsUser, scopeType: "Microsoft.KeyVault/vaults" },
+    { setting: "LINK_PASSWORD", role: roleIds.keyVaultSecretsUser!, scopeType: "Microsoft.KeyVault/vaults" },
   ];
 
   it.each(needs)("the app identity has role $role on $scopeType for $setting", (need) => {
@@ -332,12 +444,33 @@ describe("Role assignments: everything the code needs, nothing broader", () => {
     expect(sourceOf(properties["roleDefinitionId"])).toBe(
       "'${cosmos.id}/sqlRoleDefinitions/${cosmosDataContributor}'",
     );
-    expect(rbac.vars.get("cosmosDataContributor")).toBe(cosmosBuiltInDataContributor);
     expect(sourceOf(properties["scope"])).toBe("cosmos.id");
   });
 
-  it("uses the verified built-in role ids", () => {
-    expect(plain(rbac.vars.get("roles"))).toEqual(roleIds);
+  it("with manageQueues false, sends and receives on each queue with Data Sender and Data Receiver instead of Data Owner", () => {
+    const queueRoles = (g: Grant[]) =>
+      g
+        .filter((x) => x.scopeType === "Microsoft.ServiceBus/namespaces/queues")
+        .map((x) => x.role)
+        .sort();
+    expect(queueRoles(appWithoutManage)).toEqual(
+      [roleIds.serviceBusDataReceiver, roleIds.serviceBusDataSender].sort(),
+    );
+    expect(queueRoles(appGrants)).toEqual([roleIds.serviceBusDataOwner]);
+    expect(queueRoles(operatorGrants)).toEqual(
+      [roleIds.serviceBusDataReceiver, roleIds.serviceBusDataSender].sort(),
+    );
+  });
+
+  it("Data Owner covers what Data Sender and Data Receiver grant, plus the Manage right the scale controller needs", () => {
+    const owner = roleFixture.roles[roleIds.serviceBusDataOwner!]!;
+    for (const role of [roleIds.serviceBusDataSender!, roleIds.serviceBusDataReceiver!]) {
+      const p = roleFixture.roles[role]!.permissions!;
+      for (const action of p.actions) expect(grantsOperation(owner, action), action).toBe(true);
+      for (const action of p.dataActions ?? [])
+        expect(grantsOperation(owner, action, true), action).toBe(true);
+    }
+    expect(grantsOperation(owner, "Microsoft.ServiceBus/namespaces/queues/write")).toBe(true);
   });
 
   it("grants the operator Key Vault Secrets Officer instead of Secrets User", () => {
@@ -350,18 +483,25 @@ describe("Role assignments: everything the code needs, nothing broader", () => {
   });
 
   it("assigns no role broader than needed", () => {
-    for (const grant of [...appGrants, ...operatorGrants]) expect(overPrivileged).not.toContain(grant.role);
+    for (const grant of [...appGrants, ...appWithoutManage, ...operatorGrants])
+      expect(overPrivileged).not.toContain(grant.role);
     expect(appGrants).toHaveLength(needs.length);
+    for (const grant of appGrants.filter((g) => g.role === roleIds.serviceBusDataOwner))
+      expect(grant.scopeType, "Service Bus Data Owner only on a queue").toBe(
+        "Microsoft.ServiceBus/namespaces/queues",
+      );
   });
 
   it("grants the app identity unconditionally and the deploying user only when asked", () => {
-    const app = main.modules.find((m) => m.symbol === "appRoles");
-    expect(app?.path).toBe("app/rbac.bicep");
-    expect(app?.condition).toBeUndefined();
+    const appModule = main.modules.find((m) => m.symbol === "appRoles");
+    expect(appModule?.path).toBe("app/rbac.bicep");
+    expect(appModule?.condition).toBeUndefined();
     const appParams = moduleParams(main, "appRoles");
     expect(sourceOf(appParams["principalId"])).toBe("identity.outputs.principalId");
     expect(appParams["principalType"]).toBe("ServicePrincipal");
     expect(appParams["manageSecrets"]).toBe(false);
+    expect(sourceOf(appParams["manageQueues"])).toBe("serviceBusScaleByQueueLength");
+    expect(main.params.get("serviceBusScaleByQueueLength")?.defaultValue).toBe(true);
     expect(sourceOf(appParams["queueNames"])).toBe("serviceBus.outputs.queueNames");
 
     const user = main.modules.find((m) => m.symbol === "principalRoles");
@@ -370,15 +510,103 @@ describe("Role assignments: everything the code needs, nothing broader", () => {
     const userParams = moduleParams(main, "principalRoles");
     expect(sourceOf(userParams["principalId"])).toBe("principalId");
     expect(userParams["manageSecrets"]).toBe(true);
+    expect(userParams["manageQueues"]).toBe(false);
     expect(sourceOf(userParams["queueNames"])).toBe("serviceBus.outputs.queueNames");
   });
 });
 
-describe("ACS email delivery reports reach the delivery-reports queue", () => {
+describe("Email is sent with the narrowest role that can (emailSenderRole)", () => {
+  const owner = roleFixture.roles[builtIn("Communication and Email Service Owner")]!;
+  const actions = asArray(emailRoleModule.vars.get("actions"), "email-sender-role.bicep var actions").map(
+    String,
+  );
+
+  it("defines a custom role with exactly the actions ACS documents for sending email", () => {
+    expect(actions.sort()).toEqual(
+      [
+        "Microsoft.Communication/CommunicationServices/Read",
+        "Microsoft.Communication/CommunicationServices/Write",
+        "Microsoft.Communication/EmailServices/write",
+      ].sort(),
+    );
+    const definition = resource(emailRoleModule, "Microsoft.Authorization/roleDefinitions");
+    const properties = asObject(definition.body["properties"], "roleDefinition properties");
+    expect(properties["type"]).toBe("CustomRole");
+    expect(plain(properties["assignableScopes"])).toEqual(["<assignableScope>"]);
+    expect(sourceOf(emailRoleModule.vars.get("assignableScope"))).toBe("resourceGroup().id");
+    expect(sourceOf(emailRoleModule.outputs.get("roleDefinitionId"))).toBe(`${definition.symbol}.name`);
+  });
+
+  it("grants a subset of Communication and Email Service Owner, without its access-key actions", () => {
+    for (const action of actions) expect(grantsOperation(owner, action), action).toBe(true);
+    for (const keyAction of [
+      "Microsoft.Communication/CommunicationServices/ListKeys/action",
+      "Microsoft.Communication/CommunicationServices/RegenerateKey/action",
+    ]) {
+      expect(grantsOperation(owner, keyAction), `the built-in role can ${keyAction}`).toBe(true);
+      expect(
+        actions.some((a) => covers(a, keyAction)),
+        `the custom role cannot ${keyAction}`,
+      ).toBe(false);
+    }
+  });
+
+  it("is the default; the built-in role is the fallback, and both principals get the same one", () => {
+    expect(main.params.get("emailSenderRole")?.defaultValue).toBe("Custom");
+    expect(main.modules.find((m) => m.symbol === "emailSenderRoleDefinition")?.condition).toBe(
+      "emailSenderRole == 'Custom'",
+    );
+    expect(sourceOf(main.vars.get("emailSenderRoleId"))).toMatch(
+      /^emailSenderRole == 'Custom'\s*\? emailSenderRoleDefinition!\.outputs\.roleDefinitionId\s*: communicationAndEmailServiceOwner$/,
+    );
+    for (const symbol of ["appRoles", "principalRoles"])
+      expect(sourceOf(moduleParams(main, symbol)["emailSenderRoleId"])).toBe("emailSenderRoleId");
+  });
+
+  it("needs a deploying principal that may create role definitions: Owner or User Access Administrator, not Role Based Access Control Administrator", () => {
+    const write = "Microsoft.Authorization/roleDefinitions/write";
+    expect(grantsOperation(roleFixture.roles[builtIn("Owner")]!, write)).toBe(true);
+    expect(grantsOperation(roleFixture.roles[builtIn("User Access Administrator")]!, write)).toBe(true);
+    expect(
+      grantsOperation(roleFixture.roles[builtIn("Role Based Access Control Administrator")]!, write),
+    ).toBe(false);
+    expect(grantsOperation(roleFixture.roles[builtIn("Contributor")]!, write)).toBe(false);
+    const deploy = readFileSync(join(projectRoot, "docs", "deploy.md"), "utf8").replace(/\s+/g, " ");
+    expect(deploy).toMatch(/Owner, or Contributor plus User Access Administrator/);
+  });
+});
+
+describe("Role assignment names are stable and unique per principal", () => {
+  const all = bicepFiles().flatMap((file) =>
+    parseTemplate(file)
+      .resources.filter((r) => r.type === "Microsoft.Authorization/roleAssignments" && !r.existing)
+      .map((r) => ({ file, template: parseTemplate(file), r })),
+  );
+
+  it.each(all.map((a) => [`${a.file} ${a.r.symbol}`, a] as const))(
+    "%s: the name is a guid of the scope, the principal id and the role, all known when the deployment starts",
+    (_name, { template, r }) => {
+      const properties = asObject(r.body["properties"], `${r.symbol} properties`);
+      const principal = sourceOf(properties["principalId"]);
+      // A principal id read from a resource (`topic.identity.principalId`) is not known until it is deployed;
+      // Bicep rejects it in a name (BCP120). It must come in as a parameter of the module that assigns.
+      expect(
+        template.params.has(principal),
+        `${r.symbol}.properties.principalId ${principal} is a parameter`,
+      ).toBe(true);
+      const name = sourceOf(r.body["name"]);
+      expect(name, `${r.symbol} name`).toMatch(/^guid\(/);
+      expect(name, `${r.symbol} name holds the principal id`).toContain(principal);
+    },
+  );
+});
+
+describe("ACS email delivery reports reach the delivery-reports queue, or a dead-letter container", () => {
   const topic = resource(events, "Microsoft.EventGrid/systemTopics");
   const subscription = resource(events, "Microsoft.EventGrid/systemTopics/eventSubscriptions");
   const queue = resource(events, "Microsoft.ServiceBus/namespaces/queues", true);
-  const sender = resource(events, "Microsoft.Authorization/roleAssignments");
+  const access = events.modules.find((m) => m.symbol === "topicAccess");
+  const accessParams = moduleParams(events, "topicAccess");
 
   it("targets the queue the code names queues.deliveryReports", () => {
     expect(main.vars.get("deliveryReportsQueueName")).toBe(queues.deliveryReports.name);
@@ -386,6 +614,7 @@ describe("ACS email delivery reports reach the delivery-reports queue", () => {
       "deliveryReportsQueueName",
     );
     expect(sourceOf(queue.body["name"])).toBe("deliveryReportsQueueName");
+    expect(sourceOf(accessParams["deliveryReportsQueueName"])).toBe("deliveryReportsQueueName");
   });
 
   it("subscribes a system topic on ACS to EmailDeliveryReportReceived, delivered to that queue with the topic's identity", () => {
@@ -403,12 +632,49 @@ describe("ACS email delivery reports reach the delivery-reports queue", () => {
     });
   });
 
-  it("lets the topic send to that queue only, before the subscription is created", () => {
-    expect(sourceOf(sender.body["scope"])).toBe(queue.symbol);
-    const properties = asObject(sender.body["properties"], "role assignment properties");
-    expect(sourceOf(properties["roleDefinitionId"])).toContain("serviceBusDataSender");
-    expect(events.vars.get("serviceBusDataSender")).toBe(roleIds.serviceBusDataSender);
-    expect(sourceOf(properties["principalId"])).toBe(`${topic.symbol}.identity.principalId`);
-    expect(plain(subscription.body["dependsOn"])).toEqual([`<${sender.symbol}>`]);
+  it("dead-letters what it cannot deliver to a blob container of the storage account, with the topic's identity", () => {
+    const properties = asObject(subscription.body["properties"], "subscription properties");
+    const deadLetter = asObject(
+      properties["deadLetterWithResourceIdentity"],
+      "deadLetterWithResourceIdentity",
+    );
+    expect(plain(deadLetter["identity"])).toEqual({ type: "SystemAssigned" });
+    expect(plain(deadLetter["deadLetterDestination"])).toEqual({
+      endpointType: "StorageBlob",
+      properties: { resourceId: "<storage.id>", blobContainerName: "<deadLetterContainerName>" },
+    });
+    const retry = asObject(properties["retryPolicy"], "retryPolicy");
+    expect(retry["maxDeliveryAttempts"]).toBe(30);
+    // main.bicep creates the container in the storage account it passes.
+    const events_ = moduleParams(main, "events");
+    expect(sourceOf(events_["storageAccountName"])).toBe("storage.outputs.name");
+    expect(sourceOf(events_["deadLetterContainerName"])).toBe("deadLetterContainerName");
+    const containers = asArray(
+      asObject(moduleParams(main, "storage")["blobServices"], "blobServices")["containers"],
+      "containers",
+    ).map((c) => sourceOf(asObject(c, "container")["name"]));
+    expect(containers).toContain("deadLetterContainerName");
+  });
+
+  it("lets the topic send to that queue and write to that container only, before the subscription is created", () => {
+    expect(access?.path).toBe("event-grid-access.bicep");
+    expect(sourceOf(accessParams["principalId"])).toBe(`${topic.symbol}.identity.principalId`);
+    expect(plain(subscription.body["dependsOn"])).toEqual(["<topicAccess>"]);
+    const assignments = eventGridAccess.resources.filter(
+      (r) => r.type === "Microsoft.Authorization/roleAssignments",
+    );
+    const byScope = Object.fromEntries(
+      assignments.map((r) => {
+        const scope = eventGridAccess.resources.find((s) => s.symbol === sourceOf(r.body["scope"]));
+        const roleKey = /roles\.(\w+)/.exec(
+          sourceOf(asObject(r.body["properties"], "p")["roleDefinitionId"]),
+        )?.[1];
+        return [scope?.type ?? "?", roleNames["infra/app/event-grid-access.bicep"]![roleKey ?? ""]];
+      }),
+    );
+    expect(byScope).toEqual({
+      "Microsoft.ServiceBus/namespaces/queues": "Azure Service Bus Data Sender",
+      "Microsoft.Storage/storageAccounts/blobServices/containers": "Storage Blob Data Contributor",
+    });
   });
 });
