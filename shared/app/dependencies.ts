@@ -7,6 +7,7 @@ import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDelivery
 import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationStore";
 import { CosmosOrderStore } from "../adapters/cosmos/cosmosOrderStore";
+import { CosmosRecipientLists } from "../adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
 import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
@@ -26,6 +27,7 @@ import type { EmailSender } from "../ports/emailSender";
 import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
 import type { OrderStore } from "../ports/orderStore";
 import type { Publisher } from "../ports/publisher";
+import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import type { SmsSender } from "../ports/smsSender";
@@ -40,6 +42,7 @@ export interface Dependencies {
   references: DeliveryReferenceStore;
   statusFeed: StatusFeed;
   sendBatches: SendBatches;
+  recipientLists: RecipientLists;
   deadReports: DeadDeliveryReports;
   contacts: ContactRegistry;
   publisher: Publisher;
@@ -80,6 +83,7 @@ function build(config: Settings): Dependencies {
     references: new CosmosDeliveryReferenceStore(container("deliveryReferences")),
     statusFeed: new CosmosStatusFeed(container("statusFeed")),
     sendBatches: new CosmosSendBatches(container("orders")),
+    recipientLists: new CosmosRecipientLists(container("orders")),
     deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports")),
     contacts: new CosmosContactRegistry(container("registry")),
     publisher: credential

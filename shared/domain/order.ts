@@ -86,6 +86,8 @@ export const orderDocumentSchema = z.object({
   conditionEndpoint: z.string().optional(),
   conditionFailurePolicy: z.enum(["send", "skip"]).default("send"),
   recipients: z.array(storedRecipientSchema),
+  /** A large order keeps its recipients beside it (ports/recipientLists.ts): how many; `recipients` is empty. */
+  recipientCount: z.number().int().min(0).optional(),
   emailTemplate: emailTemplateSchema.optional(),
   smsTemplate: smsTemplateSchema.optional(),
   dialogportenAssociation: z

@@ -6,6 +6,7 @@ import { abandonedSendMs, releaseLeaseMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
 import type { ContactRegistry } from "../ports/contactRegistry";
 import type { Publisher } from "../ports/publisher";
+import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import { completeOrderIfDone } from "./completeOrderIfDone";
@@ -19,6 +20,7 @@ export interface ProcessDeps extends TransitionDeps {
   conditions: SendConditionChecker;
   publisher: Publisher;
   sendBatches: SendBatches;
+  recipientLists: RecipientLists;
   sendingWindow: SendingWindow;
 }
 
@@ -83,7 +85,7 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
   }
 
   const now = deps.clock.now();
-  const total = order.recipients.length;
+  const total = order.recipientCount ?? order.recipients.length;
   const first = order.fanout?.nextRecipient ?? 0;
   const end = Math.min(total, first + sliceSize);
   let current = order;
@@ -91,11 +93,11 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
   const ids: string[] = [];
   for (let start = first; start < end; start += chunkSize) {
     const chunkEnd = Math.min(end, start + chunkSize);
-    const addresses = await resolveOrderRecipients(
-      deps.contacts,
-      order,
-      order.recipients.slice(start, chunkEnd),
-    );
+    const recipients =
+      order.recipientCount === undefined
+        ? order.recipients.slice(start, chunkEnd)
+        : await deps.recipientLists.read(order.id, start, chunkEnd);
+    const addresses = await resolveOrderRecipients(deps.contacts, order, recipients);
     const plan = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
     await deps.notifications.createMany(plan.notifications);
     await deps.sendBatches.createMany(plan.batches);

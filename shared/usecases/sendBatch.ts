@@ -34,6 +34,15 @@ async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Pr
   return results;
 }
 
+function referenceOf(n: NotificationDocument, reference: string): DeliveryReference {
+  return {
+    provider: n.channel === "email" ? "acs" : "link",
+    reference,
+    orderId: n.orderId,
+    notificationId: n.id,
+  };
+}
+
 async function send(deps: SendBatchDeps, notification: NotificationDocument): Promise<Result> {
   try {
     return { notification, outcome: await callProvider(deps, notification) };
@@ -102,19 +111,15 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
 
   const notifications = await deps.notifications.getMany(claimed.orderId, claimed.notificationIds);
   const due = notifications.filter((n) => n.status === "New" && Date.parse(n.expiry) > now.getTime());
+  // ACS takes the notification id as its operation id, so an email's report can be matched before ACS answers.
+  const emailReferences = due.filter((n) => n.channel === "email").map((n) => referenceOf(n, n.id));
+  await withRetries(() => deps.references.putMany(emailReferences));
   const results = await inParallel(due, providerConcurrency, (n) => send(deps, n));
 
   const recordedAt = deps.clock.now().toISOString();
   const references: DeliveryReference[] = results.flatMap((r) =>
-    "outcome" in r && r.outcome.kind === "accepted"
-      ? [
-          {
-            provider: r.notification.channel === "email" ? ("acs" as const) : ("link" as const),
-            reference: r.outcome.reference,
-            orderId: r.notification.orderId,
-            notificationId: r.notification.id,
-          },
-        ]
+    "outcome" in r && r.outcome.kind === "accepted" && r.outcome.reference !== r.notification.id
+      ? [referenceOf(r.notification, r.outcome.reference)]
       : [],
   );
   await withRetries(() => deps.references.putMany(references));

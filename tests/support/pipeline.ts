@@ -3,6 +3,7 @@ import { CosmosDeadDeliveryReports } from "../../shared/adapters/cosmos/cosmosDe
 import { CosmosDeliveryReferenceStore } from "../../shared/adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNotificationStore";
 import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
+import { CosmosRecipientLists } from "../../shared/adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../../shared/adapters/cosmos/cosmosSendBatches";
 import { CosmosStatusFeed } from "../../shared/adapters/cosmos/cosmosStatusFeed";
 import { containers, type QueueKey } from "../../shared/platform/resources";
@@ -45,6 +46,7 @@ export function cosmosStores(database: Database) {
     notifications: new CosmosNotificationStore(database.container(containers.notifications.name)),
     statusFeed: new CosmosStatusFeed(database.container(containers.statusFeed.name)),
     sendBatches: new CosmosSendBatches(database.container(containers.orders.name)),
+    recipientLists: new CosmosRecipientLists(database.container(containers.orders.name)),
     references: new CosmosDeliveryReferenceStore(database.container(containers.deliveryReferences.name)),
     deadReports: new CosmosDeadDeliveryReports(database.container(containers.deadDeliveryReports.name)),
   };

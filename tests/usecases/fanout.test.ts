@@ -131,6 +131,30 @@ describe("fan-out in batches", () => {
     expect(stored.filter((n) => n.status === "Succeeded")).toHaveLength(20);
   });
 
+  it("reads a large order's recipients from its stored list, part by part", async () => {
+    const order = sampleOrder({
+      requestedSendTime: t0,
+      status: "Processing",
+      leaseUntil: "2026-11-23T09:10:00.000Z",
+      releaseCount: 1,
+      recipients: [],
+      recipientCount: 2500,
+    });
+    await stores.orders.createOrder(order);
+    for (let part = 0; part < 3; part += 1) {
+      const size = Math.min(1000, 2500 - part * 1000);
+      await stores.recipientLists.putPart(
+        order.id,
+        part,
+        Array.from({ length: size }, (_, i) => ({ emailAddress: `p${part * 1000 + i}@example.com` })),
+      );
+    }
+    await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
+    const stored = await stores.notifications.listByOrder(order.id);
+    expect(new Set(stored.map((n) => n.recipient.address)).size).toBe(2500);
+    expect(publisher.on("sendEmail")).toHaveLength(25);
+  });
+
   it("takes a batch again whose worker died, after it counts as abandoned, through the sweeper", async () => {
     const order = await emailOrder(30);
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
