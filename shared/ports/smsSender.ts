@@ -15,4 +15,9 @@ export type SmsSendOutcome =
 
 export interface SmsSender {
   send(message: SmsMessage): Promise<SmsSendOutcome>;
+  /**
+   * Many messages in one gateway submission: one outcome per message, in order. A failure of the whole
+   * submission is thrown (AppError "transient"), as for one message.
+   */
+  sendMany(messages: SmsMessage[]): Promise<SmsSendOutcome[]>;
 }

@@ -1,8 +1,11 @@
-import type { NewNotification } from "../ports/notificationStore";
+import type { NotificationDocument, SmsNotificationDocument } from "../domain/notification";
+import { AppError } from "../errors";
 import type { Clock } from "../ports/clock";
 import type { EmailSender } from "../ports/emailSender";
-import type { SmsSender } from "../ports/smsSender";
-import type { NotificationDocument } from "../domain/notification";
+import type { NewNotification } from "../ports/notificationStore";
+import type { SmsMessage, SmsSender } from "../ports/smsSender";
+
+type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
 
 export type ProviderOutcome =
   { kind: "accepted"; reference: string } | { kind: "failed"; status: NotificationDocument["status"] };
@@ -31,18 +34,34 @@ export async function callProvider(deps: ProviderDeps, n: NewNotification): Prom
       ? { kind: "accepted", reference: result.operationId }
       : { kind: "failed", status: result.result };
   }
+  const [outcome] = await callSmsProvider(deps, [n]);
+  if (!outcome) throw new AppError("permanent", "the SMS gateway gave no outcome");
+  return outcome;
+}
+
+function smsMessageOf(deps: ProviderDeps, n: SmsNotificationDocument | NewSmsNotification): SmsMessage {
   // The gateway keeps trying until the notification would expire anyway.
   const ttl =
     n.timeToLiveSeconds ??
     Math.max(60, Math.floor((Date.parse(n.expiry) - deps.clock.now().getTime()) / 1000));
-  const result = await deps.smsSender.send({
+  return {
     notificationId: n.id,
     sender: n.sender,
     to: n.recipient.address ?? "",
     body: n.body,
     timeToLiveSeconds: ttl,
-  });
-  return result.outcome === "accepted"
-    ? { kind: "accepted", reference: result.gatewayReference }
-    : { kind: "failed", status: result.result };
+  };
+}
+
+/** Hands SMS to the gateway in one submission: one outcome per notification, in order. */
+export async function callSmsProvider(
+  deps: ProviderDeps,
+  notifications: Array<SmsNotificationDocument | NewSmsNotification>,
+): Promise<ProviderOutcome[]> {
+  const results = await deps.smsSender.sendMany(notifications.map((n) => smsMessageOf(deps, n)));
+  return results.map((result) =>
+    result.outcome === "accepted"
+      ? { kind: "accepted", reference: result.gatewayReference }
+      : { kind: "failed", status: result.result },
+  );
 }

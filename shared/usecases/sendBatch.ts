@@ -1,12 +1,12 @@
 import type { SendBatchMessage } from "../domain/messages";
-import type { NotificationDocument } from "../domain/notification";
+import type { NotificationDocument, SmsNotificationDocument } from "../domain/notification";
 import { abandonedSendMs } from "../domain/recoveryTimes";
 import type { SendBatchDocument } from "../domain/sendBatch";
 import { nextSendTime } from "../domain/sendingWindow";
-import { isAppError } from "../errors";
+import { AppError, isAppError } from "../errors";
 import type { DeliveryReference } from "../ports/notificationStore";
 import type { SendBatches } from "../ports/sendBatches";
-import { callProvider, type ProviderOutcome } from "./callProvider";
+import { callProvider, callSmsProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { withRetries } from "./recordAcceptance";
 import type { SendDeps } from "./sendNotification";
@@ -49,6 +49,29 @@ async function send(deps: SendBatchDeps, notification: NotificationDocument): Pr
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
     return { notification, retryAfterMs: error.details.retryAfterMs ?? defaultRetryMs };
+  }
+}
+
+/** Emails one request each (in parallel); SMS in one gateway submission per batch. */
+async function sendAll(deps: SendBatchDeps, due: NotificationDocument[]): Promise<Result[]> {
+  const emails = due.filter((n) => n.channel === "email");
+  const sms = due.filter((n): n is SmsNotificationDocument => n.channel === "sms");
+  const results = await inParallel(emails, providerConcurrency, (n) => send(deps, n));
+  if (sms.length === 0) return results;
+  try {
+    const outcomes = await callSmsProvider(deps, sms);
+    return [
+      ...results,
+      ...sms.map((notification, i) => {
+        const outcome = outcomes[i];
+        if (!outcome) throw new AppError("permanent", "the SMS gateway gave fewer outcomes than messages");
+        return { notification, outcome };
+      }),
+    ];
+  } catch (error) {
+    if (!isAppError(error, "transient")) throw error;
+    const retryAfterMs = error.details.retryAfterMs ?? defaultRetryMs;
+    return [...results, ...sms.map((notification) => ({ notification, retryAfterMs }))];
   }
 }
 
@@ -114,7 +137,7 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
   // ACS takes the notification id as its operation id, so an email's report can be matched before ACS answers.
   const emailReferences = due.filter((n) => n.channel === "email").map((n) => referenceOf(n, n.id));
   await withRetries(() => deps.references.putMany(emailReferences));
-  const results = await inParallel(due, providerConcurrency, (n) => send(deps, n));
+  const results = await sendAll(deps, due);
 
   const recordedAt = deps.clock.now().toISOString();
   const references: DeliveryReference[] = results.flatMap((r) =>

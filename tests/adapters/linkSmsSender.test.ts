@@ -138,6 +138,26 @@ describe("LinkSmsSender against the local PSWin gateway", () => {
     expect(acknowledgements).toEqual([true]);
   });
 
+  it("sends a batch in one call, each message with its own reference, and fails a bad receiver alone", async () => {
+    const before = gateway.submissions().length;
+    const outboxBefore = outbox.list("sms").length;
+    const outcomes = await sender().sendMany([
+      sms({ to: "+4791000001" }),
+      sms({ to: "not a number" }),
+      sms({ to: "+4791000003" }),
+    ]);
+    expect(outcomes).toEqual([
+      { outcome: "accepted", gatewayReference: expect.stringMatching(/^[0-9A-F-]{36}$/) },
+      { outcome: "failed", result: "Failed_InvalidRecipient" },
+      { outcome: "accepted", gatewayReference: expect.stringMatching(/^[0-9A-F-]{36}$/) },
+    ]);
+    const references = outcomes.flatMap((o) => (o.outcome === "accepted" ? [o.gatewayReference] : []));
+    expect(new Set(references).size).toBe(2);
+    expect(gateway.submissions().length - before).toBe(2);
+    expect(outbox.list("sms").slice(outboxBefore).map((m) => m.to)).toEqual(["+4791000001", "+4791000003"]);
+    await gateway.idle();
+  });
+
   it("reports UNDELIV for receivers ending in the configured digits", async () => {
     const report = nextReport();
 

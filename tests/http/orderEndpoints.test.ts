@@ -446,7 +446,10 @@ describe("instant orders", () => {
       ).status,
     ).toBe(200);
 
-    deps.smsSender = { send: async () => ({ outcome: "failed", result: "Failed" }) };
+    deps.smsSender = {
+      send: async () => ({ outcome: "failed", result: "Failed" }),
+      sendMany: async (ms) => ms.map(() => ({ outcome: "failed" as const, result: "Failed" as const })),
+    };
     const failed = await call(createInstantSms, {
       method: "POST",
       path: "/future/orders/instant/sms",
@@ -455,6 +458,8 @@ describe("instant orders", () => {
     expect(failed).toMatchObject({ status: 503, body: { code: "NOT-00004" } });
     deps.smsSender = {
       send: async (m) => ({ outcome: "accepted", gatewayReference: `gw-${m.notificationId}` }),
+      sendMany: async (ms) =>
+        ms.map((m) => ({ outcome: "accepted" as const, gatewayReference: `gw-${m.notificationId}` })),
     };
     expect(
       (

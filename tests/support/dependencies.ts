@@ -30,7 +30,11 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     contacts: new CosmosContactRegistry(registry),
     publisher,
     emailSender: { send: async (m) => ({ outcome: "accepted", operationId: m.notificationId }) },
-    smsSender: { send: async (m) => ({ outcome: "accepted", gatewayReference: `gw-${m.notificationId}` }) },
+    smsSender: {
+      send: async (m) => ({ outcome: "accepted", gatewayReference: `gw-${m.notificationId}` }),
+      sendMany: async (ms) =>
+        ms.map((m) => ({ outcome: "accepted" as const, gatewayReference: `gw-${m.notificationId}` })),
+    },
     conditions: { check: async () => ({ outcome: "send" }) },
     parseReport: () => [],
     sendingWindow: defaultSendingWindow,

@@ -51,7 +51,11 @@ const deps = () => ({
       return step ? step(m) : { outcome: "accepted", operationId: m.notificationId };
     },
   },
-  smsSender: { send: async () => ({ outcome: "accepted" as const, gatewayReference: "gw" }) },
+  smsSender: {
+    send: async () => ({ outcome: "accepted" as const, gatewayReference: "gw" }),
+    sendMany: async (ms: unknown[]) =>
+      ms.map(() => ({ outcome: "accepted" as const, gatewayReference: "gw" })),
+  },
 });
 
 async function emailOrder(count: number) {

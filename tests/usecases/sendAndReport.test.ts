@@ -29,6 +29,9 @@ class ScriptedSmsSender implements SmsSender {
     this.sent.push(message);
     return { outcome: "accepted", gatewayReference: `gw-${this.sent.length}` };
   }
+  async sendMany(messages: SmsMessage[]): Promise<SmsSendOutcome[]> {
+    return Promise.all(messages.map((m) => this.send(m)));
+  }
 }
 
 /** Reports as plain objects: `{ reference, status }`, so these tests do not depend on provider formats. */

@@ -46,6 +46,11 @@ const sendDeps = () => ({
       sent.push(m.notificationId);
       return { outcome: "accepted" as const, gatewayReference: `gw-${m.notificationId}` };
     },
+    sendMany: async (ms: Array<{ notificationId: string }>) =>
+      ms.map((m) => {
+        sent.push(m.notificationId);
+        return { outcome: "accepted" as const, gatewayReference: `gw-${m.notificationId}` };
+      }),
   },
   sendingWindow: defaultSendingWindow,
 });

@@ -44,9 +44,17 @@ function toGatewayMessage(
   };
 }
 
+/** Every message has its outcome by now; a hole would misplace the others, so it is refused. */
+function complete(outcomes: Array<SmsSendOutcome | undefined>): SmsSendOutcome[] {
+  return outcomes.map((outcome) => {
+    if (!outcome) throw new AppError("permanent", "LINK submission left a message without an outcome");
+    return outcome;
+  });
+}
+
 /**
  * SMS through LINK Mobility's PSWin XML gateway, the protocol Altinn uses (`LinkMobility.PSWin.Client`).
- * One message per request. Status texts and errors are never copied into messages we raise: the gateway
+ * One submission carries one message or many (a batch). Status texts and errors are never copied into messages we raise: the gateway
  * quotes receiver numbers in them.
  */
 export class LinkSmsSender implements SmsSender {
@@ -57,35 +65,64 @@ export class LinkSmsSender implements SmsSender {
   }
 
   async send(message: SmsMessage): Promise<SmsSendOutcome> {
-    const receiver = gatewayReceiver(message.to);
-    if (!receiver) return { outcome: "failed", result: "Failed_InvalidRecipient" };
+    const [outcome] = await this.sendMany([message]);
+    if (!outcome) throw transient("LINK gateway answered without a message status", defaultRetryAfterMs);
+    return outcome;
+  }
+
+  async sendMany(messages: SmsMessage[]): Promise<SmsSendOutcome[]> {
+    const outcomes: Array<SmsSendOutcome | undefined> = messages.map((m) =>
+      gatewayReceiver(m.to) ? undefined : { outcome: "failed", result: "Failed_InvalidRecipient" },
+    );
+    // PSWin ids number the messages of one submission; the response names each by its id.
+    const submitted = messages.flatMap((message, index) => {
+      const receiver = gatewayReceiver(message.to);
+      return receiver
+        ? [
+            {
+              index,
+              message: { ...toGatewayMessage(message, receiver, this.options.defaultSender), id: index + 1 },
+            },
+          ]
+        : [];
+    });
+    if (submitted.length === 0) return complete(outcomes);
     const credentials = { username: this.options.username, password: this.options.password };
-    const request = submitRequestXml(credentials, [
-      toGatewayMessage(message, receiver, this.options.defaultSender),
-    ]);
-    const document = await this.post(request);
-    if (document === undefined) return { outcome: "failed", result: "Failed" };
+    const document = await this.post(
+      submitRequestXml(
+        credentials,
+        submitted.map((s) => s.message),
+      ),
+    );
+    if (document === undefined) {
+      for (const { index } of submitted) outcomes[index] = { outcome: "failed", result: "Failed" };
+      return complete(outcomes);
+    }
     let response: PswinSubmitResponse;
     try {
       response = parseSubmitResponse(document);
     } catch (error) {
       if (!(error instanceof XmlParseError)) throw error;
-      // We cannot tell whether the message went out; retrying risks a duplicate, giving up risks a loss.
+      // We cannot tell whether the messages went out; retrying risks a duplicate, giving up risks a loss.
       throw transient("LINK gateway answered with an unreadable document", defaultRetryAfterMs);
     }
     // Wrong credentials stop every SMS: wait for an operator rather than fail each one (Altinn fails them).
     if (response.logon === "FAIL") throw transient("LINK gateway refused the logon", defaultRetryAfterMs);
-    const result = response.messages.find((m) => m.id === "1") ?? response.messages[0];
-    if (!result) throw transient("LINK gateway answered without a message status", defaultRetryAfterMs);
-    if (result.ok) {
-      if (!result.reference)
+    const byId = new Map(response.messages.map((m) => [m.id, m]));
+    for (const { index, message } of submitted) {
+      const result =
+        byId.get(String(message.id)) ?? (submitted.length === 1 ? response.messages[0] : undefined);
+      if (!result) throw transient("LINK gateway answered without a message status", defaultRetryAfterMs);
+      if (result.ok && !result.reference)
         throw new AppError("permanent", "LINK gateway accepted the SMS without a reference");
-      return { outcome: "accepted", gatewayReference: result.reference };
+      outcomes[index] = result.ok
+        ? { outcome: "accepted", gatewayReference: result.reference ?? "" }
+        : {
+            outcome: "failed",
+            result: result.info.startsWith(invalidReceiverPrefix) ? "Failed_InvalidRecipient" : "Failed",
+          };
     }
-    return {
-      outcome: "failed",
-      result: result.info.startsWith(invalidReceiverPrefix) ? "Failed_InvalidRecipient" : "Failed",
-    };
+    return complete(outcomes);
   }
 
   /**

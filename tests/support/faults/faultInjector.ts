@@ -105,7 +105,15 @@ export interface FaultResult {
   seen: FaultPoint[];
 }
 
-const storePorts = ["orders", "notifications", "references", "statusFeed", "deadReports"] as const;
+const storePorts = [
+  "orders",
+  "notifications",
+  "references",
+  "statusFeed",
+  "deadReports",
+  "sendBatches",
+  "recipientLists",
+] as const;
 const providerPorts = ["emailSender", "smsSender"] as const;
 /** Ports wrapped only so that a crashed invocation cannot go on using them. */
 const otherPorts = ["contacts", "conditions"] as const;
@@ -116,7 +124,8 @@ const handlerFrame =
 function callTypeOf(port: string, method: string): CallType | undefined {
   if ((storePorts as readonly string[]).includes(port)) return storeWrite.test(method) ? "store" : undefined;
   if (port === "publisher") return method === "publish" ? "publish" : undefined;
-  if ((providerPorts as readonly string[]).includes(port)) return method === "send" ? "provider" : undefined;
+  if ((providerPorts as readonly string[]).includes(port))
+    return method === "send" || method === "sendMany" ? "provider" : undefined;
   return undefined;
 }
 
@@ -202,7 +211,8 @@ export class FaultInjector {
       port === "smsSender" && invocation
         ? async (args: unknown[]) => {
             const result = await call(args);
-            if ((result as { outcome?: unknown } | undefined)?.outcome === "accepted")
+            const outcomes = Array.isArray(result) ? result : [result];
+            if (outcomes.some((o) => (o as { outcome?: unknown } | undefined)?.outcome === "accepted"))
               invocation.smsAccepted = true;
             return result;
           }
