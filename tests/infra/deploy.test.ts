@@ -107,6 +107,91 @@ describe("The app can reach its storage account (host locks and keys, the deploy
   });
 });
 
+/** The value of `cond ? a : b` (nested) under the given bindings; conditions `x`, `!x` and `x == 'literal'`. */
+function choose(value: BicepValue | undefined, bindings: Record<string, BicepValue>): BicepValue | undefined {
+  if (!(value instanceof Conditional)) return value;
+  const c = value.condition.trim();
+  const equals = /^(\w+) == '([^']*)'$/.exec(c);
+  const holds = equals
+    ? bindings[equals[1]!] === equals[2]
+    : c.startsWith("!")
+      ? bindings[c.slice(1)] === false
+      : bindings[c] === true;
+  if (!equals && !(c.replace(/^!/, "") in bindings)) throw new Error(`cannot evaluate ${c}`);
+  return choose(holds ? value.whenTrue : value.whenFalse, bindings);
+}
+
+/** Firewalls that would refuse the app without the VNet (it then has nothing but the public endpoints). */
+export function publicFirewallProblems(templates: Record<string, Template>): string[] {
+  const problems: string[] = [];
+  const noVnet = { vnetEnabled: false };
+  const main_ = templates["infra/main.bicep"]!;
+  const keyVaultAccess = choose(moduleParams(main_, "keyVault")["publicNetworkAccess"], noVnet);
+  const vault = moduleParams(templates["infra/app/key-vault.bicep"]!, "vault");
+  const vaultAcls = asObject(vault["networkAcls"], "vault networkAcls");
+  const vaultDefault = choose(vaultAcls["defaultAction"], { publicNetworkAccess: keyVaultAccess ?? null });
+  if (keyVaultAccess !== "Enabled" || vaultDefault !== "Allow")
+    problems.push(
+      `Key Vault: publicNetworkAccess ${String(keyVaultAccess)}, networkAcls.defaultAction ${String(vaultDefault)}: the app resolves its Key Vault references over the public endpoint`,
+    );
+  const cosmosAccess = choose(moduleParams(main_, "cosmos")["publicNetworkAccess"], noVnet);
+  const account = templates["infra/app/cosmos.bicep"]!.resources.find(
+    (r) => r.type === "Microsoft.DocumentDB/databaseAccounts",
+  )!;
+  const accountProperties = asObject(account.body["properties"], "account properties");
+  if (
+    cosmosAccess !== "Enabled" ||
+    sourceOf(accountProperties["publicNetworkAccess"]) !== "publicNetworkAccess"
+  )
+    problems.push(`Cosmos DB: publicNetworkAccess ${String(cosmosAccess)} without the VNet`);
+  for (const key of ["ipRules", "isVirtualNetworkFilterEnabled", "virtualNetworkRules"])
+    if (key in accountProperties)
+      problems.push(`Cosmos DB: ${key} set; the app has no fixed address without the VNet`);
+  const namespace = moduleParams(templates["infra/app/service-bus.bicep"]!, "namespace");
+  const rules = choose(namespace["networkRuleSets"], noVnet);
+  if (rules !== null && rules !== undefined)
+    problems.push(`Service Bus: networkRuleSets ${sourceOf(rules)} without the VNet`);
+  if (namespace["publicNetworkAccess"] !== "Enabled")
+    problems.push("Service Bus: publicNetworkAccess is not Enabled");
+  return problems;
+}
+
+describe("Without the VNet, every service the app uses admits it on its public endpoint (Entra ID only)", () => {
+  const files = [
+    "infra/main.bicep",
+    "infra/app/key-vault.bicep",
+    "infra/app/cosmos.bicep",
+    "infra/app/service-bus.bicep",
+  ];
+  const templates = Object.fromEntries(files.map((f) => [f, parseTemplate(f)]));
+
+  it("leaves the Key Vault, Cosmos DB and Service Bus firewalls open", () => {
+    const problems = publicFirewallProblems(templates);
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  it("would report a Key Vault firewall set to Deny", () => {
+    const keyVault = templates["infra/app/key-vault.bicep"]!;
+    const vault = keyVault.modules.find((m) => m.symbol === "vault")!;
+    const params = asObject(vault.body["params"], "vault params");
+    const denied = {
+      ...keyVault,
+      modules: [
+        {
+          ...vault,
+          body: {
+            ...vault.body,
+            params: { ...params, networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
+          },
+        },
+      ],
+    };
+    expect(publicFirewallProblems({ ...templates, "infra/app/key-vault.bicep": denied }).join("\n")).toMatch(
+      /Key Vault: publicNetworkAccess Enabled, networkAcls.defaultAction Deny/,
+    );
+  });
+});
+
 describe("vnetEnabled: VNet integration and private endpoints for storage, Cosmos DB, Service Bus and Key Vault", () => {
   const endpoints = main.modules.filter((m) => m.path === "app/private-endpoint.bicep");
 

@@ -13,6 +13,7 @@ import {
   moduleParams,
   parseTemplate,
   projectRoot,
+  sourceOf,
   type BicepValue,
   type ModuleDeclaration,
   type ResourceDeclaration,
@@ -234,6 +235,21 @@ describe("AVM module versions, parameters and outputs, against the modules' sour
 });
 
 describe("The email sender address uses the domain recipients see", () => {
+  it("creates an extra sender username only on a verified custom domain, and only when one is asked for", () => {
+    const communication = parseTemplate("infra/app/communication.bicep");
+    const sender = communication.resources.find(
+      (r) => r.type === "Microsoft.Communication/emailServices/domains/senderUsernames",
+    );
+    expect(sender?.condition).toBe("useCustomSender");
+    expect(sourceOf(communication.vars.get("useCustomSender"))).toBe(
+      "useCustomDomain && !empty(customDomainSenderUsername)",
+    );
+    expect(sourceOf(communication.vars.get("useCustomDomain"))).toBe(
+      "!empty(customDomainName) && customDomainVerified",
+    );
+    expect(communication.params.get("customDomainSenderUsername")?.defaultValue).toBe("");
+  });
+
   it("builds EMAIL_SENDER_ADDRESS from fromSenderDomain (the RFC 5322 From domain), not the envelope domain", () => {
     const communication = parseTemplate("infra/app/communication.bicep");
     const domains = types.types["Microsoft.Communication/emailServices/domains@2025-05-01"]!.body;
