@@ -139,7 +139,8 @@ const maxProblems = 20;
  * nesting depth and every property name and string. Returns problems by field path, in document order.
  */
 export function jsonProblems(root: unknown, validUtf8 = true): Record<string, string[]> {
-  const errors: Record<string, string[]> = {};
+  // No prototype: a property named "constructor" or "__proto__" is a field like any other.
+  const errors: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   let count = 0;
   const report = (key: string, message: string) => {
     const messages = (errors[key] ??= []);

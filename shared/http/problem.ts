@@ -50,7 +50,8 @@ export function problem(fields: ProblemFields): HttpResponseInit {
  * `""`. A body of 10,000 bad recipients is told about the first ones, not answered with megabytes.
  */
 export function capErrors(errors: Record<string, string[]>): Record<string, string[]> {
-  const capped: Record<string, string[]> = {};
+  // No prototype: a field named "constructor" or "__proto__" is a key like any other.
+  const capped: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   let count = 0;
   for (const [key, messages] of Object.entries(errors)) {
     for (const message of messages) {

@@ -118,6 +118,14 @@ describe("parseJsonBody", () => {
     });
   });
 
+  it("reports text problems under property names like constructor and __proto__ (found by the fuzz suite)", () => {
+    expect(errorsOf('{"constructor":"\\u0000","__proto__":"x\\udfff","toString":{"a":"\\u0001"}}')).toEqual({
+      constructor: [expect.stringContaining("U+0000")],
+      ["__proto__"]: [expect.stringContaining("U+DFFF")],
+      "toString.a": [expect.stringContaining("U+0001")],
+    });
+  });
+
   it("accepts tab, CR and LF, and every other character", () => {
     expect(errorsOf('{"body":"a\\tb\\r\\nc æøå € 😀 \\u00a0 \\u2028 \\ufffd"}')).toBe("accepted");
   });

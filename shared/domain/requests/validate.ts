@@ -25,7 +25,8 @@ export function validate<T>(
   const result = atRequestTime(context.now, () => schema.safeParse(input, { error: describeIssue }));
   if (result.success) return { ok: true, value: result.data };
 
-  const errors: ValidationErrors = {};
+  // No prototype: a field named "constructor" or "__proto__" is a key like any other.
+  const errors: ValidationErrors = Object.create(null) as ValidationErrors;
   for (const issue of result.error.issues) {
     const key = fieldPath(issue.path);
     const messages = (errors[key] ??= []);

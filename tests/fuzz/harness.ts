@@ -1,0 +1,180 @@
+import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import { JwtVerifier } from "../../shared/auth/jwtVerifier";
+import { parseSettings } from "../../shared/config/settings";
+import { cancelFutureOrder, getOrderChain } from "../../shared/http/handlers/chains";
+import { receiveSmsDeliveryReport } from "../../shared/http/handlers/deliveryReports";
+import { createInstantEmail, createInstantSms } from "../../shared/http/handlers/instantOrders";
+import { listDeadDeliveryReports, replayDeadDeliveryReports } from "../../shared/http/handlers/operations";
+import {
+  createLegacyEmailOrder,
+  createLegacyOrder,
+  createLegacySmsOrder,
+  createOrderChain,
+} from "../../shared/http/handlers/orderIntake";
+import {
+  cancelOrderById,
+  getEmailNotifications,
+  getOrder,
+  getOrderStatus,
+  getShipment,
+  getSmsNotifications,
+  listOrdersBySendersReference,
+} from "../../shared/http/handlers/orderReads";
+import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
+import { health, openApi } from "../../shared/http/handlers/system";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { testDependencies } from "../support/dependencies";
+import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
+import { ManualClock } from "../support/pipeline";
+
+/**
+ * Drives the real HTTP handlers (the functions the registration files export) as the Functions host calls
+ * them, over an embedded Cosmos store and a real token issuer, with the providers answering "accepted".
+ */
+
+export const handlers: Record<string, HttpHandler> = {
+  createOrderChain,
+  getOrderChain,
+  cancelFutureOrder,
+  createInstantSms,
+  createInstantEmail,
+  getShipment,
+  getStatusFeed,
+  createOrder: createLegacyOrder,
+  createEmailOrder: createLegacyEmailOrder,
+  createSmsOrder: createLegacySmsOrder,
+  listOrders: listOrdersBySendersReference,
+  getOrder,
+  getOrderStatus,
+  cancelOrder: cancelOrderById,
+  getEmailNotifications,
+  getSmsNotifications,
+  listDeadDeliveryReports,
+  replayDeadDeliveryReports,
+  receiveSmsDeliveryReport,
+  health,
+  openapi: openApi,
+};
+
+export const now = new Date("2026-11-23T09:00:00.000Z");
+export const tenant = "991825827";
+export const reportCredentials = { username: "link-reports", password: "report-secret" };
+
+export interface Harness {
+  deps: Dependencies;
+  issuer: TestIssuer;
+  tokens: { valid: string; operator: string; otherTenant: string; noScope: string; expired: string };
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const cosmos: TestCosmos = await startTestCosmos();
+  const issuer = await startTestIssuer();
+  const { deps } = await testDependencies(cosmos.database, issuer, new ManualClock(now));
+  deps.settings = parseSettings({
+    VARSEL_MODE: "local",
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+    AUTH_JWKS_URI: issuer.jwksUri,
+    LINK_REPORT_USERNAME: reportCredentials.username,
+    LINK_REPORT_PASSWORD: reportCredentials.password,
+  });
+  // The default skew (0), not the 30 s the other handler tests allow.
+  deps.verifier = new JwtVerifier({
+    issuer: issuer.issuer,
+    audience: issuer.audience,
+    jwksUri: issuer.jwksUri,
+    clockSkewSeconds: deps.settings.AUTH_CLOCK_SKEW_SECONDS,
+  });
+  useDependencies(deps);
+  const epoch = Math.floor(Date.now() / 1000);
+  const tokens = {
+    valid: await issuer.sign(serviceOwnerClaims(tenant)),
+    operator: await issuer.sign(
+      serviceOwnerClaims(
+        tenant,
+        "altinn:serviceowner/notifications.create altinn:notifications.support.admin",
+      ),
+    ),
+    otherTenant: await issuer.sign(serviceOwnerClaims("974760673")),
+    noScope: await issuer.sign(serviceOwnerClaims(tenant, "openid")),
+    expired: await issuer.sign(serviceOwnerClaims(tenant), { expiresIn: epoch - 1 }),
+  };
+  return {
+    deps,
+    issuer,
+    tokens,
+    close: async () => {
+      useDependencies(undefined);
+      await issuer.close();
+      await cosmos.close();
+    },
+  };
+}
+
+export interface Call {
+  operationId: string;
+  method: string;
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  text: string;
+  ms: number;
+}
+
+/** A handler taking longer than this is a hang (the bound of issue 17's hostile-client run). */
+export const hangBoundMs = 5_000;
+
+export class HangError extends Error {}
+
+/** Calls one handler; rejects with HangError when it has not answered within `hangBoundMs`. */
+export async function callHandler(call: Call): Promise<Answer> {
+  const handler = handlers[call.operationId];
+  if (!handler) throw new Error(`no handler for ${call.operationId}`);
+  const url = new URL(`http://localhost:7071/notifications/api/v1/${call.operationId}`);
+  for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.append(key, value);
+  const request = new HttpRequest({
+    method: call.method,
+    url: url.toString(),
+    headers: call.headers ?? {},
+    params: call.params ?? {},
+    query: Object.fromEntries(url.searchParams.entries()),
+    ...(call.body !== undefined && call.body.length > 0 ? { body: { bytes: Buffer.from(call.body) } } : {}),
+  });
+  const context = new InvocationContext({ functionName: call.operationId, logHandler: () => {} });
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new HangError(`${call.operationId} took over ${hangBoundMs} ms`)),
+      hangBoundMs,
+    );
+  });
+  try {
+    const response = (await Promise.race([handler(request, context), hang])) as HttpResponseInit;
+    const ms = performance.now() - started;
+    const text =
+      typeof response.body === "string"
+        ? response.body
+        : response.jsonBody !== undefined
+          ? JSON.stringify(response.jsonBody)
+          : response.body instanceof Uint8Array
+            ? Buffer.from(response.body).toString("utf8")
+            : "";
+    return {
+      status: response.status ?? 200,
+      headers: new Headers(response.headers as Record<string, string>),
+      text,
+      ms,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
