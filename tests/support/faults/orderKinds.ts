@@ -176,6 +176,30 @@ export const orderKinds: OrderKind[] = [
     },
   },
   {
+    // Twelve contact addresses: the sends go in a batch (one message, one claim).
+    name: "organisation with 12 addresses (a batch)",
+    async submit(input) {
+      const subject = `Til filialene [${input.tag}]`;
+      const receipt = await postOrder(input, {
+        recipient: {
+          recipientOrganization: {
+            orgNumber: "310000043",
+            channelSchema: "Email",
+            emailSettings: email(subject),
+          },
+        },
+      });
+      const addresses = Array.from(
+        { length: 12 },
+        (_, i) => `filial${String(i + 1).padStart(2, "0")}@bibliotek.example.org`,
+      );
+      return single(
+        receipt.notification.shipmentId,
+        addresses.map((address) => `${address}|${subject}`),
+      );
+    },
+  },
+  {
     name: "cancelled",
     async submit(input) {
       const address = `${input.tag}@example.net`;
