@@ -10,6 +10,14 @@ import {
   legacySmsOrderRequestSchema,
 } from "../domain/requests/legacyOrder";
 import {
+  maxBodyBytes,
+  maxJsonDepth,
+  maxLegacyRecipients,
+  maxReminders,
+  maxReportedErrors,
+  maxTextLength,
+} from "../domain/requests/limits";
+import {
   delayDaysLimits,
   instantSmsTimeToLiveSeconds,
   schedulingHorizonText,
@@ -49,6 +57,7 @@ const createResponses = {
   "401": "No valid bearer token.",
   "403": "The token lacks the scope.",
   "413": "Body over 1 MiB.",
+  "415": "Content-Type is not application/json (a charset, if given, must be utf-8).",
 };
 
 const operatorResponses = { "401": "No valid bearer token.", "403": "The token lacks the operator scope." };
@@ -213,7 +222,13 @@ export const operations: OperationSpec[] = [
     route: "delivery-reports/sms",
     operationId: "receiveSmsDeliveryReport",
     summary: "LINK delivery reports (Basic auth)",
-    responses: { "200": "Queued.", "401": "Wrong credentials." },
+    responses: {
+      "200": "Queued.",
+      "400": "Not a PSWin delivery report, or not UTF-8.",
+      "401": "Wrong credentials.",
+      "413": "Body over 1 MiB.",
+      "415": "Content-Type is not application/xml, text/xml or text/plain.",
+    },
     secured: false,
   },
   {
@@ -302,6 +317,19 @@ const timeLimits =
   `instant SMS timeToLiveInSeconds ${instantSmsTimeToLiveSeconds.min}–${instantSmsTimeToLiveSeconds.max}. ` +
   "Beyond them the answer is 400 with the field path in errors.";
 
+/**
+ * The size limits in one sentence; each string's maxLength and each list's maxItems are also in the request
+ * schemas, from the same constants.
+ */
+const sizeLimits =
+  `Request bodies: UTF-8 JSON sent as application/json (else 415), at most ${maxBodyBytes} bytes (else 413), ` +
+  `nested at most ${maxJsonDepth} deep; no text in them may hold a control character other than tab, CR and LF, ` +
+  `or a lone surrogate. At most ${maxReminders} reminders per order and ${maxLegacyRecipients} recipients per ` +
+  `legacy order. Text: references ${maxTextLength.reference} characters, email addresses ` +
+  `${maxTextLength.emailAddress}, mobile numbers ${maxTextLength.mobileNumber}, SMS senders ${maxTextLength.smsSender}, ` +
+  `condition endpoints ${maxTextLength.url}, email subjects ${maxTextLength.emailSubject}, email bodies ` +
+  `${maxTextLength.emailBody}, SMS bodies ${maxTextLength.smsBody}. A 400 lists at most ${maxReportedErrors} problems.`;
+
 /** The OpenAPI 3.1 document of the API, built from the validating schemas. */
 export function openApiDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -314,7 +342,7 @@ export function openApiDocument(serverUrl: string) {
     info: {
       title: "varsel notifications API",
       version: "1.0.0",
-      description: `Compatible with Altinn Notifications' public API under /notifications/api/v1. Authenticate with a Maskinporten token carrying the scope altinn:serviceowner/notifications.create. ${timeLimits}`,
+      description: `Compatible with Altinn Notifications' public API under /notifications/api/v1. Authenticate with a Maskinporten token carrying the scope altinn:serviceowner/notifications.create. ${timeLimits} ${sizeLimits}`,
     },
     servers: [{ url: serverUrl }],
     security: [{ bearer: [] }],
