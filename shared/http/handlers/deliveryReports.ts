@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { applyDeliveryReport } from "../../usecases/applyDeliveryReport";
 import { dependencies } from "../../app/dependencies";
 import { deliveryReportAcknowledgementXml, parseDeliveryReportXml } from "../../adapters/link/pswinReport";
 import { AppError } from "../../errors";
@@ -29,10 +30,7 @@ function checkBasicAuth(
   if (!ok) throw new AppError("unauthorized", "Delivery reports require the gateway's credentials.");
 }
 
-/**
- * `POST delivery-reports/sms`: LINK posts delivery reports here (Basic auth). They are queued as received
- * and applied by the delivery-report job, so a slow store never makes the gateway retry.
- */
+/** `POST delivery-reports/sms`: LINK posts delivery reports here (Basic auth); each is applied at once. */
 export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
   const deps = await dependencies();
   checkBasicAuth(
@@ -59,21 +57,22 @@ export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
       errors: { "": ["The body must be a PSWin delivery report (MSGLST)."] },
     });
   }
-  const now = deps.clock.now().toISOString();
-  await deps.publisher.publish("deliveryReports", [
+  // Applied before LINK gets its 200: once acknowledged, a report is in the store (or, arriving before its
+  // send was recorded, on its retry schedule), so no lost queue message can lose it; a store failure answers
+  // 5xx and LINK posts it again.
+  await applyDeliveryReport(
+    deps,
     {
-      messageId: `link-report:${createHash("sha256").update(text).digest("hex").slice(0, 40)}`,
-      body: {
-        varselReport: {
-          provider: "link",
-          firstSeen: now,
-          attempt: 0,
-          contentType: request.headers.get("content-type") ?? undefined,
-          payload: text,
-        },
+      varselReport: {
+        provider: "link",
+        firstSeen: deps.clock.now().toISOString(),
+        attempt: 0,
+        contentType: request.headers.get("content-type") ?? undefined,
+        payload: text,
       },
     },
-  ]);
+    undefined,
+  );
   return {
     status: 200,
     headers: { "content-type": "application/xml; charset=utf-8" },
