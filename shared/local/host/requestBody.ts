@@ -49,7 +49,9 @@ export function readRequestBody(request: IncomingMessage, maxBytes: number): Pro
           : { kind: "complete", bytes: Buffer.concat(chunks, receivedBytes) },
       );
     });
-    request.once("error", reject);
+    // The stream fails only when the connection does (the client aborted, or the parser gave up on the
+    // request and the host answered it already): nobody is left to answer.
+    request.once("error", () => reject(new ClientAbortedError()));
     request.once("close", () => {
       if (!request.complete) reject(new ClientAbortedError());
     });
