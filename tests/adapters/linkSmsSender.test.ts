@@ -154,7 +154,12 @@ describe("LinkSmsSender against the local PSWin gateway", () => {
     const references = outcomes.flatMap((o) => (o.outcome === "accepted" ? [o.gatewayReference] : []));
     expect(new Set(references).size).toBe(2);
     expect(gateway.submissions().length - before).toBe(2);
-    expect(outbox.list("sms").slice(outboxBefore).map((m) => m.to)).toEqual(["+4791000001", "+4791000003"]);
+    expect(
+      outbox
+        .list("sms")
+        .slice(outboxBefore)
+        .map((m) => m.to),
+    ).toEqual(["+4791000001", "+4791000003"]);
     await gateway.idle();
   });
 
