@@ -52,6 +52,8 @@ export interface FunctionsHostOptions {
 export const defaultHostLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  // Requests wait up to 30 s: a client that gives up earlier is skipped when its turn comes, and shedding
+  // sooner (10 s) answered 484 of 3,000 requests at 1,000 connections with 503 and made the rest no faster.
   admission: { maxActive: 64, maxWaiting: 4096, maxWaitMs: 30_000 },
   /** The listen queue for connections not yet accepted: a burst of a thousand connects is queued, not refused. */
   backlog: 4096,

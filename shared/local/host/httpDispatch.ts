@@ -58,7 +58,8 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
     .map((registration) => compilePrefixedRoute(registration, options.routePrefix));
 
   const gate = new AdmissionGate(options.admission);
-  const retryAfterSeconds = String(Math.max(1, Math.ceil(options.admission.maxWaitMs / 10_000)));
+  // Half the longest wait: long enough for the queue to move, short enough not to lose the client.
+  const retryAfterSeconds = String(Math.max(1, Math.ceil(options.admission.maxWaitMs / 2_000)));
 
   const logFailure = (source: string, error: unknown): void =>
     options.logger("error", formatLogLine(source, "error", ["unhandled error", error]));
