@@ -142,9 +142,9 @@ describe("CosmosContactRegistry against the embedded Cosmos server", () => {
   it("upserts idempotently: a second import leaves one document per entry", async () => {
     const fresh = (await cosmos.freshDatabase()).container(containers.registry.name);
     const counts = await upsertRegistryDocuments(fresh, sampleRegistry);
-    expect(counts).toEqual({ persons: 5, organizations: 2, userContactPoints: 4, selfIdentifiedUsers: 2 });
+    expect(counts).toEqual({ persons: 5, organizations: 3, userContactPoints: 4, selfIdentifiedUsers: 2 });
     await upsertRegistryDocuments(fresh, sampleRegistry);
-    expect(await countDocuments(fresh)).toBe(5 + 2 + 4 + 2);
+    expect(await countDocuments(fresh)).toBe(5 + 3 + 4 + 2);
   });
 
   it("rejects invalid input with every problem and writes nothing", async () => {
@@ -227,7 +227,7 @@ describe("registry import CLI", () => {
     expect(await runRegistryImport([file], envFor(database.id), out)).toBe(0);
     expect(lines.error).toEqual([]);
     expect(lines.info).toEqual([
-      `imported into ${database.id}/registry: 5 persons, 2 organizations, 4 user contact points, 2 self-identified users`,
+      `imported into ${database.id}/registry: 5 persons, 3 organizations, 4 user contact points, 2 self-identified users`,
     ]);
     expect(personalData.length).toBeGreaterThan(10);
     for (const value of personalData) expect(lines.info.join("\n")).not.toContain(value);

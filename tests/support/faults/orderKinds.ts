@@ -191,7 +191,7 @@ export const orderKinds: OrderKind[] = [
       });
       const addresses = Array.from(
         { length: 12 },
-        (_, i) => `filial${String(i + 1).padStart(2, "0")}@bibliotek.example.org`,
+        (_, i) => `filial${String(i + 1).padStart(2, "0")}.bibliotek@example.org`,
       );
       return single(
         receipt.notification.shipmentId,
