@@ -73,10 +73,18 @@ export function checkJsonContentType(header: string | null): void {
   checkContentType(header, ["application/json"]);
 }
 
-/** The media type must be one of `types` (lower case); a `charset` parameter, if any, must be UTF-8. */
-export function checkContentType(header: string | null, types: readonly string[]): void {
+/**
+ * The media type must be one of `types` (lower case); a `charset` parameter, if any, must be UTF-8 unless
+ * `anyCharset` (the bytes are checked for UTF-8 all the same).
+ */
+export function checkContentType(
+  header: string | null,
+  types: readonly string[],
+  { anyCharset = false }: { anyCharset?: boolean } = {},
+): void {
   const [type = "", ...parameters] = (header ?? "").split(";");
   if (!types.includes(type.trim().toLowerCase())) throw new UnsupportedMediaTypeError(types);
+  if (anyCharset) return;
   for (const parameter of parameters) {
     const at = parameter.indexOf("=");
     const name = (at < 0 ? parameter : parameter.slice(0, at)).trim().toLowerCase();

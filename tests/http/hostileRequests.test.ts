@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callHandler, startHarness, type Harness } from "../fuzz/harness";
+import { callHandler, reportCredentials, startHarness, type Harness } from "../fuzz/harness";
 
 /**
  * The hand-made cases of issue 17's hostile-client run, each once more against the real handlers: what gave a
@@ -202,5 +202,43 @@ describe("tokens", () => {
       headers: { authorization: `Bearer ${harness.tokens.expired}` },
     });
     expect(answer.status).toBe(401);
+  });
+});
+
+describe("LINK delivery reports", () => {
+  const report =
+    '<?xml version="1.0"?><MSGLST><MSG><ID>1</ID><REF>gw-1</REF><RCV>4798765432</RCV><STATE>DELIVRD</STATE></MSG></MSGLST>';
+  const authorization = `Basic ${Buffer.from(`${reportCredentials.username}:${reportCredentials.password}`).toString("base64")}`;
+  const postReport = (body: Buffer, contentType: string | null) =>
+    callHandler({
+      operationId: "receiveSmsDeliveryReport",
+      method: "POST",
+      headers: { authorization, ...(contentType === null ? {} : { "content-type": contentType }) },
+      body,
+    });
+
+  it.each(["application/xml", "text/xml; charset=iso-8859-1", "text/plain"])(
+    "takes a report sent as %s",
+    async (type) => {
+      expect((await postReport(Buffer.from(report), type)).status).toBe(200);
+    },
+  );
+
+  it.each(["application/json", "application/x-www-form-urlencoded", null])(
+    "answers Content-Type %j with 415",
+    async (type) => {
+      expect((await postReport(Buffer.from(report), type)).status).toBe(415);
+    },
+  );
+
+  it("answers a report that is not UTF-8 with 400", async () => {
+    const answer = await postReport(
+      Buffer.concat([Buffer.from(report.slice(0, 60)), Buffer.from([0xff]), Buffer.from(report.slice(60))]),
+      "application/xml",
+    );
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({
+      errors: { "": ["The body is not valid UTF-8 (byte 60)."] },
+    });
   });
 });

@@ -38,7 +38,9 @@ export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
     deps.settings.LINK_REPORT_USERNAME,
     deps.settings.LINK_REPORT_PASSWORD,
   );
-  checkContentType(request.headers.get("content-type"), reportContentTypes);
+  // Any charset, as ASP.NET's [Consumes] matches it: the gateway's reports are ASCII, and the bytes must be
+  // UTF-8 below whatever the header says.
+  checkContentType(request.headers.get("content-type"), reportContentTypes, { anyCharset: true });
   if (Number(request.headers.get("content-length") ?? "0") > maxBodyBytes) throw new PayloadTooLargeError();
   const body = Buffer.from(await request.arrayBuffer());
   if (body.byteLength > maxBodyBytes) throw new PayloadTooLargeError();
