@@ -7,7 +7,7 @@
 // Usage: npm run build && node bench/fanout.js [--recipients 10000,100000]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const { requireCompiled, startInProcess } = require("./support");
+const { drainToOutbox, requireCompiled, startInProcess } = require("./support");
 
 const { values } = parseArgs({ options: { recipients: { type: "string", default: "10000,100000" } } });
 const sizes = values.recipients.split(",").map(Number);
@@ -181,23 +181,8 @@ async function run(count) {
       return publish(queue, messages);
     };
 
-    const before = service.broker.stats();
-    const started = process.hrtime.bigint();
-    let previous = -1;
-    while (service.outbox.list().length !== previous) {
-      previous = service.outbox.list().length;
-      await service.host.runTimer("sweepOrders");
-      await service.settle();
-      // Time passes, so reports that came before their send was recorded are retried (after 5 s).
-      service.clock.freeze(new Date(service.clock.now().getTime() + 10_000));
-    }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { seconds, queueOps, deadLettered } = await drainToOutbox(service);
     const sent = service.outbox.list().length;
-    const after = service.broker.stats();
-    const queueOps = ["published", "received", "completed", "abandoned"].reduce(
-      (s, k) => s + after[k] - before[k],
-      0,
-    );
     // Each report message is published, received and completed once (none abandoned in this run).
     const sendQueueOps = queueOps - 3 * reportMessages.published;
     return {
@@ -209,7 +194,7 @@ async function run(count) {
       writesPerNotification: writes.send / sent,
       reportWritesPerNotification: writes.report / sent,
       queueOpsPerNotification: sendQueueOps / sent,
-      deadLettered: after.deadLettered,
+      deadLettered,
     };
   } finally {
     await service.close();

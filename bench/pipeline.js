@@ -5,7 +5,7 @@
 // Usage: npm run build && node bench/pipeline.js [--orders 10000]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const { countingCosmos, requireCompiled, startInProcess } = require("./support");
+const { countingCosmos, drainToOutbox, requireCompiled, startInProcess } = require("./support");
 
 const { values } = parseArgs({ options: { orders: { type: "string", default: "10000" } } });
 const total = Number(values.orders);
@@ -83,23 +83,10 @@ async function main() {
         ),
       );
     }
-    const before = service.broker.stats();
     counter.writes = 0;
     cosmos.counter.writes = 0;
-    const started = process.hrtime.bigint();
-    let previous = -1;
-    while (service.outbox.list().length !== previous) {
-      previous = service.outbox.list().length;
-      await service.host.runTimer("sweepOrders");
-      await service.settle();
-    }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const { seconds, queueOps, deadLettered } = await drainToOutbox(service);
     const sent = service.outbox.list().length;
-    const after = service.broker.stats();
-    const queueOps = ["published", "received", "completed", "abandoned"].reduce(
-      (sum, k) => sum + after[k] - before[k],
-      0,
-    );
     const notifications = sent;
     console.log(`orders                  : ${total}`);
     console.log(`messages in outbox      : ${sent} in ${seconds.toFixed(1)} s`);
@@ -114,7 +101,7 @@ async function main() {
     console.log(
       `queue ops / notif.      : ${(queueOps / notifications).toFixed(2)}  (publish + receive + complete + abandon)`,
     );
-    console.log(`dead-lettered           : ${after.deadLettered}`);
+    console.log(`dead-lettered           : ${deadLettered}`);
   } finally {
     await service.close();
     await cosmos.close();

@@ -83,6 +83,31 @@ async function countingCosmos() {
   };
 }
 
+/**
+ * Runs the sweeper and lets every message settle until the outbox stops growing; returns the seconds it took
+ * and the broker's queue operations in that time (published, received, completed and abandoned). Time moves
+ * 10 s per round, so reports that came before their send was recorded are retried (after 5 s).
+ */
+async function drainToOutbox(service) {
+  const before = service.broker.stats();
+  const started = process.hrtime.bigint();
+  for (let previous = -1; service.outbox.list().length !== previous;) {
+    previous = service.outbox.list().length;
+    await service.host.runTimer("sweepOrders");
+    await service.settle();
+    service.clock.freeze(new Date(service.clock.now().getTime() + 10_000));
+  }
+  const after = service.broker.stats();
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    queueOps: ["published", "received", "completed", "abandoned"].reduce(
+      (sum, k) => sum + after[k] - before[k],
+      0,
+    ),
+    deadLettered: after.deadLettered,
+  };
+}
+
 function startInProcess() {
   const { startLocalService } = requireCompiled("shared", "local", "localService.js");
   return startLocalService({
@@ -145,6 +170,7 @@ module.exports = {
   requireCompiled,
   spawnService,
   startInProcess,
+  drainToOutbox,
   countingCosmos,
   token,
   percentile,
