@@ -60,7 +60,8 @@ function nextSweep(
             : now + largeOrderCheckMs,
     );
   }
-  const next = Math.min(...dues);
+  // Never now or earlier (an expiry the terminate job has not reached yet): this run must not find it again.
+  const next = later(Math.min(...dues), now + largeOrderCheckMs);
   return Number.isFinite(next) ? new Date(next).toISOString() : undefined;
 }
 

@@ -80,9 +80,10 @@ async function appendDrafts(deps: TransitionDeps, order: OrderDocument, drafts: 
 
 /**
  * Moves an order to a new status under its ETag, with the status-feed entry of the change written into the
- * order in the same replace, then appends that entry to the feed (Completed: appended first, see below). A process that dies in between loses no
- * entry: the order's `sweepAt` brings the sweeper, which appends what is left (`confirmFeed`). A lost race
- * surfaces as AppError "conflict" for the caller to re-read and decide again.
+ * order in the same replace, then appends that entry to the feed (Completed is appended first: see
+ * `completeOrder`). A process that dies in between loses no entry: the order's `sweepAt` brings the sweeper,
+ * which appends what is left (`confirmFeed`). A lost race surfaces as AppError "conflict" for the caller to
+ * re-read and decide again.
  */
 export async function transitionOrder(
   deps: TransitionDeps,
