@@ -94,6 +94,35 @@ describe("issue 17: what hung", () => {
   });
 });
 
+describe("legacy recipients at the limits", () => {
+  const recipients = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ emailAddress: `r${i}@example.com` }));
+
+  it("10,000 recipients, the most, are registered within the bound", async () => {
+    const answer = await post(
+      "createEmailOrder",
+      JSON.stringify({ subject: "S", body: "B", recipients: recipients(10_000) }),
+    );
+    expect(answer.status).toBe(202);
+    expect(answer.ms).toBeLessThan(5_000);
+  });
+
+  it("a body at the 1 MiB limit full of recipients is refused by count, at once", async () => {
+    const body = JSON.stringify({ subject: "S", body: "B", recipients: recipients(40_000) }).slice(
+      0,
+      1024 * 1024 - 2,
+    );
+    const full = `${body.slice(0, body.lastIndexOf("},") + 1)}]}`;
+    expect(Buffer.byteLength(full)).toBeLessThanOrEqual(1024 * 1024);
+    const answer = await post("createEmailOrder", full);
+    expect(answer.status).toBe(400);
+    expect(answer.problem!["errors"]).toEqual({
+      recipients: ["The field Recipients must be a string or array type with a maximum length of '10000'."],
+    });
+    expect(answer.ms).toBeLessThan(1_000);
+  });
+});
+
 describe("issue 17: lenient bytes", () => {
   it("invalid UTF-8 in a subject is a 400 naming the subject, not a U+FFFD sent on", async () => {
     const [before, after] = order().split('"S"');
