@@ -118,7 +118,8 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
   const batch = await deps.sendBatches.get(message.orderId, message.batchId);
   const now = deps.clock.now();
   if (!batch || batch.status === "Done") return;
-  if (batch.status === "Sending" && now.getTime() - Date.parse(batch.statusChangedAt) <= abandonedSendMs)
+  // Still being sent by a live worker; from `abandonedSendMs` on it counts as abandoned, as for single sends.
+  if (batch.status === "Sending" && now.getTime() - Date.parse(batch.statusChangedAt) < abandonedSendMs)
     return;
   if (nextSendTime(now, batch.sendingTimePolicy, deps.sendingWindow).getTime() > now.getTime()) {
     await putBack(deps, batch, now);
