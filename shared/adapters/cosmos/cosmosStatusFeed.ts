@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import { BulkOperationType, type Container } from "@azure/cosmos";
 import { z } from "zod";
 import { orderTypes } from "../../domain/order";
 import { transient } from "../../errors";
@@ -29,6 +29,14 @@ const climbBeforeRead = 3;
 const maxAttempts = 200;
 
 const entryId = (shipmentId: string, status: string) => `${shipmentId}:${status}`;
+/** Entries one transactional batch carries (the Cosmos limit). */
+const maxEntriesPerBatch = 100;
+
+interface Waiting {
+  entry: NewStatusFeedEntry;
+  resolve(appended: boolean): void;
+  reject(error: unknown): void;
+}
 
 /**
  * The status feed in the `statusFeed` container, one partition per tenant. Each entry's id is its
@@ -36,23 +44,74 @@ const entryId = (shipmentId: string, status: string) => `${shipmentId}:${status}
  * (a unique key), and a writer takes the number after the highest one it has seen committed. A create
  * therefore succeeds only for the number right after the last committed one: entries become readable in
  * sequence order with no gap, and a reader can never pass a number whose entry is still being written.
- * Appends of one tenant are serialised within a process, so it does not contend with itself.
+ * Appends of one tenant are serialised within a process, so it does not contend with itself, and those that
+ * arrive together are written in one transactional batch.
  */
 export class CosmosStatusFeed implements StatusFeed {
-  private readonly tails = new Map<string, Promise<unknown>>();
+  private readonly queued = new Map<string, Waiting[]>();
   private readonly highest = new Map<string, { value: number; readAt: number }>();
 
   constructor(private readonly container: Container) {}
 
   append(entry: NewStatusFeedEntry): Promise<boolean> {
-    const previous = this.tails.get(entry.creator) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.write(entry));
-    const tail = next.catch(() => undefined);
-    this.tails.set(entry.creator, tail);
-    void tail.then(() => {
-      if (this.tails.get(entry.creator) === tail) this.tails.delete(entry.creator);
+    return new Promise((resolve, reject) => {
+      const queue = this.queued.get(entry.creator);
+      if (queue) {
+        queue.push({ entry, resolve, reject });
+        return;
+      }
+      this.queued.set(entry.creator, [{ entry, resolve, reject }]);
+      void this.drain(entry.creator);
     });
-    return next;
+  }
+
+  /** Writes the tenant's queued entries, up to a batch at a time, until none is left. */
+  private async drain(creator: string): Promise<void> {
+    for (let queue = this.queued.get(creator) ?? []; queue.length > 0;) {
+      const taken = queue.splice(0, maxEntriesPerBatch);
+      try {
+        const outcomes = await this.writeMany(
+          creator,
+          taken.map((w) => w.entry),
+        );
+        taken.forEach((waiting, index) => waiting.resolve(outcomes[index] ?? false));
+      } catch (error) {
+        taken.forEach((waiting) => waiting.reject(error));
+      }
+    }
+    this.queued.delete(creator);
+  }
+
+  /**
+   * Creates the entries under the next numbers in one transactional batch: on Cosmos all or none are created,
+   * and the embedded server stops at the first failure, so either way what was created is a run of numbers
+   * right after the last committed one. What was not created is written one by one (`write`).
+   */
+  private async writeMany(creator: string, entries: NewStatusFeedEntry[]): Promise<boolean[]> {
+    const [only] = entries;
+    if (only && entries.length === 1) return [await this.write(only)];
+    const first = (await this.knownHighest(creator)) + 1;
+    const operations = entries.map((entry, index) => ({
+      operationType: BulkOperationType.Create,
+      resourceBody: {
+        id: entryId(entry.shipmentId, entry.status),
+        docType: "entry",
+        ...entry,
+        sequenceNumber: first + index,
+      },
+    }));
+    let created = 0;
+    try {
+      const { result } = await this.container.items.batch(operations, creator);
+      while (created < entries.length && result?.[created]?.statusCode === 201) created += 1;
+    } catch (error) {
+      if (!isCosmosStatus(error, 409) && !isCosmosStatus(error, 424))
+        throw mapCosmosError(error, "append status feed entries");
+    }
+    if (created > 0) this.highest.set(creator, { value: first + created - 1, readAt: Date.now() });
+    const outcomes = entries.slice(0, created).map(() => true);
+    for (const entry of entries.slice(created)) outcomes.push(await this.write(entry));
+    return outcomes;
   }
 
   private async write(entry: NewStatusFeedEntry): Promise<boolean> {
