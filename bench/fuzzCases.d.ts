@@ -5,6 +5,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export const jsonRoutes: Record<string, { method: string; path: string }>;
 export function validBodies(now: Date): Record<string, JsonValue[]>;
 export const hostileStrings: string[];
+export const hostileQueryValues: string[];
 export const hostileNumbers: number[];
 export const contentTypes: string[];
 export function contentTypeAccepted(type: string | undefined): boolean;

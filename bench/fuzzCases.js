@@ -489,7 +489,29 @@ function acceptedInvalid(operationId, body, now, checks) {
   return reasons;
 }
 
+/** Query-string values at and past every bound a read route checks (cursors, page sizes, sort orders). */
+const hostileQueryValues = [
+  "0",
+  "1",
+  "-1",
+  "500",
+  "501",
+  "9007199254740991",
+  "9007199254740992",
+  "99999999999999999999999",
+  "1e3",
+  "0x10",
+  " 1",
+  "asc",
+  "DESC",
+  "x",
+  "",
+  "\u0000",
+  "\ud800",
+];
+
 module.exports = {
+  hostileQueryValues,
   jsonRoutes,
   validBodies,
   hostileStrings,
