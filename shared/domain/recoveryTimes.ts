@@ -26,3 +26,6 @@ export const abandonedSendMs = 2 * 60_000;
 
 /** A status-feed entry not confirmed this long after its transition is appended by the sweeper. */
 export const feedConfirmGraceMs = 60_000;
+
+/** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
+export const defaultProviderRetryMs = 60_000;

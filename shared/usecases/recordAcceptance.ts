@@ -1,7 +1,11 @@
 import type { NotificationDocument } from "../domain/notification";
 import { isAppError } from "../errors";
 import type { Clock } from "../ports/clock";
-import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
+import type {
+  DeliveryReference,
+  DeliveryReferenceStore,
+  NotificationStore,
+} from "../ports/notificationStore";
 
 export interface AcceptanceDeps {
   notifications: NotificationStore;
@@ -43,6 +47,16 @@ export async function settle(
   }
 }
 
+/** Where a delivery report carrying this provider reference finds the notification. */
+export function referenceOf(n: NotificationDocument, reference: string): DeliveryReference {
+  return {
+    provider: n.channel === "email" ? "acs" : "link",
+    reference,
+    orderId: n.orderId,
+    notificationId: n.id,
+  };
+}
+
 /**
  * Records that the provider took the message: its reference (so a delivery report finds the notification)
  * and the status Succeeded (email) or Accepted (SMS).
@@ -53,14 +67,7 @@ export async function recordAcceptance(
   reference: string,
 ): Promise<void> {
   if (sending.channel === "sms" || reference !== sending.id) {
-    await withRetries(() =>
-      deps.references.put({
-        provider: sending.channel === "email" ? "acs" : "link",
-        reference,
-        orderId: sending.orderId,
-        notificationId: sending.id,
-      }),
-    );
+    await withRetries(() => deps.references.put(referenceOf(sending, reference)));
   }
   await withRetries(() =>
     settle(deps, sending, { status: sending.channel === "email" ? "Succeeded" : "Accepted", reference }),

@@ -1,14 +1,15 @@
 import type { SendBatchMessage } from "../domain/messages";
 import type { NotificationDocument, SmsNotificationDocument } from "../domain/notification";
-import { abandonedSendMs } from "../domain/recoveryTimes";
+import { abandonedSendMs, defaultProviderRetryMs } from "../domain/recoveryTimes";
 import type { SendBatchDocument } from "../domain/sendBatch";
 import { nextSendTime } from "../domain/sendingWindow";
+import { mapInParallel } from "../concurrency";
 import { AppError, isAppError } from "../errors";
 import type { DeliveryReference } from "../ports/notificationStore";
 import type { SendBatches } from "../ports/sendBatches";
 import { callProvider, callSmsProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
-import { withRetries } from "./recordAcceptance";
+import { referenceOf, withRetries } from "./recordAcceptance";
 import type { SendDeps } from "./sendNotification";
 
 export interface SendBatchDeps extends SendDeps {
@@ -17,38 +18,17 @@ export interface SendBatchDeps extends SendDeps {
 
 /** Provider calls in flight at once for one batch (ACS takes one email per request). */
 const providerConcurrency = 16;
-/** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
-const defaultRetryMs = 60_000;
 
 type Result =
   | { notification: NotificationDocument; outcome: ProviderOutcome }
   | { notification: NotificationDocument; retryAfterMs: number };
-
-async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index]!);
-  });
-  await Promise.all(workers);
-  return results;
-}
-
-function referenceOf(n: NotificationDocument, reference: string): DeliveryReference {
-  return {
-    provider: n.channel === "email" ? "acs" : "link",
-    reference,
-    orderId: n.orderId,
-    notificationId: n.id,
-  };
-}
 
 async function send(deps: SendBatchDeps, notification: NotificationDocument): Promise<Result> {
   try {
     return { notification, outcome: await callProvider(deps, notification) };
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
-    return { notification, retryAfterMs: error.details.retryAfterMs ?? defaultRetryMs };
+    return { notification, retryAfterMs: error.details.retryAfterMs ?? defaultProviderRetryMs };
   }
 }
 
@@ -56,7 +36,7 @@ async function send(deps: SendBatchDeps, notification: NotificationDocument): Pr
 async function sendAll(deps: SendBatchDeps, due: NotificationDocument[]): Promise<Result[]> {
   const emails = due.filter((n) => n.channel === "email");
   const sms = due.filter((n): n is SmsNotificationDocument => n.channel === "sms");
-  const results = await inParallel(emails, providerConcurrency, (n) => send(deps, n));
+  const results = await mapInParallel(emails, providerConcurrency, (n) => send(deps, n));
   if (sms.length === 0) return results;
   try {
     const outcomes = await callSmsProvider(deps, sms);
@@ -70,7 +50,7 @@ async function sendAll(deps: SendBatchDeps, due: NotificationDocument[]): Promis
     ];
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
-    const retryAfterMs = error.details.retryAfterMs ?? defaultRetryMs;
+    const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
     return [...results, ...sms.map((notification) => ({ notification, retryAfterMs }))];
   }
 }

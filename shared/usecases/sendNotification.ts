@@ -1,6 +1,6 @@
 import type { NotificationDocument } from "../domain/notification";
 import type { SendNotificationMessage } from "../domain/messages";
-import { abandonedSendMs } from "../domain/recoveryTimes";
+import { abandonedSendMs, defaultProviderRetryMs } from "../domain/recoveryTimes";
 import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
@@ -27,9 +27,6 @@ export interface SendDeps extends TransitionDeps {
 export function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
   return n.status === "Sending" && now.getTime() - Date.parse(n.statusChangedAt) >= abandonedSendMs;
 }
-
-/** Retry-After when a provider gives none: long enough not to hammer a provider that is down. */
-const defaultRetryMs = 60_000;
 
 /**
  * Puts the send back on its queue for `at`, moved to the start of the next sending window when `at` falls
@@ -95,7 +92,7 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
     outcome = await callProvider(deps, sending);
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
-    const at = new Date(deps.clock.now().getTime() + (error.details.retryAfterMs ?? defaultRetryMs));
+    const at = new Date(deps.clock.now().getTime() + (error.details.retryAfterMs ?? defaultProviderRetryMs));
     await settle(deps, sending, { status: "New" });
     await reschedule(deps, message, sending, at);
     return;

@@ -16,6 +16,7 @@ import type {
   UserContactPoint,
 } from "../../ports/contactRegistry";
 import { mapCosmosError } from "./errors";
+import { mapInParallel } from "../../concurrency";
 
 /**
  * The contact register copies in the `registry` container (partition key `/pk`). Every document's id and
@@ -81,26 +82,6 @@ export const selfIdentifiedUserDocumentId = (externalIdentity: string) =>
 /** Parallel point reads/writes per call: keeps one order's batch fast without flooding the account. */
 const concurrency = 32;
 
-async function mapInParallel<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    // After one failure the others stop taking items: the call rejects with that failure anyway.
-    while (next < items.length && !failed) {
-      const index = next++;
-      try {
-        results[index] = await work(items[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
-
 /** Parses a stored document; the error names the document type and fields, never the values or the id. */
 function parseDocument<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
   const parsed = schema.safeParse(raw);
@@ -132,7 +113,7 @@ export class CosmosContactRegistry implements ContactRegistry {
   constructor(private readonly container: Container) {}
 
   async findPersons(nationalIdentityNumbers: string[]): Promise<Map<string, PersonContact>> {
-    const found = await mapInParallel([...new Set(nationalIdentityNumbers)], (nin) =>
+    const found = await mapInParallel([...new Set(nationalIdentityNumbers)], concurrency, (nin) =>
       pointRead(this.container, personDocumentId(nin), personDocumentSchema, "person"),
     );
     const persons = new Map<string, PersonContact>();
@@ -145,7 +126,7 @@ export class CosmosContactRegistry implements ContactRegistry {
   }
 
   async findOrganizations(organizationNumbers: string[]): Promise<Map<string, OrganizationContact>> {
-    const found = await mapInParallel([...new Set(organizationNumbers)], (orgnr) =>
+    const found = await mapInParallel([...new Set(organizationNumbers)], concurrency, (orgnr) =>
       pointRead(this.container, organizationDocumentId(orgnr), organizationDocumentSchema, "organization"),
     );
     const organizations = new Map<string, OrganizationContact>();
@@ -163,35 +144,39 @@ export class CosmosContactRegistry implements ContactRegistry {
   ): Promise<UserContactPoint[]> {
     const bare = bareResourceId(resourceId);
     if (bare === "") return [];
-    const perOrganization = await mapInParallel([...new Set(organizationNumbers)], async (orgnr) => {
-      const partitionKey = userContactPointsPartition(orgnr);
-      // Users may have registered either form of the resource id; both are matched. The `pk` condition
-      // repeats the partition key because the embedded server does not scope queries by it.
-      const querySpec = {
-        query:
-          "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'userContactPoint' AND (ARRAY_CONTAINS(c.resources, @bare) OR ARRAY_CONTAINS(c.resources, @urn))",
-        parameters: [
-          { name: "@pk", value: partitionKey },
-          { name: "@bare", value: bare },
-          { name: "@urn", value: `urn:altinn:resource:${bare}` },
-        ],
-      };
-      let resources: unknown[];
-      try {
-        ({ resources } = await this.container.items.query(querySpec, { partitionKey }).fetchAll());
-      } catch (error) {
-        throw mapCosmosError(error, "registry: query user contact points");
-      }
-      return resources.map((raw) => {
-        const {
-          id: _id,
-          pk: _pk,
-          type: _type,
-          ...user
-        } = parseDocument(userContactPointDocumentSchema, raw, "user contact point");
-        return withoutUndefined(user);
-      });
-    });
+    const perOrganization = await mapInParallel(
+      [...new Set(organizationNumbers)],
+      concurrency,
+      async (orgnr) => {
+        const partitionKey = userContactPointsPartition(orgnr);
+        // Users may have registered either form of the resource id; both are matched. The `pk` condition
+        // repeats the partition key because the embedded server does not scope queries by it.
+        const querySpec = {
+          query:
+            "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'userContactPoint' AND (ARRAY_CONTAINS(c.resources, @bare) OR ARRAY_CONTAINS(c.resources, @urn))",
+          parameters: [
+            { name: "@pk", value: partitionKey },
+            { name: "@bare", value: bare },
+            { name: "@urn", value: `urn:altinn:resource:${bare}` },
+          ],
+        };
+        let resources: unknown[];
+        try {
+          ({ resources } = await this.container.items.query(querySpec, { partitionKey }).fetchAll());
+        } catch (error) {
+          throw mapCosmosError(error, "registry: query user contact points");
+        }
+        return resources.map((raw) => {
+          const {
+            id: _id,
+            pk: _pk,
+            type: _type,
+            ...user
+          } = parseDocument(userContactPointDocumentSchema, raw, "user contact point");
+          return withoutUndefined(user);
+        });
+      },
+    );
     return perOrganization.flat();
   }
 
@@ -199,7 +184,7 @@ export class CosmosContactRegistry implements ContactRegistry {
     externalIdentities: string[],
   ): Promise<Map<string, SelfIdentifiedUserContact>> {
     const keys = [...new Set(externalIdentities.map(externalIdentityKey))];
-    const found = await mapInParallel(keys, (key) =>
+    const found = await mapInParallel(keys, concurrency, (key) =>
       pointRead(
         this.container,
         selfIdentifiedUserDocumentId(key),
@@ -264,7 +249,7 @@ export async function upsertRegistryDocuments(
   const validation = validateRegistryData(input);
   if (!validation.success) throw new RegistryDataError(validation.problems);
   const data = validation.data;
-  await mapInParallel(documentsOf(data), async (doc) => {
+  await mapInParallel(documentsOf(data), concurrency, async (doc) => {
     try {
       await container.items.upsert(doc);
     } catch (error) {
