@@ -184,23 +184,7 @@ const mutation = fc.oneof(
     }),
   },
 );
-const textMutation = fc.record({
-  op: fc.constantFrom(
-    "truncate",
-    "insertBytes",
-    "overwriteByte",
-    "deepNest",
-    "duplicateKey",
-    "bom",
-    "trailing",
-  ),
-  position: fc.nat(),
-  bytes: fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xc3, 0xed, 0xff)), {
-    minLength: 1,
-    maxLength: 4,
-  }),
-  count: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constantFrom(65, 5_000, 20_000)),
-});
+const textMutation = cases.textMutationArbitrary(fc);
 const tokenKind = fc.oneof(
   { weight: 12, arbitrary: fc.constant("valid") },
   {

@@ -1,4 +1,6 @@
 // Types of bench/fuzzCases.js, for the fuzz suite under tests/fuzz.
+import type FastCheck from "fast-check";
+import type { Arbitrary } from "fast-check";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -25,6 +27,7 @@ export interface TextMutation {
   bytes: number[];
   count: number;
 }
+export function textMutationArbitrary(fc: typeof FastCheck): Arbitrary<TextMutation>;
 export function applyTextMutation(bytes: Buffer, mutation: TextMutation): Buffer;
 
 export interface IdentifierChecks {

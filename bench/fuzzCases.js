@@ -510,8 +510,30 @@ const hostileQueryValues = [
   "\ud800",
 ];
 
+/** The byte-level mutations as a fast-check arbitrary (fast-check is passed in: this file has no dependencies). */
+function textMutationArbitrary(fc) {
+  return fc.record({
+    op: fc.constantFrom(
+      "truncate",
+      "insertBytes",
+      "overwriteByte",
+      "deepNest",
+      "duplicateKey",
+      "bom",
+      "trailing",
+    ),
+    position: fc.nat(),
+    bytes: fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xc3, 0xed, 0xff)), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    count: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constantFrom(65, 5_000, 20_000)),
+  });
+}
+
 module.exports = {
   hostileQueryValues,
+  textMutationArbitrary,
   jsonRoutes,
   validBodies,
   hostileStrings,

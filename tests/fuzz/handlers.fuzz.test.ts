@@ -11,8 +11,8 @@ import {
   jsonRoutes,
   validBodies,
   type Mutation,
-  type TextMutation,
   hostileQueryValues,
+  textMutationArbitrary,
 } from "../../bench/fuzzCases";
 import { deliveryReportXml } from "../../shared/adapters/link/pswinReport";
 import {
@@ -131,23 +131,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   },
 );
 
-const textMutation: fc.Arbitrary<TextMutation> = fc.record({
-  op: fc.constantFrom(
-    "truncate",
-    "insertBytes",
-    "overwriteByte",
-    "deepNest",
-    "duplicateKey",
-    "bom",
-    "trailing",
-  ),
-  position: fc.nat(),
-  bytes: fc.array(fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x00, 0xc3, 0xed, 0xff)), {
-    minLength: 1,
-    maxLength: 4,
-  }),
-  count: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.constantFrom(65, 5_000, 20_000)),
-});
+const textMutation = textMutationArbitrary(fc);
 
 const jsonRouteIds = Object.keys(jsonRoutes);
 const bodies = validBodies(now);
