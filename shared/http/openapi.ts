@@ -22,6 +22,7 @@ import {
   instantSmsTimeToLiveSeconds,
   schedulingHorizonText,
 } from "../domain/requests/timeLimits";
+import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 
 /** Request schemas by component name: the same zod schemas that validate the requests. */
 const requestSchemas = {
@@ -35,6 +36,19 @@ const requestSchemas = {
 
 type Method = "get" | "post" | "put";
 
+/**
+ * A documented answer. Every 2xx names its body's component schema (`responseSchemas`); 4xx and 5xx are
+ * problem documents and need only a description, given as a plain string.
+ */
+export interface ResponseSpec {
+  description: string;
+  body: ResponseSchemaName;
+  /** Defaults to application/json. */
+  contentType?: string;
+  /** Response headers worth a typed client's attention, by name. */
+  headers?: Record<string, string>;
+}
+
 export interface OperationSpec {
   method: Method;
   /** Route template as registered (without the route prefix). */
@@ -42,7 +56,7 @@ export interface OperationSpec {
   operationId: string;
   summary: string;
   requestBody?: keyof typeof requestSchemas;
-  responses: Record<string, string>;
+  responses: Record<string, string | ResponseSpec>;
   /** Defaults to true: a bearer token with the create scope. */
   secured?: boolean;
 }
@@ -60,6 +74,11 @@ const createResponses = {
   "415": "Content-Type is not application/json (a charset, if given, must be utf-8).",
 };
 
+const location = (what: string) => ({ location: `The URL of ${what}.` });
+const chainLocation = location("the order chain (GET future/orders/{id})");
+const shipmentLocation = location("the shipment (GET future/shipment/{id})");
+const orderLocation = location("the order (GET orders/{id})");
+
 const operatorResponses = { "401": "No valid bearer token.", "403": "The token lacks the operator scope." };
 
 /** Every HTTP function, documented; a test checks this list against the registration files. */
@@ -71,8 +90,12 @@ export const operations: OperationSpec[] = [
     summary: "Order a notification with reminders",
     requestBody: "NotificationOrderChainRequest",
     responses: {
-      "201": "Registered.",
-      "200": "Replay of an earlier request with the same idempotencyId.",
+      "201": { description: "Registered.", body: "NotificationOrderChainResponse", headers: chainLocation },
+      "200": {
+        description: "Replay of an earlier request with the same idempotencyId.",
+        body: "NotificationOrderChainResponse",
+        headers: chainLocation,
+      },
       "409": "The idempotencyId was used for a different request.",
       "422": "NOT-00001: missing contact information.",
       ...createResponses,
@@ -83,14 +106,18 @@ export const operations: OperationSpec[] = [
     route: "future/orders/{id}",
     operationId: "getOrderChain",
     summary: "An order chain and the status of each shipment",
-    responses: { "200": "The chain.", ...orderResponses },
+    responses: { "200": { description: "The chain.", body: "OrderChain" }, ...orderResponses },
   },
   {
     method: "put",
     route: "future/orders/{id}/cancel",
     operationId: "cancelFutureOrder",
     summary: "Cancel a chain (or one shipment) that has not started",
-    responses: { "200": "Cancelled.", "409": "Nothing can be cancelled any more.", ...orderResponses },
+    responses: {
+      "200": { description: "Cancelled.", body: "ChainCancellation" },
+      "409": "Nothing can be cancelled any more.",
+      ...orderResponses,
+    },
   },
   {
     method: "post",
@@ -99,8 +126,8 @@ export const operations: OperationSpec[] = [
     summary: "Send one SMS now",
     requestBody: "InstantSmsNotificationOrderRequest",
     responses: {
-      "201": "Sent.",
-      "200": "Replay.",
+      "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "503": "NOT-00004: the gateway failed; nothing was stored.",
       ...createResponses,
     },
@@ -112,8 +139,8 @@ export const operations: OperationSpec[] = [
     summary: "Send one email now",
     requestBody: "InstantEmailNotificationOrderRequest",
     responses: {
-      "201": "Sent.",
-      "200": "Replay.",
+      "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "503": "NOT-00004: the email service failed; nothing was stored.",
       ...createResponses,
     },
@@ -123,14 +150,20 @@ export const operations: OperationSpec[] = [
     route: "future/shipment/{id}",
     operationId: "getShipment",
     summary: "Delivery manifest of one shipment",
-    responses: { "200": "The shipment with per-recipient status.", "404": "NOT-00003: shipment not found." },
+    responses: {
+      "200": { description: "The shipment with per-recipient status.", body: "Shipment" },
+      "404": "NOT-00003: shipment not found.",
+    },
   },
   {
     method: "get",
     route: "future/shipment/feed",
     operationId: "getStatusFeed",
     summary: "Order status changes after a sequence cursor",
-    responses: { "200": "Entries, oldest first (orderBy=Asc) or newest first.", "400": "Invalid query." },
+    responses: {
+      "200": { description: "Entries, oldest first (orderBy=Asc) or newest first.", body: "StatusFeed" },
+      "400": "Invalid query.",
+    },
   },
   {
     method: "post",
@@ -138,7 +171,14 @@ export const operations: OperationSpec[] = [
     operationId: "createOrder",
     summary: "Legacy: order a notification to many recipients",
     requestBody: "NotificationOrderRequest",
-    responses: { "202": "Accepted, with the recipient lookup summary.", ...createResponses },
+    responses: {
+      "202": {
+        description: "Accepted, with the recipient lookup summary.",
+        body: "OrderAccepted",
+        headers: orderLocation,
+      },
+      ...createResponses,
+    },
   },
   {
     method: "post",
@@ -146,7 +186,10 @@ export const operations: OperationSpec[] = [
     operationId: "createEmailOrder",
     summary: "Legacy: order an email",
     requestBody: "EmailNotificationOrderRequest",
-    responses: { "202": "Accepted.", ...createResponses },
+    responses: {
+      "202": { description: "Accepted.", body: "OrderAccepted", headers: orderLocation },
+      ...createResponses,
+    },
   },
   {
     method: "post",
@@ -154,28 +197,37 @@ export const operations: OperationSpec[] = [
     operationId: "createSmsOrder",
     summary: "Legacy: order an SMS",
     requestBody: "SmsNotificationOrderRequest",
-    responses: { "202": "Accepted.", ...createResponses },
+    responses: {
+      "202": { description: "Accepted.", body: "OrderAccepted", headers: orderLocation },
+      ...createResponses,
+    },
   },
   {
     method: "get",
     route: "orders",
     operationId: "listOrders",
     summary: "Legacy: orders by sendersReference",
-    responses: { "200": "Matching orders.", "400": "sendersReference missing." },
+    responses: {
+      "200": { description: "Matching orders.", body: "NotificationOrderList" },
+      "400": "sendersReference missing.",
+    },
   },
   {
     method: "get",
     route: "orders/{id}",
     operationId: "getOrder",
     summary: "Legacy: one order",
-    responses: { "200": "The order.", ...orderResponses },
+    responses: { "200": { description: "The order.", body: "NotificationOrder" }, ...orderResponses },
   },
   {
     method: "get",
     route: "orders/{id}/status",
     operationId: "getOrderStatus",
     summary: "Legacy: processing status and per-channel counts",
-    responses: { "200": "The status.", ...orderResponses },
+    responses: {
+      "200": { description: "The status.", body: "NotificationOrderWithStatus" },
+      ...orderResponses,
+    },
   },
   {
     method: "put",
@@ -183,7 +235,7 @@ export const operations: OperationSpec[] = [
     operationId: "cancelOrder",
     summary: "Legacy: cancel an order (or a reminder)",
     responses: {
-      "200": "Cancelled (or already cancelled).",
+      "200": { description: "Cancelled (or already cancelled).", body: "NotificationOrderWithStatus" },
       "409": "Processing started or due within 5 minutes.",
       ...orderResponses,
     },
@@ -193,14 +245,20 @@ export const operations: OperationSpec[] = [
     route: "orders/{id}/notifications/email",
     operationId: "getEmailNotifications",
     summary: "Legacy: the emails of an order",
-    responses: { "200": "Emails with their status.", ...orderResponses },
+    responses: {
+      "200": { description: "Emails with their status.", body: "EmailNotificationSummary" },
+      ...orderResponses,
+    },
   },
   {
     method: "get",
     route: "orders/{id}/notifications/sms",
     operationId: "getSmsNotifications",
     summary: "Legacy: the SMS of an order",
-    responses: { "200": "SMS with their status.", ...orderResponses },
+    responses: {
+      "200": { description: "SMS with their status.", body: "SmsNotificationSummary" },
+      ...orderResponses,
+    },
   },
   {
     method: "get",
@@ -208,14 +266,20 @@ export const operations: OperationSpec[] = [
     operationId: "listDeadDeliveryReports",
     summary:
       "Operators: delivery reports that could not be applied (scope altinn:notifications.support.admin)",
-    responses: { "200": "Unresolved dead delivery reports.", ...operatorResponses },
+    responses: {
+      "200": { description: "Unresolved dead delivery reports.", body: "DeadDeliveryReportList" },
+      ...operatorResponses,
+    },
   },
   {
     method: "post",
     route: "operations/dead-delivery-reports/replay",
     operationId: "replayDeadDeliveryReports",
     summary: "Operators: put dead delivery reports back on the delivery-report queue",
-    responses: { "200": "Replayed.", ...operatorResponses },
+    responses: {
+      "200": { description: "Replayed.", body: "DeadDeliveryReportReplay" },
+      ...operatorResponses,
+    },
   },
   {
     method: "post",
@@ -223,7 +287,11 @@ export const operations: OperationSpec[] = [
     operationId: "receiveSmsDeliveryReport",
     summary: "LINK delivery reports (Basic auth)",
     responses: {
-      "200": "Queued.",
+      "200": {
+        description: "Applied; the PSWin acknowledgement.",
+        body: "PlainText",
+        contentType: "application/xml",
+      },
       "400": "Not a PSWin delivery report, or not UTF-8.",
       "401": "Wrong credentials.",
       "413": "Body over 1 MiB.",
@@ -236,7 +304,7 @@ export const operations: OperationSpec[] = [
     route: "health",
     operationId: "health",
     summary: "Liveness",
-    responses: { "200": "Healthy." },
+    responses: { "200": { description: "Healthy.", body: "PlainText", contentType: "text/plain" } },
     secured: false,
   },
   {
@@ -244,7 +312,7 @@ export const operations: OperationSpec[] = [
     route: "openapi.json",
     operationId: "openapi",
     summary: "This document",
-    responses: { "200": "OpenAPI 3.1." },
+    responses: { "200": { description: "OpenAPI 3.1.", body: "OpenApiDocument" } },
     secured: false,
   },
 ];
@@ -270,6 +338,25 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   return rest;
 }
 
+const problemContent = {
+  "application/problem+json": { schema: { $ref: "#/components/schemas/ProblemDetails" } },
+};
+
+function responseObject(spec: string | ResponseSpec) {
+  if (typeof spec === "string") return { description: spec, content: problemContent };
+  const headers = Object.entries(spec.headers ?? {}).map(([name, description]) => [
+    name,
+    { description, schema: { type: "string" } },
+  ]);
+  return {
+    description: spec.description,
+    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    content: {
+      [spec.contentType ?? "application/json"]: { schema: { $ref: `#/components/schemas/${spec.body}` } },
+    },
+  };
+}
+
 function operationObject(op: OperationSpec) {
   const parameters = [...op.route.matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
@@ -278,17 +365,7 @@ function operationObject(op: OperationSpec) {
     schema: { type: "string", format: "uuid" },
   }));
   const responses = Object.fromEntries(
-    Object.entries(op.responses).map(([status, description]) => [
-      status,
-      Number(status) >= 400
-        ? {
-            description,
-            content: {
-              "application/problem+json": { schema: { $ref: "#/components/schemas/ProblemDetails" } },
-            },
-          }
-        : { description },
-    ]),
+    Object.entries(op.responses).map(([status, spec]) => [status, responseObject(spec)]),
   );
   return {
     operationId: op.operationId,
@@ -353,6 +430,9 @@ export function openApiDocument(serverUrl: string) {
         ProblemDetails: problemSchema,
         ...Object.fromEntries(
           Object.entries(requestSchemas).map(([name, schema]) => [name, jsonSchemaOf(schema)]),
+        ),
+        ...Object.fromEntries(
+          Object.entries(responseSchemas).map(([name, schema]) => [name, jsonSchemaOf(schema)]),
         ),
       },
     },

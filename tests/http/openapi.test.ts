@@ -38,6 +38,20 @@ describe("GET openapi.json", () => {
     );
     expect(chain.required).toContain("idempotencyId");
 
+    // Responses name their body's component schema, so typed clients can be generated.
+    const created = (
+      document.paths["/future/orders"] as Record<string, { responses: Record<string, unknown> }>
+    )["post"]?.responses["201"];
+    expect(created).toMatchObject({
+      content: {
+        "application/json": { schema: { $ref: "#/components/schemas/NotificationOrderChainResponse" } },
+      },
+      headers: { location: { schema: { type: "string" } } },
+    });
+    expect(schemas["NotificationOrderChainResponse"]).toMatchObject({
+      required: ["notificationOrderId", "notification"],
+    });
+
     // The time limits: stated once for the API, and as bounds where JSON Schema can express them.
     expect(document.info.description).toContain(
       "must be at most 3653 days (10 years) after the request; delayDays 1–3653; instant SMS timeToLiveInSeconds 60–172800",

@@ -10,6 +10,12 @@ import {
   isSucceededNotification,
   type OrderStatus,
 } from "../../domain/statuses";
+import type {
+  NotificationOrderView,
+  NotificationOrderWithStatusView,
+  ShipmentSummary,
+  ShipmentView,
+} from "./responseSchemas";
 
 /** v1 endpoints never show Processed: Altinn reports it as Completed there for compatibility. */
 function v1Status(status: OrderStatus): OrderStatus {
@@ -20,7 +26,7 @@ const usesEmail = (order: OrderDocument) => order.notificationChannel !== "Sms";
 const usesSms = (order: OrderDocument) => order.notificationChannel !== "Email";
 
 /** `NotificationOrderExt`: the order as the legacy `GET orders/{id}` returns it. */
-export function orderView(order: OrderDocument, base: string) {
+export function orderView(order: OrderDocument, base: string): NotificationOrderView {
   const self = `${base}/orders/${order.id}`;
   return {
     id: order.id,
@@ -64,7 +70,7 @@ export function orderWithStatusView(
   order: OrderDocument,
   notifications: NotificationDocument[],
   base: string,
-) {
+): NotificationOrderWithStatusView {
   const {
     links: _links,
     emailTemplate: _e,
@@ -93,7 +99,7 @@ export function orderWithStatusView(
 }
 
 /** A shipment's identity and lifecycle status, without its recipients. */
-export function shipmentSummaryView(order: OrderDocument) {
+export function shipmentSummaryView(order: OrderDocument): ShipmentSummary {
   return {
     shipmentId: order.id,
     sendersReference: order.sendersReference,
@@ -104,7 +110,7 @@ export function shipmentSummaryView(order: OrderDocument) {
 }
 
 /** `NotificationDeliveryManifestExt`: `GET future/shipment/{id}`. */
-export function shipmentView(order: OrderDocument, notifications: NotificationDocument[]) {
+export function shipmentView(order: OrderDocument, notifications: NotificationDocument[]): ShipmentView {
   return {
     ...shipmentSummaryView(order),
     recipients: notifications.map((n) => ({
