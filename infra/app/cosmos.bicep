@@ -96,6 +96,13 @@ var containers = [
     uniqueKeys: []
     defaultTtl: null
   }
+  {
+    name: 'rateBuckets'
+    partitionKeyPath: '/id'
+    compositeIndexes: []
+    uniqueKeys: []
+    defaultTtl: null
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

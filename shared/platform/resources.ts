@@ -78,6 +78,13 @@ export const containers = {
     compositeIndexes: [],
     uniqueKeys: [],
   },
+  /** Provider pacing: one token bucket per provider resource (ACS sender domain, LINK account); pk = id. */
+  rateBuckets: {
+    name: "rateBuckets",
+    partitionKeyPath: "/id",
+    compositeIndexes: [],
+    uniqueKeys: [],
+  },
 } as const satisfies Record<string, ContainerDefinition>;
 
 export type ContainerKey = keyof typeof containers;
