@@ -25,6 +25,23 @@ app.serviceBusQueue("sendSms", {
   queueName: queues.sendSms.name,
   handler: sendNotificationJob,
 });
+// The bulk lane (shared/domain/lanes.ts): the same handlers on their own queues, so each lane has its own
+// concurrency per instance and, on Flex Consumption, its own instances (per-function scaling).
+app.serviceBusQueue("processOrderBulk", {
+  connection: serviceBusConnection,
+  queueName: queues.processOrderBulk.name,
+  handler: processOrderJob,
+});
+app.serviceBusQueue("sendEmailBulk", {
+  connection: serviceBusConnection,
+  queueName: queues.sendEmailBulk.name,
+  handler: sendNotificationJob,
+});
+app.serviceBusQueue("sendSmsBulk", {
+  connection: serviceBusConnection,
+  queueName: queues.sendSmsBulk.name,
+  handler: sendNotificationJob,
+});
 app.serviceBusQueue("applyDeliveryReport", {
   connection: serviceBusConnection,
   queueName: queues.deliveryReports.name,

@@ -36,6 +36,25 @@ var queues = [
     maxDeliveryCount: 10
     duplicateDetectionWindow: 'PT10M'
   }
+  // The bulk lane (shared/domain/lanes.ts): large orders' fan-out and sends, served by their own functions.
+  {
+    name: 'process-order-bulk'
+    lockDuration: 'PT5M'
+    maxDeliveryCount: 10
+    duplicateDetectionWindow: 'PT10M'
+  }
+  {
+    name: 'send-email-bulk'
+    lockDuration: 'PT1M'
+    maxDeliveryCount: 10
+    duplicateDetectionWindow: 'PT10M'
+  }
+  {
+    name: 'send-sms-bulk'
+    lockDuration: 'PT1M'
+    maxDeliveryCount: 10
+    duplicateDetectionWindow: 'PT10M'
+  }
   {
     name: 'delivery-reports'
     lockDuration: 'PT1M'

@@ -103,6 +103,10 @@ export const queues = {
   processOrder: { name: "process-order", ...queueDefaults, lockDuration: "PT5M" },
   sendEmail: { name: "send-email", ...queueDefaults },
   sendSms: { name: "send-sms", ...queueDefaults },
+  // The bulk lane (domain/lanes.ts): large orders' fan-out and sends, served by their own functions.
+  processOrderBulk: { name: "process-order-bulk", ...queueDefaults, lockDuration: "PT5M" },
+  sendEmailBulk: { name: "send-email-bulk", ...queueDefaults },
+  sendSmsBulk: { name: "send-sms-bulk", ...queueDefaults },
   deliveryReports: { name: "delivery-reports", ...queueDefaults },
 } as const satisfies Record<string, QueueDefinition>;
 

@@ -1,3 +1,4 @@
+import { laneOf, processQueueOf } from "../domain/lanes";
 import type { OrderDocument } from "../domain/order";
 import { instantLeaseMs, releaseLeaseMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
@@ -51,13 +52,17 @@ export async function claimAndPublish(
   });
   if (claimed.length === 0) return { claimed, failed };
   // A publish failure leaves the claims in place: their leases run out and the sweeper releases them again.
-  await deps.publisher.publish(
-    "processOrder",
-    claimed.map((o) => ({
-      messageId: `process:${o.id}:${o.releaseCount}`,
-      body: { orderId: o.id },
-      correlationId: o.id,
-    })),
-  );
+  for (const lane of ["priority", "bulk"] as const) {
+    const inLane = claimed.filter((o) => laneOf(o) === lane);
+    if (inLane.length === 0) continue;
+    await deps.publisher.publish(
+      processQueueOf(lane),
+      inLane.map((o) => ({
+        messageId: `process:${o.id}:${o.releaseCount}`,
+        body: { orderId: o.id },
+        correlationId: o.id,
+      })),
+    );
+  }
   return { claimed, failed };
 }

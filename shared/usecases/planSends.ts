@@ -1,3 +1,4 @@
+import { sendQueueOf, type Lane } from "../domain/lanes";
 import { maxBatchSize, minBatchSize, type NewSendBatch } from "../domain/sendBatch";
 import type { OrderDocument } from "../domain/order";
 import type { NewNotification } from "../ports/notificationStore";
@@ -62,12 +63,16 @@ export function planSends(
   };
 }
 
-const queueOf = (channel: "email" | "sms") => (channel === "email" ? "sendEmail" : "sendSms");
 const scheduled = (sendAfter: string, now: Date) =>
   Date.parse(sendAfter) > now.getTime() ? { scheduledEnqueueTime: new Date(sendAfter) } : {};
 
-/** One message per batch, and one per notification sent on its own. */
-export async function publishSends(deps: { publisher: Publisher }, plan: SendPlan, now: Date): Promise<void> {
+/** One message per batch, and one per notification sent on its own, on the order's lane. */
+export async function publishSends(
+  deps: { publisher: Publisher },
+  plan: SendPlan,
+  lane: Lane,
+  now: Date,
+): Promise<void> {
   for (const channel of ["email", "sms"] as const) {
     const singles = plan.notifications.filter(
       (n) => n.channel === channel && n.status === "New" && !n.batchId,
@@ -87,6 +92,6 @@ export async function publishSends(deps: { publisher: Publisher }, plan: SendPla
         ...scheduled(b.sendAfter, now),
       })),
     ];
-    if (messages.length > 0) await deps.publisher.publish(queueOf(channel), messages);
+    if (messages.length > 0) await deps.publisher.publish(sendQueueOf(lane, channel), messages);
   }
 }

@@ -1,3 +1,4 @@
+import { laneOf, processQueueOf } from "../domain/lanes";
 import type { ProcessOrderMessage } from "../domain/messages";
 import type { OrderDocument } from "../domain/order";
 import type { SendingWindow } from "../domain/sendingWindow";
@@ -41,7 +42,7 @@ async function evaluateCondition(deps: ProcessDeps, order: OrderDocument, messag
   if (result.outcome !== "error") return { decision: result.outcome as ConditionDecision };
   if (message.conditionAttempt === 1) {
     const retryAt = new Date(deps.clock.now().getTime() + conditionRetryDelayMs);
-    await deps.publisher.publish("processOrder", [
+    await deps.publisher.publish(processQueueOf(laneOf(order)), [
       {
         messageId: `process:${order.id}:${order.releaseCount}:condition-retry`,
         body: { orderId: order.id, conditionAttempt: 2 },
@@ -101,7 +102,7 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
     const plan = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
     await deps.notifications.createMany(plan.notifications);
     await deps.sendBatches.createMany(plan.batches);
-    await publishSends(deps, plan, now);
+    await publishSends(deps, plan, laneOf(order), now);
     if (plan.notifications.some(isPendingNotification)) allFinal = false;
     ids.push(...plan.notifications.map((n) => n.id));
     if (chunkEnd < total) {
@@ -111,7 +112,7 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
     }
   }
   if (end < total) {
-    await deps.publisher.publish("processOrder", [
+    await deps.publisher.publish(processQueueOf(laneOf(order)), [
       {
         messageId: `process:${order.id}:${order.releaseCount}:${end}`,
         body: { orderId: order.id },

@@ -1,4 +1,5 @@
 import { expiryGraceSeconds } from "../domain/expiry";
+import { laneOf, sendQueueOf, type Lane } from "../domain/lanes";
 import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
 import { abandonedSendMs, lostSendGraceMs } from "../domain/recoveryTimes";
@@ -67,6 +68,7 @@ function nextSweep(
 
 async function republish(
   deps: ReconcileDeps,
+  lane: Lane,
   singles: NotificationDocument[],
   batches: SendBatchDocument[],
   at: string,
@@ -88,8 +90,7 @@ async function republish(
           correlationId: b.orderId,
         })),
     ];
-    if (messages.length > 0)
-      await deps.publisher.publish(channel === "email" ? "sendEmail" : "sendSms", messages);
+    if (messages.length > 0) await deps.publisher.publish(sendQueueOf(lane, channel), messages);
   }
 }
 
@@ -129,7 +130,7 @@ export async function reconcileProcessedOrder(
         isAbandonedSend(n, now)),
   );
   const overdueBatches = batches.documents.filter((b) => isOverdueBatch(b, now.getTime()));
-  await republish(deps, singles, overdueBatches, now.toISOString());
+  await republish(deps, laneOf(order), singles, overdueBatches, now.toISOString());
   summary.resent += singles.length + overdueBatches.reduce((sum, b) => sum + b.notificationIds.length, 0);
   await confirmFeed(
     deps,

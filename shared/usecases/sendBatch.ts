@@ -10,7 +10,7 @@ import type { SendBatches } from "../ports/sendBatches";
 import { callProvider, callSmsProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { referenceOf, withRetries } from "./recordAcceptance";
-import type { SendDeps } from "./sendNotification";
+import { sendQueueFor, type SendDeps } from "./sendNotification";
 
 export interface SendBatchDeps extends SendDeps {
   sendBatches: SendBatches;
@@ -76,7 +76,7 @@ async function putBack(deps: SendBatchDeps, batch: SendBatchDocument, at: Date):
     sendAfter: when.toISOString(),
     attempts,
   });
-  await deps.publisher.publish(batch.channel === "email" ? "sendEmail" : "sendSms", [
+  await deps.publisher.publish(await sendQueueFor(deps, batch.orderId, batch.channel), [
     {
       messageId: `batch:${batch.id}:${attempts}`,
       body: { orderId: batch.orderId, batchId: batch.id, attempt: attempts },

@@ -1,9 +1,11 @@
+import { laneOf, sendQueueOf } from "../domain/lanes";
 import type { NotificationDocument } from "../domain/notification";
 import type { SendNotificationMessage } from "../domain/messages";
 import { abandonedSendMs, defaultProviderRetryMs } from "../domain/recoveryTimes";
 import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
+import type { QueueKey } from "../platform/resources";
 import type { Clock } from "../ports/clock";
 import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
 import type { Publisher } from "../ports/publisher";
@@ -24,6 +26,19 @@ export interface SendDeps extends TransitionDeps {
   sendingWindow: SendingWindow;
 }
 
+/**
+ * The queue a send goes back to: its order's lane. The order is read only on this path (a retry, the sending
+ * window), not for every send; an order that is gone has nothing large left to stand behind.
+ */
+export async function sendQueueFor(
+  deps: Pick<SendDeps, "orders">,
+  orderId: string,
+  channel: "email" | "sms",
+): Promise<QueueKey> {
+  const order = await deps.orders.getOrder(orderId);
+  return sendQueueOf(order ? laneOf(order) : "priority", channel);
+}
+
 export function isAbandonedSend(n: NotificationDocument, now: Date): boolean {
   return n.status === "Sending" && now.getTime() - Date.parse(n.statusChangedAt) >= abandonedSendMs;
 }
@@ -40,9 +55,8 @@ async function reschedule(
 ) {
   const when = nextSendTime(at, n.sendingTimePolicy, deps.sendingWindow);
   if (when.getTime() >= Date.parse(n.expiry)) return;
-  const queue = n.channel === "email" ? "sendEmail" : "sendSms";
   const retry = message.retry + 1;
-  await deps.publisher.publish(queue, [
+  await deps.publisher.publish(await sendQueueFor(deps, n.orderId, n.channel), [
     {
       messageId: `send:${n.id}:retry:${retry}`,
       body: { ...message, retry },

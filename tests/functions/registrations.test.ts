@@ -38,6 +38,9 @@ describe("the compiled registration files (package.json main)", () => {
         ["processOrder", queues.processOrder.name],
         ["sendEmail", queues.sendEmail.name],
         ["sendSms", queues.sendSms.name],
+        ["processOrderBulk", queues.processOrderBulk.name],
+        ["sendEmailBulk", queues.sendEmailBulk.name],
+        ["sendSmsBulk", queues.sendSmsBulk.name],
       ].sort(),
     );
     for (const r of queueTriggers) expect(r.trigger.connection).toBe(serviceBusConnection);

@@ -70,9 +70,9 @@ async function emailOrder(count: number) {
   return order;
 }
 
-/** Delivers every batch message published so far (each once), as the broker would. */
-async function deliverBatches(from = 0) {
-  const messages = publisher.on("sendEmail").slice(from);
+/** Delivers every batch message published so far on the queue (each once), as the broker would. */
+async function deliverBatches(from = 0, queue: "sendEmail" | "sendEmailBulk" = "sendEmail") {
+  const messages = publisher.on(queue).slice(from);
   for (const m of messages)
     await sendBatch(deps(), m.body as { orderId: string; batchId: string; attempt: number });
   return messages.length;
@@ -82,12 +82,12 @@ describe("fan-out in batches", () => {
   it("sends a 250-recipient order with three batch messages, each email handed over once even when a message comes twice", async () => {
     const order = await emailOrder(250);
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
-    const messages = publisher.on("sendEmail");
+    const messages = publisher.on("sendEmailBulk");
     expect(messages).toHaveLength(3);
     expect(messages.every((m) => "batchId" in (m.body as object))).toBe(true);
 
-    await deliverBatches();
-    await deliverBatches(); // every message a second time
+    await deliverBatches(0, "sendEmailBulk");
+    await deliverBatches(0, "sendEmailBulk"); // every message a second time
     expect(handed).toHaveLength(250);
     expect(new Set(handed.map((m) => m.to)).size).toBe(250);
     const stored = await stores.notifications.listByOrder(order.id);
@@ -113,7 +113,7 @@ describe("fan-out in batches", () => {
     expect(stored).toHaveLength(1200);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
     // Each batch message once (the broker drops the repeats of the resumed chunk by message id).
-    const ids = publisher.on("sendEmail").map((m) => m.messageId);
+    const ids = publisher.on("sendEmailBulk").map((m) => m.messageId);
     expect(new Set(ids).size).toBe(12);
   });
 
@@ -148,7 +148,7 @@ describe("fan-out in batches", () => {
     for (let part = 0; part < 3; part += 1) {
       const size = Math.min(1000, 2500 - part * 1000);
       await stores.recipientLists.putPart(
-        order.id,
+        order,
         part,
         Array.from({ length: size }, (_, i) => ({ emailAddress: `p${part * 1000 + i}@example.com` })),
       );
@@ -156,7 +156,7 @@ describe("fan-out in batches", () => {
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
     const stored = await stores.notifications.listByOrder(order.id);
     expect(new Set(stored.map((n) => n.recipient.address)).size).toBe(2500);
-    expect(publisher.on("sendEmail")).toHaveLength(25);
+    expect(publisher.on("sendEmailBulk")).toHaveLength(25);
   });
 
   it("takes a batch again whose worker died, after it counts as abandoned, through the sweeper", async () => {
