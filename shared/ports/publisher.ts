@@ -8,6 +8,8 @@ export interface OutgoingMessage {
   scheduledEnqueueTime?: Date;
   /** Carries the order id across queue hops for tracing. */
   correlationId?: string;
+  /** Service Bus application properties: the W3C trace context (`traceparent`, `tracestate`) rides here. */
+  applicationProperties?: Record<string, string>;
 }
 
 export interface Publisher {

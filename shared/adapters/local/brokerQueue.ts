@@ -13,6 +13,8 @@ export interface ReceivedMessage {
   enqueuedTime: Date;
   sequenceNumber: number;
   correlationId?: string;
+  /** The sender's application properties (the W3C trace context among them). */
+  applicationProperties?: Record<string, string>;
   lockToken: string;
   lockedUntil: Date;
 }
@@ -62,6 +64,7 @@ interface StoredMessage {
   /** The body as it travels on the wire; decoding per delivery gives every consumer its own copy. */
   bodyJson: string;
   correlationId?: string;
+  applicationProperties?: Record<string, string>;
   sequenceNumber: number;
   enqueuedTimeMs: number;
   visibleAtMs: number;
@@ -118,6 +121,9 @@ export class BrokerQueue {
       deliveryCount: 0,
       redeliveredAfterCompletion: false,
       ...(message.correlationId !== undefined ? { correlationId: message.correlationId } : {}),
+      ...(message.applicationProperties
+        ? { applicationProperties: { ...message.applicationProperties } }
+        : {}),
     };
     if (visibleAtMs > nowMs) this.insertScheduled(stored);
     else this.ready.set(stored.sequenceNumber, stored);
@@ -157,6 +163,9 @@ export class BrokerQueue {
       enqueuedTime: new Date(message.enqueuedTimeMs),
       sequenceNumber: message.sequenceNumber,
       ...(message.correlationId !== undefined ? { correlationId: message.correlationId } : {}),
+      ...(message.applicationProperties
+        ? { applicationProperties: { ...message.applicationProperties } }
+        : {}),
       lockToken: message.lock.token,
       lockedUntil: new Date(message.lock.lockedUntilMs),
     };

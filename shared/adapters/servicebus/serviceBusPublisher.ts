@@ -15,6 +15,7 @@ function toServiceBusMessage(message: OutgoingMessage): ServiceBusMessage {
     body: message.body,
     contentType: "application/json",
     ...(message.correlationId ? { correlationId: message.correlationId } : {}),
+    ...(message.applicationProperties ? { applicationProperties: message.applicationProperties } : {}),
     ...(message.scheduledEnqueueTime ? { scheduledEnqueueTimeUtc: message.scheduledEnqueueTime } : {}),
   };
 }

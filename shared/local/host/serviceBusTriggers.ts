@@ -31,7 +31,7 @@ function triggerMetadataOf(message: ReceivedMessage): TriggerMetadata {
     sequenceNumber: message.sequenceNumber,
     lockToken: message.lockToken,
     contentType: "application/json",
-    applicationProperties: {},
+    applicationProperties: { ...message.applicationProperties },
     userProperties: {},
     ...(message.correlationId !== undefined ? { correlationId: message.correlationId } : {}),
   };

@@ -1,0 +1,276 @@
+import { SpanKind, context, trace, type Attributes } from "@opentelemetry/api";
+import type { NotificationDocument } from "../domain/notification";
+import {
+  emailLifecycleName,
+  emailResults,
+  isPendingNotification,
+  orderLifecycleName,
+  smsLifecycleName,
+  smsResults,
+  type EmailResult,
+  type SmsResult,
+} from "../domain/statuses";
+import { isAppError } from "../errors";
+import type { QueueKey } from "../platform/resources";
+import type { EmailSender } from "../ports/emailSender";
+import type { NotificationStore } from "../ports/notificationStore";
+import type { OrderStore } from "../ports/orderStore";
+import type { OutgoingMessage, Publisher } from "../ports/publisher";
+import type { SmsSender } from "../ports/smsSender";
+import { varselMetrics } from "./metrics";
+import { traceCarrierOf } from "./traceContext";
+import { errorType, inOrderSpan, inSpan } from "./tracing";
+
+/** The port with some of its methods replaced; the others are the inner port's, bound to it. */
+function decorate<T extends object>(inner: T, overrides: Partial<T>): T {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      if (Object.hasOwn(overrides, property)) return Reflect.get(overrides, property);
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+type NotificationState = { channel: "email"; status: EmailResult } | { channel: "sms"; status: SmsResult };
+
+/** The notification's channel with a status it may take (a status of the other channel gives nothing). */
+function stateOf(channel: NotificationDocument["channel"], status: string): NotificationState | undefined {
+  if (channel === "email") {
+    const result = emailResults.find((r) => r === status);
+    return result && { channel, status: result };
+  }
+  const result = smsResults.find((r) => r === status);
+  return result && { channel, status: result };
+}
+
+function lifecycleName(state: NotificationState): string {
+  return state.channel === "email" ? emailLifecycleName(state.status) : smsLifecycleName(state.status);
+}
+
+/**
+ * Publishes inside a producer span of each message's order (its correlation id) and puts that span's W3C
+ * context on the message, so the consumer continues the same trace. Messages without an order (delivery
+ * report retries) carry the active context.
+ */
+export function tracedPublisher(inner: Publisher): Publisher {
+  return {
+    async publish(queue: QueueKey, messages: OutgoingMessage[]): Promise<void> {
+      const byOrder = new Map<string | undefined, OutgoingMessage[]>();
+      for (const message of messages) {
+        const group = byOrder.get(message.correlationId) ?? [];
+        group.push(message);
+        byOrder.set(message.correlationId, group);
+      }
+      const attributes = (count: number): Attributes => ({
+        "messaging.system": "servicebus",
+        "messaging.operation.type": "send",
+        "messaging.destination.name": queue,
+        "messaging.batch.message_count": count,
+      });
+      const stamp = (group: OutgoingMessage[]) => {
+        const active = trace.getSpanContext(context.active());
+        const carrier = active ? traceCarrierOf(active) : {};
+        return group.map((m) => ({
+          ...m,
+          applicationProperties: { ...m.applicationProperties, ...carrier },
+        }));
+      };
+      const stamped: OutgoingMessage[] = [];
+      for (const [orderId, group] of byOrder) {
+        const options = { kind: SpanKind.PRODUCER, attributes: attributes(group.length) };
+        const name = `publish ${queue}`;
+        stamped.push(
+          ...(await (orderId
+            ? inOrderSpan(orderId, name, options, async () => stamp(group))
+            : inSpan(name, options, async () => stamp(group)))),
+        );
+      }
+      await inner.publish(queue, stamped);
+    },
+  };
+}
+
+/** Order registrations and status changes as spans of the order's trace, and the orders-accepted count. */
+export function tracedOrderStore(inner: OrderStore): OrderStore {
+  return decorate(inner, {
+    createOrder: (order) =>
+      inOrderSpan(
+        order.id,
+        "order registered",
+        { attributes: { "varsel.org": order.creator, "varsel.order.type": order.type } },
+        async (span) => {
+          const outcome = await inner.createOrder(order);
+          span.setAttribute("varsel.outcome", outcome);
+          if (outcome === "created") {
+            varselMetrics().ordersAccepted.add(1, {
+              "varsel.org": order.creator,
+              "varsel.order.type": order.type,
+            });
+          }
+          return outcome;
+        },
+      ),
+    updateOrder: (order, changes) => {
+      const status = changes.status;
+      if (status === undefined || status === order.status) return inner.updateOrder(order, changes);
+      return inOrderSpan(
+        order.id,
+        `order ${orderLifecycleName(status)}`,
+        {
+          attributes: {
+            "varsel.org": order.creator,
+            "varsel.order.status": orderLifecycleName(status),
+            "varsel.order.previous_status": orderLifecycleName(order.status),
+          },
+        },
+        () => inner.updateOrder(order, changes),
+      );
+    },
+  });
+}
+
+/** A notification's status change as a span of its order's trace; final statuses are counted. */
+function statusChange<T>(
+  notification: NotificationDocument,
+  status: NotificationDocument["status"] | undefined,
+  apply: () => Promise<T>,
+  applied: (result: T) => boolean,
+): Promise<T> {
+  const before = stateOf(notification.channel, notification.status);
+  const after = status === undefined ? undefined : stateOf(notification.channel, status);
+  if (!before || !after || after.status === before.status) return apply();
+  const name = lifecycleName(after);
+  return inOrderSpan(
+    notification.orderId,
+    `notification ${name}`,
+    {
+      attributes: {
+        "varsel.notification.id": notification.id,
+        "varsel.channel": notification.channel,
+        "varsel.notification.status": name,
+        "varsel.notification.previous_status": lifecycleName(before),
+      },
+    },
+    async (span) => {
+      const result = await apply();
+      const done = applied(result);
+      span.setAttribute("varsel.outcome", done ? "updated" : "conflict");
+      if (done && !isPendingNotification(after)) {
+        varselMetrics().notificationsFinal.add(1, {
+          "varsel.channel": after.channel,
+          "varsel.notification.status": name,
+        });
+      }
+      return result;
+    },
+  );
+}
+
+export function tracedNotificationStore(inner: NotificationStore): NotificationStore {
+  return decorate(inner, {
+    update: (notification, changes) =>
+      statusChange(
+        notification,
+        changes.status,
+        () => inner.update(notification, changes),
+        () => true,
+      ),
+    updateMany: async (updates) => {
+      const changed = updates.filter(
+        (u) => u.changes.status !== undefined && u.changes.status !== u.notification.status,
+      );
+      if (changed.length === 0) return inner.updateMany(updates);
+      const results = await inner.updateMany(updates);
+      // One span per applied change, after the fact: the store writes many per request.
+      await Promise.all(
+        updates.map((u, i) =>
+          statusChange(
+            u.notification,
+            u.changes.status,
+            async () => results[i],
+            (r) => r === "updated",
+          ),
+        ),
+      );
+      return results;
+    },
+  });
+}
+
+/** The HTTP status a provider adapter names in its transient error ("status 429", "HTTP 503"), if any. */
+function providerStatus(error: unknown): number | undefined {
+  if (!isAppError(error, "transient")) return undefined;
+  const match = /(?:status|HTTP) (\d{3})\b/.exec(error.message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A provider call as a client span, timed in the latency histogram by outcome; failures are counted by
+ * error kind and HTTP status, so throttling (429) and provider errors (5xx) get their own series.
+ */
+async function providerCall<T>(
+  provider: "acs" | "link",
+  name: string,
+  attributes: Attributes,
+  call: () => Promise<T>,
+  outcomeOf: (result: T) => string,
+): Promise<T> {
+  const started = performance.now();
+  const labels = { "varsel.provider": provider };
+  const timed = (outcome: string) =>
+    varselMetrics().providerDuration.record(performance.now() - started, {
+      ...labels,
+      "varsel.outcome": outcome,
+    });
+  return inSpan(name, { kind: SpanKind.CLIENT, attributes: { ...labels, ...attributes } }, async (span) => {
+    try {
+      const result = await call();
+      const outcome = outcomeOf(result);
+      span.setAttribute("varsel.outcome", outcome);
+      timed(outcome);
+      return result;
+    } catch (error) {
+      const status = providerStatus(error);
+      const statusLabel = status !== undefined ? { "http.response.status_code": status } : {};
+      span.setAttributes(statusLabel);
+      timed("error");
+      varselMetrics().providerFailures.add(1, { ...labels, "error.type": errorType(error), ...statusLabel });
+      throw error;
+    }
+  });
+}
+
+export function tracedEmailSender(inner: EmailSender): EmailSender {
+  return {
+    send: (message) =>
+      providerCall(
+        "acs",
+        "ACS send email",
+        { "varsel.notification.id": message.notificationId, "varsel.channel": "email" },
+        () => inner.send(message),
+        (result) => (result.outcome === "accepted" ? "accepted" : result.result),
+      ),
+  };
+}
+
+export function tracedSmsSender(inner: SmsSender): SmsSender {
+  return {
+    send: (message) =>
+      providerCall(
+        "link",
+        "LINK send SMS",
+        { "varsel.notification.id": message.notificationId, "varsel.channel": "sms" },
+        () => inner.send(message),
+        (result) => (result.outcome === "accepted" ? "accepted" : result.result),
+      ),
+    sendMany: (messages) =>
+      providerCall(
+        "link",
+        "LINK send SMS batch",
+        { "varsel.channel": "sms", "messaging.batch.message_count": messages.length },
+        () => inner.sendMany(messages),
+        (results) => (results.every((r) => r.outcome === "accepted") ? "accepted" : "partly-failed"),
+      ),
+  };
+}

@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import {
+  ROOT_CONTEXT,
+  TraceFlags,
+  context,
+  createTraceState,
+  trace,
+  type Context,
+  type SpanContext,
+} from "@opentelemetry/api";
+import { z } from "zod";
+
+/** W3C Trace Context, version 00: trace id, parent span id, flags (lower-case hex, ids never all zero). */
+const traceparentPattern = /^00-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/**
+ * The trace context as it travels on a queue message's application properties or an HTTP request's headers.
+ * `Diagnostic-Id` is where the Azure SDK and the Functions Service Bus extension put the same value.
+ */
+export const traceCarrierSchema = z.object({
+  traceparent: z.string().regex(traceparentPattern).optional(),
+  tracestate: z.string().max(512).optional(),
+  "Diagnostic-Id": z.string().regex(traceparentPattern).optional(),
+});
+
+function spanContextOf(traceparent: string, tracestate: string | undefined): SpanContext | undefined {
+  const match = traceparentPattern.exec(traceparent);
+  if (!match) return undefined;
+  const [, traceId = "", spanId = "", flags = "00"] = match;
+  return {
+    traceId,
+    spanId,
+    traceFlags: Number.parseInt(flags, 16) & TraceFlags.SAMPLED,
+    isRemote: true,
+    ...(tracestate ? { traceState: createTraceState(tracestate) } : {}),
+  };
+}
+
+/** The application properties that carry a span's context to the next hop. */
+export function traceCarrierOf(spanContext: SpanContext): Record<string, string> {
+  const flags = spanContext.traceFlags.toString(16).padStart(2, "0");
+  const traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+  const tracestate = spanContext.traceState?.serialize();
+  return { traceparent, "Diagnostic-Id": traceparent, ...(tracestate ? { tracestate } : {}) };
+}
+
+/**
+ * The context a consumer continues from: the carrier's remote parent when it holds a valid one, else the
+ * active context (an unreadable carrier starts no error: the message is still handled, in a trace of its own).
+ */
+export function contextFromCarrier(carrier: unknown): Context {
+  const parsed = traceCarrierSchema.safeParse(carrier ?? {});
+  const traceparent = parsed.success ? (parsed.data.traceparent ?? parsed.data["Diagnostic-Id"]) : undefined;
+  const parent =
+    traceparent && spanContextOf(traceparent, parsed.success ? parsed.data.tracestate : undefined);
+  return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : context.active();
+}
+
+/**
+ * Every span about an order belongs to one trace whose id is derived from the order id, so work that starts
+ * without a message to carry the context (a provider's delivery report, a timer's re-drive) joins the same
+ * trace as the request that created the order. The parent named here is the order's notional root span.
+ */
+export function orderSpanContext(orderId: string): SpanContext {
+  const digest = createHash("sha256").update(`varsel-order:${orderId}`).digest("hex");
+  return {
+    traceId: digest.slice(0, 32),
+    spanId: digest.slice(32, 48),
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+  };
+}
