@@ -135,6 +135,22 @@ param sweepSchedule string = '0 */1 * * * *'
 @description('TERMINATE_SCHEDULE: NCRONTAB schedule of the timer that ends expired notifications.')
 param terminateSchedule string = '0 */5 * * * *'
 
+@description('PACING_ACS_PER_MINUTE: emails a minute per sender domain, shared by all instances (0: no pacing). 25 with a burst of 5 stays within ACS\'s default quota of 30 a minute; raise both with the quota (docs/providers.md).')
+@minValue(0)
+param pacingAcsPerMinute int = 25
+
+@description('PACING_ACS_BURST: most emails sent at once after a quiet spell.')
+@minValue(1)
+param pacingAcsBurst int = 5
+
+@description('PACING_LINK_PER_MINUTE: SMS a minute through the LINK account (0: no pacing); the throughput agreed with LINK.')
+@minValue(0)
+param pacingLinkPerMinute int = 3000
+
+@description('PACING_LINK_BURST: most SMS sent at once after a quiet spell (one gateway submission holds up to 100).')
+@minValue(1)
+param pacingLinkBurst int = 100
+
 @description('VNet integration for the app, and private endpoints for storage, Cosmos DB, Service Bus and Key Vault (Service Bus becomes Premium: private endpoints need it). Off: every service has a public endpoint, reached with Entra ID only.')
 param vnetEnabled bool = false
 
@@ -473,6 +489,10 @@ module functionApp 'app/function-app.bicep' = {
     sendingWindow: sendingWindow
     sweepSchedule: sweepSchedule
     terminateSchedule: terminateSchedule
+    pacingAcsPerMinute: pacingAcsPerMinute
+    pacingAcsBurst: pacingAcsBurst
+    pacingLinkPerMinute: pacingLinkPerMinute
+    pacingLinkBurst: pacingLinkBurst
   }
 }
 
@@ -557,5 +577,9 @@ output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
 output SENDING_WINDOW string = sendingWindow
 output SWEEP_SCHEDULE string = sweepSchedule
 output TERMINATE_SCHEDULE string = terminateSchedule
+output PACING_ACS_PER_MINUTE int = pacingAcsPerMinute
+output PACING_ACS_BURST int = pacingAcsBurst
+output PACING_LINK_PER_MINUTE int = pacingLinkPerMinute
+output PACING_LINK_BURST int = pacingLinkBurst
 @description('With the VNet: the app\'s fixed outbound IP address (its NAT gateway), for callers that allow-list it.')
 output OUTBOUND_IP_ADDRESS string = vnetEnabled ? network!.outputs.outboundIpAddress : ''

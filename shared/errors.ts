@@ -17,7 +17,13 @@ export class AppError extends Error {
   constructor(
     readonly kind: ErrorKind,
     message: string,
-    readonly details: { retryAfterMs?: number; errors?: Record<string, string[]>; cause?: unknown } = {},
+    readonly details: {
+      retryAfterMs?: number;
+      /** A provider's 429: its Retry-After holds every send to it, not just this one (see SendPacer). */
+      throttled?: boolean;
+      errors?: Record<string, string[]>;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: details.cause });
     this.name = "AppError";
@@ -30,4 +36,9 @@ export function isAppError(error: unknown, kind?: ErrorKind): error is AppError 
 
 export function transient(message: string, retryAfterMs?: number, cause?: unknown): AppError {
   return new AppError("transient", message, { retryAfterMs, cause });
+}
+
+/** A provider refused for its rate limit (429): transient, and a pause for every send to it. */
+export function throttled(message: string, retryAfterMs: number): AppError {
+  return new AppError("transient", message, { retryAfterMs, throttled: true });
 }

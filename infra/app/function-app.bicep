@@ -90,6 +90,18 @@ param sweepSchedule string
 @description('TERMINATE_SCHEDULE')
 param terminateSchedule string
 
+@description('PACING_ACS_PER_MINUTE')
+param pacingAcsPerMinute int
+
+@description('PACING_ACS_BURST')
+param pacingAcsBurst int
+
+@description('PACING_LINK_PER_MINUTE')
+param pacingLinkPerMinute int
+
+@description('PACING_LINK_BURST')
+param pacingLinkBurst int
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -125,6 +137,10 @@ var appSettings = {
   SENDING_WINDOW: sendingWindow
   SWEEP_SCHEDULE: sweepSchedule
   TERMINATE_SCHEDULE: terminateSchedule
+  PACING_ACS_PER_MINUTE: string(pacingAcsPerMinute)
+  PACING_ACS_BURST: string(pacingAcsBurst)
+  PACING_LINK_PER_MINUTE: string(pacingLinkPerMinute)
+  PACING_LINK_BURST: string(pacingLinkBurst)
 }
 
 module site 'br/public:avm/res/web/site:0.24.0' = {

@@ -25,6 +25,16 @@ export const settingsSchema = z
     SMS_DEFAULT_SENDER: z.string().min(1).max(11).default("Varsel"),
     LINK_REPORT_USERNAME: z.string().optional(),
     LINK_REPORT_PASSWORD: z.string().optional(),
+    /**
+     * Provider pacing (docs/providers.md): sends a minute and the burst per provider resource (an ACS sender
+     * domain, the LINK account), shared by every instance. 0 a minute turns pacing off for that provider.
+     * ACS: 25 a minute with a burst of 5 keeps any minute within ACS's default quota of 30 (raise both
+     * with the quota). LINK: the throughput agreed with LINK.
+     */
+    PACING_ACS_PER_MINUTE: z.coerce.number().min(0).default(25),
+    PACING_ACS_BURST: z.coerce.number().int().min(1).default(5),
+    PACING_LINK_PER_MINUTE: z.coerce.number().min(0).default(3000),
+    PACING_LINK_BURST: z.coerce.number().int().min(1).default(100),
     AUTH_ISSUER: nonEmpty,
     AUTH_AUDIENCE: nonEmpty,
     AUTH_JWKS_URI: z.url(),
@@ -49,10 +59,16 @@ export const settingsSchema = z
     /** Local mode only: shift or freeze "now" to try the sending rules at another time. */
     LOCAL_CLOCK_OFFSET_SECONDS: z.coerce.number().int().optional(),
     LOCAL_CLOCK_FIXED: z.iso.datetime({ offset: true }).optional(),
+    /** Local mode only: the local ACS endpoint answers 429 with Retry-After above this many sends a second. */
+    LOCAL_ACS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().optional(),
   })
   .superRefine((s, ctx) => {
     if (s.VARSEL_MODE !== "azure") return;
-    for (const key of ["LOCAL_CLOCK_OFFSET_SECONDS", "LOCAL_CLOCK_FIXED"] as const) {
+    for (const key of [
+      "LOCAL_CLOCK_OFFSET_SECONDS",
+      "LOCAL_CLOCK_FIXED",
+      "LOCAL_ACS_RATE_LIMIT_PER_SECOND",
+    ] as const) {
       if (s[key] !== undefined)
         ctx.addIssue({ code: "custom", path: [key], message: `${key} is only allowed in local mode` });
     }

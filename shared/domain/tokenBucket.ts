@@ -17,6 +17,15 @@ export interface BucketLimit {
   bulkReserve: number;
 }
 
+/** Share of the burst that bulk sends leave to priority sends (at least one token). */
+const bulkReserveShare = 0.1;
+
+/** The limit of `perMinute` sends a minute with `burst`; undefined when 0 a minute turns pacing off. */
+export function bucketLimitOf(perMinute: number, burst: number): BucketLimit | undefined {
+  if (perMinute <= 0) return undefined;
+  return { perSecond: perMinute / 60, burst, bulkReserve: Math.ceil(burst * bulkReserveShare) };
+}
+
 /** The stored state of one bucket. */
 export const tokenBucketSchema = z.object({
   id: z.string().min(1),

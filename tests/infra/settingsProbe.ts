@@ -14,6 +14,7 @@ export const localOnlySettings = [
   "ACS_EMAIL_ACCESS_KEY", // the key of the local ACS fake; on Azure the managed identity signs requests
   "LOCAL_CLOCK_OFFSET_SECONDS", // local clock control, rejected in azure mode
   "LOCAL_CLOCK_FIXED",
+  "LOCAL_ACS_RATE_LIMIT_PER_SECOND", // the local ACS endpoint's rate limit, rejected in azure mode
 ];
 
 /** The Functions host's own settings (identity-based storage, App Insights, the trigger connection's identity). */

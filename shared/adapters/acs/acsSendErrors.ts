@@ -1,4 +1,4 @@
-import { transient } from "../../errors";
+import { throttled, transient } from "../../errors";
 import type { EmailSendOutcome } from "../../ports/emailSender";
 import { defaultRetryAfterMs, retryAfterMs } from "./retryAfter";
 
@@ -70,7 +70,8 @@ export function classifySendError(error: unknown, usedClientOperationId: boolean
   if (!rest) return { kind: "unknown" };
   const status = rest.statusCode;
   const label = `ACS email send failed (status ${status ?? "none"}${rest.code ? `, ${rest.code}` : ""})`;
-  if (status === undefined || status === 408 || status === 429 || status >= 500) {
+  if (status === 429) throw throttled(label, retryAfterMs(rest.retryAfter));
+  if (status === undefined || status === 408 || status >= 500) {
     throw transient(label, retryAfterMs(rest.retryAfter));
   }
   // Wrong key or missing role assignment: every email would fail, so wait for an operator instead.

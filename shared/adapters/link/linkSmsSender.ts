@@ -1,4 +1,4 @@
-import { AppError, transient } from "../../errors";
+import { AppError, throttled, transient } from "../../errors";
 import type { SmsMessage, SmsSender, SmsSendOutcome } from "../../ports/smsSender";
 import { defaultRetryAfterMs, retryAfterMs } from "../acs/retryAfter";
 import { gatewayReceiver, gatewaySender } from "./addresses";
@@ -149,7 +149,8 @@ export class LinkSmsSender implements SmsSender {
     await response.body?.cancel();
     const status = response.status;
     const label = `LINK gateway answered HTTP ${status}`;
-    if (status === 408 || status === 429 || status >= 500) {
+    if (status === 429) throw throttled(label, retryAfterMs(response.headers.get("retry-after")));
+    if (status === 408 || status >= 500) {
       throw transient(label, retryAfterMs(response.headers.get("retry-after")));
     }
     // Credentials or address misconfigured: the same for every SMS, so wait for an operator.
