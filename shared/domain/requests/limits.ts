@@ -27,6 +27,12 @@ export const maxReminders = 20;
  */
 export const maxLegacyRecipients = 10_000;
 
+/**
+ * Attachments per composed email. ACS caps the whole message at 10 MiB anyway; the cap keeps the downloads of
+ * one send (one at a time) bounded in number too.
+ */
+export const maxAttachments = 20;
+
 /** Problems listed in one 400, as ASP.NET's `MvcOptions.MaxModelValidationErrors`. */
 export const maxReportedErrors = 200;
 
@@ -53,6 +59,12 @@ export const maxTextLength = {
   emailBody: 500_000,
   /** An SMS body: 16 segments of 134 characters, where Altinn's gateway stops (it truncates longer text). */
   smsBody: 2144,
+  /** An attachment's file name (most file systems stop at 255). */
+  attachmentFilename: 255,
+  /** An attachment's MIME type (RFC 6838: 127 characters each for type and subtype). */
+  mimeType: 255,
+  /** An attachment's SAS URL: a blob path of up to 1024 characters and its SAS parameters. */
+  sasUrl: 4096,
 } as const;
 
 /** The largest `seq` cursor accepted by the status feed: a JavaScript safe integer. */
