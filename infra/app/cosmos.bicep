@@ -90,6 +90,13 @@ var containers = [
     defaultTtl: null
   }
   {
+    name: 'webhooks'
+    partitionKeyPath: '/pk'
+    compositeIndexes: []
+    uniqueKeys: []
+    defaultTtl: -1
+  }
+  {
     name: 'deadDeliveryReports'
     partitionKeyPath: '/pk'
     compositeIndexes: []

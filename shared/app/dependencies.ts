@@ -11,6 +11,8 @@ import { CosmosRecipientLists } from "../adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
 import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
+import { HttpWebhookPoster } from "../adapters/http/webhookClient";
+import { CosmosWebhookStore } from "../adapters/cosmos/cosmosWebhookStore";
 import { LinkSmsSender } from "../adapters/link/linkSmsSender";
 import { parseSmsDeliveryReport } from "../adapters/link/smsDeliveryReport";
 import { ServiceBusPublisher } from "../adapters/servicebus/serviceBusPublisher";
@@ -32,6 +34,7 @@ import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
+import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
 import { localRuntime } from "./localRuntime";
 
 export interface Dependencies {
@@ -51,6 +54,8 @@ export interface Dependencies {
   conditions: SendConditionChecker;
   parseReport: DeliveryReportParser;
   sendingWindow: SendingWindow;
+  webhooks: WebhookStore;
+  webhookPoster: WebhookPoster;
   verifier: { verify(authorization: string | null): Promise<Principal> };
 }
 
@@ -108,6 +113,8 @@ function build(config: Settings): Dependencies {
     conditions: new HttpSendConditionChecker({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     parseReport,
     sendingWindow: config.SENDING_WINDOW,
+    webhooks: new CosmosWebhookStore(container("webhooks")),
+    webhookPoster: new HttpWebhookPoster({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     verifier: new JwtVerifier({
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,

@@ -22,7 +22,9 @@ import {
   instantSmsTimeToLiveSeconds,
   schedulingHorizonText,
 } from "../domain/requests/timeLimits";
+import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../domain/webhooks";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
+import { webhookOperations } from "./webhookOperations";
 
 /** Request schemas by component name: the same zod schemas that validate the requests. */
 const requestSchemas = {
@@ -32,9 +34,11 @@ const requestSchemas = {
   SmsNotificationOrderRequest: legacySmsOrderRequestSchema,
   InstantSmsNotificationOrderRequest: instantSmsOrderRequestSchema,
   InstantEmailNotificationOrderRequest: instantEmailOrderRequestSchema,
+  WebhookSubscriptionRequest: webhookSubscriptionRequestSchema,
+  WebhookRedeliveryRequest: redeliveryRequestSchema,
 } as const;
 
-type Method = "get" | "post" | "put";
+type Method = "get" | "post" | "put" | "delete";
 
 /**
  * A documented answer. Every 2xx names its body's component schema (`responseSchemas`); 4xx and 5xx are
@@ -56,6 +60,8 @@ export interface OperationSpec {
   operationId: string;
   summary: string;
   requestBody?: keyof typeof requestSchemas;
+  /** Defaults to true when there is a request body. */
+  requestBodyRequired?: boolean;
   responses: Record<string, string | ResponseSpec>;
   /** Defaults to true: a bearer token with the create scope. */
   secured?: boolean;
@@ -299,6 +305,7 @@ export const operations: OperationSpec[] = [
     },
     secured: false,
   },
+  ...webhookOperations,
   {
     method: "get",
     route: "health",
@@ -374,7 +381,7 @@ function operationObject(op: OperationSpec) {
     ...(op.requestBody
       ? {
           requestBody: {
-            required: true,
+            required: op.requestBodyRequired ?? true,
             content: { "application/json": { schema: { $ref: `#/components/schemas/${op.requestBody}` } } },
           },
         }

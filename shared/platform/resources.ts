@@ -71,6 +71,14 @@ export const containers = {
     compositeIndexes: [],
     uniqueKeys: ["/sequenceNumber"],
   },
+  /** Webhook subscriptions and their deliveries, in the tenant's partition (pk = tenant); per-item TTL. */
+  webhooks: {
+    name: "webhooks",
+    partitionKeyPath: "/pk",
+    compositeIndexes: [],
+    defaultTtl: -1,
+    uniqueKeys: [],
+  },
   /** Delivery reports that could not be applied, kept for an operator to replay. */
   deadDeliveryReports: {
     name: "deadDeliveryReports",

@@ -180,6 +180,20 @@ describe("openapi.json response schemas", () => {
         "content-type": "application/xml",
       },
     );
+    const hooks = "/webhooks/subscriptions";
+    const created = await documented(api, "POST", hooks, {
+      url: "http://127.0.0.1:9/hooks",
+      events: ["order.status"],
+    });
+    const hook = `${hooks}/${(created.body as { id: string }).id}`;
+    await documented(api, "GET", hooks);
+    await documented(api, "GET", hook);
+    await documented(api, "POST", `${hook}/rotate-secret`);
+    await documented(api, "POST", `${hook}/pause`);
+    await documented(api, "POST", `${hook}/resume`);
+    await documented(api, "GET", `${hook}/deliveries?status=failed`);
+    await documented(api, "POST", `${hook}/redeliver`);
+    await documented(api, "DELETE", hook);
     await documented(api, "GET", "/health");
     await documented(api, "GET", "/openapi.json");
 

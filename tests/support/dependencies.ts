@@ -3,6 +3,9 @@ import {
   CosmosContactRegistry,
   upsertRegistryDocuments,
 } from "../../shared/adapters/cosmos/cosmosContactRegistry";
+import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
+import { localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
+import { HttpWebhookPoster } from "../../shared/adapters/http/webhookClient";
 import type { Dependencies } from "../../shared/app/dependencies";
 import { JwtVerifier } from "../../shared/auth/jwtVerifier";
 import { parseSettings } from "../../shared/config/settings";
@@ -38,6 +41,8 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     conditions: { check: async () => ({ outcome: "send" }) },
     parseReport: () => [],
     sendingWindow: defaultSendingWindow,
+    webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
+    webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
     verifier: new JwtVerifier({
       issuer: issuer.issuer,
       audience: issuer.audience,

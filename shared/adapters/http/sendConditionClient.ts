@@ -1,8 +1,8 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
-import type { LookupFunction } from "node:net";
 import { z } from "zod";
 import type { SendConditionChecker, SendConditionResult } from "../../ports/sendCondition";
+import { pinnedLookup } from "./pinnedLookup";
 import { checkOutboundUrl, hostOf, type HostResolver, type OutboundPolicy } from "./ssrfGuard";
 
 export interface SendConditionOptions extends OutboundPolicy {
@@ -76,14 +76,6 @@ export class HttpSendConditionChecker implements SendConditionChecker {
       request.end();
     });
   }
-}
-
-/** Makes the socket connect to the address the guard checked instead of resolving the name again. */
-function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
-  return (_hostname, options, callback) => {
-    if (options.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  };
 }
 
 async function readResult(response: IncomingMessage, maxBytes: number): Promise<SendConditionResult> {

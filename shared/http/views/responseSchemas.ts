@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { chainReceiptSchema, notificationChannels, orderTypes } from "../../domain/order";
 import { emailResults, orderStatuses, smsResults } from "../../domain/statuses";
+import {
+  webhookDeliveryListSchema,
+  webhookRedeliverySchema,
+  webhookSubscriptionListSchema,
+  webhookSubscriptionViewSchema,
+} from "./webhookViews";
 
 /**
  * What each route answers, as zod schemas: the views are typed from them (so a field added to a view without
@@ -222,5 +228,9 @@ export const responseSchemas = {
   DeadDeliveryReportReplay: deadDeliveryReportReplaySchema,
   PlainText: plainTextSchema,
   OpenApiDocument: openApiDocumentSchema,
+  WebhookSubscription: webhookSubscriptionViewSchema,
+  WebhookSubscriptionList: webhookSubscriptionListSchema,
+  WebhookDeliveryList: webhookDeliveryListSchema,
+  WebhookRedelivery: webhookRedeliverySchema,
 } as const;
 export type ResponseSchemaName = keyof typeof responseSchemas;

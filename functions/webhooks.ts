@@ -1,0 +1,72 @@
+import { app } from "@azure/functions";
+import {
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  getWebhookSubscription,
+  listWebhookDeliveries,
+  listWebhookSubscriptions,
+  pauseWebhookDeliveries,
+  redeliverWebhookDeliveries,
+  resumeWebhookDeliveries,
+  rotateWebhookSubscriptionSecret,
+} from "../shared/http/handlers/webhooks";
+import { dispatchWebhooksJob } from "../shared/queue/webhookJobs";
+
+// Every 15 s: the first attempt follows a status change within seconds, and the first retry is due after 5 s.
+app.timer("dispatchWebhooks", { schedule: "*/15 * * * * *", handler: dispatchWebhooksJob });
+
+const subscriptions = "webhooks/subscriptions";
+app.http("createWebhookSubscription", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: subscriptions,
+  handler: createWebhookSubscription,
+});
+app.http("listWebhookSubscriptions", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: subscriptions,
+  handler: listWebhookSubscriptions,
+});
+app.http("getWebhookSubscription", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}`,
+  handler: getWebhookSubscription,
+});
+app.http("deleteWebhookSubscription", {
+  methods: ["DELETE"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}`,
+  handler: deleteWebhookSubscription,
+});
+app.http("rotateWebhookSecret", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}/rotate-secret`,
+  handler: rotateWebhookSubscriptionSecret,
+});
+app.http("pauseWebhookSubscription", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}/pause`,
+  handler: pauseWebhookDeliveries,
+});
+app.http("resumeWebhookSubscription", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}/resume`,
+  handler: resumeWebhookDeliveries,
+});
+app.http("listWebhookDeliveries", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}/deliveries`,
+  handler: listWebhookDeliveries,
+});
+app.http("redeliverWebhook", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: `${subscriptions}/{id}/redeliver`,
+  handler: redeliverWebhookDeliveries,
+});

@@ -1,0 +1,19 @@
+import type { WebhookSubscription } from "../domain/webhooks";
+import type { Clock } from "../ports/clock";
+import type { WebhookStore } from "../ports/webhooks";
+import { getTenantWebhookSubscription } from "./getTenantWebhookSubscription";
+
+/**
+ * Pauses or resumes deliveries. A paused subscription keeps its place in the feed: on resume it receives every
+ * status change since, in order (nothing is dropped while paused).
+ */
+export async function pauseWebhookSubscription(
+  deps: { webhooks: WebhookStore; clock: Clock },
+  tenant: string,
+  id: string,
+  paused: boolean,
+): Promise<WebhookSubscription> {
+  const subscription = await getTenantWebhookSubscription(deps, tenant, id);
+  if (subscription.paused === paused) return subscription;
+  return deps.webhooks.updateSubscription(subscription, { paused, updated: deps.clock.now().toISOString() });
+}

@@ -1,0 +1,40 @@
+import type { WebhookDelivery } from "../domain/webhooks";
+import type { Clock } from "../ports/clock";
+import type { WebhookStore } from "../ports/webhooks";
+import { getTenantWebhookSubscription } from "./getTenantWebhookSubscription";
+
+/** Deliveries one call puts back in line (a page of the failed list). */
+export const maxRedeliveries = 100;
+
+/**
+ * Puts failed (or delivered) deliveries back in line: due now, with a fresh retry schedule. The named ones, or
+ * without names the subscription's failed ones (up to 100 a call); names of other subscriptions' deliveries,
+ * unknown names and pending deliveries are left alone. The next dispatcher run sends each with its own
+ * `webhook-id`, so a receiver that already has one can tell.
+ */
+export async function redeliverWebhook(
+  deps: { webhooks: WebhookStore; clock: Clock },
+  tenant: string,
+  subscriptionId: string,
+  deliveryIds?: readonly string[],
+): Promise<WebhookDelivery[]> {
+  await getTenantWebhookSubscription(deps, tenant, subscriptionId);
+  const candidates = deliveryIds
+    ? await Promise.all(
+        deliveryIds.slice(0, maxRedeliveries).map((id) => deps.webhooks.getDelivery(tenant, id)),
+      )
+    : await deps.webhooks.listDeliveries(tenant, subscriptionId, "failed", maxRedeliveries);
+  const redelivered: WebhookDelivery[] = [];
+  for (const delivery of candidates) {
+    if (!delivery || delivery.subscriptionId !== subscriptionId || delivery.status === "pending") continue;
+    redelivered.push(
+      await deps.webhooks.updateDelivery(delivery, {
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: deps.clock.now().toISOString(),
+        ttl: undefined,
+      }),
+    );
+  }
+  return redelivered;
+}
