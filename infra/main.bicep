@@ -135,6 +135,21 @@ param sweepSchedule string = '0 */1 * * * *'
 @description('TERMINATE_SCHEDULE: NCRONTAB schedule of the timer that ends expired notifications.')
 param terminateSchedule string = '0 */5 * * * *'
 
+@description('ORDER_RETENTION_DAYS: days orders, notifications and message bodies are kept after the order is final (docs/privacy.md).')
+@minValue(7)
+@maxValue(3650)
+param orderRetentionDays int = 90
+
+@description('STATUS_FEED_RETENTION_DAYS: days a status feed entry is kept (Altinn: 90).')
+@minValue(1)
+@maxValue(3650)
+param statusFeedRetentionDays int = 90
+
+@description('DEAD_REPORT_RETENTION_DAYS: days an unapplied delivery report is kept for an operator to replay.')
+@minValue(1)
+@maxValue(365)
+param deadReportRetentionDays int = 30
+
 @description('PACING_ACS_PER_MINUTE: emails a minute per sender domain, shared by all instances (0: no pacing). 25 with a burst of 5 stays within ACS\'s default quota of 30 a minute; raise both with the quota (docs/providers.md).')
 @minValue(0)
 param pacingAcsPerMinute int = 25
@@ -489,6 +504,9 @@ module functionApp 'app/function-app.bicep' = {
     sendingWindow: sendingWindow
     sweepSchedule: sweepSchedule
     terminateSchedule: terminateSchedule
+    orderRetentionDays: orderRetentionDays
+    statusFeedRetentionDays: statusFeedRetentionDays
+    deadReportRetentionDays: deadReportRetentionDays
     pacingAcsPerMinute: pacingAcsPerMinute
     pacingAcsBurst: pacingAcsBurst
     pacingLinkPerMinute: pacingLinkPerMinute
@@ -577,6 +595,9 @@ output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
 output SENDING_WINDOW string = sendingWindow
 output SWEEP_SCHEDULE string = sweepSchedule
 output TERMINATE_SCHEDULE string = terminateSchedule
+output ORDER_RETENTION_DAYS int = orderRetentionDays
+output STATUS_FEED_RETENTION_DAYS int = statusFeedRetentionDays
+output DEAD_REPORT_RETENTION_DAYS int = deadReportRetentionDays
 output PACING_ACS_PER_MINUTE int = pacingAcsPerMinute
 output PACING_ACS_BURST int = pacingAcsBurst
 output PACING_LINK_PER_MINUTE int = pacingLinkPerMinute

@@ -36,6 +36,8 @@ param publicNetworkAccess string = 'Enabled'
 
 // name, partitionKeyPath, compositeIndexes, uniqueKeys and defaultTtl as in shared/platform/resources.ts
 // (defaultTtl null: TTL off; -1: per-item TTL without a container default; n: expire n seconds after the last write).
+// The app writes its documents with their own TTL from the retention settings (docs/privacy.md); the register
+// copy has none, and the status feed's 90 days catch anything written without one.
 var containers = [
   {
     name: 'orders'
@@ -52,7 +54,7 @@ var containers = [
       ]
     ]
     uniqueKeys: []
-    defaultTtl: null
+    defaultTtl: -1
   }
   {
     name: 'notifications'
@@ -64,14 +66,14 @@ var containers = [
       ]
     ]
     uniqueKeys: []
-    defaultTtl: null
+    defaultTtl: -1
   }
   {
     name: 'deliveryReferences'
     partitionKeyPath: '/pk'
     compositeIndexes: []
     uniqueKeys: []
-    defaultTtl: null
+    defaultTtl: -1
   }
   {
     name: 'registry'
@@ -87,7 +89,7 @@ var containers = [
     uniqueKeys: [
       '/sequenceNumber'
     ]
-    defaultTtl: null
+    defaultTtl: 7776000
   }
   {
     name: 'webhooks'
@@ -101,7 +103,7 @@ var containers = [
     partitionKeyPath: '/pk'
     compositeIndexes: []
     uniqueKeys: []
-    defaultTtl: null
+    defaultTtl: -1
   }
   {
     name: 'rateBuckets'

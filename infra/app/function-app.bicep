@@ -90,6 +90,15 @@ param sweepSchedule string
 @description('TERMINATE_SCHEDULE')
 param terminateSchedule string
 
+@description('ORDER_RETENTION_DAYS')
+param orderRetentionDays int
+
+@description('STATUS_FEED_RETENTION_DAYS')
+param statusFeedRetentionDays int
+
+@description('DEAD_REPORT_RETENTION_DAYS')
+param deadReportRetentionDays int
+
 @description('PACING_ACS_PER_MINUTE')
 param pacingAcsPerMinute int
 
@@ -137,6 +146,9 @@ var appSettings = {
   SENDING_WINDOW: sendingWindow
   SWEEP_SCHEDULE: sweepSchedule
   TERMINATE_SCHEDULE: terminateSchedule
+  ORDER_RETENTION_DAYS: string(orderRetentionDays)
+  STATUS_FEED_RETENTION_DAYS: string(statusFeedRetentionDays)
+  DEAD_REPORT_RETENTION_DAYS: string(deadReportRetentionDays)
   PACING_ACS_PER_MINUTE: string(pacingAcsPerMinute)
   PACING_ACS_BURST: string(pacingAcsBurst)
   PACING_LINK_PER_MINUTE: string(pacingLinkPerMinute)

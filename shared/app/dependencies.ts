@@ -19,6 +19,7 @@ import { ServiceBusPublisher } from "../adapters/servicebus/serviceBusPublisher"
 import { JwtVerifier } from "../auth/jwtVerifier";
 import type { Principal } from "../auth/principal";
 import { settings, type Settings } from "../config/settings";
+import { RetentionRules } from "../domain/retention";
 import type { SendingWindow } from "../domain/sendingWindow";
 import { containers } from "../platform/resources";
 import { systemClock, type Clock } from "../ports/clock";
@@ -35,6 +36,7 @@ import type { SendConditionChecker } from "../ports/sendCondition";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
+import { withTelemetry } from "../telemetry/instrumentedPorts";
 import { localRuntime } from "./localRuntime";
 
 export interface Dependencies {
@@ -80,16 +82,25 @@ function build(config: Settings): Dependencies {
   });
   const database = cosmos.database(config.COSMOS_DATABASE);
   const container = (key: keyof typeof containers) => database.container(containers[key].name);
+  const clock = local?.clock ?? systemClock;
+  const retention = new RetentionRules(
+    {
+      orderDays: config.ORDER_RETENTION_DAYS,
+      statusFeedDays: config.STATUS_FEED_RETENTION_DAYS,
+      deadReportDays: config.DEAD_REPORT_RETENTION_DAYS,
+    },
+    clock,
+  );
   return {
     settings: config,
-    clock: local?.clock ?? systemClock,
-    orders: new CosmosOrderStore(container("orders")),
-    notifications: new CosmosNotificationStore(container("notifications")),
-    references: new CosmosDeliveryReferenceStore(container("deliveryReferences")),
-    statusFeed: new CosmosStatusFeed(container("statusFeed")),
-    sendBatches: new CosmosSendBatches(container("orders")),
-    recipientLists: new CosmosRecipientLists(container("orders")),
-    deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports")),
+    clock,
+    orders: new CosmosOrderStore(container("orders"), retention),
+    notifications: new CosmosNotificationStore(container("notifications"), retention),
+    references: new CosmosDeliveryReferenceStore(container("deliveryReferences"), retention),
+    statusFeed: new CosmosStatusFeed(container("statusFeed"), retention),
+    sendBatches: new CosmosSendBatches(container("orders"), retention),
+    recipientLists: new CosmosRecipientLists(container("orders"), retention),
+    deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports"), retention),
     contacts: new CosmosContactRegistry(container("registry")),
     publisher: credential
       ? new ServiceBusPublisher(
@@ -128,7 +139,7 @@ let current: Dependencies | undefined;
 
 /** The process's dependencies, built once from the settings on first use. */
 export async function dependencies(): Promise<Dependencies> {
-  current ??= build(settings());
+  current ??= withTelemetry(build(settings()));
   return current;
 }
 

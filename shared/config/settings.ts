@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { defaultRetentionPolicy } from "../domain/retention";
 import { defaultSendingWindow, sendingWindowSchema } from "../domain/sendingWindow";
 
 const optionalUrl = z.url().optional();
@@ -56,6 +57,22 @@ export const settingsSchema = z
     SWEEP_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
     TERMINATE_SCHEDULE: nonEmpty.default("0 */5 * * * *"),
     AZURE_CLIENT_ID: z.string().optional(),
+    /** Days orders, notifications and message bodies are kept after the order is final (docs/privacy.md). */
+    ORDER_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(defaultRetentionPolicy.orderDays),
+    /** Days a status feed entry is kept (Altinn: 90). */
+    STATUS_FEED_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(defaultRetentionPolicy.statusFeedDays),
+    /** Days an unapplied delivery report is kept for an operator to replay. */
+    DEAD_REPORT_RETENTION_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(365)
+      .default(defaultRetentionPolicy.deadReportDays),
     /** Local mode only: shift or freeze "now" to try the sending rules at another time. */
     LOCAL_CLOCK_OFFSET_SECONDS: z.coerce.number().int().optional(),
     LOCAL_CLOCK_FIXED: z.iso.datetime({ offset: true }).optional(),

@@ -6,6 +6,7 @@ import { settings } from "../config/settings";
 import { containers } from "../platform/resources";
 import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
 import { ControllableClock } from "./controllableClock";
+import { expireDocuments, type ExpiredCounts } from "./expireDocuments";
 import { startEmbeddedCosmos } from "./embeddedCosmos";
 import { localRoutes } from "./localRoutes";
 import { startFakeAcs } from "./fakeAcs";
@@ -46,6 +47,8 @@ export interface LocalService {
   outbox: Outbox;
   clock: ControllableClock;
   cosmosEndpoint: string;
+  /** Deletes what Cosmos DB's TTL would have deleted by the service's clock (it also runs every minute). */
+  expireDocuments(): Promise<ExpiredCounts>;
   /**
    * Resolves when nothing is left to do now: no queue message due or in flight, and no delivery report
    * on its way back from the email or SMS fake. Scheduled messages wait for the clock.
@@ -53,6 +56,9 @@ export interface LocalService {
   settle(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How often local mode deletes expired documents, as Cosmos DB does in the background. */
+const expiryIntervalMs = 60_000;
 
 function setDefault(key: string, value: string): void {
   if (!process.env[key]) process.env[key] = value;
@@ -165,12 +171,26 @@ async function start(
   setDefault("AUTH_JWKS_URI", `${host.url}/.well-known/jwks.json`);
   settings(); // fail fast, listing every bad setting, before the first request
 
+  const expire = () => expireDocuments(db, clock.now());
+  const expiryTimer = setInterval(() => {
+    expire().then(
+      (counts) => {
+        const parts = Object.entries(counts).map(([name, count]) => `${count} from ${name}`);
+        if (parts.length > 0) log(`retention: deleted ${parts.join(", ")}`);
+      },
+      (error: unknown) => log(`retention: expiry failed (${error instanceof Error ? error.message : "error"})`),
+    );
+  }, expiryIntervalMs);
+  expiryTimer.unref();
+  closers.push(async () => clearInterval(expiryTimer));
+
   return {
     host,
     broker,
     outbox,
     clock,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
+    expireDocuments: expire,
     settle: async () => {
       for (let previous = -1; ;) {
         await broker.whenIdle();

@@ -37,6 +37,8 @@ export const containers = {
       ],
     ],
     uniqueKeys: [],
+    // Every document carries its own TTL from the retention settings (domain/retention.ts).
+    defaultTtl: -1,
   },
   /** One document per email or SMS; partitioned by order so an order's notifications are one partition. */
   notifications: {
@@ -49,6 +51,7 @@ export const containers = {
       ],
     ],
     uniqueKeys: [],
+    defaultTtl: -1,
   },
   /** Lookup documents from a provider reference (ACS operation id, LINK gateway reference) to a notification. */
   deliveryReferences: {
@@ -56,6 +59,7 @@ export const containers = {
     partitionKeyPath: "/pk",
     compositeIndexes: [],
     uniqueKeys: [],
+    defaultTtl: -1,
   },
   /** Local copies of the contact registers (KRR persons, organisation addresses, user contact points). */
   registry: {
@@ -70,6 +74,8 @@ export const containers = {
     partitionKeyPath: "/creator",
     compositeIndexes: [],
     uniqueKeys: ["/sequenceNumber"],
+    // 90 days, as Altinn, for anything written without its own TTL; entries carry the configured one.
+    defaultTtl: 90 * 24 * 60 * 60,
   },
   /** Webhook subscriptions and their deliveries, in the tenant's partition (pk = tenant); per-item TTL. */
   webhooks: {
@@ -85,6 +91,7 @@ export const containers = {
     partitionKeyPath: "/pk",
     compositeIndexes: [],
     uniqueKeys: [],
+    defaultTtl: -1,
   },
   /** Provider pacing: one token bucket per provider resource (ACS sender domain, LINK account); pk = id. */
   rateBuckets: {

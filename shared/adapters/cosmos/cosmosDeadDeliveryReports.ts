@@ -7,6 +7,7 @@ import type {
 } from "../../ports/deadDeliveryReports";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 
 const reportSchema = z.object({
   id: z.string(),
@@ -19,12 +20,19 @@ const reportSchema = z.object({
   _etag: z.string(),
 });
 
+/**
+ * Reports carry a provider's payload (addresses included): kept for the retention after their last attempt,
+ * and one day once an operator replayed them (`ttl`, `retainUntil`).
+ */
 export class CosmosDeadDeliveryReports implements DeadDeliveryReports {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   async save(report: DeadDeliveryReport): Promise<void> {
     try {
-      await this.container.items.upsert({ ...report, pk: report.id });
+      await this.container.items.upsert({ ...report, pk: report.id, ...this.retention.deadReport(false) });
     } catch (error) {
       throw mapCosmosError(error, "save dead delivery report");
     }
@@ -51,12 +59,17 @@ export class CosmosDeadDeliveryReports implements DeadDeliveryReports {
 
   async markResolved(report: StoredDeadDeliveryReport): Promise<boolean> {
     try {
-      await this.container
-        .item(report.id, report.id)
-        .patch(
-          { operations: [{ op: "set", path: "/resolved", value: true }] },
-          { accessCondition: { type: "IfMatch", condition: report._etag } },
-        );
+      const { ttl, retainUntil } = this.retention.deadReport(true);
+      await this.container.item(report.id, report.id).patch(
+        {
+          operations: [
+            { op: "set", path: "/resolved", value: true },
+            { op: "set", path: "/ttl", value: ttl },
+            { op: "set", path: "/retainUntil", value: retainUntil },
+          ],
+        },
+        { accessCondition: { type: "IfMatch", condition: report._etag } },
+      );
       return true;
     } catch (error) {
       if (isCosmosStatus(error, 412)) return false;

@@ -1,6 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
 import type { DeliveryReference, DeliveryReferenceStore } from "../../ports/notificationStore";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 import { runBulk } from "./bulk";
 import { mapCosmosError } from "./errors";
 
@@ -13,14 +14,20 @@ const referenceSchema = z.object({
 
 const keyOf = (provider: string, reference: string) => `${provider}:${reference}`;
 
-/** One small document per provider reference, found with a point read when a delivery report arrives. */
+/**
+ * One small document per provider reference, found with a point read when a delivery report arrives; it
+ * points at a notification, so it is deleted with the notifications (`ttl`, `retainUntil`).
+ */
 export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   async put(reference: DeliveryReference): Promise<void> {
     const id = keyOf(reference.provider, reference.reference);
     try {
-      await this.container.items.upsert({ id, pk: id, ...reference });
+      await this.container.items.upsert({ id, pk: id, ...reference, ...this.retention.deliveryReference() });
     } catch (error) {
       throw mapCosmosError(error, "store delivery reference");
     }
@@ -31,7 +38,10 @@ export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
       this.container,
       references.map((reference) => {
         const id = keyOf(reference.provider, reference.reference);
-        return { kind: "upsert" as const, body: { id, pk: id, ...reference } };
+        return {
+          kind: "upsert" as const,
+          body: { id, pk: id, ...reference, ...this.retention.deliveryReference() },
+        };
       }),
       "store delivery references",
     );

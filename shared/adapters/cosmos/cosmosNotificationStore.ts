@@ -5,16 +5,23 @@ import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
-import { runBulk } from "./bulk";
+import { readMany, runBulk } from "./bulk";
 import { AppError } from "../../errors";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 
 /** Pending as `isPendingNotification` says; a quarantined document is never pending. */
 const pendingCondition =
   "((c.channel = 'email' AND c.status IN ('New', 'Sending', 'Succeeded')) OR (c.channel = 'sms' AND c.status IN ('New', 'Sending', 'Accepted'))) AND NOT IS_DEFINED(c.quarantine)";
 
-/** Notifications in the `notifications` container, partitioned by order id. */
+/**
+ * Notifications in the `notifications` container, partitioned by order id. Every write carries the
+ * notification's retention (`ttl`, `retainUntil`): its address and message body go with it.
+ */
 export class CosmosNotificationStore implements NotificationStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   /** An unreadable notification is left out (the sweeper quarantines it) rather than failing the whole list. */
   async listByOrder(orderId: string): Promise<NotificationDocument[]> {
@@ -38,15 +45,22 @@ export class CosmosNotificationStore implements NotificationStore {
   }
 
   async getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]> {
-    const found = await Promise.all(notificationIds.map((id) => this.get(orderId, id)));
-    return found.filter((n): n is NotificationDocument => n !== undefined);
+    const found = await readMany(
+      this.container,
+      notificationIds.map((id) => ({ id, partitionKey: orderId })),
+      "read notifications",
+    );
+    return found.map((raw) => notificationDocumentSchema.parse(raw));
   }
 
   async createMany(notifications: NewNotification[]): Promise<void> {
     // An existing one was created by an earlier run of the same step: create-if-absent.
     await runBulk(
       this.container,
-      notifications.map((n) => ({ kind: "create" as const, body: n })),
+      notifications.map((n) => ({
+        kind: "create" as const,
+        body: { ...n, ...this.retention.notification(n) },
+      })),
       "create notifications",
     );
   }
@@ -65,7 +79,7 @@ export class CosmosNotificationStore implements NotificationStore {
           id: notification.id,
           partitionKey: notification.orderId,
           ifMatch: _etag,
-          body: { ...current, ...changes },
+          body: { ...current, ...changes, ...this.retention.notification({ ...current, ...changes }) },
         };
       }),
       "update notifications",
@@ -89,7 +103,7 @@ export class CosmosNotificationStore implements NotificationStore {
       this.container,
       notification,
       notification.orderId,
-      changes,
+      { ...changes, ...this.retention.notification({ ...notification, ...changes }) },
       "update notification",
     );
     return notificationDocumentSchema.parse(resource) as T;

@@ -1,6 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import { orderDocumentSchema } from "../../domain/order";
 import type { NewOrder, OrderDocument } from "../../domain/order";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 import type { CreateOutcome, OrderStore } from "../../ports/orderStore";
 import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
@@ -26,12 +27,22 @@ async function readPoint(container: Container, id: string, what: string): Promis
   }
 }
 
-/** Orders and chains in the `orders` container; each document is its own partition (pk = id). */
+/**
+ * Orders and chains in the `orders` container; each document is its own partition (pk = id). Every write
+ * carries the order's retention (`ttl`, `retainUntil`), computed from the state it writes.
+ */
 export class CosmosOrderStore implements OrderStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   createOrder(order: NewOrder): Promise<CreateOutcome> {
-    return createIfAbsent(this.container, { ...order, pk: order.id, docType: "order" }, "create order");
+    return createIfAbsent(
+      this.container,
+      { ...order, pk: order.id, docType: "order", ...this.retention.order(order) },
+      "create order",
+    );
   }
 
   async removeOrder(orderId: string): Promise<void> {
@@ -108,8 +119,9 @@ export class CosmosOrderStore implements OrderStore {
     order: OrderDocument,
     changes: Partial<Omit<OrderDocument, "id" | "pk" | "docType">>,
   ): Promise<OrderDocument> {
+    const retention = this.retention.order({ ...order, ...changes });
     return orderDocumentSchema.parse(
-      await replaceIfUnchanged(this.container, order, order.pk, changes, "update order"),
+      await replaceIfUnchanged(this.container, order, order.pk, { ...changes, ...retention }, "update order"),
     );
   }
 }

@@ -3,23 +3,35 @@ import { z } from "zod";
 import { storedRecipientSchema, type StoredRecipient } from "../../domain/order";
 import { recipientPartSize, type RecipientLists } from "../../ports/recipientLists";
 import { isCosmosStatus, mapCosmosError } from "./errors";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 
 const partSchema = z.object({ recipients: z.array(storedRecipientSchema) });
 const partId = (orderId: string, index: number) => `${orderId}:recipients:${index}`;
 
-/** Recipient parts in the `orders` container, in their order's partition (pk = order id). */
+/**
+ * Recipient parts in the `orders` container, in their order's partition (pk = order id), kept as long as
+ * their order can be running (`ttl`, `retainUntil`).
+ */
 export class CosmosRecipientLists implements RecipientLists {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
-  async putPart(orderId: string, index: number, recipients: StoredRecipient[]): Promise<void> {
+  async putPart(
+    order: { id: string; requestedSendTime: string },
+    index: number,
+    recipients: StoredRecipient[],
+  ): Promise<void> {
     try {
       await this.container.items.create({
-        id: partId(orderId, index),
-        pk: orderId,
+        id: partId(order.id, index),
+        pk: order.id,
         docType: "recipientPart",
-        orderId,
+        orderId: order.id,
         index,
         recipients,
+        ...this.retention.orderData(order.requestedSendTime),
       });
     } catch (error) {
       if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "store recipient part");

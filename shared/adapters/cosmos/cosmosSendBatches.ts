@@ -1,20 +1,30 @@
 import type { Container } from "@azure/cosmos";
 import { sendBatchDocumentSchema, type NewSendBatch, type SendBatchDocument } from "../../domain/sendBatch";
 import type { SendBatches } from "../../ports/sendBatches";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 import type { SweepPage } from "../../ports/sweepPage";
 import { runBulk } from "./bulk";
 import { mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
 
-/** Send batches in the `orders` container, in their order's partition (pk = order id). */
+/**
+ * Send batches in the `orders` container, in their order's partition (pk = order id). They hold ids only,
+ * and are kept as long as their order can be running (`ttl`, `retainUntil`).
+ */
 export class CosmosSendBatches implements SendBatches {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   async createMany(batches: NewSendBatch[]): Promise<void> {
     await runBulk(
       this.container,
-      batches.map((b) => ({ kind: "create" as const, body: { ...b, pk: b.orderId, docType: "sendBatch" } })),
+      batches.map((b) => ({
+        kind: "create" as const,
+        body: { ...b, pk: b.orderId, docType: "sendBatch", ...this.retention.orderData(b.sendAfter) },
+      })),
       "create send batches",
     );
   }
@@ -33,7 +43,13 @@ export class CosmosSendBatches implements SendBatches {
     changes: Partial<Pick<SendBatchDocument, "status" | "statusChangedAt" | "sendAfter" | "attempts">>,
   ): Promise<SendBatchDocument> {
     return sendBatchDocumentSchema.parse(
-      await replaceIfUnchanged(this.container, batch, batch.pk, changes, "update send batch"),
+      await replaceIfUnchanged(
+        this.container,
+        batch,
+        batch.pk,
+        { ...changes, ...this.retention.orderData(changes.sendAfter ?? batch.sendAfter) },
+        "update send batch",
+      ),
     );
   }
 

@@ -9,6 +9,7 @@ import type {
   StatusFeedQuery,
 } from "../../ports/statusFeed";
 import { isCosmosStatus, mapCosmosError } from "./errors";
+import { defaultRetentionRules, neverExpires, type RetentionRules } from "../../domain/retention";
 
 const entrySchema = z.object({
   sequenceNumber: z.number().int(),
@@ -29,8 +30,15 @@ const climbBeforeRead = 3;
 const maxAttempts = 200;
 
 const entryId = (shipmentId: string, status: string) => `${shipmentId}:${status}`;
-/** Entries one transactional batch carries (the Cosmos limit). */
-const maxEntriesPerBatch = 100;
+/** Entries one transactional batch carries (the Cosmos limit, less the sequence marker). */
+const maxEntriesPerBatch = 99;
+/**
+ * The tenant's highest sequence number, kept without expiry: entries expire (retention), and a tenant quiet
+ * for longer than the retention must not number new entries from 1 again, below its readers' cursors.
+ * It has no `sequenceNumber`, so the unique key lets it be the only such document in the partition.
+ */
+const markerId = "sequence";
+const markerSchema = z.object({ highest: z.number().int() });
 
 interface Waiting {
   entry: NewStatusFeedEntry;
@@ -51,7 +59,10 @@ export class CosmosStatusFeed implements StatusFeed {
   private readonly queued = new Map<string, Waiting[]>();
   private readonly highest = new Map<string, { value: number; readAt: number }>();
 
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   append(entry: NewStatusFeedEntry): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -91,40 +102,64 @@ export class CosmosStatusFeed implements StatusFeed {
     const [only] = entries;
     if (only && entries.length === 1) return [await this.write(only)];
     const first = (await this.knownHighest(creator)) + 1;
-    const operations = entries.map((entry, index) => ({
-      operationType: BulkOperationType.Create,
-      resourceBody: {
-        id: entryId(entry.shipmentId, entry.status),
-        docType: "entry",
-        ...entry,
-        sequenceNumber: first + index,
-      },
-    }));
-    let created = 0;
-    try {
-      const { result } = await this.container.items.batch(operations, creator);
-      while (created < entries.length && result?.[created]?.statusCode === 201) created += 1;
-    } catch (error) {
-      if (!isCosmosStatus(error, 409) && !isCosmosStatus(error, 424))
-        throw mapCosmosError(error, "append status feed entries");
-    }
-    if (created > 0) this.highest.set(creator, { value: first + created - 1, readAt: Date.now() });
+    const created = await this.createNumbered(creator, entries, first);
     const outcomes = entries.slice(0, created).map(() => true);
     for (const entry of entries.slice(created)) outcomes.push(await this.write(entry));
     return outcomes;
   }
 
+  /**
+   * Creates the entries under the numbers from `first` and moves the tenant's marker to the last one, in one
+   * transactional batch (the marker last, so it is written only when every entry was). Returns how many
+   * entries were created, counted from the first.
+   */
+  private async createNumbered(creator: string, entries: NewStatusFeedEntry[], first: number): Promise<number> {
+    const retention = this.retention.statusFeedEntry();
+    const operations = [
+      ...entries.map((entry, index) => ({
+        operationType: BulkOperationType.Create,
+        resourceBody: {
+          id: entryId(entry.shipmentId, entry.status),
+          docType: "entry",
+          ...entry,
+          sequenceNumber: first + index,
+          ...retention,
+        },
+      })),
+      {
+        operationType: BulkOperationType.Upsert,
+        partitionKey: creator,
+        resourceBody: {
+          id: markerId,
+          docType: "sequence",
+          creator,
+          highest: first + entries.length - 1,
+          ttl: neverExpires,
+        },
+      },
+    ];
+    let statuses: number[] = [];
+    try {
+      const { result } = await this.container.items.batch(operations, creator);
+      statuses = (result ?? []).map((r) => r.statusCode);
+    } catch (error) {
+      if (!isCosmosStatus(error, 409) && !isCosmosStatus(error, 424))
+        throw mapCosmosError(error, "append status feed entries");
+    }
+    let created = 0;
+    while (created < entries.length && statuses[created] === 201) created += 1;
+    // A taken number or id (409) is the caller's to resolve; anything else (throttling, …) fails the append.
+    const failed = statuses[created];
+    if (created < entries.length && failed !== undefined && failed !== 409 && failed !== 424)
+      throw mapCosmosError({ statusCode: failed }, "append status feed entries");
+    if (created > 0) this.highest.set(creator, { value: first + created - 1, readAt: Date.now() });
+    return created;
+  }
+
   private async write(entry: NewStatusFeedEntry): Promise<boolean> {
-    const id = entryId(entry.shipmentId, entry.status);
     let sequenceNumber = (await this.knownHighest(entry.creator)) + 1;
     for (let attempt = 0, conflicts = 0; attempt < maxAttempts; attempt += 1) {
-      try {
-        await this.container.items.create({ id, docType: "entry", ...entry, sequenceNumber });
-        this.highest.set(entry.creator, { value: sequenceNumber, readAt: Date.now() });
-        return true;
-      } catch (error) {
-        if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "append status feed entry");
-      }
+      if ((await this.createNumbered(entry.creator, [entry], sequenceNumber)) === 1) return true;
       // Either this change is already in the feed (its id exists) or the number was taken.
       if (await this.has(entry.creator, entry.shipmentId, entry.status)) return false;
       conflicts += 1;
@@ -143,6 +178,8 @@ export class CosmosStatusFeed implements StatusFeed {
     const known = this.highest.get(creator);
     if (known && Date.now() - known.readAt < knownSequenceMs) return known.value;
     try {
+      const { resource: marker } = await this.container.item(markerId, creator).read();
+      const floor = marker === undefined ? 0 : markerSchema.parse(marker).highest;
       const { resources } = await this.container.items
         .query<number>(
           {
@@ -153,7 +190,7 @@ export class CosmosStatusFeed implements StatusFeed {
           { partitionKey: creator },
         )
         .fetchAll();
-      const value = resources[0] ?? 0;
+      const value = Math.max(resources[0] ?? 0, floor);
       this.highest.set(creator, { value, readAt: Date.now() });
       return value;
     } catch (error) {

@@ -1,0 +1,103 @@
+import type { Clock } from "../ports/clock";
+import { expiryGraceSeconds } from "./expiry";
+import { finalOrderStatuses, type OrderStatus } from "./statuses";
+
+/**
+ * How long personal data is kept (docs/privacy.md). Every document that holds or points to personal data is
+ * written with Cosmos DB's per-item `ttl` (seconds after the write) and `retainUntil`, the same instant
+ * written out, so an operator (and the local expiry job, whose store does not expire anything) can see when
+ * it goes. Each write computes both again, so the last write decides, as it does for Cosmos.
+ */
+export interface RetentionPolicy {
+  /** Orders, their recipient lists, notifications (addresses and message bodies): days after the order is final. */
+  orderDays: number;
+  /** Status feed entries: days after they were appended (Altinn deletes its feed after 90). */
+  statusFeedDays: number;
+  /** Delivery reports that could not be applied: days after the last attempt, for an operator to replay. */
+  deadReportDays: number;
+}
+
+export interface Retention {
+  /** Seconds after this write when Cosmos DB deletes the document. */
+  ttl: number;
+  /** The same instant, ISO 8601. */
+  retainUntil: string;
+}
+
+/**
+ * How long an order can take from its requested send time until it is final: the latest Daytime start after
+ * a long holiday (Easter: five days), the 48 h notification lifetime, the 5 min grace and the sweeper's
+ * delay, rounded up generously. A document whose order is not final yet is kept at least this long past the
+ * send time plus the retention, so an order is never deleted while it is still being worked on.
+ */
+export const processingHorizonDays = 14;
+
+/**
+ * Notifications may become final a little before their order (the sweeper completes the order after the
+ * last one): they are kept one day past their own deadline plus the retention, so none disappears from an
+ * order's status before the order itself.
+ */
+const completionMarginDays = 1;
+
+/** A resolved dead report is kept one day (what was replayed, for the operator's record), then deleted. */
+const resolvedDeadReportDays = 1;
+
+/** Item-level TTL that Cosmos never expires: the status feed's sequence marker must outlive every entry. */
+export const neverExpires = -1;
+
+const dayMs = 86_400_000;
+
+export class RetentionRules {
+  constructor(
+    readonly policy: RetentionPolicy,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Final: the retention from now. Otherwise kept until the order cannot be running any more. */
+  order(order: { status: OrderStatus; requestedSendTime: string }): Retention {
+    if (finalOrderStatuses.has(order.status)) return this.daysFromNow(this.policy.orderDays);
+    return this.orderData(order.requestedSendTime);
+  }
+
+  /** A document beside an order that lives as long as an unfinished order (recipient parts, send batches). */
+  orderData(requestedSendTime: string): Retention {
+    const sendTime = Date.parse(requestedSendTime);
+    return this.until(sendTime + (processingHorizonDays + this.policy.orderDays) * dayMs, this.policy.orderDays);
+  }
+
+  /** Addresses and message bodies: the retention after the notification's deadline, at least from now. */
+  notification(notification: { expiry: string }): Retention {
+    const deadline = Date.parse(notification.expiry) + expiryGraceSeconds * 1000;
+    return this.until(deadline + (completionMarginDays + this.policy.orderDays) * dayMs, this.policy.orderDays);
+  }
+
+  /** A provider reference is written when its notification is sent, which is final within its 48 h lifetime. */
+  deliveryReference(): Retention {
+    return this.daysFromNow(this.policy.orderDays + completionMarginDays);
+  }
+
+  statusFeedEntry(): Retention {
+    return this.daysFromNow(this.policy.statusFeedDays);
+  }
+
+  deadReport(resolved: boolean): Retention {
+    return this.daysFromNow(resolved ? resolvedDeadReportDays : this.policy.deadReportDays);
+  }
+
+  private daysFromNow(days: number): Retention {
+    return this.until(this.clock.now().getTime() + days * dayMs, days);
+  }
+
+  /** At `at`, but never sooner than `minimumDays` from now (a late write restarts the retention). */
+  private until(at: number, minimumDays: number): Retention {
+    const now = this.clock.now().getTime();
+    const ttl = Math.ceil((Math.max(at, now + minimumDays * dayMs) - now) / 1000);
+    return { ttl, retainUntil: new Date(now + ttl * 1000).toISOString() };
+  }
+}
+
+/** The defaults of the retention settings (shared/config/settings.ts). */
+export const defaultRetentionPolicy: RetentionPolicy = { orderDays: 90, statusFeedDays: 90, deadReportDays: 30 };
+
+/** What a store uses unless it is given the configured rules: the defaults, by the system clock. */
+export const defaultRetentionRules = new RetentionRules(defaultRetentionPolicy, { now: () => new Date() });
