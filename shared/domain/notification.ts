@@ -27,6 +27,8 @@ const notificationBase = {
   /** Provider reference: ACS operation id or LINK gateway reference. */
   reference: z.string().optional(),
   deliveryReport: z.unknown().optional(),
+  /** Its order is completed by the sweeper (domain/completion.ts), so a delivery report need not check it. */
+  completedBySweeper: z.boolean().optional(),
   _etag: z.string().optional(),
 };
 

@@ -94,7 +94,7 @@ async function applyOne(
         deliveryReport: report.raw,
         statusChangedAt: now.toISOString(),
       } as Partial<NotificationDocument>);
-      return current.orderId;
+      return current.completedBySweeper ? undefined : current.orderId;
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;
       current = await deps.notifications.get(current.orderId, current.id);

@@ -1,3 +1,4 @@
+import { isCompletedBySweeper } from "../domain/completion";
 import { deterministicId } from "../domain/ids";
 import { notificationExpiry } from "../domain/expiry";
 import { applyKeywords } from "../domain/keywords";
@@ -32,6 +33,7 @@ export function notificationFor(
     statusChangedAt: created,
     sendAfter: nextSendTime(requested, policy, window).toISOString(),
     sendingTimePolicy: policy,
+    completedBySweeper: isCompletedBySweeper(order) || undefined,
     expiry: notificationExpiry({
       channel: address.channel,
       policy,

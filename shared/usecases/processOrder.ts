@@ -1,5 +1,6 @@
 import { laneOf, processQueueOf } from "../domain/lanes";
 import type { ProcessOrderMessage } from "../domain/messages";
+import { maxListedNotifications } from "../domain/completion";
 import type { OrderDocument } from "../domain/order";
 import type { SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
@@ -27,8 +28,6 @@ export interface ProcessDeps extends TransitionDeps {
 
 /** Altinn retries an inconclusive send condition once, after a minute. */
 export const conditionRetryDelayMs = 60_000;
-/** Orders with at most this many notifications list their ids, so completion checks are point reads. */
-const maxListedNotifications = 100;
 /** Recipients resolved, written and published per step, so an order of 100,000 never sits in memory at once. */
 const chunkSize = 500;
 /** Recipients one invocation fans out (seconds of work), far inside the queue lock and the function timeout. */

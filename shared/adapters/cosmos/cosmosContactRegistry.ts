@@ -15,6 +15,7 @@ import type {
   SelfIdentifiedUserContact,
   UserContactPoint,
 } from "../../ports/contactRegistry";
+import { readMany } from "./bulk";
 import { mapCosmosError } from "./errors";
 import { mapInParallel } from "../../concurrency";
 
@@ -22,7 +23,7 @@ import { mapInParallel } from "../../concurrency";
  * The contact register copies in the `registry` container (partition key `/pk`). Every document's id and
  * partition key derive from what it is looked up by, so persons, organisations and self-identified users are
  * point reads (1 RU each) and all user contact points of one organisation share a partition: one
- * single-partition query. SDK 4.9 has no `items.readMany`, so batches are parallel point reads.
+ * single-partition query. Batches of lookups are point reads, 100 to a bulk request.
  */
 
 const personDocumentSchema = z.object({
@@ -90,19 +91,19 @@ function parseDocument<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
   throw new AppError("permanent", `registry: a stored ${what} document is invalid (${fields})`);
 }
 
-async function pointRead<T>(
+/** Documents of the registry's one-document partitions (id = partition key), 100 per request. */
+async function readDocuments<T>(
   container: Container,
-  id: string,
+  ids: string[],
   schema: z.ZodType<T>,
   what: string,
-): Promise<T | undefined> {
-  let resource: unknown;
-  try {
-    ({ resource } = await container.item(id, id).read());
-  } catch (error) {
-    throw mapCosmosError(error, `registry: read ${what}`);
-  }
-  return resource === undefined ? undefined : parseDocument(schema, resource, what);
+): Promise<T[]> {
+  const found = await readMany(
+    container,
+    ids.map((id) => ({ id, partitionKey: id })),
+    `registry: read ${what}s`,
+  );
+  return found.map((raw) => parseDocument(schema, raw, what));
 }
 
 function withoutUndefined<T extends object>(value: T): T {
@@ -113,12 +114,14 @@ export class CosmosContactRegistry implements ContactRegistry {
   constructor(private readonly container: Container) {}
 
   async findPersons(nationalIdentityNumbers: string[]): Promise<Map<string, PersonContact>> {
-    const found = await mapInParallel([...new Set(nationalIdentityNumbers)], concurrency, (nin) =>
-      pointRead(this.container, personDocumentId(nin), personDocumentSchema, "person"),
+    const found = await readDocuments(
+      this.container,
+      [...new Set(nationalIdentityNumbers)].map((nin) => personDocumentId(nin)),
+      personDocumentSchema,
+      "person",
     );
     const persons = new Map<string, PersonContact>();
     for (const doc of found) {
-      if (!doc) continue;
       const { id: _id, pk: _pk, type: _type, ...person } = doc;
       persons.set(doc.nationalIdentityNumber, withoutUndefined(person));
     }
@@ -126,12 +129,14 @@ export class CosmosContactRegistry implements ContactRegistry {
   }
 
   async findOrganizations(organizationNumbers: string[]): Promise<Map<string, OrganizationContact>> {
-    const found = await mapInParallel([...new Set(organizationNumbers)], concurrency, (orgnr) =>
-      pointRead(this.container, organizationDocumentId(orgnr), organizationDocumentSchema, "organization"),
+    const found = await readDocuments(
+      this.container,
+      [...new Set(organizationNumbers)].map((orgnr) => organizationDocumentId(orgnr)),
+      organizationDocumentSchema,
+      "organization",
     );
     const organizations = new Map<string, OrganizationContact>();
     for (const doc of found) {
-      if (!doc) continue;
       const { id: _id, pk: _pk, type: _type, ...organization } = doc;
       organizations.set(doc.organizationNumber, withoutUndefined(organization));
     }
@@ -184,17 +189,14 @@ export class CosmosContactRegistry implements ContactRegistry {
     externalIdentities: string[],
   ): Promise<Map<string, SelfIdentifiedUserContact>> {
     const keys = [...new Set(externalIdentities.map(externalIdentityKey))];
-    const found = await mapInParallel(keys, concurrency, (key) =>
-      pointRead(
-        this.container,
-        selfIdentifiedUserDocumentId(key),
-        selfIdentifiedUserDocumentSchema,
-        "self-identified user",
-      ),
+    const found = await readDocuments(
+      this.container,
+      keys.map((key) => selfIdentifiedUserDocumentId(key)),
+      selfIdentifiedUserDocumentSchema,
+      "self-identified user",
     );
     const users = new Map<string, SelfIdentifiedUserContact>();
     for (const doc of found) {
-      if (!doc) continue;
       const { id: _id, pk: _pk, type: _type, ...user } = doc;
       users.set(externalIdentityKey(doc.externalIdentity), withoutUndefined(user));
     }

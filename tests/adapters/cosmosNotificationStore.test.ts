@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNotificationStore";
+import { containers } from "../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { sampleEmail, sampleSms } from "../support/notifications";
+
+let cosmos: TestCosmos;
+let store: CosmosNotificationStore;
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  store = new CosmosNotificationStore(cosmos.database.container(containers.notifications.name));
+});
+afterAll(() => cosmos.close());
+
+describe("CosmosNotificationStore against the embedded Cosmos server", () => {
+  it("reads 250 notifications of an order at once, each with its ETag, and leaves out ids it does not hold", async () => {
+    const orderId = randomUUID();
+    const at = "2026-12-04T09:00:00.000Z";
+    const stored = Array.from({ length: 250 }, (_, i) =>
+      i % 2 === 0 ? sampleEmail(orderId, at) : sampleSms(orderId, at),
+    );
+    await store.createMany(stored);
+    const unknown = randomUUID();
+    const ids = [...stored.map((n) => n.id).slice(0, 120), unknown, ...stored.map((n) => n.id).slice(120)];
+
+    const read = await store.getMany(orderId, ids);
+
+    expect(read.map((n) => n.id)).toEqual(stored.map((n) => n.id));
+    expect(read.every((n) => typeof n._etag === "string" && n._etag.length > 0)).toBe(true);
+    expect(read.filter((n) => n.channel === "sms")).toHaveLength(125);
+  });
+
+  it("reads nothing of another order's partition", async () => {
+    const orderId = randomUUID();
+    const notification = sampleEmail(orderId, "2026-12-04T09:00:00.000Z");
+    await store.createMany([notification]);
+    expect(await store.getMany(randomUUID(), [notification.id])).toEqual([]);
+  });
+});
