@@ -9,6 +9,7 @@ import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationSt
 import { CosmosOrderStore } from "../adapters/cosmos/cosmosOrderStore";
 import { CosmosRecipientLists } from "../adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
+import { CosmosSendPacer } from "../adapters/cosmos/cosmosSendPacer";
 import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
 import { HttpWebhookPoster } from "../adapters/http/webhookClient";
@@ -21,6 +22,8 @@ import type { Principal } from "../auth/principal";
 import { settings, type Settings } from "../config/settings";
 import { RetentionRules } from "../domain/retention";
 import type { SendingWindow } from "../domain/sendingWindow";
+import { bucketLimitOf } from "../domain/tokenBucket";
+import { InstanceTokenBlocks } from "../adapters/pacing/instanceTokenBlocks";
 import { containers } from "../platform/resources";
 import { systemClock, type Clock } from "../ports/clock";
 import type { ContactRegistry } from "../ports/contactRegistry";
@@ -33,6 +36,7 @@ import type { Publisher } from "../ports/publisher";
 import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
+import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
@@ -56,6 +60,7 @@ export interface Dependencies {
   conditions: SendConditionChecker;
   parseReport: DeliveryReportParser;
   sendingWindow: SendingWindow;
+  pacer: SendPacer;
   webhooks: WebhookStore;
   webhookPoster: WebhookPoster;
   verifier: { verify(authorization: string | null): Promise<Principal> };
@@ -124,6 +129,12 @@ function build(config: Settings): Dependencies {
     conditions: new HttpSendConditionChecker({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     parseReport,
     sendingWindow: config.SENDING_WINDOW,
+    pacer: new InstanceTokenBlocks(
+      new CosmosSendPacer(container("rateBuckets"), {
+        acs: bucketLimitOf(config.PACING_ACS_PER_MINUTE, config.PACING_ACS_BURST),
+        link: bucketLimitOf(config.PACING_LINK_PER_MINUTE, config.PACING_LINK_BURST),
+      }),
+    ),
     webhooks: new CosmosWebhookStore(container("webhooks")),
     webhookPoster: new HttpWebhookPoster({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     verifier: new JwtVerifier({

@@ -9,6 +9,7 @@ import type { DeliveryReference } from "../ports/notificationStore";
 import type { SendBatches } from "../ports/sendBatches";
 import { callProvider, callSmsProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
+import { pauseProvider, takeTokensFor } from "./paceSends";
 import { referenceOf, withRetries } from "./recordAcceptance";
 import { sendQueueFor, type SendDeps } from "./sendNotification";
 
@@ -21,14 +22,15 @@ const providerConcurrency = 16;
 
 type Result =
   | { notification: NotificationDocument; outcome: ProviderOutcome }
-  | { notification: NotificationDocument; retryAfterMs: number };
+  | { notification: NotificationDocument; retryAfterMs: number; throttled: boolean };
 
 async function send(deps: SendBatchDeps, notification: NotificationDocument): Promise<Result> {
   try {
     return { notification, outcome: await callProvider(deps, notification) };
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
-    return { notification, retryAfterMs: error.details.retryAfterMs ?? defaultProviderRetryMs };
+    const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
+    return { notification, retryAfterMs, throttled: error.details.throttled === true };
   }
 }
 
@@ -51,7 +53,8 @@ async function sendAll(deps: SendBatchDeps, due: NotificationDocument[]): Promis
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
     const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
-    return [...results, ...sms.map((notification) => ({ notification, retryAfterMs }))];
+    const throttled = error.details.throttled === true;
+    return [...results, ...sms.map((notification) => ({ notification, retryAfterMs, throttled }))];
   }
 }
 
@@ -91,8 +94,10 @@ async function putBack(deps: SendBatchDeps, batch: SendBatchDocument, at: Date):
  * under its ETag), so a duplicate message sends nothing; its New notifications go to the provider, and their
  * results and references are written in bulk. A batch whose worker died is taken again after
  * `abandonedSendMs` (the sweeper publishes it): what was already recorded is skipped, an email handed over
- * but not recorded is named by the same ACS operation id, an SMS is the documented window. A transient
- * provider failure puts the batch back after Retry-After, inside the sending window.
+ * but not recorded is named by the same ACS operation id, an SMS is the documented window. Only sends with a
+ * token of their provider's bucket go out (SendPacer); the rest wait in the batch, which comes back when
+ * the bucket has tokens again. A transient provider failure puts the batch back after Retry-After, inside
+ * the sending window; a 429 also pauses the whole bucket.
  */
 export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage): Promise<void> {
   const batch = await deps.sendBatches.get(message.orderId, message.batchId);
@@ -105,6 +110,19 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
     await putBack(deps, batch, now);
     return;
   }
+  const notifications = await deps.notifications.getMany(batch.orderId, batch.notificationIds);
+  const due = notifications.filter((n) => n.status === "New" && Date.parse(n.expiry) > now.getTime());
+  // Tokens before the claim: a batch that gets none waits for them unclaimed (one write, not two). Batches
+  // are bulk sends: they leave the bucket's reserve to single sends.
+  const paced = await takeTokensFor(deps, due, "bulk", now);
+  if (due.length > 0 && paced.ready.length === 0) {
+    try {
+      await putBack(deps, batch, paced.retryAt ?? now);
+    } catch (error) {
+      if (!isAppError(error, "conflict")) throw error; // another message took the batch meanwhile
+    }
+    return;
+  }
   let claimed: SendBatchDocument;
   try {
     claimed = await deps.sendBatches.update(batch, { status: "Sending", statusChangedAt: now.toISOString() });
@@ -113,12 +131,10 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
     throw error;
   }
 
-  const notifications = await deps.notifications.getMany(claimed.orderId, claimed.notificationIds);
-  const due = notifications.filter((n) => n.status === "New" && Date.parse(n.expiry) > now.getTime());
   // ACS takes the notification id as its operation id, so an email's report can be matched before ACS answers.
-  const emailReferences = due.filter((n) => n.channel === "email").map((n) => referenceOf(n, n.id));
+  const emailReferences = paced.ready.filter((n) => n.channel === "email").map((n) => referenceOf(n, n.id));
   await withRetries(() => deps.references.putMany(emailReferences));
-  const results = await sendAll(deps, due);
+  const results = await sendAll(deps, paced.ready);
 
   const recordedAt = deps.clock.now().toISOString();
   const references: DeliveryReference[] = results.flatMap((r) =>
@@ -134,9 +150,15 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
   // A conflict means a delivery report got there first; its status stands.
   await withRetries(() => deps.notifications.updateMany(updates));
 
-  const retryAfterMs = Math.max(0, ...results.map((r) => ("retryAfterMs" in r ? r.retryAfterMs : 0)));
-  if (results.some((r) => "retryAfterMs" in r)) {
-    await putBack(deps, claimed, new Date(deps.clock.now().getTime() + retryAfterMs));
+  const retries = results.flatMap((r) => ("retryAfterMs" in r ? [r] : []));
+  const throttled = retries.filter((r) => r.throttled).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
+  if (throttled) await pauseProvider(deps, throttled.notification, throttled.retryAfterMs);
+  if (retries.length > 0 || paced.waiting.length > 0) {
+    const retryAfterMs = Math.max(0, ...retries.map((r) => r.retryAfterMs));
+    const providerRetry = deps.clock.now().getTime() + retryAfterMs;
+    // What got no token comes back when the bucket has tokens for it (a 429 pause may say later).
+    const at = Math.max(providerRetry, paced.waiting.length > 0 ? (paced.retryAt?.getTime() ?? 0) : 0);
+    await putBack(deps, claimed, new Date(at));
   } else {
     await deps.sendBatches.update(claimed, {
       status: "Done",

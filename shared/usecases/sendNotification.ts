@@ -1,7 +1,7 @@
 import { laneOf, sendQueueOf } from "../domain/lanes";
 import type { NotificationDocument } from "../domain/notification";
 import type { SendNotificationMessage } from "../domain/messages";
-import { abandonedSendMs, defaultProviderRetryMs } from "../domain/recoveryTimes";
+import { abandonedSendMs, defaultProviderRetryMs, lostSendGraceMs } from "../domain/recoveryTimes";
 import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
@@ -10,9 +10,11 @@ import type { Clock } from "../ports/clock";
 import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
 import type { Publisher } from "../ports/publisher";
 import type { EmailSender } from "../ports/emailSender";
+import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
 import { callProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
+import { pauseProvider, takeTokensFor } from "./paceSends";
 import { recordAcceptance, settle } from "./recordAcceptance";
 import type { TransitionDeps } from "./transitionOrder";
 
@@ -24,6 +26,7 @@ export interface SendDeps extends TransitionDeps {
   smsSender: SmsSender;
   clock: Clock;
   sendingWindow: SendingWindow;
+  pacer: SendPacer;
 }
 
 /**
@@ -67,9 +70,33 @@ async function reschedule(
 }
 
 /**
+ * No token for the send now: its message comes back when the bucket will have one. A wait longer than the
+ * sweeper's grace also moves the notification's `sendAfter`, so the sweeper does not take it for lost and
+ * publish it again meanwhile.
+ */
+async function waitForToken(
+  deps: SendDeps,
+  message: SendNotificationMessage,
+  n: NotificationDocument,
+  at: Date,
+) {
+  let waiting = n;
+  if (at.getTime() > Date.parse(n.sendAfter) + lostSendGraceMs / 2) {
+    try {
+      waiting = await deps.notifications.update(n, { sendAfter: at.toISOString() });
+    } catch (error) {
+      if (isAppError(error, "conflict")) return; // taken or moved by another message meanwhile
+      throw error;
+    }
+  }
+  await reschedule(deps, message, waiting, at);
+}
+
+/**
  * Queue job: sends one email or SMS. The notification moves New → Sending under its ETag before the
- * provider is called, so a duplicate message finds it taken and sends nothing. A transient provider
- * failure puts it back to New and reschedules the message after Retry-After (never a hot loop).
+ * provider is called, so a duplicate message finds it taken and sends nothing. It goes out only with a token
+ * of its provider's bucket (SendPacer), else it waits for one. A transient provider failure puts it back to
+ * New and reschedules the message after Retry-After (never a hot loop); a 429 also pauses the whole bucket.
  */
 export async function sendNotification(deps: SendDeps, message: SendNotificationMessage): Promise<void> {
   const found = await deps.notifications.get(message.orderId, message.notificationId);
@@ -79,6 +106,12 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
   // The window holds however the message got here: a late delivery, a retry or a sweep.
   if (nextSendTime(now, found.sendingTimePolicy, deps.sendingWindow).getTime() > now.getTime()) {
     await reschedule(deps, message, found, now);
+    return;
+  }
+  // A single send is a priority send: it may take the tokens bulk batches leave in reserve.
+  const paced = await takeTokensFor(deps, [found], "priority", now);
+  if (paced.waiting.length > 0) {
+    await waitForToken(deps, message, found, paced.retryAt ?? now);
     return;
   }
   let sending: NotificationDocument;
@@ -106,7 +139,9 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
     outcome = await callProvider(deps, sending);
   } catch (error) {
     if (!isAppError(error, "transient")) throw error;
-    const at = new Date(deps.clock.now().getTime() + (error.details.retryAfterMs ?? defaultProviderRetryMs));
+    const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
+    const at = new Date(deps.clock.now().getTime() + retryAfterMs);
+    if (error.details.throttled) await pauseProvider(deps, sending, retryAfterMs);
     await settle(deps, sending, { status: "New" });
     await reschedule(deps, message, sending, at);
     return;

@@ -5,6 +5,7 @@ import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNoti
 import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
 import { CosmosRecipientLists } from "../../shared/adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../../shared/adapters/cosmos/cosmosSendBatches";
+import { CosmosSendPacer } from "../../shared/adapters/cosmos/cosmosSendPacer";
 import { CosmosStatusFeed } from "../../shared/adapters/cosmos/cosmosStatusFeed";
 import { containers, type QueueKey } from "../../shared/platform/resources";
 import type { OutgoingMessage, Publisher } from "../../shared/ports/publisher";
@@ -49,5 +50,10 @@ export function cosmosStores(database: Database) {
     recipientLists: new CosmosRecipientLists(database.container(containers.orders.name)),
     references: new CosmosDeliveryReferenceStore(database.container(containers.deliveryReferences.name)),
     deadReports: new CosmosDeadDeliveryReports(database.container(containers.deadDeliveryReports.name)),
+    // Pacing off: tests about pacing configure their own pacer.
+    pacer: new CosmosSendPacer(database.container(containers.rateBuckets.name), {
+      acs: undefined,
+      link: undefined,
+    }),
   };
 }
