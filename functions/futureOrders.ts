@@ -1,6 +1,10 @@
 import { app } from "@azure/functions";
 import { cancelFutureOrder, getOrderChain } from "../shared/http/handlers/chains";
-import { createInstantEmail, createInstantSms } from "../shared/http/handlers/instantOrders";
+import {
+  createInstantEmail,
+  createInstantNotification,
+  createInstantSms,
+} from "../shared/http/handlers/instantOrders";
 import { createOrderChain } from "../shared/http/handlers/orderIntake";
 
 app.http("createOrderChain", {
@@ -20,6 +24,12 @@ app.http("cancelFutureOrder", {
   authLevel: "anonymous",
   route: "future/orders/{id}/cancel",
   handler: cancelFutureOrder,
+});
+app.http("createInstantNotification", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "future/orders/instant",
+  handler: createInstantNotification,
 });
 app.http("createInstantSms", {
   methods: ["POST"],

@@ -78,6 +78,20 @@ export const settingsSchema = z
     LOCAL_CLOCK_FIXED: z.iso.datetime({ offset: true }).optional(),
     /** Local mode only: the local ACS endpoint answers 429 with Retry-After above this many sends a second. */
     LOCAL_ACS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().optional(),
+    /**
+     * A reused idempotencyId with a different body: `replay` answers 200 with the original receipt, as Altinn
+     * does; `conflict` answers 409 (a request can ask for that with `Varsel-Idempotency: strict`).
+     */
+    IDEMPOTENCY_CHANGED_PAYLOAD: z.enum(["replay", "conflict"]).default("replay"),
+    /**
+     * The audience (Entra ID application id URI) of the bearer token sent with send-condition calls, from the
+     * managed identity; unset on Azure = no token. Local mode signs one with the local key instead.
+     */
+    SEND_CONDITION_TOKEN_AUDIENCE: z.string().min(1).optional(),
+    /** Serve Altinn's test helper `GET tests/sendcondition?conditionMet=` (always on in local mode). */
+    TEST_SENDCONDITION_ENABLED: z.stringbool().default(false),
+    /** The X-API-Key of Altinn's daily metrics files (`POST metrics/sms`, `metrics/email`); unset = refused. */
+    METRICS_API_KEY: z.string().min(16).optional(),
   })
   .superRefine((s, ctx) => {
     if (s.VARSEL_MODE !== "azure") return;

@@ -47,9 +47,22 @@ export function resourceMatches(resources: readonly string[], resourceId: string
   return wanted !== "" && resources.some((resource) => bareResourceId(resource) === wanted);
 }
 
-/** Altinn compares external identities case-insensitively; registry maps are keyed by this form. */
+/**
+ * Altinn's ExternalIdentityUrn: `urn:altinn:username:`, `urn:altinn:person:legacy-selfidentified:` and
+ * (canonical) `urn:altinn:party:username:` name the same username.
+ */
+const usernameAliases = ["urn:altinn:username:", "urn:altinn:person:legacy-selfidentified:"];
+const canonicalUsernamePrefix = "urn:altinn:party:username:";
+
+/**
+ * Registry maps and document ids are keyed by this form: compared case-insensitively, as Altinn does, with a
+ * username under any of its prefixes written under the canonical one. (A register imported before usernames
+ * were keyed this way holds its `urn:altinn:username:` users under the old key: import it again.)
+ */
 export function externalIdentityKey(externalIdentity: string): string {
-  return externalIdentity.trim().toLowerCase();
+  const key = externalIdentity.trim().toLowerCase();
+  const alias = usernameAliases.find((prefix) => key.startsWith(prefix));
+  return alias ? `${canonicalUsernamePrefix}${key.slice(alias.length)}` : key;
 }
 
 function cleanEmail(value: string | undefined): string | undefined {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { futureOrderRequestSchema } from "../domain/requests/futureOrder";
 import {
   instantEmailOrderRequestSchema,
+  instantNotificationOrderRequestSchema,
   instantSmsOrderRequestSchema,
 } from "../domain/requests/instantOrder";
 import {
@@ -33,6 +34,7 @@ const requestSchemas = {
   EmailNotificationOrderRequest: legacyEmailOrderRequestSchema,
   SmsNotificationOrderRequest: legacySmsOrderRequestSchema,
   InstantSmsNotificationOrderRequest: instantSmsOrderRequestSchema,
+  InstantNotificationOrderRequest: instantNotificationOrderRequestSchema,
   InstantEmailNotificationOrderRequest: instantEmailOrderRequestSchema,
   WebhookSubscriptionRequest: webhookSubscriptionRequestSchema,
   WebhookRedeliveryRequest: redeliveryRequestSchema,
@@ -123,6 +125,19 @@ export const operations: OperationSpec[] = [
       "200": { description: "Cancelled.", body: "ChainCancellation" },
       "409": "Nothing can be cancelled any more.",
       ...orderResponses,
+    },
+  },
+  {
+    method: "post",
+    route: "future/orders/instant",
+    operationId: "createInstantNotification",
+    summary: "Send one SMS now (Altinn's older route; prefer future/orders/instant/sms)",
+    requestBody: "InstantNotificationOrderRequest",
+    responses: {
+      "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "503": "NOT-00004: the gateway failed; nothing was stored.",
+      ...createResponses,
     },
   },
   {

@@ -19,9 +19,12 @@ export interface OrderDefaults {
   smsSender: string;
 }
 
-/** Altinn collapses newlines in a subject to one space (an email header cannot hold them). */
+/**
+ * An email header cannot hold a line break: as Altinn's order mappers do, each `\r\n`, `\r` and `\n` becomes
+ * exactly one space and the spaces around it are kept (so `\n\r` gives two).
+ */
 function oneLine(subject: string): string {
-  return subject.replace(/\s*[\r\n]+\s*/g, " ");
+  return subject.replace(/\r\n|\r|\n/g, " ");
 }
 
 type RecipientFields = Pick<

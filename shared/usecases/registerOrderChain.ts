@@ -15,7 +15,16 @@ export interface ChainRequest {
   buildOrders(ids: ChainIds, now: Date): NewOrder[];
   /** Runs before anything is stored: throws to refuse the request (e.g. missing contact information). */
   precheck?(orders: NewOrder[]): Promise<void>;
+  /**
+   * What a reused idempotencyId with a different body gets: `replay` (Altinn: 200 with the original receipt,
+   * the new content ignored) or `conflict` (409). Default `replay`.
+   */
+  onChangedPayload?: ChangedPayloadPolicy;
+  /** Other kinds whose chains share this kind's idempotencyIds (Altinn keys instant orders by creator and id). */
+  sharesIdsWith?: readonly string[];
 }
+
+export type ChangedPayloadPolicy = "replay" | "conflict";
 
 export interface ChainIds {
   chainId: string;
@@ -27,6 +36,8 @@ export interface ChainRegistration {
   receipt: ChainReceipt;
   /** False when an earlier request with the same idempotencyId already registered this chain. */
   created: boolean;
+  /** A replay whose body differs from the request that registered the chain (its content was ignored). */
+  payloadChanged: boolean;
   orders: NewOrder[];
 }
 
@@ -59,20 +70,32 @@ function receiptOf(chainId: string, orders: NewOrder[]): ChainReceipt {
   };
 }
 
-/** The earlier registration of the same request, or a conflict if the idempotencyId named another request. */
+const reusedIdMessage = "The idempotencyId has already been used for a different request.";
+
+/**
+ * The earlier registration under the same idempotencyId. The same body finishes a registration that stopped
+ * after the main order (create-if-absent); a different body gets the original receipt as it stands (Altinn),
+ * or a conflict under the strict policy. A different body cannot finish an interrupted registration, since
+ * the original reminders are not known: that is a conflict too, until the original request is retried.
+ */
 async function replay(
   deps: { orders: OrderStore },
   request: ChainRequest,
   ids: ChainIds,
   main: OrderDocument,
 ): Promise<ChainRegistration> {
-  if (main.creator !== request.tenant || main.chain?.requestHash !== requestHash(request.body)) {
-    throw new AppError("conflict", "The idempotencyId has already been used for a different request.");
+  if (main.creator !== request.tenant || !main.chain) throw new AppError("conflict", reusedIdMessage);
+  const { chain } = main;
+  if (chain.requestHash === requestHash(request.body)) {
+    const drafts = request.buildOrders(ids, new Date(main.created));
+    for (const reminder of drafts.slice(1)) await deps.orders.createOrder(reminder);
+    return { receipt: chain.receipt, created: false, payloadChanged: false, orders: drafts };
   }
-  const drafts = request.buildOrders(ids, new Date(main.created));
-  // A registration that stopped after the main order is finished by the replay (create-if-absent).
-  for (const reminder of drafts.slice(1)) await deps.orders.createOrder(reminder);
-  return { receipt: main.chain.receipt, created: false, orders: drafts };
+  if ((request.onChangedPayload ?? "replay") === "conflict") throw new AppError("conflict", reusedIdMessage);
+  const stored = await Promise.all(chain.orderIds.map((id) => deps.orders.getOrder(id)));
+  const orders = stored.filter((order) => order !== undefined);
+  if (orders.length !== chain.orderIds.length) throw new AppError("conflict", reusedIdMessage);
+  return { receipt: chain.receipt, created: false, payloadChanged: true, orders };
 }
 
 async function storedMain(deps: { orders: OrderStore }, ids: ChainIds): Promise<OrderDocument | undefined> {
@@ -89,6 +112,11 @@ export async function registerOrderChain(
   deps: { orders: OrderStore; clock: Clock },
   request: ChainRequest,
 ): Promise<ChainRegistration> {
+  for (const kind of request.sharesIdsWith ?? []) {
+    const otherIds = chainIds(request.tenant, kind, request.idempotencyId);
+    const other = await storedMain(deps, otherIds);
+    if (other) return replay(deps, { ...request, kind }, otherIds, other);
+  }
   const ids = chainIds(request.tenant, request.kind ?? "order", request.idempotencyId);
   const now = deps.clock.now();
   const drafts = request.buildOrders(ids, now);
@@ -114,7 +142,7 @@ export async function registerOrderChain(
     return replay(deps, request, ids, earlier);
   }
   for (const reminder of reminders) await deps.orders.createOrder(reminder);
-  return { receipt, created: true, orders: drafts };
+  return { receipt, created: true, payloadChanged: false, orders: drafts };
 }
 
 /**

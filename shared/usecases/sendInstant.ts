@@ -1,5 +1,5 @@
 import type { NotificationDocument } from "../domain/notification";
-import type { ChainReceipt, NewOrder } from "../domain/order";
+import type { ChainReceipt, NewOrder, OrderDocument } from "../domain/order";
 import { instantLeaseMs } from "../domain/recoveryTimes";
 import type { InstantEmailOrderRequest, InstantSmsOrderRequest } from "../domain/requests/instantOrder";
 import type { SendingWindow } from "../domain/sendingWindow";
@@ -11,7 +11,7 @@ import { callProvider } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { recordAcceptance } from "./recordAcceptance";
 import { notificationFor } from "./notificationDrafts";
-import { registerOrderChain, type ChainIds } from "./registerOrderChain";
+import { registerOrderChain, type ChainIds, type ChangedPayloadPolicy } from "./registerOrderChain";
 import type { ResolvedAddress } from "./resolveOrderRecipients";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
@@ -29,6 +29,8 @@ export type InstantRequest =
 export interface InstantResult {
   receipt: ChainReceipt;
   created: boolean;
+  /** A replay of another body under the same idempotencyId: its content was ignored. */
+  payloadChanged: boolean;
 }
 
 /** The provider could not take the message: Altinn's 503 NOT-00004, with nothing stored. */
@@ -84,11 +86,17 @@ function instantOrder(input: InstantRequest, tenant: string, ids: ChainIds, now:
   };
 }
 
-function addressOf(input: InstantRequest): ResolvedAddress {
-  return input.kind === "instant-sms"
-    ? { channel: "sms", address: input.request.recipientSms.phoneNumber, status: "New" }
-    : { channel: "email", address: input.request.recipientEmail.emailAddress, status: "New" };
+/** The stored order's one address: a replay with another body sends what the first request registered. */
+function addressOf(order: OrderDocument): ResolvedAddress | undefined {
+  const [recipient] = order.recipients;
+  if (order.notificationChannel === "Sms" && recipient?.mobileNumber)
+    return { channel: "sms", address: recipient.mobileNumber, status: "New" };
+  if (order.notificationChannel === "Email" && recipient?.emailAddress)
+    return { channel: "email", address: recipient.emailAddress, status: "New" };
+  return undefined;
 }
+
+const instantKinds: ReadonlyArray<InstantRequest["kind"]> = ["instant-sms", "instant-email"];
 
 /**
  * `future/orders/instant/*`: sends one message while the caller waits. The order is registered like any
@@ -105,6 +113,7 @@ export async function sendInstant(
   idempotencyId: string,
   body: unknown,
   input: InstantRequest,
+  onChangedPayload: ChangedPayloadPolicy = "replay",
 ): Promise<InstantResult> {
   const registration = await registerOrderChain(deps, {
     tenant,
@@ -112,13 +121,21 @@ export async function sendInstant(
     idempotencyId,
     body,
     buildOrders: (ids, now) => [instantOrder(input, tenant, ids, now)],
+    onChangedPayload,
+    // Altinn keys every instant order by (creator, idempotencyId), whatever its channel or route.
+    sharesIdsWith: instantKinds.filter((kind) => kind !== input.kind),
   });
-  const result = { receipt: registration.receipt, created: registration.created };
+  const result = {
+    receipt: registration.receipt,
+    created: registration.created,
+    payloadChanged: registration.payloadChanged,
+  };
   const order = await deps.orders.getOrder(registration.receipt.notification.shipmentId);
   if (!order) throw new AppError("transient", "The instant order could not be read back.");
-  if (order.status !== "Processing") return result;
+  const address = addressOf(order);
+  if (order.status !== "Processing" || !address) return result;
 
-  const draft = notificationFor(order, addressOf(input), new Date(order.created), deps.sendingWindow);
+  const draft = notificationFor(order, address, new Date(order.created), deps.sendingWindow);
   await deps.notifications.createMany([draft]);
   const found = await deps.notifications.get(order.id, draft.id);
   // Sent, or being sent by the first request (or later by the sweeper, should that request have died).

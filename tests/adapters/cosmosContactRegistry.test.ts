@@ -11,6 +11,7 @@ import {
 } from "../../shared/adapters/cosmos/cosmosContactRegistry";
 import {
   collectLookupKeys,
+  externalIdentityKey,
   resolveRecipientsForOrder,
   type RecipientSpec,
 } from "../../shared/domain/contactLookup";
@@ -129,14 +130,27 @@ describe("CosmosContactRegistry against the embedded Cosmos server", () => {
       "urn:altinn:username:nobody",
     ]);
     expect([...users.keys()].sort()).toEqual([
+      "urn:altinn:party:username:testbruker",
       "urn:altinn:person:idporten-email:selvid@example.com",
-      "urn:altinn:username:testbruker",
     ]);
-    expect(users.get("urn:altinn:username:testbruker")).toEqual({
+    expect(users.get("urn:altinn:party:username:testbruker")).toEqual({
       externalIdentity: "urn:altinn:username:testbruker",
       name: "Test Bruker",
       mobileNumber: "+4741000020",
     });
+  });
+
+  it("finds a username under each of Altinn's three prefixes (ExternalIdentityUrn)", async () => {
+    for (const urn of [
+      "urn:altinn:person:legacy-selfidentified:testbruker",
+      "urn:altinn:party:username:TESTBRUKER",
+      "urn:altinn:username:testbruker",
+    ]) {
+      const users = await registry.findSelfIdentifiedUsers([urn]);
+      expect(users.get(externalIdentityKey(urn))?.mobileNumber).toBe("+4741000020");
+    }
+    const other = await registry.findSelfIdentifiedUsers(["urn:altinn:person:idporten-email:testbruker"]);
+    expect(other.size).toBe(0);
   });
 
   it("upserts idempotently: a second import leaves one document per entry", async () => {

@@ -52,13 +52,35 @@ describe("registerOrderChain", () => {
     expect((await orders.getOrder(ids.reminders![0]!.shipmentId))?.type).toBe("Reminder");
   });
 
-  it("replays the original receipt for the same request and refuses another request with the same idempotencyId", async () => {
+  it("replays the original receipt for the same request, and for another body under the same idempotencyId (Altinn)", async () => {
     const first = await registerOrderChain({ orders, clock }, chainRequest("replay", { a: 1, b: [1, 2] }));
     const again = await registerOrderChain({ orders, clock }, chainRequest("replay", { b: [1, 2], a: 1 }));
-    expect(again.created).toBe(false);
-    expect(again.receipt).toEqual(first.receipt);
-    const reused = registerOrderChain({ orders, clock }, chainRequest("replay", { a: 2 }));
-    await expect(reused).rejects.toSatisfy((e: unknown) => isAppError(e, "conflict"));
+    expect(again).toMatchObject({ created: false, payloadChanged: false, receipt: first.receipt });
+    const reused = await registerOrderChain({ orders, clock }, chainRequest("replay", { a: 2 }, 0));
+    expect(reused).toMatchObject({ created: false, payloadChanged: true, receipt: first.receipt });
+    expect(reused.orders.map((o) => o.id)).toEqual(first.orders.map((o) => o.id));
+  });
+
+  it("refuses another body under the same idempotencyId when asked to be strict", async () => {
+    await registerOrderChain({ orders, clock }, chainRequest("strict", { a: 1 }));
+    const strict = { ...chainRequest("strict", { a: 2 }), onChangedPayload: "conflict" as const };
+    await expect(registerOrderChain({ orders, clock }, strict)).rejects.toSatisfy((e: unknown) =>
+      isAppError(e, "conflict"),
+    );
+    const same = { ...chainRequest("strict", { a: 1 }), onChangedPayload: "conflict" as const };
+    expect((await registerOrderChain({ orders, clock }, same)).created).toBe(false);
+  });
+
+  it("finds a chain registered under a kind that shares its idempotencyIds", async () => {
+    const sms = await registerOrderChain(
+      { orders, clock },
+      { ...chainRequest("shared", { sms: 1 }, 0), kind: "instant-sms" },
+    );
+    const email = await registerOrderChain(
+      { orders, clock },
+      { ...chainRequest("shared", { email: 1 }, 0), kind: "instant-email", sharesIdsWith: ["instant-sms"] },
+    );
+    expect(email).toMatchObject({ created: false, payloadChanged: true, receipt: sms.receipt });
   });
 
   it("keeps one tenant's idempotencyId apart from another tenant's", async () => {
@@ -96,5 +118,14 @@ describe("registerOrderChain", () => {
     expect(replayed.created).toBe(false);
     expect(await orders.getOrder(ids.reminderOrderId(1))).toBeDefined();
     expect(await findReplay({ orders }, tenant, "interrupted", { a: 1 })).toEqual(first.receipt);
+  });
+
+  it("does not answer another body with the receipt of a chain it cannot finish", async () => {
+    const first = await registerOrderChain({ orders, clock }, chainRequest("unfinished", { a: 1 }, 1));
+    const lost = first.orders[1]!;
+    await cosmos.database.container(containers.orders.name).item(lost.id, lost.id).delete();
+    const other = registerOrderChain({ orders, clock }, chainRequest("unfinished", { a: 2 }, 1));
+    await expect(other).rejects.toSatisfy((e: unknown) => isAppError(e, "conflict"));
+    expect(await orders.getOrder(lost.id)).toBeUndefined();
   });
 });

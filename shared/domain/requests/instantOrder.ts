@@ -22,41 +22,52 @@ const sendersReferenceField = boundedString(reference("sendersReference")).optio
 
 const timeToLiveMessage = "Time-to-live must be between 60 and 172800 seconds (48 hours).";
 
+/** `recipientSms` of the instant SMS routes (`ShortMessageDeliveryDetailsExt`). */
+const recipientSmsSchema = z.object(
+  {
+    phoneNumber: mobileNumber(
+      "phoneNumber",
+      "Recipient phone number is not a valid mobile number.",
+      "Recipient phone number cannot be null or empty.",
+    ),
+    timeToLiveInSeconds: integerBetween(instantSmsTimeToLiveSeconds.min, instantSmsTimeToLiveSeconds.max, {
+      tooSmall: timeToLiveMessage,
+      tooLarge: timeToLiveMessage,
+    }).meta({ description: "How long the SMS gateway keeps trying to deliver." }),
+    smsSettings: z.object(
+      {
+        sender: boundedString({ field: "sender", max: maxTextLength.smsSender }).optional(),
+        body: requiredText("SMS body cannot be null or empty.", {
+          field: "body",
+          max: maxTextLength.smsBody,
+        }),
+      },
+      whenMissing("SMS details cannot be null."),
+    ),
+  },
+  whenMissing("SMS details cannot be null."),
+);
+
 export const instantSmsOrderRequestSchema = z
   .object({
     idempotencyId: idempotencyIdField,
     sendersReference: sendersReferenceField,
-    recipientSms: z.object(
-      {
-        phoneNumber: mobileNumber(
-          "phoneNumber",
-          "Recipient phone number is not a valid mobile number.",
-          "Recipient phone number cannot be null or empty.",
-        ),
-        timeToLiveInSeconds: integerBetween(
-          instantSmsTimeToLiveSeconds.min,
-          instantSmsTimeToLiveSeconds.max,
-          {
-            tooSmall: timeToLiveMessage,
-            tooLarge: timeToLiveMessage,
-          },
-        ).meta({ description: "How long the SMS gateway keeps trying to deliver." }),
-        smsSettings: z.object(
-          {
-            sender: boundedString({ field: "sender", max: maxTextLength.smsSender }).optional(),
-            body: requiredText("SMS body cannot be null or empty.", {
-              field: "body",
-              max: maxTextLength.smsBody,
-            }),
-          },
-          whenMissing("SMS details cannot be null."),
-        ),
-      },
-      whenMissing("SMS details cannot be null."),
-    ),
+    recipientSms: recipientSmsSchema,
   })
   .meta({ description: "POST future/orders/instant/sms: one SMS, sent before the response." });
 export type InstantSmsOrderRequest = z.output<typeof instantSmsOrderRequestSchema>;
+
+/** `POST future/orders/instant`, Altinn's older (deprecated) instant SMS route: the SMS under `recipient`. */
+export const instantNotificationOrderRequestSchema = z
+  .object({
+    idempotencyId: idempotencyIdField,
+    sendersReference: sendersReferenceField,
+    recipient: z.object({ recipientSms: recipientSmsSchema }, whenMissing("Recipient cannot be null.")),
+  })
+  .meta({
+    description: "POST future/orders/instant (deprecated in Altinn; use instant/sms): one SMS, sent now.",
+  });
+export type InstantNotificationOrderRequest = z.output<typeof instantNotificationOrderRequestSchema>;
 
 export const instantEmailOrderRequestSchema = z
   .object({

@@ -9,6 +9,7 @@ import {
   legacyOrderRequestSchema,
   legacySmsOrderRequestSchema,
 } from "../../domain/requests/legacyOrder";
+import { missingRequiredMembers, requiredMembersOf } from "../../domain/requests/requiredMembers";
 import { validate } from "../../domain/requests/validate";
 import { AppError } from "../../errors";
 import { lookupAtRegistration } from "../../usecases/resolveOrderRecipients";
@@ -22,6 +23,7 @@ import { findReplay, registerOrderChain } from "../../usecases/registerOrderChai
 import { releaseIfDue } from "../../usecases/releaseIfDue";
 import { readJsonBody } from "../body";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { changedPayloadPolicy, replayHeaders } from "../idempotency";
 import { validationProblem } from "../problem";
 
 function defaultsOf(deps: Dependencies): OrderDefaults {
@@ -60,6 +62,8 @@ export const createOrderChain = authenticatedEndpoint(
   async ({ request, context, principal, deps }) => {
     const body = await readJsonBody(request);
     const location = (chainId: string) => ({ location: `${apiBase(request)}/future/orders/${chainId}` });
+    const unbound = missingRequiredMembers(body, requiredMembersOf.orderChain);
+    if (unbound) return validationProblem(unbound);
     const result = validate(futureOrderRequestSchema, body, { now: deps.clock.now() });
     if (!result.ok) {
       // A retry of an accepted request whose send time has since passed must still get its receipt.
@@ -72,6 +76,7 @@ export const createOrderChain = authenticatedEndpoint(
       tenant: principal.tenant,
       idempotencyId: result.value.idempotencyId,
       body,
+      onChangedPayload: changedPayloadPolicy(request, deps.settings),
       buildOrders: (ids, now) =>
         draftsFromFutureOrder(result.value, principal.tenant, ids, now, defaultsOf(deps)),
       precheck: async (orders) => {
@@ -82,11 +87,10 @@ export const createOrderChain = authenticatedEndpoint(
       },
     });
     if (registration.created) await releaseSoon(deps, registration.orders, context);
-    return json(
-      registration.created ? 201 : 200,
-      registration.receipt,
-      location(registration.receipt.notificationOrderId),
-    );
+    return json(registration.created ? 201 : 200, registration.receipt, {
+      ...location(registration.receipt.notificationOrderId),
+      ...replayHeaders(registration.payloadChanged),
+    });
   },
 );
 

@@ -1,0 +1,176 @@
+"use strict";
+// Runs Altinn's own Bruno request collection (components/api/test/bruno in Altinn/altinn-notifications)
+// against varsel as `npm start` runs it, and judges every response against what Altinn's code would answer
+// for the same request and the same data. The collection is Altinn's and is read from a local checkout; it
+// is never copied into this repository.
+//
+//   npm run build && node bench/bruno.js /path/to/altinn-notifications [--verbose]
+//
+// Test data comes from the sample register (shared/local/sampleRegistry.json); the condition URLs point at
+// varsel's own `tests/sendcondition` route, as Altinn points them at its own.
+const { existsSync, mkdtempSync, readFileSync, rmSync } = require("node:fs");
+const { tmpdir } = require("node:os");
+const { join, resolve } = require("node:path");
+const { spawn } = require("node:child_process");
+const { root, spawnService, requireCompiled } = require("./support");
+const { expectations, folders } = require("./brunoExpectations");
+
+const sampleRegister = {
+  TESTDATA_TENOR_SET_1_PERSON: "15838510075",
+  TESTDATA_TENOR_SET_2_PERSON: "02879110001",
+  TESTDATA_TENOR_SET_1_ORG: "310000019",
+  TESTDATA_TENOR_SET_2_ORG: "310000027",
+  TESTDATA_MY_EMAIL: "bruno.run@example.com",
+  TESTDATA_MY_PHONE: "+4741000099",
+  TESTDATA_EXTERNAL_IDENTITY_IDPORTEN_EMAIL: "selvid@example.com",
+  TESTDATA_EXTERNAL_IDENTITY_LEGACY_USERNAME: "testbruker",
+};
+
+function collectionDir(checkout) {
+  for (const candidate of [checkout, join(checkout, "components", "api", "test", "bruno")]) {
+    if (existsSync(join(candidate, "bruno.json"))) return candidate;
+  }
+  throw new Error(`no Bruno collection under ${checkout} (expected components/api/test/bruno/bruno.json)`);
+}
+
+async function mintToken(organizationNumber, scope) {
+  const signing = requireCompiled("shared", "local", "signingKey.js");
+  return signing.signLocalToken(await signing.localSigningKey(), { organizationNumber, scope });
+}
+
+/** Blob URLs for the composed-email requests, when the local blob store provides them (else placeholders). */
+async function attachmentUrls(apiUrl) {
+  const response = await fetch(`${apiUrl}/local/attachments/sample`, { method: "POST" }).catch(
+    () => undefined,
+  );
+  if (response?.ok) {
+    const { pdf, xlsx } = await response.json();
+    return { TESTDATA_ATTACHMENT_SAS_URL: pdf, TESTDATA_ATTACHMENT_SAS_URL_2: xlsx };
+  }
+  const expires = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
+  const sas = `se=${encodeURIComponent(expires)}&sp=r&sr=b&sig=local`;
+  return {
+    TESTDATA_ATTACHMENT_SAS_URL: `https://devstoreaccount1.blob.core.windows.net/attachments/document.pdf?${sas}`,
+    TESTDATA_ATTACHMENT_SAS_URL_2: `https://devstoreaccount1.blob.core.windows.net/attachments/sheet.xlsx?${sas}`,
+  };
+}
+
+function runBruno(cwd, args, env, verbose) {
+  const cli = join(root, "node_modules", "@usebruno", "cli", "bin", "bru.js");
+  if (!existsSync(cli)) throw new Error("@usebruno/cli is missing: run `npm ci`");
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cli, "run", ...args], {
+      cwd,
+      env,
+      stdio: ["ignore", verbose ? "inherit" : "ignore", verbose ? "inherit" : "ignore"],
+    });
+    child.once("error", fail);
+    child.once("exit", (code) => done(code));
+  });
+}
+
+function parseArgs(argv) {
+  const verbose = argv.includes("--verbose");
+  const checkout = argv.find((a) => !a.startsWith("--"));
+  if (!checkout) {
+    process.stderr.write(
+      "usage: node bench/bruno.js <checkout of Altinn/altinn-notifications> [--verbose]\n",
+    );
+    process.exit(2);
+  }
+  return { checkout: resolve(checkout), verbose };
+}
+
+async function main() {
+  const { checkout, verbose } = parseArgs(process.argv.slice(2));
+  const cwd = collectionDir(checkout);
+  const metricsKey = "bruno-metrics-key";
+  const service = await spawnService({
+    LOCAL_PERSIST: "false",
+    LOCAL_COSMOS_PORT: "0",
+    METRICS_API_KEY: metricsKey,
+  });
+  const work = mkdtempSync(join(tmpdir(), "varsel-bruno-"));
+  try {
+    const host = service.apiUrl.replace(/\/notifications\/api\/v1$/, "");
+    const condition = `${service.apiUrl}/tests/sendcondition?conditionMet=`;
+    const env = {
+      ...process.env,
+      ...sampleRegister,
+      ...(await attachmentUrls(service.apiUrl)),
+      TESTDATA_URL_CONDITION_TRUE: `${condition}true`,
+      TESTDATA_URL_CONDITION_FALSE: `${condition}false`,
+      TESTDATA_URL_CONDITION_CORRUPT: `${condition}corrupt`,
+      TESTDATA_REQUESTED_SEND_TIME: new Date(Date.now() + 3600 * 1000).toISOString(),
+      METRICS_API_KEY: metricsKey,
+      METRICS_SUBSCRIPTION_KEY: "unused-locally",
+    };
+    const report = join(work, "report.json");
+    const jwt = await mintToken(sampleRegister.TESTDATA_TENOR_SET_1_ORG);
+    const args = [
+      ...folders,
+      "-r",
+      "--env",
+      "v2 local",
+      "--env-var",
+      `host=${host}`,
+      "--env-var",
+      `jwt=${jwt}`,
+      // Without these each folder's pre-request script calls Altinn's external token generator first.
+      "--env-var",
+      "jwt_env=at22",
+      "--env-var",
+      `jwt_from=${Date.now()}`,
+      "--reporter-json",
+      report,
+    ];
+    await runBruno(cwd, args, env, verbose);
+    if (!existsSync(report)) throw new Error("Bruno wrote no report (run with --verbose)");
+    const results = JSON.parse(readFileSync(report, "utf8")).flatMap((iteration) => iteration.results);
+    printVerdicts(results, await pipelineFacts(service.apiUrl, jwt));
+  } finally {
+    await service.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** What the service did after answering, for expectations that look past the response (the outbox). */
+async function pipelineFacts(apiUrl, jwt) {
+  await new Promise((r) => setTimeout(r, 1500)); // let due orders go out through the in-process broker
+  const outbox = await fetch(`${apiUrl}/local/outbox`).then((r) => r.json());
+  return { outbox, apiUrl, jwt };
+}
+
+function printVerdicts(results, facts) {
+  const tally = { requests: 0, asAltinn: 0, different: 0, brunoPassed: 0, brunoFailed: 0 };
+  const seen = {};
+  for (const result of results) {
+    const file = result.test?.filename ?? result.name;
+    const expectation = expectations[file];
+    const status = result.response?.status;
+    tally.requests += 1;
+    const tests = [...(result.testResults ?? []), ...(result.assertionResults ?? [])];
+    const failed = tests.filter((t) => t.status !== "pass").length;
+    tally.brunoPassed += tests.length - failed;
+    tally.brunoFailed += failed;
+    let verdict;
+    if (!expectation) verdict = "no expectation recorded for this request";
+    else verdict = expectation.judge(result, { ...facts, seen }) ?? undefined;
+    seen[file] = result;
+    if (verdict === undefined) tally.asAltinn += 1;
+    else tally.different += 1;
+    const brunoTests = tests.length ? ` (Bruno tests ${tests.length - failed}/${tests.length})` : "";
+    const line = `${verdict === undefined ? "as Altinn " : "DIFFERENT "} ${String(status ?? "---")}  ${file}${brunoTests}`;
+    console.log(verdict === undefined ? line : `${line}\n             ${verdict}`);
+  }
+  console.log(
+    `\n${tally.requests} requests: ${tally.asAltinn} as Altinn's code would answer, ${tally.different} different; ` +
+      `Bruno's own tests ${tally.brunoPassed} passed, ${tally.brunoFailed} failed`,
+  );
+  if (tally.different > 0) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,235 @@
+import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import {
+  createInstantEmail,
+  createInstantNotification,
+  createInstantSms,
+} from "../../shared/http/handlers/instantOrders";
+import { createOrderChain } from "../../shared/http/handlers/orderIntake";
+import { getOrder } from "../../shared/http/handlers/orderReads";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { testDependencies } from "../support/dependencies";
+import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
+import { ManualClock } from "../support/pipeline";
+
+// What Altinn's own request collection (components/api/test/bruno) shows, one behaviour per test.
+
+let cosmos: TestCosmos;
+let issuer: TestIssuer;
+let deps: Dependencies;
+let token: string;
+const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const base = "http://localhost:7071/notifications/api/v1";
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  issuer = await startTestIssuer();
+  token = await issuer.sign(serviceOwnerClaims("991825827"));
+});
+afterAll(async () => {
+  useDependencies(undefined);
+  await issuer.close();
+  await cosmos.close();
+});
+beforeEach(async () => {
+  ({ deps } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
+  useDependencies(deps);
+  clock.set("2026-11-23T09:00:00.000Z");
+});
+
+async function call(
+  handler: HttpHandler,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  params: Record<string, string> = {},
+) {
+  const request = new HttpRequest({
+    method: body === undefined ? "GET" : "POST",
+    url: `${base}${path}`,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}`, ...headers },
+    params,
+    ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
+  });
+  const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
+  const response = (await handler(request, context)) as HttpResponseInit;
+  const text = typeof response.body === "string" ? response.body : JSON.stringify(response.jsonBody ?? null);
+  return {
+    status: response.status ?? 200,
+    headers: new Headers(response.headers as Record<string, string>),
+    body: JSON.parse(text) as Record<string, unknown>,
+  };
+}
+
+const smsOrder = (idempotencyId: string, sendersReference: string, body: string) => ({
+  idempotencyId,
+  sendersReference,
+  recipient: {
+    recipientSms: { phoneNumber: "004799999999", smsSettings: { sendingTimePolicy: "Anytime", body } },
+  },
+});
+
+describe("idempotency as Altinn: a reused idempotencyId answers 200 with the original receipt", () => {
+  it("ignores a changed body by default, and says so in a response header", async () => {
+    const first = await call(
+      createOrderChain,
+      "/future/orders",
+      smsOrder("1", "te-123-123", "This is a test"),
+    );
+    expect(first.status).toBe(201);
+    const second = await call(createOrderChain, "/future/orders", smsOrder("1", "other-ref", "bodytest"));
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get("varsel-idempotency-replay")).toBe("payload-changed");
+    expect(second.headers.get("location")).toBe(first.headers.get("location"));
+  });
+
+  it("answers 409 to a changed body when the request asks for the strict check", async () => {
+    await call(createOrderChain, "/future/orders", smsOrder("2", "ref", "one"));
+    const strict = { "varsel-idempotency": "strict" };
+    const changed = await call(createOrderChain, "/future/orders", smsOrder("2", "ref", "two"), strict);
+    expect(changed.status).toBe(409);
+    const same = await call(createOrderChain, "/future/orders", smsOrder("2", "ref", "one"), strict);
+    expect(same.status).toBe(200);
+  });
+
+  it("keys instant orders by creator and idempotencyId only, across the instant routes", async () => {
+    const sms = {
+      idempotencyId: "fixed-id-12345",
+      recipientSms: { phoneNumber: "+4741000099", timeToLiveInSeconds: 300, smsSettings: { body: "Kode 1" } },
+    };
+    const first = await call(createInstantSms, "/future/orders/instant/sms", sms);
+    expect(first.status).toBe(201);
+    const email = {
+      idempotencyId: "fixed-id-12345",
+      recipientEmail: { emailAddress: "a@example.com", emailSettings: { subject: "S", body: "B" } },
+    };
+    const again = await call(createInstantEmail, "/future/orders/instant/email", email);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get("varsel-idempotency-replay")).toBe("payload-changed");
+  });
+});
+
+describe("POST future/orders/instant (Altinn's older instant SMS route)", () => {
+  it("sends the SMS under recipient.recipientSms and shares idempotencyIds with instant/sms", async () => {
+    const body = {
+      idempotencyId: "old-route",
+      sendersReference: "old-route",
+      recipient: {
+        recipientSms: { phoneNumber: "+4741000099", timeToLiveInSeconds: 300, smsSettings: { body: "Hei" } },
+      },
+    };
+    const created = await call(createInstantNotification, "/future/orders/instant", body);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ notification: { sendersReference: "old-route" } });
+    const viaNewRoute = await call(createInstantSms, "/future/orders/instant/sms", {
+      idempotencyId: "old-route",
+      recipientSms: body.recipient.recipientSms,
+    });
+    expect(viaNewRoute).toMatchObject({ status: 200, body: created.body });
+  });
+
+  it("validates the SMS with the instant/sms messages", async () => {
+    const response = await call(createInstantNotification, "/future/orders/instant", {
+      idempotencyId: "bad",
+      recipient: { recipientSms: { phoneNumber: "0", timeToLiveInSeconds: 10, smsSettings: { body: "x" } } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body["errors"]).toMatchObject({
+      "recipient.recipientSms.phoneNumber": ["Recipient phone number is not a valid mobile number."],
+      "recipient.recipientSms.timeToLiveInSeconds": [
+        "Time-to-live must be between 60 and 172800 seconds (48 hours).",
+      ],
+    });
+  });
+});
+
+describe("a body without a required member gets ASP.NET's model-binding 400", () => {
+  it("names the missing idempotencyId and recipient as System.Text.Json does", async () => {
+    const response = await call(createOrderChain, "/future/orders", {
+      "this contract will not work": "I am sure!",
+    });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      title: "One or more validation errors occurred.",
+      status: 400,
+      errors: {
+        $: [
+          "JSON deserialization for type 'Altinn.Notifications.Models.NotificationOrderChainRequestExt' was missing required properties including: 'idempotencyId', 'recipient'.",
+        ],
+        notificationOrderRequest: ["The notificationOrderRequest field is required."],
+      },
+    });
+    expect(Object.keys(response.body["errors"] as object)).toHaveLength(2);
+  });
+
+  it("lists only what is missing; a present null is left to the validators", async () => {
+    const noId = await call(createOrderChain, "/future/orders", {
+      ...smsOrder("x", "r", "b"),
+      idempotencyId: undefined,
+    });
+    expect((noId.body["errors"] as Record<string, string[]>)["$"]).toEqual([
+      "JSON deserialization for type 'Altinn.Notifications.Models.NotificationOrderChainRequestExt' was missing required properties including: 'idempotencyId'.",
+    ]);
+    const nullId = await call(createOrderChain, "/future/orders", {
+      ...smsOrder("x", "r", "b"),
+      idempotencyId: null,
+    });
+    expect(nullId.body["errors"]).toEqual({ idempotencyId: ["IdempotencyId cannot be null or empty."] });
+  });
+
+  it("names the instant models and their parameter", async () => {
+    const response = await call(createInstantSms, "/future/orders/instant/sms", { IdempotencyId: "x" });
+    expect(response.body["errors"]).toEqual({
+      $: [
+        "JSON deserialization for type 'Altinn.Notifications.Models.Orders.InstantSmsNotificationOrderRequestExt' was missing required properties including: 'recipientSms'.",
+      ],
+      request: ["The request field is required."],
+    });
+  });
+});
+
+describe("email subject line breaks", () => {
+  it("turns each \\r\\n, \\r and \\n into exactly one space and keeps the spaces around it", async () => {
+    const created = await call(createOrderChain, "/future/orders", {
+      idempotencyId: "subject",
+      recipient: {
+        recipientEmail: {
+          emailAddress: "a@example.com",
+          emailSettings: {
+            subject: "(TEST) Multiline\nEmail Subject - \r\nCovering\n\rall\rplatforms",
+            body: "Body\nkept",
+          },
+        },
+      },
+    });
+    const shipmentId = (created.body["notification"] as { shipmentId: string }).shipmentId;
+    const order = await call(getOrder, `/orders/${shipmentId}`, undefined, {}, { id: shipmentId });
+    expect(order.body["emailTemplate"]).toMatchObject({
+      subject: "(TEST) Multiline Email Subject -  Covering  all platforms",
+      body: "Body\nkept",
+    });
+  });
+});
+
+describe("external identities (Altinn's ExternalIdentityUrn)", () => {
+  it.each([
+    "urn:altinn:person:legacy-selfidentified:testbruker",
+    "urn:altinn:party:username:testbruker",
+    "urn:altinn:username:TestBruker",
+  ])("finds the sample register's username user as %s", async (externalIdentity) => {
+    const response = await call(createOrderChain, "/future/orders", {
+      idempotencyId: externalIdentity,
+      recipient: {
+        recipientExternalIdentity: {
+          externalIdentity,
+          channelSchema: "Sms",
+          smsSettings: { body: "Hei" },
+        },
+      },
+    });
+    expect(response.status).toBe(201);
+  });
+});
