@@ -49,6 +49,11 @@ export interface FakeAcsOptions {
   accessKey?: string;
   /** Failures to answer the next sends with, in order. */
   failNext?: InjectedAcsFailure | InjectedAcsFailure[];
+  /**
+   * Sends a second this endpoint takes (a token bucket holding one second's worth); above it, it answers
+   * 429 with `Retry-After` in whole seconds, as ACS does when a resource's quota is exceeded. Unlimited when unset.
+   */
+  rateLimitPerSecond?: number;
   /** Delivery status per recipient address; Delivered by default. */
   deliveryStatusFor?: (recipient: string) => AcsDeliveryStatus;
   now?: () => Date;
@@ -64,6 +69,8 @@ export interface FakeAcs {
   failOperation(code: string, message: string): void;
   /** The next request gets no answer until `close()`, to exercise client timeouts. */
   hangNext(): void;
+  /** How many send requests were answered 429 for the rate limit. */
+  throttledCount(): number;
   /** The send requests received so far (parsed JSON bodies and the Operation-Id header), oldest first. */
   sendRequests(): Array<{ operationId?: string; body: unknown }>;
   /** Resolves once every delivery-report callback started so far has finished. */
@@ -97,6 +104,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 function errorBody(code: string, message: string) {
   return { error: { code, message } };
+}
+
+/** ACS's quota as a token bucket: `perSecond` a second, up to one second's worth at once. */
+function rateLimiter(perSecond: number, now: () => Date) {
+  let tokens = perSecond;
+  let countedAt = now().getTime();
+  return {
+    /** Takes a token, or says how many whole seconds to wait for one (at least 1, as ACS answers). */
+    take(): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+      const at = now().getTime();
+      tokens = Math.min(perSecond, tokens + ((at - countedAt) / 1000) * perSecond);
+      countedAt = at;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return { allowed: true };
+      }
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / perSecond)) };
+    },
+  };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -142,6 +168,8 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
   const operations = new Map<string, Operation>();
   const pendingReports = new Set<Promise<void>>();
   const sendRequests: Array<{ operationId?: string; body: unknown }> = [];
+  const limiter = options.rateLimitPerSecond ? rateLimiter(options.rateLimitPerSecond, now) : undefined;
+  let throttled = 0;
   let hangs = 0;
   let endpoint = "";
 
@@ -193,6 +221,14 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
     if (injected) {
       const body = injected.body ?? errorBody(`Status${injected.status}`, "Injected failure");
       return sendJson(res, injected.status, body, injected.headers);
+    }
+    const quota = limiter?.take();
+    if (quota && !quota.allowed) {
+      throttled += 1;
+      const message = `Too many requests. Please try again after ${quota.retryAfterSeconds} seconds.`;
+      return sendJson(res, 429, errorBody("TooManyRequests", message), {
+        "retry-after": String(quota.retryAfterSeconds),
+      });
     }
     const body = parseSendBody(text);
     if (!body)
@@ -269,6 +305,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
     failWith: (status, body, headers) => void failures.push({ status, body, headers }),
     failOperation: (code, message) => void operationFailures.push({ code, message }),
     hangNext: () => void hangs++,
+    throttledCount: () => throttled,
     sendRequests: () => sendRequests.map((r) => structuredClone(r)),
     idle: async () => {
       while (pendingReports.size > 0) await Promise.all([...pendingReports]);

@@ -9,7 +9,7 @@ import { ControllableClock } from "./controllableClock";
 import { expireDocuments, type ExpiredCounts } from "./expireDocuments";
 import { startEmbeddedCosmos } from "./embeddedCosmos";
 import { localRoutes } from "./localRoutes";
-import { startFakeAcs } from "./fakeAcs";
+import { startFakeAcs, type FakeAcs } from "./fakeAcs";
 import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
 import { startLocalLinkGateway } from "./linkGateway";
 import { loadLocalSettings } from "./localSettings";
@@ -47,6 +47,8 @@ export interface LocalService {
   outbox: Outbox;
   clock: ControllableClock;
   cosmosEndpoint: string;
+  /** The local ACS endpoint (its 429 count shows whether sends were paced below its rate limit). */
+  acs: FakeAcs;
   /** Deletes what Cosmos DB's TTL would have deleted by the service's clock (it also runs every minute). */
   expireDocuments(): Promise<ExpiredCounts>;
   /**
@@ -94,6 +96,9 @@ async function start(
   // Local defaults that `func start` would take from local.settings.json: timers tick every few seconds.
   setDefault("SWEEP_SCHEDULE", "*/2 * * * * *");
   setDefault("TERMINATE_SCHEDULE", "*/30 * * * * *");
+  // The local provider endpoints have no quota unless one is set, so sends are paced only when asked to.
+  setDefault("PACING_ACS_PER_MINUTE", "0");
+  setDefault("PACING_LINK_PER_MINUTE", "0");
 
   if (options.dataDir) {
     const release = lockDataDir(options.dataDir);
@@ -134,6 +139,7 @@ async function start(
 
   const acs = await startFakeAcs({
     outbox,
+    rateLimitPerSecond: Number(process.env["LOCAL_ACS_RATE_LIMIT_PER_SECOND"]) || undefined,
     onDeliveryReport: (event) =>
       broker.publish("deliveryReports", [
         { messageId: `acs-report:${String((event as { id?: unknown }).id)}`, body: event },
@@ -190,6 +196,7 @@ async function start(
     outbox,
     clock,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
+    acs,
     expireDocuments: expire,
     settle: async () => {
       for (let previous = -1; ;) {
