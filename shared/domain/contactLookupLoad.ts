@@ -2,6 +2,8 @@ import type {
   ContactRegistry,
   OrganizationContact,
   PersonContact,
+  ResourcePolicy,
+  RoleAssignment,
   SelfIdentifiedUserContact,
 } from "../ports/contactRegistry";
 import type { LookupKeys } from "./contactLookup";
@@ -14,20 +16,38 @@ import type { RegistrySnapshot } from "./contactLookupTypes";
 export async function loadRegistrySnapshot(
   registry: ContactRegistry,
   keys: LookupKeys,
+  asOf: Date = new Date(),
 ): Promise<RegistrySnapshot> {
-  const [persons, organizations, selfIdentifiedUsers, userContactPoints] = await Promise.all([
-    keys.nationalIdentityNumbers.length > 0
-      ? registry.findPersons(keys.nationalIdentityNumbers)
-      : new Map<string, PersonContact>(),
-    keys.organizationNumbers.length > 0
-      ? registry.findOrganizations(keys.organizationNumbers)
-      : new Map<string, OrganizationContact>(),
-    keys.externalIdentities.length > 0
-      ? registry.findSelfIdentifiedUsers(keys.externalIdentities)
-      : new Map<string, SelfIdentifiedUserContact>(),
-    Promise.all(
-      keys.userContactPoints.map((q) => registry.findUserContactPoints(q.organizationNumbers, q.resourceId)),
-    ),
-  ]);
-  return { persons, organizations, selfIdentifiedUsers, userContactPoints: userContactPoints.flat() };
+  const userOrganizations = [...new Set(keys.userContactPoints.flatMap((q) => q.organizationNumbers))];
+  const resourceIds = keys.userContactPoints.map((q) => q.resourceId);
+  const [persons, organizations, selfIdentifiedUsers, userContactPoints, roleAssignments, resourcePolicies] =
+    await Promise.all([
+      keys.nationalIdentityNumbers.length > 0
+        ? registry.findPersons(keys.nationalIdentityNumbers)
+        : new Map<string, PersonContact>(),
+      keys.organizationNumbers.length > 0
+        ? registry.findOrganizations(keys.organizationNumbers)
+        : new Map<string, OrganizationContact>(),
+      keys.externalIdentities.length > 0
+        ? registry.findSelfIdentifiedUsers(keys.externalIdentities)
+        : new Map<string, SelfIdentifiedUserContact>(),
+      Promise.all(
+        keys.userContactPoints.map((q) =>
+          registry.findUserContactPoints(q.organizationNumbers, q.resourceId),
+        ),
+      ),
+      userOrganizations.length > 0
+        ? registry.findRoleAssignments(userOrganizations)
+        : Promise.resolve<RoleAssignment[]>([]),
+      resourceIds.length > 0 ? registry.findResourcePolicies(resourceIds) : new Map<string, ResourcePolicy>(),
+    ]);
+  return {
+    persons,
+    organizations,
+    selfIdentifiedUsers,
+    userContactPoints: userContactPoints.flat(),
+    roleAssignments,
+    resourcePolicies,
+    asOf,
+  };
 }

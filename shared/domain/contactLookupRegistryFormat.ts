@@ -6,7 +6,7 @@ import {
   isValidOrganizationNumber,
   normalizeMobileNumber,
 } from "./identifiers";
-import { externalIdentityKey } from "./contactLookupSelection";
+import { bareResourceId, externalIdentityKey } from "./contactLookupSelection";
 
 /**
  * The file format of a contact register copy (docs/registry-format.md): what `npm run registry:import` and
@@ -28,6 +28,16 @@ const mobileNumber = z
     "must be a mobile number: +<country code><number>, 00<country code><number> or 8 Norwegian digits",
   );
 const name = z.string().trim().min(1, "must not be empty");
+const verifiedAt = z.union(
+  [z.iso.datetime({ offset: true }), z.iso.date()],
+  "must be an ISO 8601 date or date-time",
+);
+// Part of document ids: bounded so an id stays within Cosmos DB's 255 characters.
+const userId = z.string().regex(/^[\w.@+-]{1,64}$/, "must be 1-64 letters, digits or . _ @ + -");
+const resourceId = z.string().trim().min(1, "must not be empty").max(200);
+const roles = z
+  .array(z.string().trim().min(1, "must not be empty").max(200))
+  .min(1, "must list at least one role or access package");
 
 const personSchema = z.strictObject({
   nationalIdentityNumber,
@@ -36,6 +46,8 @@ const personSchema = z.strictObject({
   mobileNumber: mobileNumber.optional(),
   reserved: z.boolean().default(false),
   language: z.string().trim().min(2).max(8).optional(),
+  emailLastVerified: verifiedAt.optional(),
+  mobileNumberLastVerified: verifiedAt.optional(),
 });
 
 const organizationSchema = z.strictObject({
@@ -48,13 +60,14 @@ const organizationSchema = z.strictObject({
 const userContactPointSchema = z
   .strictObject({
     organizationNumber,
-    // Part of the document id: bounded so the id stays within Cosmos DB's 255 characters.
-    userId: z.string().regex(/^[\w.@+-]{1,64}$/, "must be 1-64 letters, digits or . _ @ + -"),
+    userId,
+    nationalIdentityNumber: nationalIdentityNumber.optional(),
     email: email.optional(),
     mobileNumber: mobileNumber.optional(),
     resources: z
       .array(z.string().trim().min(1, "must not be empty"))
-      .min(1, "must list at least one resource"),
+      .min(1, "must list at least one resource")
+      .optional(),
   })
   .refine((user) => user.email !== undefined || user.mobileNumber !== undefined, {
     message: "must have an email or a mobileNumber",
@@ -72,18 +85,67 @@ const selfIdentifiedUserSchema = z.strictObject({
   mobileNumber: mobileNumber.optional(),
 });
 
+const roleAssignmentSchema = z.strictObject({
+  organizationNumber,
+  userId,
+  nationalIdentityNumber: nationalIdentityNumber.optional(),
+  roles,
+});
+
+const resourcePolicySchema = z.strictObject({
+  resourceId,
+  // Action names compare without case, as XACML action ids in Altinn's policies.
+  actions: z
+    .record(
+      z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .transform((action) => action.toLowerCase()),
+      roles,
+    )
+    .refine((actions) => Object.keys(actions).length > 0, "must name at least one action"),
+});
+
 export const registryDataSchema = z.strictObject({
   persons: z.array(personSchema),
   organizations: z.array(organizationSchema),
   userContactPoints: z.array(userContactPointSchema),
   selfIdentifiedUsers: z.array(selfIdentifiedUserSchema).optional(),
+  roleAssignments: z.array(roleAssignmentSchema).optional(),
+  resourcePolicies: z.array(resourcePolicySchema).optional(),
 });
+
+/** One entry of each kind, as the streamed format (docs/registry-format.md) writes it on a line. */
+export const registryEntrySchemas = {
+  person: personSchema,
+  organization: organizationSchema,
+  userContactPoint: userContactPointSchema,
+  selfIdentifiedUser: selfIdentifiedUserSchema,
+  roleAssignment: roleAssignmentSchema,
+  resourcePolicy: resourcePolicySchema,
+} as const;
+export type RegistryEntryKind = keyof typeof registryEntrySchemas;
+export const registryEntryKinds = Object.keys(registryEntrySchemas) as RegistryEntryKind[];
+
+/** What identifies an entry of each kind: a delta deletes by it. */
+export const registryEntryKeySchemas = {
+  person: z.strictObject({ nationalIdentityNumber }),
+  organization: z.strictObject({ organizationNumber }),
+  userContactPoint: z.strictObject({ organizationNumber, userId }),
+  selfIdentifiedUser: z.strictObject({ externalIdentity: selfIdentifiedUserSchema.shape.externalIdentity }),
+  roleAssignment: z.strictObject({ organizationNumber, userId }),
+  resourcePolicy: z.strictObject({ resourceId }),
+} as const;
 
 export type RegistryData = z.infer<typeof registryDataSchema>;
 export type RegistryPerson = RegistryData["persons"][number];
 export type RegistryOrganization = RegistryData["organizations"][number];
 export type RegistryUserContactPoint = RegistryData["userContactPoints"][number];
 export type RegistrySelfIdentifiedUser = NonNullable<RegistryData["selfIdentifiedUsers"]>[number];
+export type RegistryRoleAssignment = NonNullable<RegistryData["roleAssignments"]>[number];
+export type RegistryResourcePolicy = NonNullable<RegistryData["resourcePolicies"]>[number];
 
 /** How each list identifies an entry; two entries with the same key would silently overwrite each other. */
 const entryKeys: Record<string, (entry: Record<string, unknown>) => string | undefined> = {
@@ -97,6 +159,15 @@ const entryKeys: Record<string, (entry: Record<string, unknown>) => string | und
   selfIdentifiedUsers: (e) => {
     const urn = text(e["externalIdentity"]);
     return urn ? externalIdentityKey(urn) : undefined;
+  },
+  roleAssignments: (e) => {
+    const org = text(e["organizationNumber"]);
+    const user = text(e["userId"]);
+    return org && user ? `${org}\u0000${user}` : undefined;
+  },
+  resourcePolicies: (e) => {
+    const resource = text(e["resourceId"]);
+    return resource ? bareResourceId(resource) : undefined;
   },
 };
 

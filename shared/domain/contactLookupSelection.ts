@@ -7,6 +7,7 @@ import type {
   RegistrySnapshot,
 } from "./contactLookupTypes";
 import { normalizeMobileNumber } from "./identifiers";
+import { defaultResourceAction, isCurrentContactDetail, isGrantedAction } from "./contactLookupAuthorization";
 import type { NotificationChannel } from "./order";
 
 /**
@@ -159,13 +160,21 @@ function organizationUsers(
   return kept;
 }
 
+/**
+ * The organisation's users to notify about the order's resource: those whose roles there grant the order's
+ * action under the resource's policy, less any who chose to hear only about other resources.
+ */
 function usersFor(spec: OrganizationRecipientSpec, registry: RegistrySnapshot, stage: LookupStage) {
   // Registration skips user contact points (and Altinn's authorization check) to keep order intake fast.
   if (stage !== "processing" || !spec.resourceId) return [];
   const resourceId = spec.resourceId;
+  const policy = registry.resourcePolicies.get(bareResourceId(resourceId));
+  const action = spec.resourceAction ?? defaultResourceAction;
   return registry.userContactPoints.filter(
     (user) =>
-      user.organizationNumber === spec.organizationNumber && resourceMatches(user.resources, resourceId),
+      user.organizationNumber === spec.organizationNumber &&
+      (user.resources === undefined || resourceMatches(user.resources, resourceId)) &&
+      isGrantedAction(user, registry.roleAssignments, policy, action),
   );
 }
 
@@ -195,7 +204,13 @@ export function selectContactPoints(
     case "person": {
       const person = registry.persons.get(spec.nationalIdentityNumber);
       if (!person) return { isReserved: false, points: [] };
-      const personal = { email: cleanEmail(person.email), mobile: cleanMobile(person.mobileNumber) };
+      // KRR's freshness rule: a detail not confirmed for 18 months is left out unless the order allows it.
+      const current = (lastVerified: string | undefined) =>
+        spec.useStaleContactInformation === true || isCurrentContactDetail(lastVerified, registry.asOf);
+      const personal = {
+        email: current(person.emailLastVerified) ? cleanEmail(person.email) : undefined,
+        mobile: current(person.mobileNumberLastVerified) ? cleanMobile(person.mobileNumber) : undefined,
+      };
       return {
         isReserved: person.reserved,
         recipientName: person.name,

@@ -5,7 +5,9 @@ import type { NotificationChannel, StoredRecipient } from "./order";
 export interface RecipientSpecOptions {
   notificationChannel: NotificationChannel;
   ignoreReservation?: boolean;
+  useStaleContactInformation?: boolean;
   resourceId?: string;
+  resourceAction?: string;
 }
 
 const channelsUsingEmail: ReadonlySet<NotificationChannel> = new Set([
@@ -39,11 +41,17 @@ export function recipientSpecsFor(
         nationalIdentityNumber: recipient.nationalIdentityNumber,
         channel,
         ignoreReservation: options.ignoreReservation ?? false,
+        ...(options.useStaleContactInformation ? { useStaleContactInformation: true } : {}),
       },
     ];
   }
   if (recipient.organizationNumber) {
-    const resource = options.resourceId ? { resourceId: options.resourceId } : {};
+    const resource = options.resourceId
+      ? {
+          resourceId: options.resourceId,
+          ...(options.resourceAction ? { resourceAction: options.resourceAction } : {}),
+        }
+      : {};
     return [{ kind: "organization", organizationNumber: recipient.organizationNumber, channel, ...resource }];
   }
   if (recipient.externalIdentity) {

@@ -1,6 +1,8 @@
 import type {
   OrganizationContact,
   PersonContact,
+  ResourcePolicy,
+  RoleAssignment,
   SelfIdentifiedUserContact,
   UserContactPoint,
 } from "../ports/contactRegistry";
@@ -35,6 +37,8 @@ export interface PersonRecipientSpec {
   channel: NotificationChannel;
   /** Send even when the person has reserved themselves against electronic contact (KRR). */
   ignoreReservation: boolean;
+  /** Use contact details the person has not confirmed for 18 months (KRR's freshness rule). */
+  useStaleContactInformation?: boolean;
 }
 
 /** An organisation looked up by organisation number: official addresses, plus user contact points at processing. */
@@ -42,8 +46,10 @@ export interface OrganizationRecipientSpec {
   kind: "organization";
   organizationNumber: string;
   channel: NotificationChannel;
-  /** With or without `urn:altinn:resource:`; selects the user contact points registered for it. */
+  /** With or without `urn:altinn:resource:`; its users whose roles grant `resourceAction` are notified too. */
   resourceId?: string;
+  /** The action the users' roles must grant on the resource; `read` when absent. */
+  resourceAction?: string;
 }
 
 /** A self-identified or ID-porten email user looked up by external identity URN. */
@@ -65,6 +71,12 @@ export interface RegistrySnapshot {
   /** Keyed by `externalIdentityKey(urn)`. */
   selfIdentifiedUsers: ReadonlyMap<string, SelfIdentifiedUserContact>;
   userContactPoints: readonly UserContactPoint[];
+  /** The role assignments within the organisations whose user contact points were fetched. */
+  roleAssignments: readonly RoleAssignment[];
+  /** Keyed by bare resource id. */
+  resourcePolicies: ReadonlyMap<string, ResourcePolicy>;
+  /** When the registry was read: contact details not confirmed for 18 months before it are stale. */
+  asOf?: Date;
 }
 
 export const emptyRegistrySnapshot: RegistrySnapshot = {
@@ -72,6 +84,8 @@ export const emptyRegistrySnapshot: RegistrySnapshot = {
   organizations: new Map(),
   selfIdentifiedUsers: new Map(),
   userContactPoints: [],
+  roleAssignments: [],
+  resourcePolicies: new Map(),
 };
 
 /** The statuses a notification can be born with: sendable, or already final because lookup failed. */

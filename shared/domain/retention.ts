@@ -62,13 +62,19 @@ export class RetentionRules {
   /** A document beside an order that lives as long as an unfinished order (recipient parts, send batches). */
   orderData(requestedSendTime: string): Retention {
     const sendTime = Date.parse(requestedSendTime);
-    return this.until(sendTime + (processingHorizonDays + this.policy.orderDays) * dayMs, this.policy.orderDays);
+    return this.until(
+      sendTime + (processingHorizonDays + this.policy.orderDays) * dayMs,
+      this.policy.orderDays,
+    );
   }
 
   /** Addresses and message bodies: the retention after the notification's deadline, at least from now. */
   notification(notification: { expiry: string }): Retention {
     const deadline = Date.parse(notification.expiry) + expiryGraceSeconds * 1000;
-    return this.until(deadline + (completionMarginDays + this.policy.orderDays) * dayMs, this.policy.orderDays);
+    return this.until(
+      deadline + (completionMarginDays + this.policy.orderDays) * dayMs,
+      this.policy.orderDays,
+    );
   }
 
   /** A provider reference is written when its notification is sent, which is final within its 48 h lifetime. */
@@ -97,7 +103,11 @@ export class RetentionRules {
 }
 
 /** The defaults of the retention settings (shared/config/settings.ts). */
-export const defaultRetentionPolicy: RetentionPolicy = { orderDays: 90, statusFeedDays: 90, deadReportDays: 30 };
+export const defaultRetentionPolicy: RetentionPolicy = {
+  orderDays: 90,
+  statusFeedDays: 90,
+  deadReportDays: 30,
+};
 
 /** What a store uses unless it is given the configured rules: the defaults, by the system clock. */
 export const defaultRetentionRules = new RetentionRules(defaultRetentionPolicy, { now: () => new Date() });

@@ -42,7 +42,11 @@ export function expiresAt(document: z.infer<typeof expirableSchema>, defaultTtl:
   return (document._ts + ttl) * 1000;
 }
 
-async function expireContainer(database: Database, definition: ContainerDefinition, now: Date): Promise<number> {
+async function expireContainer(
+  database: Database,
+  definition: ContainerDefinition,
+  now: Date,
+): Promise<number> {
   if (definition.defaultTtl === undefined) return 0;
   const container = database.container(definition.name);
   let resources: unknown[];

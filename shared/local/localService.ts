@@ -184,7 +184,8 @@ async function start(
         const parts = Object.entries(counts).map(([name, count]) => `${count} from ${name}`);
         if (parts.length > 0) log(`retention: deleted ${parts.join(", ")}`);
       },
-      (error: unknown) => log(`retention: expiry failed (${error instanceof Error ? error.message : "error"})`),
+      (error: unknown) =>
+        log(`retention: expiry failed (${error instanceof Error ? error.message : "error"})`),
     );
   }, expiryIntervalMs);
   expiryTimer.unref();

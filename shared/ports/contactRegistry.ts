@@ -5,6 +5,10 @@ export interface PersonContact {
   mobileNumber?: string;
   reserved: boolean;
   language?: string;
+  /** When the person last confirmed the email (KRR); details not confirmed for 18 months are stale. */
+  emailLastVerified?: string;
+  /** When the person last confirmed the mobile number (KRR). */
+  mobileNumberLastVerified?: string;
 }
 
 export interface OrganizationContact {
@@ -14,13 +18,34 @@ export interface OrganizationContact {
   mobileNumbers: string[];
 }
 
-/** A person's own contact point for an organisation, limited to the resources they may access. */
+/**
+ * A person's own contact point for an organisation. Whether it is used for an order is decided by the
+ * person's roles there (`RoleAssignment`) and the resource's policy; `resources`, when present, is the
+ * person's own choice to hear only about those services.
+ */
 export interface UserContactPoint {
   organizationNumber: string;
   userId: string;
+  /** Lets an erasure of the person find the contact point. */
+  nationalIdentityNumber?: string;
   email?: string;
   mobileNumber?: string;
-  resources: string[];
+  resources?: string[];
+}
+
+/** What a person may do for an organisation: Altinn roles (e.g. `DAGL`) and access packages (URNs). */
+export interface RoleAssignment {
+  organizationNumber: string;
+  userId: string;
+  nationalIdentityNumber?: string;
+  roles: string[];
+}
+
+/** Which roles or access packages grant which action (`read`, `write`, …) on a resource. */
+export interface ResourcePolicy {
+  /** Without `urn:altinn:resource:`. */
+  resourceId: string;
+  actions: Record<string, string[]>;
 }
 
 /** A user without a national identity number (ID-porten email user or self-identified username). */
@@ -35,8 +60,15 @@ export interface SelfIdentifiedUserContact {
 export interface ContactRegistry {
   findPersons(nationalIdentityNumbers: string[]): Promise<Map<string, PersonContact>>;
   findOrganizations(organizationNumbers: string[]): Promise<Map<string, OrganizationContact>>;
-  /** User contact points of these organisations whose resources include `resourceId` (with or without the URN prefix). */
+  /**
+   * User contact points of these organisations that do not exclude `resourceId` (with or without the URN
+   * prefix) by their own resource list; roles decide which of them are used.
+   */
   findUserContactPoints(organizationNumbers: string[], resourceId: string): Promise<UserContactPoint[]>;
+  /** Every role assignment within these organisations. */
+  findRoleAssignments(organizationNumbers: string[]): Promise<RoleAssignment[]>;
+  /** Keyed by bare resource id; a resource without a policy grants nothing. */
+  findResourcePolicies(resourceIds: string[]): Promise<Map<string, ResourcePolicy>>;
   /** Keyed by `externalIdentityKey(urn)`: Altinn compares external identities case-insensitively. */
   findSelfIdentifiedUsers(externalIdentities: string[]): Promise<Map<string, SelfIdentifiedUserContact>>;
 }

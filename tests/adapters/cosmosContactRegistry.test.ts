@@ -107,15 +107,17 @@ describe("CosmosContactRegistry against the embedded Cosmos server", () => {
     for (const user of users) expect(user.organizationNumber).toBe(eksempelAs);
   });
 
-  it("keeps an organisation's user contact points in one partition", async () => {
+  it("keeps an organisation's user contact points and role assignments in one partition", async () => {
     const { resources } = await container.items
       .query({
         query: "SELECT c.id, c.type FROM c WHERE c.pk = @pk",
         parameters: [{ name: "@pk", value: userContactPointsPartition(eksempelAs) }],
       })
       .fetchAll();
-    expect(resources).toHaveLength(4);
-    expect(new Set(resources.map((r: { type: string }) => r.type))).toEqual(new Set(["userContactPoint"]));
+    expect(resources).toHaveLength(8);
+    expect(new Set(resources.map((r: { type: string }) => r.type))).toEqual(
+      new Set(["userContactPoint", "roleAssignment"]),
+    );
   });
 
   it("stores a person under a deterministic id that is its own partition", async () => {
@@ -156,9 +158,16 @@ describe("CosmosContactRegistry against the embedded Cosmos server", () => {
   it("upserts idempotently: a second import leaves one document per entry", async () => {
     const fresh = (await cosmos.freshDatabase()).container(containers.registry.name);
     const counts = await upsertRegistryDocuments(fresh, sampleRegistry);
-    expect(counts).toEqual({ persons: 5, organizations: 3, userContactPoints: 4, selfIdentifiedUsers: 2 });
+    expect(counts).toEqual({
+      persons: 5,
+      organizations: 3,
+      userContactPoints: 4,
+      selfIdentifiedUsers: 2,
+      roleAssignments: 4,
+      resourcePolicies: 2,
+    });
     await upsertRegistryDocuments(fresh, sampleRegistry);
-    expect(await countDocuments(fresh)).toBe(5 + 3 + 4 + 2);
+    expect(await countDocuments(fresh)).toBe(5 + 3 + 4 + 2 + 4 + 2);
   });
 
   it("rejects invalid input with every problem and writes nothing", async () => {

@@ -90,6 +90,14 @@ function recordingRegistry(): ContactRegistry & { calls: string[] } {
       calls.push(`selfIdentified:${urns.join(",")}`);
       return new Map();
     },
+    findRoleAssignments: async (orgs) => {
+      calls.push(`roles:${orgs.join(",")}`);
+      return orgs.map((o) => ({ organizationNumber: o, userId: "1", roles: ["DAGL"] }));
+    },
+    findResourcePolicies: async (resourceIds) => {
+      calls.push(`policies:${resourceIds.join(",")}`);
+      return new Map(resourceIds.map((r) => [r, { resourceId: r, actions: { read: ["DAGL"] } }]));
+    },
   };
 }
 
@@ -100,6 +108,8 @@ describe("loadRegistrySnapshot", () => {
     expect(registry.calls.sort()).toEqual([
       "organizations:310000019,310000027,310000035,311000012",
       "persons:10000000001",
+      "policies:a,b",
+      "roles:310000019,310000027,310000035",
       "selfIdentified:urn:altinn:username:Kari",
       "users:a:310000019,310000027",
       "users:b:310000035",

@@ -51,10 +51,19 @@ const userContactPoints: UserContactPoint[] = [
   user("u7", { mobileNumber: "004799000011" }),
 ];
 
+// Every user holds a role that grants `read` on both resources; roles are tested on their own below.
 const registry: RegistrySnapshot = {
   ...emptyRegistrySnapshot,
   organizations: new Map(organizations.map((o) => [o.organizationNumber, o])),
   userContactPoints,
+  roleAssignments: userContactPoints.map((u) => ({
+    organizationNumber: u.organizationNumber,
+    userId: u.userId,
+    roles: ["DAGL"],
+  })),
+  resourcePolicies: new Map(
+    ["sample-service", "other-service"].map((r) => [r, { resourceId: r, actions: { read: ["DAGL"] } }]),
+  ),
 };
 
 type Row = [ResolvedAddress["channel"], ResolvedAddress["status"], string?];

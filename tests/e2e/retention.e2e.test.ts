@@ -48,8 +48,7 @@ describe("retention: every document with personal data expires, and local mode d
   });
 
   const all = async (container: string) =>
-    (await database.container(container).items.query<StoredDocument>("SELECT * FROM c").fetchAll())
-      .resources;
+    (await database.container(container).items.query<StoredDocument>("SELECT * FROM c").fetchAll()).resources;
 
   let sequence = 0;
   async function order(recipient: unknown, extra: Record<string, unknown> = {}): Promise<string> {
@@ -162,7 +161,9 @@ describe("retention: every document with personal data expires, and local mode d
   });
 
   it("deletes an order that never ran once it can no longer be running", async () => {
-    service.clock.freeze(new Date(Date.parse(monday10) + (30 + 14 + defaultRetentionPolicy.orderDays + 1) * dayMs));
+    service.clock.freeze(
+      new Date(Date.parse(monday10) + (30 + 14 + defaultRetentionPolicy.orderDays + 1) * dayMs),
+    );
     await service.expireDocuments();
     expect((await all(containers.orders.name)).map((d) => d.id)).not.toContain(scheduledId);
   });

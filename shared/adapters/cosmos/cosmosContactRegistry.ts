@@ -6,12 +6,16 @@ import {
   RegistryDataError,
   validateRegistryData,
   type RegistryData,
+  type RegistryEntryKind,
+  type registryEntrySchemas,
 } from "../../domain/contactLookupRegistryFormat";
 import { AppError } from "../../errors";
 import type {
   ContactRegistry,
   OrganizationContact,
   PersonContact,
+  ResourcePolicy,
+  RoleAssignment,
   SelfIdentifiedUserContact,
   UserContactPoint,
 } from "../../ports/contactRegistry";
@@ -36,6 +40,8 @@ const personDocumentSchema = z.object({
   mobileNumber: z.string().optional(),
   reserved: z.boolean(),
   language: z.string().optional(),
+  emailLastVerified: z.string().optional(),
+  mobileNumberLastVerified: z.string().optional(),
 });
 
 const organizationDocumentSchema = z.object({
@@ -54,9 +60,28 @@ const userContactPointDocumentSchema = z.object({
   type: z.literal("userContactPoint"),
   organizationNumber: z.string(),
   userId: z.string(),
+  nationalIdentityNumber: z.string().optional(),
   email: z.string().optional(),
   mobileNumber: z.string().optional(),
-  resources: z.array(z.string()),
+  resources: z.array(z.string()).optional(),
+});
+
+const roleAssignmentDocumentSchema = z.object({
+  id: z.string(),
+  pk: z.string(),
+  type: z.literal("roleAssignment"),
+  organizationNumber: z.string(),
+  userId: z.string(),
+  nationalIdentityNumber: z.string().optional(),
+  roles: z.array(z.string()),
+});
+
+const resourcePolicyDocumentSchema = z.object({
+  id: z.string(),
+  pk: z.string(),
+  type: z.literal("resourcePolicy"),
+  resourceId: z.string(),
+  actions: z.record(z.string(), z.array(z.string())),
 });
 
 const selfIdentifiedUserDocumentSchema = z.object({
@@ -76,6 +101,12 @@ export const userContactPointsPartition = (organizationNumber: string) => `orgus
 /** Encoded so no user id can put a character Cosmos forbids in ids (`/`, `\`, `?`, `#`) into one. */
 export const userContactPointDocumentId = (organizationNumber: string, userId: string) =>
   `${userContactPointsPartition(organizationNumber)}:${encodeURIComponent(userId)}`;
+/** Role assignments live beside the user contact points of their organisation: one query reads both. */
+export const roleAssignmentDocumentId = (organizationNumber: string, userId: string) =>
+  `orgroles:${organizationNumber}:${encodeURIComponent(userId)}`;
+/** Encoded: resource ids are chosen by service owners and may hold characters Cosmos forbids in ids. */
+export const resourcePolicyDocumentId = (resourceId: string) =>
+  `resource:${encodeURIComponent(bareResourceId(resourceId))}`;
 /** Hashed: URNs can hold any character and be long, and the id then never shows the email or username. */
 export const selfIdentifiedUserDocumentId = (externalIdentity: string) =>
   `selfidentified:${createHash("sha256").update(externalIdentityKey(externalIdentity)).digest("hex")}`;
@@ -156,9 +187,10 @@ export class CosmosContactRegistry implements ContactRegistry {
         const partitionKey = userContactPointsPartition(orgnr);
         // Users may have registered either form of the resource id; both are matched. The `pk` condition
         // repeats the partition key because the embedded server does not scope queries by it.
+        // A user without a resource list hears about every resource their roles allow.
         const querySpec = {
           query:
-            "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'userContactPoint' AND (ARRAY_CONTAINS(c.resources, @bare) OR ARRAY_CONTAINS(c.resources, @urn))",
+            "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'userContactPoint' AND (NOT IS_DEFINED(c.resources) OR ARRAY_CONTAINS(c.resources, @bare) OR ARRAY_CONTAINS(c.resources, @urn))",
           parameters: [
             { name: "@pk", value: partitionKey },
             { name: "@bare", value: bare },
@@ -185,6 +217,44 @@ export class CosmosContactRegistry implements ContactRegistry {
     return perOrganization.flat();
   }
 
+  async findRoleAssignments(organizationNumbers: string[]): Promise<RoleAssignment[]> {
+    const perOrganization = await mapInParallel(
+      [...new Set(organizationNumbers)],
+      concurrency,
+      async (orgnr) => {
+        const partitionKey = userContactPointsPartition(orgnr);
+        const querySpec = {
+          query: "SELECT * FROM c WHERE c.pk = @pk AND c.type = 'roleAssignment'",
+          parameters: [{ name: "@pk", value: partitionKey }],
+        };
+        let resources: unknown[];
+        try {
+          ({ resources } = await this.container.items.query(querySpec, { partitionKey }).fetchAll());
+        } catch (error) {
+          throw mapCosmosError(error, "registry: query role assignments");
+        }
+        return resources.map((raw) => {
+          const {
+            id: _id,
+            pk: _pk,
+            type: _type,
+            ...assignment
+          } = parseDocument(roleAssignmentDocumentSchema, raw, "role assignment");
+          return withoutUndefined(assignment);
+        });
+      },
+    );
+    return perOrganization.flat();
+  }
+
+  async findResourcePolicies(resourceIds: string[]): Promise<Map<string, ResourcePolicy>> {
+    const ids = [...new Set(resourceIds.map(resourcePolicyDocumentId))];
+    const found = await readDocuments(this.container, ids, resourcePolicyDocumentSchema, "resource policy");
+    return new Map(
+      found.map(({ resourceId, actions }) => [bareResourceId(resourceId), { resourceId, actions }]),
+    );
+  }
+
   async findSelfIdentifiedUsers(
     externalIdentities: string[],
   ): Promise<Map<string, SelfIdentifiedUserContact>> {
@@ -209,35 +279,61 @@ export interface RegistryImportCounts {
   organizations: number;
   userContactPoints: number;
   selfIdentifiedUsers: number;
+  roleAssignments: number;
+  resourcePolicies: number;
 }
 
-type RegistryDocument =
-  | z.infer<typeof personDocumentSchema>
-  | z.infer<typeof organizationDocumentSchema>
-  | z.infer<typeof userContactPointDocumentSchema>
-  | z.infer<typeof selfIdentifiedUserDocumentSchema>;
+type EntryOf<K extends RegistryEntryKind> = z.output<(typeof registryEntrySchemas)[K]>;
 
-/** Point-read documents are their own partition: `pk` equals `id`. */
-function documentsOf(data: RegistryData): RegistryDocument[] {
-  const persons = data.persons.map((person) => {
-    const id = personDocumentId(person.nationalIdentityNumber);
-    return { id, pk: id, type: "person" as const, ...person };
-  });
-  const organizations = data.organizations.map((organization) => {
-    const id = organizationDocumentId(organization.organizationNumber);
-    return { id, pk: id, type: "organization" as const, ...organization };
-  });
-  const users = data.userContactPoints.map((user) => ({
-    id: userContactPointDocumentId(user.organizationNumber, user.userId),
-    pk: userContactPointsPartition(user.organizationNumber),
-    type: "userContactPoint" as const,
-    ...user,
-  }));
-  const selfIdentified = (data.selfIdentifiedUsers ?? []).map((user) => {
-    const id = selfIdentifiedUserDocumentId(user.externalIdentity);
-    return { id, pk: id, type: "selfIdentifiedUser" as const, ...user };
-  });
-  return [...persons, ...organizations, ...users, ...selfIdentified].map((doc) => withoutUndefined(doc));
+/** Where an entry of each kind is stored: point-read documents are their own partition (`pk` equals `id`). */
+export const registryDocumentLocation: {
+  [K in RegistryEntryKind]: (key: EntryOf<K>) => { id: string; pk: string };
+} = {
+  person: (p) => ({
+    id: personDocumentId(p.nationalIdentityNumber),
+    pk: personDocumentId(p.nationalIdentityNumber),
+  }),
+  organization: (o) => ({
+    id: organizationDocumentId(o.organizationNumber),
+    pk: organizationDocumentId(o.organizationNumber),
+  }),
+  userContactPoint: (u) => ({
+    id: userContactPointDocumentId(u.organizationNumber, u.userId),
+    pk: userContactPointsPartition(u.organizationNumber),
+  }),
+  selfIdentifiedUser: (u) => ({
+    id: selfIdentifiedUserDocumentId(u.externalIdentity),
+    pk: selfIdentifiedUserDocumentId(u.externalIdentity),
+  }),
+  roleAssignment: (a) => ({
+    id: roleAssignmentDocumentId(a.organizationNumber, a.userId),
+    pk: userContactPointsPartition(a.organizationNumber),
+  }),
+  resourcePolicy: (p) => ({
+    id: resourcePolicyDocumentId(p.resourceId),
+    pk: resourcePolicyDocumentId(p.resourceId),
+  }),
+};
+
+/** The stored document of one register entry: its location, its kind as `type`, and its fields. */
+export function registryDocumentOf<K extends RegistryEntryKind>(
+  kind: K,
+  entry: EntryOf<K>,
+): Record<string, unknown> & { id: string; pk: string; type: K } {
+  // A resource policy is stored under the bare resource id, as orders name it either way.
+  const resource = "resourceId" in entry ? { resourceId: bareResourceId(entry.resourceId) } : {};
+  return withoutUndefined({ ...registryDocumentLocation[kind](entry), type: kind, ...entry, ...resource });
+}
+
+function documentsOf(data: RegistryData): Array<Record<string, unknown> & { type: string }> {
+  return [
+    ...data.persons.map((e) => registryDocumentOf("person", e)),
+    ...data.organizations.map((e) => registryDocumentOf("organization", e)),
+    ...data.userContactPoints.map((e) => registryDocumentOf("userContactPoint", e)),
+    ...(data.selfIdentifiedUsers ?? []).map((e) => registryDocumentOf("selfIdentifiedUser", e)),
+    ...(data.roleAssignments ?? []).map((e) => registryDocumentOf("roleAssignment", e)),
+    ...(data.resourcePolicies ?? []).map((e) => registryDocumentOf("resourcePolicy", e)),
+  ];
 }
 
 /**
@@ -263,5 +359,7 @@ export async function upsertRegistryDocuments(
     organizations: data.organizations.length,
     userContactPoints: data.userContactPoints.length,
     selfIdentifiedUsers: data.selfIdentifiedUsers?.length ?? 0,
+    roleAssignments: data.roleAssignments?.length ?? 0,
+    resourcePolicies: data.resourcePolicies?.length ?? 0,
   };
 }

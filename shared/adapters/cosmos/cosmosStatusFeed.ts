@@ -113,7 +113,11 @@ export class CosmosStatusFeed implements StatusFeed {
    * transactional batch (the marker last, so it is written only when every entry was). Returns how many
    * entries were created, counted from the first.
    */
-  private async createNumbered(creator: string, entries: NewStatusFeedEntry[], first: number): Promise<number> {
+  private async createNumbered(
+    creator: string,
+    entries: NewStatusFeedEntry[],
+    first: number,
+  ): Promise<number> {
     const retention = this.retention.statusFeedEntry();
     const operations = [
       ...entries.map((entry, index) => ({
