@@ -21,6 +21,8 @@ export interface StatusFeedQuery {
   after: number;
   pageSize: number;
   order: "Asc" | "Desc";
+  /** Only entries with one of these statuses (`Order_Completed`, …); every entry when unset. */
+  statuses?: readonly string[];
 }
 
 /**

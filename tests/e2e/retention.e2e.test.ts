@@ -65,7 +65,7 @@ describe("retention: every document with personal data expires, and local mode d
   const smsSettings = { body: "SMS", sendingTimePolicy: "Anytime" };
 
   async function feedSequenceNumbers(): Promise<number[]> {
-    const response = await api.request("GET", "/future/shipment/feed?seq=0&pageSize=500");
+    const response = await api.request("GET", "/future/shipment/feed?seq=0&pageSize=500&allTransitions=true");
     expect(response.status).toBe(200);
     return (response.body as Array<{ sequenceNumber: number }>).map((e) => e.sequenceNumber);
   }

@@ -8,6 +8,7 @@ import {
 } from "../../shared/http/handlers/instantOrders";
 import { createOrderChain } from "../../shared/http/handlers/orderIntake";
 import { getOrder } from "../../shared/http/handlers/orderReads";
+import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { testDependencies } from "../support/dependencies";
 import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
@@ -231,5 +232,69 @@ describe("external identities (Altinn's ExternalIdentityUrn)", () => {
       },
     });
     expect(response.status).toBe(201);
+  });
+});
+
+describe("GET future/shipment/feed", () => {
+  async function appendTransitions(shipmentId: string, statuses: string[]) {
+    for (const status of statuses) {
+      await deps.statusFeed.append({
+        creator: "991825827",
+        shipmentId,
+        shipmentType: "Notification",
+        status,
+        lastUpdate: clock.now().toISOString(),
+        recipients:
+          status === "Order_Completed"
+            ? [
+                {
+                  destination: "a@example.com",
+                  status: "Email_Delivered",
+                  lastUpdate: clock.now().toISOString(),
+                },
+              ]
+            : [],
+        created: clock.now().toISOString(),
+      });
+    }
+  }
+  const statusesOf = (body: unknown) => (body as Array<{ status: string }>).map((e) => e.status);
+
+  it("lists final statuses with their recipients by default, every transition on request", async () => {
+    await appendTransitions("6a3c1f0e-0000-4000-8000-000000000001", [
+      "Order_Registered",
+      "Order_Processing",
+      "Order_Processed",
+      "Order_Completed",
+    ]);
+    await appendTransitions("6a3c1f0e-0000-4000-8000-000000000002", ["Order_Registered", "Order_Cancelled"]);
+    await appendTransitions("6a3c1f0e-0000-4000-8000-000000000003", [
+      "Order_Registered",
+      "Order_SendConditionNotMet",
+    ]);
+    clock.advance(3_000);
+    const feed = await call(getStatusFeed, "/future/shipment/feed?seq=0");
+    expect(statusesOf(feed.body)).toEqual(["Order_Completed", "Order_SendConditionNotMet"]);
+    expect((feed.body as unknown as Array<{ recipients: unknown[] }>)[0]!.recipients).toHaveLength(1);
+    const all = await call(getStatusFeed, "/future/shipment/feed?seq=0&allTransitions=true");
+    expect(statusesOf(all.body)).toHaveLength(8);
+  });
+
+  it("binds query names case-insensitively, as ASP.NET does", async () => {
+    await appendTransitions("6a3c1f0e-0000-4000-8000-000000000004", ["Order_Registered", "Order_Completed"]);
+    await appendTransitions("6a3c1f0e-0000-4000-8000-000000000005", ["Order_Registered", "Order_Completed"]);
+    clock.advance(3_000);
+    const page = await call(
+      getStatusFeed,
+      "/future/shipment/feed?SEQ=0&pagesize=1&orderby=DESC&alltransitions=TRUE",
+    );
+    expect(page.status).toBe(200);
+    expect((page.body as unknown as Array<{ sequenceNumber: number; status: string }>)[0]).toMatchObject({
+      sequenceNumber: 4,
+      status: "Order_Completed",
+    });
+    expect(page.body as unknown as unknown[]).toHaveLength(1);
+    const bad = await call(getStatusFeed, "/future/shipment/feed?pagesize=x");
+    expect(bad.body["errors"]).toEqual({ pageSize: ["The value is not a valid page size."] });
   });
 });

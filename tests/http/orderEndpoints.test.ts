@@ -386,7 +386,9 @@ describe("legacy orders and reads", () => {
       (cancelled.body as { shipments: Array<{ status: string }> }).shipments.map((s) => s.status),
     ).toEqual(["Order_Cancelled", "Order_Cancelled"]);
     clock.advance(3_000);
-    const feed = await call(getStatusFeed, { path: "/future/shipment/feed?seq=0&pageSize=10" });
+    const feed = await call(getStatusFeed, {
+      path: "/future/shipment/feed?seq=0&pageSize=10&allTransitions=true",
+    });
     expect((feed.body as unknown as Array<{ status: string }>).map((e) => e.status)).toEqual([
       "Order_Cancelled",
       "Order_Cancelled",

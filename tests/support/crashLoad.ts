@@ -166,7 +166,10 @@ export async function getShipment(api: ApiClient, shipmentId: string): Promise<S
 export async function readFeed(api: ApiClient, seq: number): Promise<FeedEntry[]> {
   const entries: FeedEntry[] = [];
   for (let cursor = seq; ;) {
-    const response = await api.request("GET", `/future/shipment/feed?seq=${cursor}&pageSize=500`);
+    const response = await api.request(
+      "GET",
+      `/future/shipment/feed?seq=${cursor}&pageSize=500&allTransitions=true`,
+    );
     if (response.status !== 200)
       throw new Error(`GET future/shipment/feed: ${response.status} ${response.text}`);
     const page = response.body as FeedEntry[];

@@ -218,15 +218,17 @@ export class CosmosStatusFeed implements StatusFeed {
       : query.after > 0
         ? "c.sequenceNumber < @after"
         : "true";
+    const statuses = query.statuses ? "AND ARRAY_CONTAINS(@statuses, c.status)" : "";
     try {
       const { resources } = await this.container.items
         .query(
           {
-            query: `SELECT TOP @limit * FROM c WHERE c.creator = @creator AND c.docType = 'entry' AND ${bound} ORDER BY c.sequenceNumber ${ascending ? "ASC" : "DESC"}`,
+            query: `SELECT TOP @limit * FROM c WHERE c.creator = @creator AND c.docType = 'entry' AND ${bound} ${statuses} ORDER BY c.sequenceNumber ${ascending ? "ASC" : "DESC"}`,
             parameters: [
               { name: "@creator", value: query.creator },
               { name: "@limit", value: query.pageSize },
               { name: "@after", value: query.after },
+              ...(query.statuses ? [{ name: "@statuses", value: [...query.statuses] }] : []),
             ],
           },
           { partitionKey: query.creator },

@@ -7,6 +7,7 @@ import { getTenantOrder } from "../../usecases/getTenantOrder";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
 import { guidParam, orderIdParam } from "../routeParams";
 import { problem, problemCodes } from "../problem";
+import { queryValue } from "../query";
 import { notificationSummaryView, orderView, orderWithStatusView, shipmentView } from "../views/orderViews";
 
 /** A reference no order can have (too long, or text the intake refuses) is told so, not looked up. */
@@ -23,7 +24,7 @@ export const getOrder = authenticatedEndpoint(scopes.create, async ({ request, p
 export const listOrdersBySendersReference = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
-    const sendersReference = request.query.get("sendersReference");
+    const sendersReference = queryValue(request.query, "sendersReference");
     if (!sendersReference) {
       throw new AppError("validation", "sendersReference is required.", {
         errors: { sendersReference: ["The sendersReference field is required."] },

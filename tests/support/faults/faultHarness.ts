@@ -264,7 +264,7 @@ export class FaultHarness {
 
   /** Each transition of each shipment once, in lifecycle order, with gap-free sequence numbers. */
   private async checkFeed(api: ReturnType<typeof apiClient>, submitted: Submitted, problems: string[]) {
-    const response = await api.request("GET", "/future/shipment/feed?seq=0&pageSize=500");
+    const response = await api.request("GET", "/future/shipment/feed?seq=0&pageSize=500&allTransitions=true");
     if (response.status !== 200) {
       problems.push(`the feed reads as ${response.status}: ${response.text}`);
       return;
