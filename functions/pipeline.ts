@@ -45,5 +45,6 @@ app.serviceBusQueue("sendSmsBulk", {
 app.serviceBusQueue("applyDeliveryReport", {
   connection: serviceBusConnection,
   queueName: queues.deliveryReports.name,
+  cardinality: "many",
   handler: applyDeliveryReportJob,
 });

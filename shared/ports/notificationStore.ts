@@ -49,4 +49,8 @@ export interface DeliveryReferenceStore {
   /** Stores many references, many per request. */
   putMany(references: DeliveryReference[]): Promise<void>;
   get(provider: DeliveryReference["provider"], reference: string): Promise<DeliveryReference | undefined>;
+  /** The references of many reports, many per request; unknown ones are left out. */
+  getMany(
+    keys: Array<{ provider: DeliveryReference["provider"]; reference: string }>,
+  ): Promise<DeliveryReference[]>;
 }

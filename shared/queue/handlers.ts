@@ -1,7 +1,8 @@
 import type { InvocationContext, ServiceBusQueueHandler, TimerHandler } from "@azure/functions";
 import type { z } from "zod";
 import { dependencies, type Dependencies } from "../app/dependencies";
-import { isAppError } from "../errors";
+import { isAppError, type AppError } from "../errors";
+import { inQueueDelivery, inTimerRun, recordDropped, recordFailedDelivery } from "../telemetry/queueEdge";
 
 /** How a log line names the message: its id and the order it belongs to (the correlation id), never PII. */
 function messageIdOf(context: InvocationContext): string {
@@ -21,26 +22,34 @@ export function queueJob<Schema extends z.ZodType>(
   handle: (message: z.output<Schema>, deps: Dependencies, context: InvocationContext) => Promise<void>,
 ): ServiceBusQueueHandler {
   return async (message, context) => {
-    const parsed = schema.safeParse(message);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      context.error(`message ${messageIdOf(context)} is not readable and was dropped: ${problems}`);
-      return;
-    }
-    try {
-      await handle(parsed.data, await dependencies(), context);
-    } catch (error) {
-      if (
-        isAppError(error, "permanent") ||
-        isAppError(error, "validation") ||
-        isAppError(error, "not-found")
-      ) {
-        context.error(`message ${messageIdOf(context)} failed permanently: ${error.message}`);
+    const deps = await dependencies();
+    await inQueueDelivery(context, deps.clock.now(), async () => {
+      const parsed = schema.safeParse(message);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+        context.error(`message ${messageIdOf(context)} is not readable and was dropped: ${problems}`);
+        recordDropped(context, "unreadable");
         return;
       }
-      context.warn(`message ${messageIdOf(context)} failed and will be retried: ${(error as Error).message}`);
-      throw error;
-    }
+      try {
+        await handle(parsed.data, deps, context);
+      } catch (error) {
+        if (
+          isAppError(error, "permanent") ||
+          isAppError(error, "validation") ||
+          isAppError(error, "not-found")
+        ) {
+          context.error(`message ${messageIdOf(context)} failed permanently: ${error.message}`);
+          recordDropped(context, error.kind);
+          return;
+        }
+        context.warn(
+          `message ${messageIdOf(context)} failed and will be retried: ${(error as Error).message}`,
+        );
+        recordFailedDelivery(context);
+        throw error;
+      }
+    });
   };
 }
 
@@ -49,7 +58,70 @@ export function timerJob(
   handle: (deps: Dependencies, context: InvocationContext) => Promise<string | undefined>,
 ): TimerHandler {
   return async (_timer, context) => {
-    const summary = await handle(await dependencies(), context);
+    const deps = await dependencies();
+    const summary = await inTimerRun(context, () => handle(deps, context));
     if (summary) context.log(summary);
+  };
+}
+
+/** The extension's `enqueuedTimeUtc`: text, or a Date when a host hands it over parsed. */
+function timeOf(value: unknown): Date | undefined {
+  const at = typeof value === "string" || value instanceof Date ? new Date(value) : undefined;
+  return at && !Number.isNaN(at.getTime()) ? at : undefined;
+}
+
+/** A failure no redelivery can mend: the message is completed and logged. */
+function isPermanent(error: unknown): error is AppError {
+  return isAppError(error, "permanent") || isAppError(error, "validation") || isAppError(error, "not-found");
+}
+
+/**
+ * Wraps a queue job whose trigger takes the messages that were ready together (`cardinality: "many"`), so
+ * the job can read and write for all of them at once. The batch settles as one: a transient failure hands
+ * every message back (the job must be safe to repeat), and a permanent one is traced to its message by
+ * handling the messages one by one, so only that message is dropped.
+ */
+export function queueBatchJob<Schema extends z.ZodType>(
+  schema: Schema,
+  handle: (
+    messages: Array<{ message: z.output<Schema>; enqueuedTime: Date | undefined }>,
+    deps: Dependencies,
+  ) => Promise<void>,
+): ServiceBusQueueHandler {
+  return async (batch, context) => {
+    const deps = await dependencies();
+    const bodies: unknown[] = Array.isArray(batch) ? batch : [batch];
+    const enqueued = context.triggerMetadata?.["enqueuedTimeUtcArray"];
+    const ids = context.triggerMetadata?.["messageIdArray"];
+    const nameOf = (i: number) => (Array.isArray(ids) && typeof ids[i] === "string" ? ids[i] : `#${i}`);
+    const readable: Array<{ message: z.output<Schema>; enqueuedTime: Date | undefined; name: string }> = [];
+    bodies.forEach((body, i) => {
+      const parsed = schema.safeParse(body);
+      if (parsed.success) {
+        readable.push({
+          message: parsed.data,
+          enqueuedTime: timeOf(Array.isArray(enqueued) ? enqueued[i] : undefined),
+          name: nameOf(i),
+        });
+      } else context.error(`message ${nameOf(i)} is not readable and was dropped`);
+    });
+    try {
+      await handle(readable, deps);
+    } catch (error) {
+      if (!isPermanent(error)) {
+        context.warn(
+          `a batch of ${readable.length} message(s) failed and will be retried: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        throw error;
+      }
+      for (const one of readable) {
+        try {
+          await handle([one], deps);
+        } catch (single) {
+          if (!isPermanent(single)) throw single;
+          context.error(`message ${one.name} failed permanently: ${single.message}`);
+        }
+      }
+    }
   };
 }

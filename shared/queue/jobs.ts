@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { processOrderMessageSchema, sendMessageSchema } from "../domain/messages";
-import { applyDeliveryReport } from "../usecases/applyDeliveryReport";
+import { applyDeliveryReports } from "../usecases/applyDeliveryReport";
 import { processOrder } from "../usecases/processOrder";
 import { sendBatch } from "../usecases/sendBatch";
 import { sendNotification } from "../usecases/sendNotification";
 import { sweepOrders, type SweepSummary } from "../usecases/sweepOrders";
 import { terminateExpired } from "../usecases/terminateExpired";
-import { queueJob, timerJob } from "./handlers";
+import { recordTimerWork } from "../telemetry/queueEdge";
+import { queueBatchJob, queueJob, timerJob } from "./handlers";
 
 /** One log line of what a sweep did, naming every document it set aside and why (ids only, never PII). */
 function describeSweep(s: SweepSummary): string | undefined {
@@ -41,13 +42,10 @@ export const sendNotificationJob = queueJob(sendMessageSchema, (message, deps) =
   "batchId" in message ? sendBatch(deps, message) : sendNotification(deps, message),
 );
 
-function enqueuedTimeOf(metadata: Record<string, unknown> | undefined): Date | undefined {
-  const value = metadata?.["enqueuedTimeUtc"];
-  const at = typeof value === "string" || value instanceof Date ? new Date(value) : undefined;
-  return at && !Number.isNaN(at.getTime()) ? at : undefined;
-}
-
-/** Event Grid events and our own report envelopes share the queue; the use case tells them apart. */
-export const applyDeliveryReportJob = queueJob(z.unknown(), (message, deps, context) =>
-  applyDeliveryReport(deps, message, enqueuedTimeOf(context.triggerMetadata)),
+/**
+ * Event Grid events and our own report envelopes share the queue; the use case tells them apart. Reports
+ * come in batches, so a burst of them is read and written in bulk.
+ */
+export const applyDeliveryReportJob = queueBatchJob(z.unknown(), (messages, deps) =>
+  applyDeliveryReports(deps, messages),
 );

@@ -155,6 +155,33 @@ describe("LocalBroker publishing", () => {
 });
 
 describe("LocalBroker subscriptions", () => {
+  it("When a batch subscriber takes messages, then it gets those ready together, up to its batch size, settled as one", async () => {
+    const { broker } = brokerWithClock();
+    const batches: number[][] = [];
+    broker.subscribeBatch(
+      "delivery-reports",
+      (messages) => {
+        batches.push(messages.map((m) => Number(m.body)));
+        if (messages.some((m) => m.body === 4 && m.deliveryCount === 1)) throw new Error("transient");
+      },
+      { concurrency: 1, maxBatchSize: 3 },
+    );
+
+    await broker.publish(
+      "deliveryReports",
+      Array.from({ length: 5 }, (_, n) => ({ messageId: `r-${n}`, body: n })),
+    );
+    await broker.whenIdle();
+
+    // The second batch failed once: both of its messages came back together, nothing of the first batch did.
+    expect(batches).toEqual([
+      [0, 1, 2],
+      [3, 4],
+      [3, 4],
+    ]);
+    expect(broker.stats()).toMatchObject({ received: 7, completed: 5, abandoned: 2, deadLettered: 0 });
+  });
+
   it("When the handler throws once, then the message is redelivered and then completed", async () => {
     const { broker } = brokerWithClock();
     const seen: number[] = [];

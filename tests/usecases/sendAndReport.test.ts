@@ -4,7 +4,7 @@ import type { SmsMessage, SmsSendOutcome, SmsSender } from "../../shared/ports/s
 import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
 import { transient } from "../../shared/errors";
 import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
-import { applyDeliveryReport } from "../../shared/usecases/applyDeliveryReport";
+import { applyDeliveryReport, applyDeliveryReports } from "../../shared/usecases/applyDeliveryReport";
 import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
 import { sendNotification } from "../../shared/usecases/sendNotification";
 import { terminateExpired } from "../../shared/usecases/terminateExpired";
@@ -189,6 +189,34 @@ describe("delivery reports", () => {
         ?.recipients.map((r) => r.status)
         .sort(),
     ).toEqual(["Email_Delivered", "SMS_Delivered"]);
+  });
+
+  it("applies a burst of reports together, each once and in arrival order, and retries only the early one", async () => {
+    const emails = [0, 1, 2].map(() => sampleEmail("00000000-0000-4000-8000-000000000000", t0));
+    const order = await processedOrderWith(...emails);
+    for (const e of emails)
+      await sendNotification(deps(), { orderId: order.id, notificationId: e.id, retry: 0 });
+    const [a, b, c] = emails.map((e) => e.id);
+
+    await applyDeliveryReports(
+      deps(),
+      [
+        { reference: a, status: "Delivered" },
+        { reference: "not-sent-yet", status: "Delivered" },
+        { reference: b, status: "Failed_Bounced" },
+        { reference: c, status: "Delivered" },
+        { reference: c, status: "Failed_Bounced" },
+      ].map((message) => ({ message, enqueuedTime: new Date(t0) })),
+    );
+
+    const statuses = await Promise.all(emails.map((e) => stores.notifications.get(order.id, e.id)));
+    expect(statuses.map((n) => n?.status)).toEqual(["Delivered", "Failed_Bounced", "Delivered"]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+    expect(
+      publisher
+        .on("deliveryReports")
+        .map((m) => (m.body as { varselReport: { payload: unknown } }).varselReport.payload),
+    ).toEqual([{ reference: "not-sent-yet", status: "Delivered" }]);
   });
 
   it("retries a report that arrived before its send result, then keeps it as a dead report", async () => {

@@ -2,7 +2,7 @@ import type { Container } from "@azure/cosmos";
 import { z } from "zod";
 import type { DeliveryReference, DeliveryReferenceStore } from "../../ports/notificationStore";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
-import { runBulk } from "./bulk";
+import { readMany, runBulk } from "./bulk";
 import { mapCosmosError } from "./errors";
 
 const referenceSchema = z.object({
@@ -58,5 +58,17 @@ export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
     } catch (error) {
       throw mapCosmosError(error, "read delivery reference");
     }
+  }
+
+  async getMany(
+    keys: Array<{ provider: DeliveryReference["provider"]; reference: string }>,
+  ): Promise<DeliveryReference[]> {
+    const ids = [...new Set(keys.map(({ provider, reference }) => keyOf(provider, reference)))];
+    const found = await readMany(
+      this.container,
+      ids.map((id) => ({ id, partitionKey: id })),
+      "read delivery references",
+    );
+    return found.map((raw) => referenceSchema.parse(raw));
   }
 }

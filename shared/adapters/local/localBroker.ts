@@ -21,6 +21,11 @@ export interface LocalBrokerOptions {
   /** Decides when scheduled messages are due and locks expire; defaults to the system clock. */
   clock?: Clock;
   queues?: Record<QueueKey, QueueDefinition>;
+  /**
+   * The most deliveries in flight at once on these queues, whatever their subscriber asks for: in one process
+   * every queue shares the event loop, so a queue that must not crowd out the others gets a bounded share.
+   */
+  queueConcurrency?: Partial<Record<QueueKey, number>>;
   /** Test mode: every message is delivered a second time after its first completion (a lost settlement). */
   duplicateDelivery?: boolean;
   /**
@@ -31,10 +36,17 @@ export interface LocalBrokerOptions {
 }
 
 export type MessageHandler = (message: ReceivedMessage) => Promise<void> | void;
+/** A trigger with `cardinality: "many"`: the messages that were ready together, settled together. */
+export type BatchMessageHandler = (messages: ReceivedMessage[]) => Promise<void> | void;
 
 export interface SubscribeOptions {
   /** Deliveries in flight at once on this queue (host.json `maxConcurrentCalls`). */
   concurrency?: number;
+}
+
+export interface BatchSubscribeOptions extends SubscribeOptions {
+  /** Messages handed over at most in one call (host.json `maxMessageBatchSize`). */
+  maxBatchSize: number;
 }
 
 export interface Subscription {
@@ -55,8 +67,9 @@ export interface BrokerStats {
 
 interface ActiveSubscription {
   queue: BrokerQueue;
-  handler: MessageHandler;
+  handler: BatchMessageHandler;
   concurrency: number;
+  maxBatchSize: number;
   inFlight: Set<Promise<void>>;
 }
 
@@ -72,6 +85,8 @@ export class LocalBroker implements Publisher {
   private readonly clock: Clock;
   private readonly queuesByKey = new Map<QueueKey, BrokerQueue>();
   private readonly queuesByName = new Map<string, BrokerQueue>();
+  /** Queue name → the most deliveries in flight at once (`queueConcurrency`). */
+  private readonly concurrencyCaps = new Map<string, number>();
   private readonly subscriptions = new Map<string, ActiveSubscription>();
   private readonly useTimers: boolean;
   private readonly idleWaiters: Array<() => void> = [];
@@ -97,6 +112,8 @@ export class LocalBroker implements Publisher {
       const queue = new BrokerQueue(definitions[key], options.duplicateDelivery ?? false);
       this.queuesByKey.set(key, queue);
       this.queuesByName.set(queue.name, queue);
+      const cap = options.queueConcurrency?.[key];
+      if (cap !== undefined) this.concurrencyCaps.set(queue.name, cap);
     }
   }
 
@@ -156,13 +173,40 @@ export class LocalBroker implements Publisher {
   }
 
   subscribe(queueName: string, handler: MessageHandler, options: SubscribeOptions = {}): Subscription {
+    return this.subscribeBatch(
+      queueName,
+      async (messages) => {
+        for (const message of messages) await handler(message);
+      },
+      {
+        ...options,
+        maxBatchSize: 1,
+      },
+    );
+  }
+
+  /** Like `subscribe`, handing over up to `maxBatchSize` ready messages per call; all settle as one. */
+  subscribeBatch(
+    queueName: string,
+    handler: BatchMessageHandler,
+    options: BatchSubscribeOptions,
+  ): Subscription {
     const queue = this.queue(queueName);
     if (this.subscriptions.has(queueName)) throw new Error(`queue "${queueName}" already has a subscriber`);
-    const concurrency = options.concurrency ?? 1;
+    const { concurrency = 1, maxBatchSize } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new Error("concurrency must be a positive integer");
     }
-    const subscription: ActiveSubscription = { queue, handler, concurrency, inFlight: new Set() };
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
+      throw new Error("maxBatchSize must be a positive integer");
+    }
+    const subscription: ActiveSubscription = {
+      queue,
+      handler,
+      concurrency,
+      maxBatchSize,
+      inFlight: new Set(),
+    };
     this.subscriptions.set(queueName, subscription);
     this.queuePump();
     return {
@@ -181,11 +225,16 @@ export class LocalBroker implements Publisher {
     const nowMs = this.nowMs();
     for (const subscription of this.subscriptions.values()) {
       this.sweep(subscription.queue);
-      while (subscription.inFlight.size < subscription.concurrency) {
-        const message = subscription.queue.lockNext(nowMs, true);
-        if (!message) break;
-        this.counters.received++;
-        this.deliver(subscription, message);
+      const cap = this.concurrencyCaps.get(subscription.queue.name) ?? subscription.concurrency;
+      while (subscription.inFlight.size < Math.min(subscription.concurrency, cap)) {
+        const messages: ReceivedMessage[] = [];
+        for (let next; messages.length < subscription.maxBatchSize; messages.push(next)) {
+          next = subscription.queue.lockNext(nowMs, true);
+          if (!next) break;
+        }
+        if (messages.length === 0) break;
+        this.counters.received += messages.length;
+        this.deliver(subscription, messages);
       }
     }
     this.armWakeTimer();
@@ -218,8 +267,8 @@ export class LocalBroker implements Publisher {
     this.resolveIdleWaiters();
   }
 
-  private deliver(subscription: ActiveSubscription, message: ReceivedMessage): void {
-    const delivery = this.runDelivery(subscription, message).finally(() => {
+  private deliver(subscription: ActiveSubscription, messages: ReceivedMessage[]): void {
+    const delivery = this.runDelivery(subscription, messages).finally(() => {
       subscription.inFlight.delete(delivery);
       this.pump();
     });
@@ -227,26 +276,28 @@ export class LocalBroker implements Publisher {
   }
 
   /** Settles like the Functions trigger with autoComplete: success completes, a throw abandons. */
-  private async runDelivery(subscription: ActiveSubscription, message: ReceivedMessage): Promise<void> {
+  private async runDelivery(subscription: ActiveSubscription, messages: ReceivedMessage[]): Promise<void> {
     let handled: boolean;
     try {
-      // Start the handler on a later tick, so it never runs inside the pump that locked its message.
-      await Promise.resolve().then(() => subscription.handler(message));
+      // Start the handler on a later tick, so it never runs inside the pump that locked its messages.
+      await Promise.resolve().then(() => subscription.handler(messages));
       handled = true;
     } catch {
       handled = false;
     }
-    try {
-      if (handled) {
-        subscription.queue.complete(message.lockToken, this.nowMs());
-        this.counters.completed++;
-      } else {
-        subscription.queue.abandon(message.lockToken, this.nowMs());
-        this.counters.abandoned++;
+    for (const message of messages) {
+      try {
+        if (handled) {
+          subscription.queue.complete(message.lockToken, this.nowMs());
+          this.counters.completed++;
+        } else {
+          subscription.queue.abandon(message.lockToken, this.nowMs());
+          this.counters.abandoned++;
+        }
+      } catch (error) {
+        // Subscription locks are renewed while the handler runs, so only a settled-elsewhere lock lands here.
+        if (!(error instanceof MessageLockLostError)) throw error;
       }
-    } catch (error) {
-      // Subscription locks are renewed while the handler runs, so only a settled-elsewhere lock lands here.
-      if (!(error instanceof MessageLockLostError)) throw error;
     }
   }
 

@@ -46,6 +46,8 @@ export interface FunctionsHostOptions {
   requestTimeoutMs?: number;
   /** Function invocations at once, waiting requests and their wait (defaults 64, 4096, 30 s); 503 beyond. */
   admission?: Partial<AdmissionLimits>;
+  /** Functions whose request body is streamed to them, uncapped by `maxBodyBytes` (they bound it themselves). */
+  streamedFunctions?: ReadonlySet<string>;
 }
 
 /** Defaults: Kestrel gives 30 s for the headers and then wants the body at 240 bytes/s; loopback is faster. */
@@ -149,6 +151,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       logger,
       maxBodyBytes: options.maxBodyBytes ?? 4 * 1024 * 1024,
       admission: { ...defaultHostLimits.admission, ...options.admission },
+      streamedFunctions: options.streamedFunctions ?? new Set(),
     }),
   );
   // Longer than typical client pools keep idle sockets, so benchmarks don't race a server-side close (the
@@ -164,6 +167,7 @@ export async function startFunctionsHost(options: FunctionsHostOptions): Promise
       logger,
       resolveSetting,
       maxConcurrentCalls: layout.maxConcurrentCalls,
+      maxMessageBatchSize: layout.maxMessageBatchSize,
     });
     if (options.startTimers ?? true) timers.startSchedules();
     const url = `http://${address.address}:${address.port}`;

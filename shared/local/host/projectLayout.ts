@@ -8,6 +8,8 @@ export interface ProjectLayout {
   routePrefix: string;
   /** host.json `extensions.serviceBus.maxConcurrentCalls`; Functions defaults to 16. */
   maxConcurrentCalls: number;
+  /** host.json `extensions.serviceBus.maxMessageBatchSize`; Functions defaults to 1000. */
+  maxMessageBatchSize: number;
 }
 
 function readJsonObject(path: string): Record<string, unknown> {
@@ -53,9 +55,11 @@ export function readProjectLayout(projectRoot: string): ProjectLayout {
   const hostJson = existsSync(hostJsonPath) ? readJsonObject(hostJsonPath) : {};
   const routePrefix = property(hostJson, "extensions", "http", "routePrefix");
   const maxConcurrentCalls = property(hostJson, "extensions", "serviceBus", "maxConcurrentCalls");
+  const maxMessageBatchSize = property(hostJson, "extensions", "serviceBus", "maxMessageBatchSize");
   return {
     registrationFiles: expandMainGlob(projectRoot, packageJson.main),
     routePrefix: typeof routePrefix === "string" ? routePrefix : "api",
     maxConcurrentCalls: typeof maxConcurrentCalls === "number" ? maxConcurrentCalls : 16,
+    maxMessageBatchSize: typeof maxMessageBatchSize === "number" ? maxMessageBatchSize : 1000,
   };
 }

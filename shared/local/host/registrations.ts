@@ -26,6 +26,8 @@ export interface TriggerBinding {
   queueName?: string;
   topicName?: string;
   connection?: string;
+  /** Service Bus: "many" hands the function the messages that were ready together, as an array. */
+  cardinality?: "one" | "many";
 }
 
 export type BindingMetadata = Record<string, unknown> & { type: string; name: string; direction?: string };
@@ -189,6 +191,8 @@ function toTriggerBinding(binding: BindingMetadata): TriggerBinding {
   if (topicName !== undefined) trigger.topicName = topicName;
   const connection = text("connection");
   if (connection !== undefined) trigger.connection = connection;
+  const cardinality = text("cardinality");
+  if (cardinality === "one" || cardinality === "many") trigger.cardinality = cardinality;
   return trigger;
 }
 

@@ -10,6 +10,8 @@ export interface ServiceBusBindingOptions {
   resolveSetting: SettingResolver;
   /** host.json `extensions.serviceBus.maxConcurrentCalls`. */
   maxConcurrentCalls: number;
+  /** host.json `extensions.serviceBus.maxMessageBatchSize`, for triggers with `cardinality: "many"`. */
+  maxMessageBatchSize: number;
 }
 
 /** The worker hands string bodies through `tryJsonParse` (fromRpcTypedData), so JSON text arrives parsed. */
@@ -37,6 +39,25 @@ function triggerMetadataOf(message: ReceivedMessage): TriggerMetadata {
   };
 }
 
+/** What the extension sends for a batch: each single-message key with `Array` appended, one entry per message. */
+function batchTriggerMetadataOf(messages: ReceivedMessage[]): TriggerMetadata {
+  const each = messages.map(triggerMetadataOf);
+  const keys = [
+    "messageId",
+    "deliveryCount",
+    "enqueuedTimeUtc",
+    "sequenceNumber",
+    "lockToken",
+    "contentType",
+  ];
+  return {
+    ...Object.fromEntries(keys.map((key) => [`${key}Array`, each.map((m) => m[key])])),
+    correlationIdArray: each.map((m) => m["correlationId"] ?? null),
+    applicationPropertiesArray: each.map((m) => m["applicationProperties"]),
+    userPropertiesArray: each.map(() => ({})),
+  };
+}
+
 /** Subscribes every Service Bus queue trigger to the broker; settling follows autoComplete semantics. */
 export function bindServiceBusTriggers(
   registrations: FunctionRegistration[],
@@ -55,23 +76,49 @@ export function bindServiceBusTriggers(
       options.resolveSetting,
       `function "${registration.name}"`,
     );
-    const subscription = options.broker.subscribe(
-      queueName,
-      async (message) => {
-        const context = createInvocationContext(registration, options.logger, triggerMetadataOf(message));
-        try {
-          await registration.handler(asFunctionsDelivers(message.body), context);
-        } catch (error) {
-          const line = formatLogLine(registration.name, "error", [
-            `failed on delivery ${message.deliveryCount} of message ${message.messageId}`,
-            error,
-          ]);
-          options.logger("error", line);
-          throw error;
-        }
-      },
-      { concurrency: options.maxConcurrentCalls },
-    );
+    const failed = (messages: ReceivedMessage[], error: unknown) => {
+      const which = messages.map((m) => `delivery ${m.deliveryCount} of message ${m.messageId}`).join(", ");
+      options.logger("error", formatLogLine(registration.name, "error", [`failed on ${which}`, error]));
+    };
+    const subscription =
+      registration.trigger.cardinality === "many"
+        ? options.broker.subscribeBatch(
+            queueName,
+            async (messages) => {
+              const context = createInvocationContext(
+                registration,
+                options.logger,
+                batchTriggerMetadataOf(messages),
+              );
+              try {
+                await registration.handler(
+                  messages.map((m) => asFunctionsDelivers(m.body)),
+                  context,
+                );
+              } catch (error) {
+                failed(messages, error);
+                throw error;
+              }
+            },
+            { concurrency: options.maxConcurrentCalls, maxBatchSize: options.maxMessageBatchSize },
+          )
+        : options.broker.subscribe(
+            queueName,
+            async (message) => {
+              const context = createInvocationContext(
+                registration,
+                options.logger,
+                triggerMetadataOf(message),
+              );
+              try {
+                await registration.handler(asFunctionsDelivers(message.body), context);
+              } catch (error) {
+                failed([message], error);
+                throw error;
+              }
+            },
+            { concurrency: options.maxConcurrentCalls },
+          );
     subscriptions.push(subscription);
   }
   return subscriptions;
