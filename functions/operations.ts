@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { listDeadDeliveryReports, replayDeadDeliveryReports } from "../shared/http/handlers/operations";
 

@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { queues, serviceBusConnection } from "../shared/platform/resources";
 import {

@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { getShipment } from "../shared/http/handlers/orderReads";
 import { getStatusFeed } from "../shared/http/handlers/statusFeed";

@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { health, openApi } from "../shared/http/handlers/system";
 

@@ -2,6 +2,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { dependencies, type Dependencies } from "../app/dependencies";
 import type { Principal } from "../auth/principal";
 import { AppError, isAppError } from "../errors";
+import { inHttpRequest, noteCaller } from "../telemetry/httpEdge";
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from "./body";
 import { problem, problemFromError } from "./problem";
 
@@ -45,31 +46,34 @@ export function authenticatedEndpoint(
   requiredScope: string,
   handle: (input: AuthenticatedRequest) => Promise<HttpResponseInit>,
 ): HttpHandler {
-  return async (request, context) => {
-    try {
-      const deps = await dependencies();
-      const principal = await deps.verifier.verify(request.headers.get("authorization"));
-      if (!principal.scopes.has(requiredScope)) {
-        throw new AppError("forbidden", `The token lacks the scope ${requiredScope}.`);
+  return (request, context) =>
+    inHttpRequest(request, context, async () => {
+      try {
+        const deps = await dependencies();
+        const principal = await deps.verifier.verify(request.headers.get("authorization"));
+        noteCaller(principal.tenant);
+        if (!principal.scopes.has(requiredScope)) {
+          throw new AppError("forbidden", `The token lacks the scope ${requiredScope}.`);
+        }
+        return await handle({ request, context, principal, deps });
+      } catch (error) {
+        return toResponse(error, context);
       }
-      return await handle({ request, context, principal, deps });
-    } catch (error) {
-      return toResponse(error, context);
-    }
-  };
+    });
 }
 
 /** An endpoint without authentication (health, OpenAPI, provider callbacks that check their own credentials). */
 export function openEndpoint(
   handle: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
 ): HttpHandler {
-  return async (request, context) => {
-    try {
-      return await handle(request, context);
-    } catch (error) {
-      return toResponse(error, context);
-    }
-  };
+  return (request, context) =>
+    inHttpRequest(request, context, async () => {
+      try {
+        return await handle(request, context);
+      } catch (error) {
+        return toResponse(error, context);
+      }
+    });
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {

@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWK } from "jose";
 import type { ControllableClock } from "./controllableClock";
 import type { ExtraRoute } from "./host/functionsHost";
+import { localPageHtml } from "./localPage";
+import type { PageView } from "./localView";
 import type { Outbox } from "./outbox";
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
@@ -20,9 +22,42 @@ async function readText(request: IncomingMessage): Promise<string> {
 
 const prefix = "/notifications/api/v1/local";
 
-/** Routes only local mode serves: the token keys, the outbox of captured messages, and the clock. */
-export function localRoutes(publicJwk: JWK, outbox: Outbox, clock: ControllableClock): ExtraRoute[] {
+function sendPage(response: ServerResponse): void {
+  response.writeHead(200, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    // The page's own script and styles only; an email's HTML renders in a sandboxed frame.
+    "content-security-policy":
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; frame-src 'self'; img-src data:",
+  });
+  response.end(localPageHtml);
+}
+
+/**
+ * Routes only local mode serves: the token keys, the outbox of captured messages, the clock, and the local
+ * page (`/local/`) with the data it polls (`local/view`).
+ */
+export function localRoutes(
+  publicJwk: JWK,
+  outbox: Outbox,
+  clock: ControllableClock,
+  pageView: () => Promise<PageView>,
+): ExtraRoute[] {
   return [
+    { method: "GET", path: "/local/", handler: (_req, res) => sendPage(res) },
+    {
+      method: "GET",
+      path: "/local",
+      handler: (_req, res) => {
+        res.writeHead(301, { location: "/local/" });
+        res.end();
+      },
+    },
+    {
+      method: "GET",
+      path: `${prefix}/view`,
+      handler: async (_req, res) => sendJson(res, 200, await pageView()),
+    },
     {
       method: "GET",
       path: "/.well-known/jwks.json",

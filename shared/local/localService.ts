@@ -2,6 +2,9 @@ import { join } from "node:path";
 import { LocalBroker } from "../adapters/local/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import { registerLocalRuntime } from "../app/localRuntime";
+import { readLocalView } from "../adapters/cosmos/cosmosLocalView";
+import { localTelemetry, type LocalTelemetry } from "../telemetry/localTelemetry";
+import { buildPageView } from "./localView";
 import { settings } from "../config/settings";
 import { containers } from "../platform/resources";
 import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
@@ -42,6 +45,8 @@ export interface LocalServiceOptions {
 }
 
 export interface LocalService {
+  /** Where this process's spans go (the local page); tests add their own exporter. */
+  telemetry: LocalTelemetry;
   host: FunctionsHost;
   broker: LocalBroker;
   outbox: Outbox;
@@ -131,8 +136,10 @@ async function start(
   const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
   closers.push(() => broker.close());
   registerLocalRuntime({ publisher: broker, clock });
+  // Spans of this process go to the local page (and to a test's exporter).
+  const telemetry = localTelemetry();
   const outbox = new Outbox(
-    undefined,
+    () => clock.now(),
     options.dataDir ? { path: join(options.dataDir, "outbox.ndjson") } : {},
   );
   closers.push(async () => outbox.close());
@@ -152,7 +159,9 @@ async function start(
     broker,
     clock,
     startTimers: options.startTimers ?? true,
-    extraRoutes: localRoutes(key.publicJwk, outbox, clock),
+    extraRoutes: localRoutes(key.publicJwk, outbox, clock, async () =>
+      buildPageView(await readLocalView(db), outbox.list(), (id) => telemetry.journal.trace(id), clock.now()),
+    ),
   });
   closers.push(() => host.close());
   const reportCredentials = { username: "link-reports", password: "local-report-password" };
@@ -196,6 +205,7 @@ async function start(
     broker,
     outbox,
     clock,
+    telemetry,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
     acs,
     expireDocuments: expire,

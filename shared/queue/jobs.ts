@@ -22,10 +22,22 @@ function describeSweep(s: SweepSummary): string | undefined {
   return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
-export const sweepOrdersJob = timerJob(async (deps) => describeSweep(await sweepOrders(deps)));
+export const sweepOrdersJob = timerJob(async (deps) => {
+  const summary = await sweepOrders(deps);
+  recordTimerWork("sweepOrders", {
+    released: summary.released,
+    recovered: summary.recovered,
+    resent: summary.resent,
+    completed: summary.completed,
+    quarantined: summary.quarantined.length,
+    failed: summary.failed.length,
+  });
+  return describeSweep(summary);
+});
 
 export const terminateExpiredJob = timerJob(async (deps) => {
   const { terminated, quarantined } = await terminateExpired(deps);
+  recordTimerWork("terminateExpired", { terminated, quarantined: quarantined.length });
   const parts = [
     terminated > 0 ? `terminated ${terminated} expired notification(s)` : "",
     ...quarantined.map((q) => `quarantined unreadable notification ${q.id} (${q.problem})`),

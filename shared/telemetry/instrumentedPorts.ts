@@ -22,7 +22,7 @@ import { traceCarrierOf } from "./traceContext";
 import { errorType, inOrderSpan, inSpan } from "./tracing";
 
 /** The port with some of its methods replaced; the others are the inner port's, bound to it. */
-function decorate<T extends object>(inner: T, overrides: Partial<T>): T {
+function decorate<Port extends object, T extends Port = Port>(inner: T, overrides: Partial<Port>): T {
   return new Proxy(inner, {
     get(target, property, receiver) {
       if (Object.hasOwn(overrides, property)) return Reflect.get(overrides, property);
@@ -53,8 +53,8 @@ function lifecycleName(state: NotificationState): string {
  * context on the message, so the consumer continues the same trace. Messages without an order (delivery
  * report retries) carry the active context.
  */
-export function tracedPublisher(inner: Publisher): Publisher {
-  return {
+export function tracedPublisher<P extends Publisher>(inner: P): P {
+  return decorate<Publisher, P>(inner, {
     async publish(queue: QueueKey, messages: OutgoingMessage[]): Promise<void> {
       const byOrder = new Map<string | undefined, OutgoingMessage[]>();
       for (const message of messages) {
@@ -88,12 +88,12 @@ export function tracedPublisher(inner: Publisher): Publisher {
       }
       await inner.publish(queue, stamped);
     },
-  };
+  });
 }
 
 /** Order registrations and status changes as spans of the order's trace, and the orders-accepted count. */
-export function tracedOrderStore(inner: OrderStore): OrderStore {
-  return decorate(inner, {
+export function tracedOrderStore<S extends OrderStore>(inner: S): S {
+  return decorate<OrderStore, S>(inner, {
     createOrder: (order) =>
       inOrderSpan(
         order.id,
@@ -167,8 +167,8 @@ function statusChange<T>(
   );
 }
 
-export function tracedNotificationStore(inner: NotificationStore): NotificationStore {
-  return decorate(inner, {
+export function tracedNotificationStore<S extends NotificationStore>(inner: S): S {
+  return decorate<NotificationStore, S>(inner, {
     update: (notification, changes) =>
       statusChange(
         notification,
@@ -241,8 +241,8 @@ async function providerCall<T>(
   });
 }
 
-export function tracedEmailSender(inner: EmailSender): EmailSender {
-  return {
+export function tracedEmailSender<S extends EmailSender>(inner: S): S {
+  return decorate<EmailSender, S>(inner, {
     send: (message) =>
       providerCall(
         "acs",
@@ -251,11 +251,11 @@ export function tracedEmailSender(inner: EmailSender): EmailSender {
         () => inner.send(message),
         (result) => (result.outcome === "accepted" ? "accepted" : result.result),
       ),
-  };
+  });
 }
 
-export function tracedSmsSender(inner: SmsSender): SmsSender {
-  return {
+export function tracedSmsSender<S extends SmsSender>(inner: S): S {
+  return decorate<SmsSender, S>(inner, {
     send: (message) =>
       providerCall(
         "link",
@@ -272,5 +272,25 @@ export function tracedSmsSender(inner: SmsSender): SmsSender {
         () => inner.sendMany(messages),
         (results) => (results.every((r) => r.outcome === "accepted") ? "accepted" : "partly-failed"),
       ),
+  });
+}
+
+interface InstrumentedPorts {
+  orders: OrderStore;
+  notifications: NotificationStore;
+  publisher: Publisher;
+  emailSender: EmailSender;
+  smsSender: SmsSender;
+}
+
+/** The same dependencies with telemetry around the ports, so the use cases stay free of it. */
+export function withTelemetry<T extends InstrumentedPorts>(deps: T): T {
+  return {
+    ...deps,
+    orders: tracedOrderStore(deps.orders),
+    notifications: tracedNotificationStore(deps.notifications),
+    publisher: tracedPublisher(deps.publisher),
+    emailSender: tracedEmailSender(deps.emailSender),
+    smsSender: tracedSmsSender(deps.smsSender),
   };
 }

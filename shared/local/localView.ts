@@ -1,0 +1,104 @@
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { LocalView } from "../adapters/cosmos/cosmosLocalView";
+import { orderSpanContext } from "../telemetry/traceContext";
+import type { CapturedMessage } from "./outbox";
+
+export interface TimelineStep {
+  status: string;
+  at: string;
+}
+
+export interface TraceStep {
+  name: string;
+  start: string;
+  durationMs: number;
+  failed: boolean;
+}
+
+export interface OrderView {
+  id: string;
+  creator: string;
+  type: string;
+  sendersReference?: string;
+  status: string;
+  created: string;
+  /** Every status the order went through, with the (local clock) time of each change, oldest first. */
+  timeline: TimelineStep[];
+  notifications: Array<{ id: string; channel: string; status: string; at: string; to: string }>;
+  /** The captured email and SMS of this order. */
+  messageIds: string[];
+  /** The order's trace as this process recorded it (real time). */
+  trace: TraceStep[];
+}
+
+export interface PageView {
+  now: string;
+  orders: OrderView[];
+  messages: Array<CapturedMessage & { orderId?: string }>;
+  feed: LocalView["feed"];
+}
+
+const millis = ([seconds, nanos]: [number, number]) => seconds * 1000 + nanos / 1e6;
+
+function traceOf(spans: ReadableSpan[]): TraceStep[] {
+  return spans
+    .map((span) => ({
+      name: span.name,
+      start: new Date(millis(span.startTime)).toISOString(),
+      durationMs: Math.round(millis(span.duration) * 10) / 10,
+      failed: span.status.code === 2,
+    }))
+    .sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/**
+ * What the local page shows: every order, newest first, with its status timeline from the status feed,
+ * its notifications and captured messages, and its trace; the outbox; and the feed itself.
+ */
+export function buildPageView(
+  view: LocalView,
+  outbox: CapturedMessage[],
+  spansOfTrace: (traceId: string) => ReadableSpan[],
+  now: Date,
+): PageView {
+  const orderOfReference = new Map<string, string>();
+  for (const r of view.references) orderOfReference.set(r.reference, r.orderId);
+  const orderOfNotification = new Map(view.notifications.map((n) => [n.id, n.orderId]));
+  const messages: PageView["messages"] = outbox.map((m) => ({
+    ...m,
+    orderId: orderOfReference.get(m.reference) ?? orderOfNotification.get(m.reference),
+  }));
+  const orders = view.orders.map((order): OrderView => {
+    const fromFeed = view.feed
+      .filter((entry) => entry.shipmentId === order.id)
+      .map((entry) => ({ status: entry.status, at: entry.lastUpdate }));
+    const timeline = [{ status: "Order_Registered", at: order.created }, ...fromFeed]
+      .filter((step, i, all) => all.findIndex((s) => s.status === step.status) === i)
+      .sort((a, b) => a.at.localeCompare(b.at));
+    return {
+      id: order.id,
+      creator: order.creator,
+      type: order.type,
+      ...(order.sendersReference !== undefined ? { sendersReference: order.sendersReference } : {}),
+      status: order.status,
+      created: order.created,
+      timeline,
+      notifications: view.notifications
+        .filter((n) => n.orderId === order.id)
+        .map((n) => ({
+          id: n.id,
+          channel: n.channel,
+          status: n.status,
+          at: n.statusChangedAt,
+          to: n.recipient.address ?? "",
+        })),
+      messageIds: messages.filter((m) => m.orderId === order.id).map((m) => m.id),
+      trace: traceOf(spansOfTrace(orderSpanContext(order.id).traceId)),
+    };
+  });
+  orders.sort((a, b) => b.created.localeCompare(a.created));
+  const feed = [...view.feed].sort(
+    (a, b) => b.created.localeCompare(a.created) || b.sequenceNumber - a.sequenceNumber,
+  );
+  return { now: now.toISOString(), orders, messages, feed };
+}

@@ -1,0 +1,89 @@
+import type { Context } from "@opentelemetry/api";
+import {
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanExporter,
+  type SpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+
+type ExportDone = Parameters<SpanExporter["export"]>[1];
+/** `ExportResultCode.SUCCESS` of @opentelemetry/core, which is not a dependency of ours. */
+const exportSucceeded = 0;
+
+/** Keeps the most recent spans in memory for the local page; older ones are dropped first. */
+export class SpanJournal implements SpanExporter {
+  private readonly spans: ReadableSpan[] = [];
+
+  constructor(private readonly capacity = 50_000) {}
+
+  export(spans: ReadableSpan[], done: ExportDone): void {
+    this.spans.push(...spans);
+    if (this.spans.length > this.capacity) this.spans.splice(0, this.spans.length - this.capacity);
+    done({ code: exportSucceeded });
+  }
+
+  /** The spans of one trace, in the order they ended. */
+  trace(traceId: string): ReadableSpan[] {
+    return this.spans.filter((span) => span.spanContext().traceId === traceId);
+  }
+
+  all(): ReadableSpan[] {
+    return [...this.spans];
+  }
+
+  clear(): void {
+    this.spans.length = 0;
+  }
+
+  async shutdown(): Promise<void> {}
+  async forceFlush(): Promise<void> {}
+}
+
+/** Hands every ended span to the processors added since, so a test can watch with its own exporter. */
+class FanOutProcessor implements SpanProcessor {
+  readonly processors = new Set<SpanProcessor>();
+  onStart(span: Span, parentContext: Context): void {
+    for (const processor of this.processors) processor.onStart(span, parentContext);
+  }
+  onEnd(span: ReadableSpan): void {
+    for (const processor of this.processors) processor.onEnd(span);
+  }
+  async forceFlush(): Promise<void> {
+    await Promise.all([...this.processors].map((p) => p.forceFlush()));
+  }
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.processors].map((p) => p.shutdown()));
+  }
+}
+
+export interface LocalTelemetry {
+  /** What the local page shows: the recent spans of this process. */
+  journal: SpanJournal;
+  /** Sends every span from now on to the exporter as well; returns how to stop. */
+  addExporter(exporter: SpanExporter): () => void;
+}
+
+let installed: LocalTelemetry | undefined;
+
+/**
+ * Local mode's tracing, installed once per process as the global provider (with the AsyncLocalStorage
+ * context manager and the W3C propagator): spans go to an in-memory journal the local page reads.
+ */
+export function localTelemetry(): LocalTelemetry {
+  if (installed) return installed;
+  const journal = new SpanJournal();
+  const fanOut = new FanOutProcessor();
+  fanOut.processors.add(new SimpleSpanProcessor(journal));
+  new NodeTracerProvider({ spanProcessors: [fanOut] }).register();
+  installed = {
+    journal,
+    addExporter(exporter) {
+      const processor = new SimpleSpanProcessor(exporter);
+      fanOut.processors.add(processor);
+      return () => fanOut.processors.delete(processor);
+    },
+  };
+  return installed;
+}

@@ -1,0 +1,95 @@
+import { SpanKind, type Span } from "@opentelemetry/api";
+import type { InvocationContext } from "@azure/functions";
+import { queues } from "../platform/resources";
+import { varselMetrics } from "./metrics";
+import { contextFromCarrier } from "./traceContext";
+import { inSpan } from "./tracing";
+
+function metadata(context: InvocationContext, key: string): unknown {
+  return context.triggerMetadata?.[key];
+}
+
+function queueNameOf(context: InvocationContext): string {
+  const name = context.options.trigger["queueName"];
+  return typeof name === "string" ? name : context.functionName;
+}
+
+function deliveryCountOf(context: InvocationContext): number | undefined {
+  const count = metadata(context, "deliveryCount");
+  return typeof count === "number" ? count : undefined;
+}
+
+function enqueuedAt(context: InvocationContext): number | undefined {
+  const value = metadata(context, "enqueuedTimeUtc");
+  const at = typeof value === "string" || value instanceof Date ? new Date(value).getTime() : Number.NaN;
+  return Number.isNaN(at) ? undefined : at;
+}
+
+/**
+ * Handles one queue delivery in a consumer span that continues the trace the message carries (its
+ * `traceparent` application property), recording how long the message waited in the queue.
+ */
+export function inQueueDelivery(
+  context: InvocationContext,
+  now: Date,
+  work: (span: Span) => Promise<void>,
+): Promise<void> {
+  const queue = queueNameOf(context);
+  const enqueued = enqueuedAt(context);
+  if (enqueued !== undefined) {
+    varselMetrics().queueAge.record(Math.max(0, now.getTime() - enqueued), {
+      "messaging.destination.name": queue,
+    });
+  }
+  const messageId = metadata(context, "messageId");
+  const orderId = metadata(context, "correlationId");
+  const deliveryCount = deliveryCountOf(context);
+  return inSpan(
+    `process ${queue}`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: contextFromCarrier(metadata(context, "applicationProperties")),
+      attributes: {
+        "messaging.system": "servicebus",
+        "messaging.operation.type": "process",
+        "messaging.destination.name": queue,
+        ...(typeof messageId === "string" ? { "messaging.message.id": messageId } : {}),
+        ...(typeof orderId === "string" && orderId !== "" ? { "varsel.order.id": orderId } : {}),
+        ...(deliveryCount !== undefined
+          ? { "messaging.servicebus.message.delivery_count": deliveryCount }
+          : {}),
+      },
+    },
+    work,
+  );
+}
+
+/** A message completed without effect: unreadable, or failed permanently. */
+export function recordDropped(context: InvocationContext, kind: string): void {
+  varselMetrics().queueDropped.add(1, {
+    "messaging.destination.name": queueNameOf(context),
+    "error.type": kind,
+  });
+}
+
+/** A failed delivery; on the last one the broker dead-letters the message, which an operator must look at. */
+export function recordFailedDelivery(context: InvocationContext): void {
+  const queue = queueNameOf(context);
+  const definition = Object.values(queues).find((q) => q.name === queue);
+  const count = deliveryCountOf(context);
+  if (definition && count !== undefined && count >= definition.maxDeliveryCount) {
+    varselMetrics().queueDeadLettered.add(1, { "messaging.destination.name": queue });
+  }
+}
+
+/** A timer run as a span of its own; `work` says what it did, counted per action. */
+export function inTimerRun<T>(context: InvocationContext, work: () => Promise<T>): Promise<T> {
+  return inSpan(`timer ${context.functionName}`, { attributes: { "faas.trigger": "timer" } }, () => work());
+}
+
+/** Counts what a timer run did, per action (released, re-sent, completed, quarantined, ...). */
+export function recordTimerWork(job: string, work: Record<string, number>): void {
+  for (const [action, count] of Object.entries(work)) {
+    if (count > 0) varselMetrics().sweeperWork.add(count, { "varsel.job": job, "varsel.action": action });
+  }
+}
