@@ -1,16 +1,19 @@
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { createCosmosClient } from "../adapters/cosmos/client";
-import { upsertRegistryDocuments, type RegistryImportCounts } from "../adapters/cosmos/cosmosContactRegistry";
-import { validateRegistryData } from "../domain/contactLookupRegistryFormat";
+import { importRegistryChanges, type RegistryImportSummary } from "../adapters/cosmos/cosmosRegistryImport";
+import type { RegistryEntryKind } from "../domain/contactLookupRegistryFormat";
+import type { RegistryHeader } from "../domain/registryStream";
 import { isAppError } from "../errors";
 import { containers } from "../platform/resources";
 import { embeddedCosmosKey } from "./embeddedCosmos";
 import { loadLocalSettings } from "./localSettings";
+import { readRegistryFile, type RegistryFile } from "./registryFile";
 
 /**
- * `npm run registry:import -- FILE`: loads a contact register copy (docs/registry-format.md) into the
+ * `npm run registry:import -- FILE`: applies a register snapshot or delta (docs/registry-format.md) to the
  * `registry` container of the store the service uses. Prints counts and problems only, never the national
  * identity numbers, phone numbers or emails in the file.
  */
@@ -41,39 +44,42 @@ export function importTargetFrom(env: Record<string, string | undefined>): Regis
   return { endpoint, key: env["COSMOS_KEY"] || undefined, database };
 }
 
-function describeCounts(counts: RegistryImportCounts): string {
-  return [
-    `${counts.persons} persons`,
-    `${counts.organizations} organizations`,
-    `${counts.userContactPoints} user contact points`,
-    `${counts.selfIdentifiedUsers} self-identified users`,
-  ].join(", ");
+const kindNames: Record<RegistryEntryKind, string> = {
+  person: "persons",
+  organization: "organizations",
+  userContactPoint: "user contact points",
+  selfIdentifiedUser: "self-identified users",
+  roleAssignment: "role assignments",
+  resourcePolicy: "resource policies",
+};
+
+function describeCounts(counts: Partial<Record<RegistryEntryKind, number>>): string {
+  const parts = Object.entries(kindNames)
+    .filter(([kind]) => counts[kind as RegistryEntryKind] !== undefined)
+    .map(([kind, name]) => `${counts[kind as RegistryEntryKind]} ${name}`);
+  return parts.length > 0 ? parts.join(", ") : "nothing";
 }
 
-async function readInput(file: string, out: ImportOutput): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    out.error(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
-    return undefined;
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // JSON.parse's message quotes the text around the error, which may be personal data.
-    out.error(`${file} is not valid JSON`);
-    return undefined;
-  }
+function describeSummary(header: RegistryHeader, summary: RegistryImportSummary): string {
+  const what = header.kind === "snapshot" ? `snapshot of ${header.source}` : `delta of ${header.source}`;
+  const parts = [`wrote ${describeCounts(summary.upserted)}`, `removed ${describeCounts(summary.deleted)}`];
+  if (summary.alreadyApplied > 0) parts.push(`${summary.alreadyApplied} change(s) applied before`);
+  return `${what}: ${parts.join("; ")}`;
 }
 
-/** Upserts into the target; failures are reported by kind only (SDK messages can echo document ids). */
-async function upsertInto(target: RegistryImportTarget, data: unknown, out: ImportOutput): Promise<number> {
+/** Imports into the target; failures are reported by kind only (SDK messages can echo document ids). */
+async function importInto(
+  target: RegistryImportTarget,
+  file: Extract<RegistryFile, { ok: true }>,
+  out: ImportOutput,
+): Promise<number> {
   const client = createCosmosClient(target);
   try {
     const container = client.database(target.database).container(containers.registry.name);
-    const counts = await upsertRegistryDocuments(container, data);
-    out.info(`imported into ${target.database}/${containers.registry.name}: ${describeCounts(counts)}`);
+    const summary = await importRegistryChanges(container, file.header, file.changes());
+    out.info(
+      `imported into ${target.database}/${containers.registry.name}: ${describeSummary(file.header, summary)}`,
+    );
     return 0;
   } catch (error) {
     out.error(`import failed: ${isAppError(error) ? error.message : "unexpected error"}`);
@@ -104,15 +110,24 @@ export async function runRegistryImport(
     out.error((error as Error).message);
     return 2;
   }
-  const input = await readInput(file, out);
-  if (input === undefined) return 1;
-  const validation = validateRegistryData(input);
-  if (!validation.success) {
-    out.error(`${file}: ${validation.problems.length} problem(s)`);
-    for (const problem of validation.problems) out.error(`  - ${problem}`);
+  try {
+    await access(file, constants.R_OK);
+  } catch (error) {
+    out.error(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
     return 1;
   }
-  return upsertInto(target, validation.data, out);
+  const read = await readRegistryFile(file);
+  if (!read.ok) {
+    if (read.problems.length === 1 && read.problems[0] === "not valid JSON") {
+      out.error(`${file} is not valid JSON`);
+      return 1;
+    }
+    out.error(`${file}: ${read.total} problem(s)`);
+    for (const problem of read.problems) out.error(`  - ${problem}`);
+    if (read.total > read.problems.length) out.error(`  … and ${read.total - read.problems.length} more`);
+    return 1;
+  }
+  return importInto(target, read, out);
 }
 
 async function main(): Promise<void> {

@@ -250,7 +250,7 @@ describe("registry import CLI", () => {
     expect(await runRegistryImport([file], envFor(database.id), out)).toBe(0);
     expect(lines.error).toEqual([]);
     expect(lines.info).toEqual([
-      `imported into ${database.id}/registry: 5 persons, 3 organizations, 4 user contact points, 2 self-identified users`,
+      `imported into ${database.id}/registry: snapshot of file: wrote 5 persons, 3 organizations, 4 user contact points, 2 self-identified users, 4 role assignments, 2 resource policies; removed nothing`,
     ]);
     expect(personalData.length).toBeGreaterThan(10);
     for (const value of personalData) expect(lines.info.join("\n")).not.toContain(value);
@@ -301,7 +301,7 @@ describe("registry import CLI", () => {
     const { lines, out } = capture();
     expect(await runRegistryImport([file], envFor("no-such-database"), out)).toBe(1);
     expect(lines.error).toEqual([
-      "import failed: registry: upsert person: not found",
+      "import failed: registry import: upsert: not found",
       "does database no-such-database exist?",
     ]);
   });
