@@ -1,5 +1,6 @@
 import { DefaultAzureCredential } from "@azure/identity";
 import { AcsEmailSender } from "../adapters/acs/acsEmailSender";
+import { BlobAttachmentSource } from "../adapters/http/blobAttachmentSource";
 import { parseEmailDeliveryReport } from "../adapters/acs/emailDeliveryReport";
 import { createCosmosClient } from "../adapters/cosmos/client";
 import { CosmosContactRegistry } from "../adapters/cosmos/cosmosContactRegistry";
@@ -41,6 +42,7 @@ import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
 import { withTelemetry } from "../telemetry/instrumentedPorts";
+import { sendingAttachments } from "../usecases/sendingAttachments";
 import { localRuntime } from "./localRuntime";
 
 export interface Dependencies {
@@ -116,10 +118,16 @@ function build(config: Settings): Dependencies {
           credential,
         )
       : localRuntime().publisher,
-    emailSender: new AcsEmailSender({
-      endpoint: required(config.ACS_EMAIL_ENDPOINT, "ACS_EMAIL_ENDPOINT"),
-      ...(local ? { accessKey: config.ACS_EMAIL_ACCESS_KEY, allowInsecureConnection: true } : { credential }),
-    }),
+    emailSender: sendingAttachments(
+      new AcsEmailSender({
+        endpoint: required(config.ACS_EMAIL_ENDPOINT, "ACS_EMAIL_ENDPOINT"),
+        ...(local
+          ? { accessKey: config.ACS_EMAIL_ACCESS_KEY, allowInsecureConnection: true }
+          : { credential }),
+      }),
+      // Locally the files are on Azurite (http, loopback); on Azure only public https blob hosts.
+      new BlobAttachmentSource({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
+    ),
     smsSender: new LinkSmsSender({
       url: required(config.LINK_GATEWAY_URL, "LINK_GATEWAY_URL"),
       username: required(config.LINK_USERNAME, "LINK_USERNAME"),

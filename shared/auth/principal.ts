@@ -7,6 +7,8 @@ export interface Principal {
 
 export const scopes = {
   create: "altinn:serviceowner/notifications.create",
+  /** Altinn's own scope for `future/orders/composed-email` (the create scope alone does not grant it). */
+  composedEmail: "altinn:serviceowner/notifications.composedemail.create",
   /** Operators (Altinn's support scope): dead delivery reports span tenants. */
   operator: "altinn:notifications.support.admin",
 } as const;

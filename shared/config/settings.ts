@@ -78,6 +78,8 @@ export const settingsSchema = z
     LOCAL_CLOCK_FIXED: z.iso.datetime({ offset: true }).optional(),
     /** Local mode only: the local ACS endpoint answers 429 with Retry-After above this many sends a second. */
     LOCAL_ACS_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().optional(),
+    /** Local mode only: the local blob storage (Azurite) that composed-email SAS URLs may name; set by npm start. */
+    LOCAL_BLOB_ENDPOINT: z.url().optional(),
     /**
      * A reused idempotencyId with a different body: `replay` answers 200 with the original receipt, as Altinn
      * does; `conflict` answers 409 (a request can ask for that with `Varsel-Idempotency: strict`).
@@ -99,6 +101,7 @@ export const settingsSchema = z
       "LOCAL_CLOCK_OFFSET_SECONDS",
       "LOCAL_CLOCK_FIXED",
       "LOCAL_ACS_RATE_LIMIT_PER_SECOND",
+      "LOCAL_BLOB_ENDPOINT",
     ] as const) {
       if (s[key] !== undefined)
         ctx.addIssue({ code: "custom", path: [key], message: `${key} is only allowed in local mode` });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { attachmentReferenceSchema } from "./attachments";
 import { sendingTimePolicies } from "./order";
 import { emailResults, smsResults } from "./statuses";
 
@@ -39,6 +40,8 @@ export const emailNotificationSchema = z.object({
   from: z.string(),
   subject: z.string(),
   contentType: z.enum(["Plain", "Html"]),
+  /** Files read by SAS URL when the email is sent (composed email). */
+  attachments: z.array(attachmentReferenceSchema).optional(),
 });
 
 export const smsNotificationSchema = z.object({

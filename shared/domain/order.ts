@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { attachmentReferenceSchema } from "./attachments";
 import { orderStatuses } from "./statuses";
 
 export const notificationChannels = [
@@ -11,7 +12,8 @@ export const notificationChannels = [
 export type NotificationChannel = (typeof notificationChannels)[number];
 export const sendingTimePolicies = ["Anytime", "Daytime"] as const;
 export type SendingTimePolicy = (typeof sendingTimePolicies)[number];
-export const orderTypes = ["Notification", "Reminder", "Instant"] as const;
+/** Composed: an email with attachments (`future/orders/composed-email`). */
+export const orderTypes = ["Notification", "Reminder", "Instant", "Composed"] as const;
 export type OrderType = (typeof orderTypes)[number];
 
 /** One addressee as ordered: a direct address or an identifier that contact lookup resolves later. */
@@ -30,6 +32,8 @@ export const emailTemplateSchema = z.object({
   body: z.string(),
   contentType: z.enum(["Plain", "Html"]),
   sendingTimePolicy: z.enum(sendingTimePolicies),
+  /** Files read by SAS URL when the email is sent (composed email). */
+  attachments: z.array(attachmentReferenceSchema).optional(),
 });
 export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { composedEmailRequestSchema } from "../domain/requests/composedEmail";
 import { futureOrderRequestSchema } from "../domain/requests/futureOrder";
 import {
   instantEmailOrderRequestSchema,
@@ -36,6 +37,7 @@ const requestSchemas = {
   InstantSmsNotificationOrderRequest: instantSmsOrderRequestSchema,
   InstantNotificationOrderRequest: instantNotificationOrderRequestSchema,
   InstantEmailNotificationOrderRequest: instantEmailOrderRequestSchema,
+  ComposedEmailRequest: composedEmailRequestSchema(),
   WebhookSubscriptionRequest: webhookSubscriptionRequestSchema,
   WebhookRedeliveryRequest: redeliveryRequestSchema,
 } as const;
@@ -80,6 +82,8 @@ const createResponses = {
   "403": "The token lacks the scope.",
   "413": "Body over 1 MiB.",
   "415": "Content-Type is not application/json (a charset, if given, must be utf-8).",
+  "429":
+    "The organisation's request rate or monthly notification quota is used up (Retry-After; RateLimit and RateLimit-Policy headers).",
 };
 
 const location = (what: string) => ({ location: `The URL of ${what}.` });
@@ -163,6 +167,23 @@ export const operations: OperationSpec[] = [
       "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "503": "NOT-00004: the email service failed; nothing was stored.",
+      ...createResponses,
+    },
+  },
+  {
+    method: "post",
+    route: "future/orders/composed-email",
+    operationId: "createComposedEmailOrder",
+    summary:
+      "An email with attachments by SAS URL, read when it is sent (scope altinn:serviceowner/notifications.composedemail.create)",
+    requestBody: "ComposedEmailRequest",
+    responses: {
+      "201": { description: "Registered.", body: "NotificationOrderChainResponse", headers: chainLocation },
+      "200": {
+        description: "Replay of an earlier request with the same idempotencyId.",
+        body: "NotificationOrderChainResponse",
+        headers: chainLocation,
+      },
       ...createResponses,
     },
   },

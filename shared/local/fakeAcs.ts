@@ -91,7 +91,11 @@ interface SendBody {
     cc?: Array<{ address: string }>;
     bcc?: Array<{ address: string }>;
   };
+  attachments?: Array<{ name: string; contentType: string; contentInBase64: string }>;
 }
+
+/** ACS refuses a send request over 10 MiB (attachments base64-encoded) with 413. */
+const maxSendRequestBytes = 10 * 1024 * 1024;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const plausibleAddress = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -100,6 +104,17 @@ const fakeTopic =
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+}
+
+/** What the outbox keeps of an attachment: enough to check it arrived whole, not its content. */
+function capturedAttachment(attachment: { name: string; contentType: string; contentInBase64: string }) {
+  const content = Buffer.from(attachment.contentInBase64, "base64");
+  return {
+    name: attachment.name,
+    contentType: attachment.contentType,
+    bytes: content.length,
+    sha256: createHash("sha256").update(content).digest("hex"),
+  };
 }
 
 function errorBody(code: string, message: string) {
@@ -230,6 +245,9 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
         "retry-after": String(quota.retryAfterSeconds),
       });
     }
+    if (Buffer.byteLength(text, "utf8") > maxSendRequestBytes) {
+      return sendJson(res, 413, errorBody("RequestEntityTooLarge", "The request is too large."));
+    }
     const body = parseSendBody(text);
     if (!body)
       return sendJson(res, 400, errorBody("BadRequest", "The request body is not a valid email message."));
@@ -267,6 +285,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
         body: body.content.html ?? body.content.plainText ?? "",
         contentType: body.content.html !== undefined ? "Html" : "Plain",
         reference: id,
+        ...(body.attachments?.length ? { attachments: body.attachments.map(capturedAttachment) } : {}),
       });
     }
     res.once("finish", () => {

@@ -2,15 +2,13 @@ import { join } from "node:path";
 import { LocalBroker } from "../adapters/local/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import { registerLocalRuntime } from "../app/localRuntime";
-import { readLocalView } from "../adapters/cosmos/cosmosLocalView";
-import { localTelemetry, type LocalTelemetry } from "../telemetry/localTelemetry";
-import { buildPageView } from "./localView";
 import { settings } from "../config/settings";
 import { containers } from "../platform/resources";
 import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
 import { ControllableClock } from "./controllableClock";
 import { expireDocuments, type ExpiredCounts } from "./expireDocuments";
 import { startEmbeddedCosmos } from "./embeddedCosmos";
+import { startLocalBlobStorage } from "./localBlobStorage";
 import { localRoutes } from "./localRoutes";
 import { startFakeAcs, type FakeAcs } from "./fakeAcs";
 import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
@@ -27,6 +25,8 @@ export interface LocalServiceOptions {
   port?: number;
   /** Embedded Cosmos port (8081 like the Cosmos emulator; 0 picks a free one). */
   cosmosPort?: number;
+  /** Local blob storage (Azurite) port for composed-email attachments (10000 like Azurite; 0 picks a free one). */
+  blobPort?: number;
   /** Test mode: deliver every queue message twice to prove the handlers idempotent. */
   duplicateDelivery?: boolean;
   /** Run timers on their schedules (default true); tests drive them with `host.runTimer`. */
@@ -45,8 +45,6 @@ export interface LocalServiceOptions {
 }
 
 export interface LocalService {
-  /** Where this process's spans go (the local page); tests add their own exporter. */
-  telemetry: LocalTelemetry;
   host: FunctionsHost;
   broker: LocalBroker;
   outbox: Outbox;
@@ -116,6 +114,12 @@ async function start(
     process.env["COSMOS_KEY"] = cosmos.key;
     log(`embedded Cosmos DB server on ${cosmos.endpoint}`);
   }
+  if (!process.env["LOCAL_BLOB_ENDPOINT"]) {
+    const blobs = await startLocalBlobStorage(options.blobPort ?? 10000, options.dataDir);
+    closers.push(() => blobs.close());
+    process.env["LOCAL_BLOB_ENDPOINT"] = blobs.endpoint;
+    log(`local blob storage (Azurite) on ${blobs.endpoint}`);
+  }
   const database = process.env["COSMOS_DATABASE"] || "varsel";
   const cosmosClient = createCosmosClient({
     endpoint: process.env["COSMOS_ENDPOINT"]!,
@@ -136,10 +140,8 @@ async function start(
   const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
   closers.push(() => broker.close());
   registerLocalRuntime({ publisher: broker, clock });
-  // Spans of this process go to the local page (and to a test's exporter).
-  const telemetry = localTelemetry();
   const outbox = new Outbox(
-    () => clock.now(),
+    undefined,
     options.dataDir ? { path: join(options.dataDir, "outbox.ndjson") } : {},
   );
   closers.push(async () => outbox.close());
@@ -159,9 +161,7 @@ async function start(
     broker,
     clock,
     startTimers: options.startTimers ?? true,
-    extraRoutes: localRoutes(key.publicJwk, outbox, clock, async () =>
-      buildPageView(await readLocalView(db), outbox.list(), (id) => telemetry.journal.trace(id), clock.now()),
-    ),
+    extraRoutes: localRoutes(key.publicJwk, outbox, clock),
   });
   closers.push(() => host.close());
   const reportCredentials = { username: "link-reports", password: "local-report-password" };
@@ -205,7 +205,6 @@ async function start(
     broker,
     outbox,
     clock,
-    telemetry,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
     acs,
     expireDocuments: expire,

@@ -14,6 +14,8 @@ export interface CapturedMessage {
   contentType?: "Plain" | "Html";
   /** The provider's reference: the ACS operation id or the LINK gateway reference. */
   reference: string;
+  /** Email: the files attached, by size and SHA-256 (the content is not kept). */
+  attachments?: Array<{ name: string; contentType: string; bytes: number; sha256: string }>;
   /** ISO timestamp of capture. */
   at: string;
 }

@@ -15,6 +15,7 @@ async function main(): Promise<void> {
     projectRoot,
     port: Number(process.env["PORT"] || 7071),
     cosmosPort: Number(process.env["LOCAL_COSMOS_PORT"] || 8081),
+    blobPort: Number(process.env["LOCAL_BLOB_PORT"] || 10000),
     dataDir,
   });
   const stop = () => {

@@ -1,3 +1,6 @@
+import type { AttachmentReference } from "../domain/attachments";
+import type { FetchedAttachment } from "./attachmentSource";
+
 export interface EmailMessage {
   notificationId: string;
   from: string;
@@ -5,6 +8,8 @@ export interface EmailMessage {
   subject: string;
   body: string;
   contentType: "Plain" | "Html";
+  /** Files to read by SAS URL and attach (composed email). */
+  attachments?: AttachmentReference[];
 }
 
 /** Permanent outcomes of starting a send; transient failures are thrown as AppError kind "transient". */
@@ -12,9 +17,19 @@ export type EmailSendOutcome =
   | { outcome: "accepted"; operationId: string }
   | {
       outcome: "failed";
-      result: "Failed" | "Failed_InvalidEmailFormat" | "Failed_SupressedRecipient" | "Failed_PayloadTooLarge";
+      result:
+        | "Failed"
+        | "Failed_InvalidEmailFormat"
+        | "Failed_SupressedRecipient"
+        | "Failed_PayloadTooLarge"
+        | "Failed_InvalidSasUrl";
     };
 
 export interface EmailSender {
   send(message: EmailMessage): Promise<EmailSendOutcome>;
+}
+
+/** A provider that sends an email with files already read (the ACS adapter). */
+export interface FileEmailSender {
+  sendWithFiles(message: EmailMessage, files: FetchedAttachment[]): Promise<EmailSendOutcome>;
 }

@@ -29,6 +29,7 @@ export async function callProvider(deps: ProviderDeps, n: NewNotification): Prom
       subject: n.subject,
       body: n.body,
       contentType: n.contentType,
+      attachments: n.attachments,
     });
     return result.outcome === "accepted"
       ? { kind: "accepted", reference: result.operationId }

@@ -59,6 +59,7 @@ export function notificationFor(
       subject: applyKeywords(t.subject, address),
       body: applyKeywords(t.body, address),
       contentType: t.contentType,
+      attachments: t.attachments,
     };
   }
   const t = order.smsTemplate!;

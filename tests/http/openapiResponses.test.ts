@@ -17,7 +17,10 @@ beforeAll(async () => {
   api = apiClient(service.host.apiUrl, await localToken(tenant));
   operator = apiClient(
     service.host.apiUrl,
-    await localToken(tenant, "altinn:notifications.support.admin altinn:serviceowner/notifications.create"),
+    await localToken(
+      tenant,
+      "altinn:notifications.support.admin altinn:serviceowner/notifications.create altinn:serviceowner/notifications.composedemail.create",
+    ),
   );
 });
 afterAll(async () => {
@@ -129,12 +132,29 @@ describe("openapi.json response schemas", () => {
       idempotencyId: "responses-email",
       recipientEmail: { emailAddress: "c@example.net", emailSettings },
     };
+    const instantNotification = {
+      idempotencyId: "responses-instant",
+      recipient: { recipientSms: instantSms.recipientSms },
+    };
     for (const replay of [false, true]) {
+      expect((await documented(api, "POST", "/future/orders/instant", instantNotification)).status).toBe(
+        replay ? 200 : 201,
+      );
       expect((await documented(api, "POST", "/future/orders/instant/sms", instantSms)).status).toBe(
         replay ? 200 : 201,
       );
       expect((await documented(api, "POST", "/future/orders/instant/email", instantEmail)).status).toBe(
         replay ? 200 : 201,
+      );
+    }
+
+    const composed = {
+      idempotencyId: "responses-composed",
+      recipient: { emailAddress: "e@example.net", emailSettings },
+    };
+    for (const expected of [201, 200]) {
+      expect((await documented(operator, "POST", "/future/orders/composed-email", composed)).status).toBe(
+        expected,
       );
     }
 

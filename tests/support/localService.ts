@@ -23,6 +23,7 @@ export async function startCompiledService(
     projectRoot,
     port: 0,
     cosmosPort: 0,
+    blobPort: 0,
     startTimers: false,
     readLocalSettings: false,
     log: () => {},

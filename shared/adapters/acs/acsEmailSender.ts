@@ -1,7 +1,8 @@
 import { EmailClient, type EmailMessage as AcsEmailMessage } from "@azure/communication-email";
 import type { TokenCredential } from "@azure/identity";
 import { AppError } from "../../errors";
-import type { EmailMessage, EmailSender, EmailSendOutcome } from "../../ports/emailSender";
+import type { FetchedAttachment } from "../../ports/attachmentSource";
+import type { EmailMessage, EmailSender, EmailSendOutcome, FileEmailSender } from "../../ports/emailSender";
 import { classifySendError, operationFailure } from "./acsSendErrors";
 
 export interface AcsEmailSenderOptions {
@@ -42,7 +43,7 @@ function idOf(body: unknown): string | undefined {
  * operation id (ACS requires a UUID), so ACS's message id equals our notification id and a redelivered
  * send names the same operation instead of creating a second one.
  */
-export class AcsEmailSender implements EmailSender {
+export class AcsEmailSender implements EmailSender, FileEmailSender {
   private readonly client: EmailClient;
   private readonly timeoutMs: number;
   private readonly headers: Record<string, string>;
@@ -65,7 +66,7 @@ export class AcsEmailSender implements EmailSender {
     this.headers = { ...(options.headers ?? automatedMessageHeaders) };
   }
 
-  private toAcsMessage(message: EmailMessage): AcsEmailMessage {
+  private toAcsMessage(message: EmailMessage, files: FetchedAttachment[]): AcsEmailMessage {
     return {
       senderAddress: message.from,
       content:
@@ -76,15 +77,32 @@ export class AcsEmailSender implements EmailSender {
       headers: this.headers,
       // Public-sector notifications: no open/click tracking pixels or rewritten links.
       disableUserEngagementTracking: true,
+      ...(files.length > 0
+        ? {
+            attachments: files.map((file) => ({
+              name: file.filename,
+              contentType: file.mimeType,
+              contentInBase64: file.content.toString("base64"),
+            })),
+          }
+        : {}),
     };
   }
 
+  /** An email without attachments; one with attachments goes through `sendingAttachments`, which reads them. */
   async send(message: EmailMessage): Promise<EmailSendOutcome> {
+    if ((message.attachments ?? []).length > 0) {
+      throw new AppError("permanent", "attachments must be read before the email is sent");
+    }
+    return this.sendWithFiles(message, []);
+  }
+
+  async sendWithFiles(message: EmailMessage, files: FetchedAttachment[]): Promise<EmailSendOutcome> {
     if (message.to.trim() === "") return { outcome: "failed", result: "Failed_InvalidEmailFormat" };
     const clientOperationId = uuidPattern.test(message.notificationId) ? message.notificationId : undefined;
     let acceptedId: string | undefined;
     try {
-      await this.client.beginSend(this.toAcsMessage(message), {
+      await this.client.beginSend(this.toAcsMessage(message, files), {
         operationId: clientOperationId,
         abortSignal: AbortSignal.timeout(this.timeoutMs),
         onResponse: (response, body) => {

@@ -69,14 +69,18 @@ function checkAttachment(attachment: AttachmentInput, policy: BlobOriginPolicy, 
 }
 
 function attachmentSchema(policy: BlobOriginPolicy) {
-  return z
-    .object({
-      filename: z.string().max(maxTextLength.attachmentFilename).optional(),
-      mimeType: z.string().max(maxTextLength.mimeType).optional(),
-      sasUrl: z.string().max(maxTextLength.sasUrl).meta({ format: "uri" }).optional(),
-    })
-    .superRefine((attachment, ctx) => checkAttachment(attachment, policy, ctx), evenWhenOtherFieldsFailed)
-    .meta({ description: "A file in Azure Blob Storage, read with its SAS URL when the email is sent." });
+  return (
+    z
+      .object({
+        filename: z.string().max(maxTextLength.attachmentFilename).optional(),
+        mimeType: z.string().max(maxTextLength.mimeType).optional(),
+        sasUrl: z.string().max(maxTextLength.sasUrl).meta({ format: "uri" }).optional(),
+      })
+      .superRefine((attachment, ctx) => checkAttachment(attachment, policy, ctx), evenWhenOtherFieldsFailed)
+      // Runs only when every rule above passed, so each field is there.
+      .transform(({ filename = "", mimeType = "", sasUrl = "" }) => ({ filename, mimeType, sasUrl }))
+      .meta({ description: "A file in Azure Blob Storage, read with its SAS URL when the email is sent." })
+  );
 }
 
 function attachmentsSchema(policy: BlobOriginPolicy) {
