@@ -114,6 +114,7 @@ function startInProcess() {
     projectRoot: root,
     port: 0,
     cosmosPort: 0,
+    blobPort: 0,
     startTimers: false,
     readLocalSettings: false,
     log: () => {},
