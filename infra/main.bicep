@@ -135,6 +135,9 @@ param sweepSchedule string = '0 */1 * * * *'
 @description('TERMINATE_SCHEDULE: NCRONTAB schedule of the timer that ends expired notifications.')
 param terminateSchedule string = '0 */5 * * * *'
 
+@description('SERVICE_OWNER_LIMITS: per-organisation intake limits as JSON: requests a second, burst, notifications a month (0: no quota), overrides by tenant under "tenants" (docs/integrating.md).')
+param serviceOwnerLimits string = '{"requestsPerSecond":200,"burst":2000,"monthlyNotifications":10000000,"tenants":{}}'
+
 @description('ORDER_RETENTION_DAYS: days orders, notifications and message bodies are kept after the order is final (docs/privacy.md).')
 @minValue(7)
 @maxValue(3650)
@@ -504,6 +507,7 @@ module functionApp 'app/function-app.bicep' = {
     sendingWindow: sendingWindow
     sweepSchedule: sweepSchedule
     terminateSchedule: terminateSchedule
+    serviceOwnerLimits: serviceOwnerLimits
     orderRetentionDays: orderRetentionDays
     statusFeedRetentionDays: statusFeedRetentionDays
     deadReportRetentionDays: deadReportRetentionDays
@@ -595,6 +599,7 @@ output AUTH_CLOCK_SKEW_SECONDS int = authClockSkewSeconds
 output SENDING_WINDOW string = sendingWindow
 output SWEEP_SCHEDULE string = sweepSchedule
 output TERMINATE_SCHEDULE string = terminateSchedule
+output SERVICE_OWNER_LIMITS string = serviceOwnerLimits
 output ORDER_RETENTION_DAYS int = orderRetentionDays
 output STATUS_FEED_RETENTION_DAYS int = statusFeedRetentionDays
 output DEAD_REPORT_RETENTION_DAYS int = deadReportRetentionDays

@@ -90,6 +90,9 @@ param sweepSchedule string
 @description('TERMINATE_SCHEDULE')
 param terminateSchedule string
 
+@description('SERVICE_OWNER_LIMITS')
+param serviceOwnerLimits string
+
 @description('ORDER_RETENTION_DAYS')
 param orderRetentionDays int
 
@@ -146,6 +149,7 @@ var appSettings = {
   SENDING_WINDOW: sendingWindow
   SWEEP_SCHEDULE: sweepSchedule
   TERMINATE_SCHEDULE: terminateSchedule
+  SERVICE_OWNER_LIMITS: serviceOwnerLimits
   ORDER_RETENTION_DAYS: string(orderRetentionDays)
   STATUS_FEED_RETENTION_DAYS: string(statusFeedRetentionDays)
   DEAD_REPORT_RETENTION_DAYS: string(deadReportRetentionDays)

@@ -15,6 +15,8 @@ import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
 import { HttpWebhookPoster } from "../adapters/http/webhookClient";
 import { CosmosWebhookStore } from "../adapters/cosmos/cosmosWebhookStore";
+import { CosmosIntakeLimiter } from "../adapters/cosmos/cosmosIntakeLimiter";
+import { CosmosNotificationQuota } from "../adapters/cosmos/cosmosNotificationQuota";
 import { LinkSmsSender } from "../adapters/link/linkSmsSender";
 import { parseSmsDeliveryReport } from "../adapters/link/smsDeliveryReport";
 import { ServiceBusPublisher } from "../adapters/servicebus/serviceBusPublisher";
@@ -41,6 +43,7 @@ import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
+import type { IntakeLimiter, NotificationQuota } from "../ports/intakeLimiter";
 import { withTelemetry } from "../telemetry/instrumentedPorts";
 import { sendingAttachments } from "../usecases/sendingAttachments";
 import { localRuntime } from "./localRuntime";
@@ -65,6 +68,8 @@ export interface Dependencies {
   pacer: SendPacer;
   webhooks: WebhookStore;
   webhookPoster: WebhookPoster;
+  intakeLimiter: IntakeLimiter;
+  notificationQuota: NotificationQuota;
   verifier: { verify(authorization: string | null): Promise<Principal> };
 }
 
@@ -145,6 +150,8 @@ function build(config: Settings): Dependencies {
     ),
     webhooks: new CosmosWebhookStore(container("webhooks")),
     webhookPoster: new HttpWebhookPoster({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
+    intakeLimiter: new CosmosIntakeLimiter(container("rateBuckets")),
+    notificationQuota: new CosmosNotificationQuota(container("rateBuckets")),
     verifier: new JwtVerifier({
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defaultRetentionPolicy } from "../domain/retention";
+import { serviceOwnerLimitsSchema } from "../domain/intakeLimits";
 import { defaultSendingWindow, sendingWindowSchema } from "../domain/sendingWindow";
 
 const optionalUrl = z.url().optional();
@@ -54,6 +55,22 @@ export const settingsSchema = z
       })
       .pipe(sendingWindowSchema)
       .default(defaultSendingWindow),
+    /**
+     * Per-organisation intake limits as JSON: requestsPerSecond, burst, monthlyNotifications (0: no quota), and
+     * overrides by tenant under "tenants", e.g. {"requestsPerSecond":50,"burst":100,"tenants":{"991825827":{"burst":10}}}.
+     */
+    SERVICE_OWNER_LIMITS: z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: "custom", message: "must be JSON" });
+          return z.NEVER;
+        }
+      })
+      .pipe(serviceOwnerLimitsSchema)
+      .default(serviceOwnerLimitsSchema.parse({})),
     SWEEP_SCHEDULE: nonEmpty.default("0 */1 * * * *"),
     TERMINATE_SCHEDULE: nonEmpty.default("0 */5 * * * *"),
     AZURE_CLIENT_ID: z.string().optional(),

@@ -3,6 +3,8 @@ import {
   CosmosContactRegistry,
   upsertRegistryDocuments,
 } from "../../shared/adapters/cosmos/cosmosContactRegistry";
+import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
+import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
 import { localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
 import { HttpWebhookPoster } from "../../shared/adapters/http/webhookClient";
@@ -43,6 +45,8 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     sendingWindow: defaultSendingWindow,
     webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
+    intakeLimiter: new CosmosIntakeLimiter(database.container(containers.rateBuckets.name)),
+    notificationQuota: new CosmosNotificationQuota(database.container(containers.rateBuckets.name)),
     verifier: new JwtVerifier({
       issuer: issuer.issuer,
       audience: issuer.audience,

@@ -14,7 +14,8 @@ import {
 import { validate } from "../../domain/requests/validate";
 import { InstantDispatchFailed, sendInstant, type InstantRequest } from "../../usecases/sendInstant";
 import { readJsonBody } from "../body";
-import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { apiBase, json } from "../endpoint";
+import { limitedIntakeEndpoint } from "../limitedIntake";
 import { changedPayloadPolicy, replayHeaders } from "../idempotency";
 import { problem, problemCodes, validationProblem } from "../problem";
 
@@ -29,7 +30,7 @@ function instantEndpoint<T extends { idempotencyId: string }>(
   model: RequiredMembers,
   toRequest: (value: T, deps: Dependencies) => InstantRequest,
 ) {
-  return authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
+  return limitedIntakeEndpoint(scopes.create, async ({ request, principal, deps }) => {
     const body = await readJsonBody(request);
     const unbound = missingRequiredMembers(body, model);
     if (unbound) return validationProblem(unbound);

@@ -22,7 +22,8 @@ import {
 import { findReplay, registerOrderChain } from "../../usecases/registerOrderChain";
 import { releaseIfDue } from "../../usecases/releaseIfDue";
 import { readJsonBody } from "../body";
-import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { apiBase, json } from "../endpoint";
+import { limitedIntakeEndpoint } from "../limitedIntake";
 import { changedPayloadPolicy, replayHeaders } from "../idempotency";
 import { validationProblem } from "../problem";
 
@@ -57,7 +58,7 @@ async function releaseSoon(
 }
 
 /** `POST future/orders`: an order chain (one notification and its reminders), idempotent per idempotencyId. */
-export const createOrderChain = authenticatedEndpoint(
+export const createOrderChain = limitedIntakeEndpoint(
   scopes.create,
   async ({ request, context, principal, deps }) => {
     const body = await readJsonBody(request);
@@ -100,7 +101,7 @@ type LegacyParse = (
 ) => { ok: true; value: LegacyRequest } | { ok: false; errors: Record<string, string[]> };
 
 function legacyEndpoint(parse: LegacyParse) {
-  return authenticatedEndpoint(scopes.create, async ({ request, context, principal, deps }) => {
+  return limitedIntakeEndpoint(scopes.create, async ({ request, context, principal, deps }) => {
     const body = await readJsonBody(request);
     const now = deps.clock.now();
     const parsed = parse(body, now);

@@ -1,0 +1,87 @@
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
+import {
+  limitsOf,
+  notificationsRequested,
+  quotaMonthOf,
+  rateLimitHeaders,
+  type TenantLimits,
+} from "../domain/intakeLimits";
+import { authenticatedEndpoint, type AuthenticatedRequest } from "./endpoint";
+import { problem } from "./problem";
+
+export const problemTypes = {
+  rateLimited: "https://varsel.no/problems/rate-limited",
+  quotaExceeded: "https://varsel.no/problems/quota-exceeded",
+} as const;
+
+function secondsUntil(at: Date, now: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 1000));
+}
+
+/**
+ * An order-creating endpoint under the organisation's limits: its request rate (429 with `Retry-After` and the
+ * IETF `RateLimit`/`RateLimit-Policy` headers, which every answer carries) and its monthly notification quota
+ * (429 with a problem saying so once the month's quota is used up; the order that crosses it is accepted).
+ * Only created orders count (201, 202): a replay of an accepted request counts nothing.
+ */
+export function limitedIntakeEndpoint(
+  requiredScope: string,
+  handle: (input: AuthenticatedRequest) => Promise<HttpResponseInit>,
+) {
+  return authenticatedEndpoint(requiredScope, async (input) => {
+    const { deps, principal } = input;
+    const now = deps.clock.now();
+    const limits = limitsOf(deps.settings.SERVICE_OWNER_LIMITS, principal.tenant);
+    const admission = await deps.intakeLimiter.admit(principal.tenant, limits, now);
+    if (!admission.allowed) {
+      return problem({
+        status: 429,
+        title: "Too Many Requests",
+        type: problemTypes.rateLimited,
+        detail: `The organisation's limit is ${limits.requestsPerSecond} order requests a second (bursts of ${limits.burst}).`,
+        headers: {
+          "retry-after": String(secondsUntil(admission.retryAt, now)),
+          ...rateLimitHeaders(limits, 0),
+        },
+      });
+    }
+    const headers = rateLimitHeaders(limits, admission.remaining);
+    const exceeded = await quotaProblem(input, limits, now);
+    if (exceeded) return { ...exceeded, headers: { ...exceeded.headers, ...headers } };
+    // The handler reads the body; the copy tells afterwards how many notifications an accepted order holds.
+    const copy = input.request.clone();
+    const response = await handle(input);
+    if (response.status === 201 || response.status === 202) await charge(input, copy, now);
+    const merged = new Headers(response.headers);
+    for (const [name, value] of Object.entries(headers)) merged.set(name, value);
+    return { ...response, headers: Object.fromEntries(merged) };
+  });
+}
+
+async function quotaProblem(
+  { deps, principal }: AuthenticatedRequest,
+  limits: TenantLimits,
+  now: Date,
+): Promise<HttpResponseInit | undefined> {
+  if (limits.monthlyNotifications === 0) return undefined;
+  const { month, resets } = quotaMonthOf(now);
+  const used = await deps.notificationQuota.used(principal.tenant, month);
+  if (used < limits.monthlyNotifications) return undefined;
+  return problem({
+    status: 429,
+    title: "Monthly notification quota exceeded",
+    type: problemTypes.quotaExceeded,
+    detail: `The organisation has ordered ${used} notifications in ${month}, its quota is ${limits.monthlyNotifications}; new orders are accepted again from ${resets.toISOString()}.`,
+    headers: { "retry-after": String(secondsUntil(resets, now)) },
+  });
+}
+
+/** Counts an accepted order's notifications; a failure to count is logged, never turned into a refusal. */
+async function charge({ deps, principal, context }: AuthenticatedRequest, copy: HttpRequest, now: Date) {
+  try {
+    const body: unknown = JSON.parse(await copy.text());
+    await deps.notificationQuota.add(principal.tenant, quotaMonthOf(now).month, notificationsRequested(body));
+  } catch (error) {
+    context.warn(`the accepted order was not counted against the quota: ${(error as Error).message}`);
+  }
+}
