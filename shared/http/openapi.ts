@@ -25,6 +25,7 @@ import {
   schedulingHorizonText,
 } from "../domain/requests/timeLimits";
 import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../domain/webhooks";
+import { maxSmsSegments } from "../domain/smsSegments";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 import { webhookOperations } from "./webhookOperations";
 
@@ -448,7 +449,7 @@ const sizeLimits =
   `legacy order. Text: references ${maxTextLength.reference} characters, email addresses ` +
   `${maxTextLength.emailAddress}, mobile numbers ${maxTextLength.mobileNumber}, SMS senders ${maxTextLength.smsSender}, ` +
   `condition endpoints ${maxTextLength.url}, email subjects ${maxTextLength.emailSubject}, email bodies ` +
-  `${maxTextLength.emailBody}, SMS bodies ${maxTextLength.smsBody}. A 400 lists at most ${maxReportedErrors} problems.`;
+  `${maxTextLength.emailBody}, SMS bodies ${maxTextLength.smsBody} and ${maxSmsSegments} SMS segments (GSM 7-bit: 153 characters a segment, UCS-2: 67). A 400 lists at most ${maxReportedErrors} problems.`;
 
 /** The OpenAPI 3.1 document of the API, built from the validating schemas. */
 export function openApiDocument(serverUrl: string) {

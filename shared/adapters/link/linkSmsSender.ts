@@ -2,7 +2,8 @@ import { AppError, throttled, transient } from "../../errors";
 import type { SmsMessage, SmsSender, SmsSendOutcome } from "../../ports/smsSender";
 import { defaultRetryAfterMs, retryAfterMs } from "../acs/retryAfter";
 import { gatewayReceiver, gatewaySender } from "./addresses";
-import { isGsm7, ucs2Hex } from "./gsm7";
+import { isGsm7 } from "../../domain/smsSegments";
+import { ucs2Hex } from "./gsm7";
 import {
   parseSubmitResponse,
   pswinContentType,

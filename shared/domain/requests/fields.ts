@@ -5,6 +5,7 @@ import {
   isValidOrganizationNumber,
   normalizeMobileNumber,
 } from "../identifiers";
+import { smsSegmentProblem } from "../smsSegments";
 import { maxTextLength } from "./limits";
 
 /**
@@ -62,6 +63,17 @@ export function boundedString(limit: TextLimit, params?: Parameters<typeof z.str
 /** Text that must be present and not blank (FluentValidation's NotEmpty); one message for all three. */
 export function requiredText(message: string, limit: TextLimit) {
   return boundedString(limit, whenMissing(message)).refine((text) => !isBlank(text), message);
+}
+
+/**
+ * A required SMS body: at most `maxTextLength.smsBody` characters, and at most `maxSmsSegments` segments once
+ * encoded (a body with one emoji is UCS-2 and takes more than twice the segments), with a message saying why.
+ */
+export function smsBodyText(message: string) {
+  return requiredText(message, { field: "body", max: maxTextLength.smsBody }).superRefine((text, ctx) => {
+    const problem = smsSegmentProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 }
 
 /** Optional text where `""` counts as absent, as Altinn's `string.IsNullOrEmpty` checks do. */

@@ -15,6 +15,7 @@ import {
   parseHttpUrl,
   reference,
   requiredText,
+  smsBodyText,
   whenMissing,
 } from "./fields";
 import { maxReminders, maxTextLength } from "./limits";
@@ -67,10 +68,7 @@ function smsSendingOptions(missingMessage?: string) {
     .object(
       {
         sender: boundedString({ field: "sender", max: maxTextLength.smsSender }).optional(),
-        body: requiredText("SMS body cannot be null or empty.", {
-          field: "body",
-          max: maxTextLength.smsBody,
-        }),
+        body: smsBodyText("SMS body cannot be null or empty."),
         sendingTimePolicy: caseInsensitiveEnum(
           ["Daytime", "Anytime"],
           "SMS only supports send time daytime and anytime",

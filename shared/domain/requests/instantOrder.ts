@@ -7,6 +7,7 @@ import {
   mobileNumber,
   reference,
   requiredText,
+  smsBodyText,
   whenMissing,
 } from "./fields";
 import { maxTextLength } from "./limits";
@@ -37,10 +38,7 @@ const recipientSmsSchema = z.object(
     smsSettings: z.object(
       {
         sender: boundedString({ field: "sender", max: maxTextLength.smsSender }).optional(),
-        body: requiredText("SMS body cannot be null or empty.", {
-          field: "body",
-          max: maxTextLength.smsBody,
-        }),
+        body: smsBodyText("SMS body cannot be null or empty."),
       },
       whenMissing("SMS details cannot be null."),
     ),

@@ -13,6 +13,7 @@ import {
   parseHttpUrl,
   reference,
   requiredText,
+  smsBodyText,
   whenMissing,
   type TextLimit,
 } from "./fields";
@@ -172,7 +173,6 @@ function isValidLegacyConditionEndpoint(text: string): boolean {
 
 const emailSubjectLimit = { field: "subject", max: maxTextLength.emailSubject };
 const emailBodyLimit = { field: "body", max: maxTextLength.emailBody };
-const smsBodyLimit = { field: "body", max: maxTextLength.smsBody };
 const senderNumberField = boundedString({ field: "senderNumber", max: maxTextLength.smsSender }).optional();
 
 const emailTemplateSchema = z
@@ -190,7 +190,7 @@ const emailTemplateSchema = z
 const smsTemplateSchema = z
   .object({
     senderNumber: senderNumberField,
-    body: requiredText("The SMS template body must not be empty.", smsBodyLimit),
+    body: smsBodyText("The SMS template body must not be empty."),
   })
   .meta({ description: "The SMS to send." });
 
@@ -263,7 +263,7 @@ export type LegacyEmailOrderRequest = z.output<typeof legacyEmailOrderRequestSch
 export const legacySmsOrderRequestSchema = z
   .object({
     ...legacyOrderBaseFields,
-    body: requiredText("The SMS template body must not be empty.", smsBodyLimit),
+    body: smsBodyText("The SMS template body must not be empty."),
     senderNumber: senderNumberField,
   })
   .superRefine((order, ctx) => {
