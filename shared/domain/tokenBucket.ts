@@ -61,10 +61,10 @@ export function newBucket(id: string, limit: BucketLimit, now: Date): TokenBucke
 }
 
 /**
- * Takes up to `wanted` tokens at `now`. Bulk sends take only what lies above the reserve. A caller that gets
- * less than it asked for is given a time to come back at which the tokens it still needs (up to a burst) will
- * have accrued behind the callers refused before it, so refused callers wake one after another instead of all
- * at once. Returns the bucket to store (also on a refusal: it records the wake-up time handed out).
+ * Takes up to `wanted` tokens at `now`. Bulk sends take only what lies above the reserve. A bulk caller that
+ * gets less than it asked for is given a time to come back at which the tokens it still needs (up to a burst)
+ * will have accrued behind the bulk callers refused before it, so they wake one after another instead of all
+ * at once; a priority caller comes back when its token has accrued. Returns the bucket to store (also on a refusal: it records the wake-up time handed out).
  */
 export function takeTokens(
   bucket: TokenBucket,
@@ -89,13 +89,13 @@ export function takeTokens(
   const need = Math.min(wanted - granted, limit.burst - floor);
   const accruesFrom = Math.max(at, ms(bucket.refilledAt));
   const deficit = Math.max(0, floor + need - left);
-  const retryMs = Math.ceil(
-    Math.max(
-      accruesFrom + (deficit / limit.perSecond) * 1000,
-      ms(bucket.waitingUntil) + (need / limit.perSecond) * 1000,
-    ),
+  const accrued = Math.ceil(accruesFrom + (deficit / limit.perSecond) * 1000);
+  // Priority sends come back as soon as their token has accrued: bulk sends cannot take it (the reserve), so
+  // they need no place in the line of refused bulk sends.
+  if (lane === "priority") return { bucket: counted, grant: { granted, retryAt: new Date(accrued) } };
+  const retryAt = new Date(
+    Math.max(accrued, Math.ceil(ms(bucket.waitingUntil) + (need / limit.perSecond) * 1000)),
   );
-  const retryAt = new Date(retryMs);
   return {
     bucket: { ...counted, waitingUntil: retryAt.toISOString() },
     grant: { granted, retryAt },

@@ -35,17 +35,19 @@ describe("token bucket", () => {
     expect(priority.grant).toEqual({ granted: 1 });
   });
 
-  it("gives refused callers one wake-up after another, not the same instant", () => {
+  it("gives refused bulk callers one wake-up after another, and a refused priority send its own token's time", () => {
     let bucket = takeTokens(newBucket("k", limit, t0), limit, 20, "priority", t0).bucket;
     const wakeUps: number[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const taken = takeTokens(bucket, limit, 10, "priority", t0);
+      const taken = takeTokens(bucket, limit, 10, "bulk", t0);
       expect(taken.grant.granted).toBe(0);
       wakeUps.push(taken.grant.retryAt!.getTime() - t0.getTime());
       bucket = taken.bucket;
     }
-    // Each needs 10 tokens, one second at 10 a second.
-    expect(wakeUps).toEqual([1_000, 2_000, 3_000]);
+    // The first needs the reserve (4) and its 10 to accrue; each next one 10 more, one second at 10 a second.
+    expect(wakeUps).toEqual([1_400, 2_400, 3_400]);
+    // Bulk sends cannot take the reserve, so a single send does not wait behind them.
+    expect(takeTokens(bucket, limit, 1, "priority", t0).grant.retryAt).toEqual(at(100));
   });
 
   it("a pause refuses everything until it ends and then resumes at the steady rate, without a burst", () => {
