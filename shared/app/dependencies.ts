@@ -3,6 +3,7 @@ import { AcsEmailSender } from "../adapters/acs/acsEmailSender";
 import { BlobAttachmentSource } from "../adapters/http/blobAttachmentSource";
 import { parseEmailDeliveryReport } from "../adapters/acs/emailDeliveryReport";
 import { createCosmosClient } from "../adapters/cosmos/client";
+import { CosmosBulkOrders, CosmosNotificationCounts } from "../adapters/cosmos/cosmosBulkOrders";
 import { CosmosContactRegistry } from "../adapters/cosmos/cosmosContactRegistry";
 import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDeliveryReports";
 import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
@@ -29,6 +30,7 @@ import { bucketLimitOf } from "../domain/tokenBucket";
 import { InstanceTokenBlocks } from "../adapters/pacing/instanceTokenBlocks";
 import { containers } from "../platform/resources";
 import { systemClock, type Clock } from "../ports/clock";
+import type { BulkOrders, NotificationCounts } from "../ports/bulkOrders";
 import type { ContactRegistry } from "../ports/contactRegistry";
 import type { DeadDeliveryReports } from "../ports/deadDeliveryReports";
 import type { DeliveryReportParser } from "../ports/deliveryReportParser";
@@ -57,6 +59,8 @@ export interface Dependencies {
   statusFeed: StatusFeed;
   sendBatches: SendBatches;
   recipientLists: RecipientLists;
+  bulkOrders: BulkOrders;
+  notificationCounts: NotificationCounts;
   deadReports: DeadDeliveryReports;
   contacts: ContactRegistry;
   publisher: Publisher;
@@ -112,6 +116,8 @@ function build(config: Settings): Dependencies {
     statusFeed: new CosmosStatusFeed(container("statusFeed"), retention),
     sendBatches: new CosmosSendBatches(container("orders"), retention),
     recipientLists: new CosmosRecipientLists(container("orders"), retention),
+    bulkOrders: new CosmosBulkOrders(container("orders"), retention),
+    notificationCounts: new CosmosNotificationCounts(container("notifications")),
     deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports"), retention),
     contacts: new CosmosContactRegistry(container("registry")),
     publisher: credential

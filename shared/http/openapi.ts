@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { composedEmailRequestSchema } from "../domain/requests/composedEmail";
+import { bulkOrderRequestSchema } from "../domain/requests/bulkOrder";
 import { futureOrderRequestSchema } from "../domain/requests/futureOrder";
 import {
   instantEmailOrderRequestSchema,
@@ -26,12 +27,14 @@ import {
 } from "../domain/requests/timeLimits";
 import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../domain/webhooks";
 import { maxSmsSegments } from "../domain/smsSegments";
+import { bulkOrderOperations } from "./bulkOrderOperations";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 import { webhookOperations } from "./webhookOperations";
 
 /** Request schemas by component name: the same zod schemas that validate the requests. */
 const requestSchemas = {
   NotificationOrderChainRequest: futureOrderRequestSchema,
+  BulkOrderRequest: bulkOrderRequestSchema,
   NotificationOrderRequest: legacyOrderRequestSchema,
   EmailNotificationOrderRequest: legacyEmailOrderRequestSchema,
   SmsNotificationOrderRequest: legacySmsOrderRequestSchema,
@@ -65,6 +68,8 @@ export interface OperationSpec {
   operationId: string;
   summary: string;
   requestBody?: keyof typeof requestSchemas;
+  /** A request body that is not one of the JSON request schemas: its content by media type. */
+  requestBodyContent?: Record<string, { schema: Record<string, unknown> }>;
   /** Defaults to true when there is a request body. */
   requestBodyRequired?: boolean;
   responses: Record<string, string | ResponseSpec>;
@@ -343,6 +348,7 @@ export const operations: OperationSpec[] = [
     secured: false,
   },
   ...webhookOperations,
+  ...bulkOrderOperations,
   {
     method: "get",
     route: "health",
@@ -406,7 +412,8 @@ function operationObject(op: OperationSpec) {
     name: m[1],
     in: "path",
     required: true,
-    schema: { type: "string", format: "uuid" },
+    // Ids are GUIDs; a bulk order's part is its number.
+    schema: m[1] === "part" ? { type: "integer", minimum: 1 } : { type: "string", format: "uuid" },
   }));
   const responses = Object.fromEntries(
     Object.entries(op.responses).map(([status, spec]) => [status, responseObject(spec)]),
@@ -415,6 +422,7 @@ function operationObject(op: OperationSpec) {
     operationId: op.operationId,
     summary: op.summary,
     ...(parameters.length > 0 ? { parameters } : {}),
+    ...(op.requestBodyContent ? { requestBody: { required: true, content: op.requestBodyContent } } : {}),
     ...(op.requestBody
       ? {
           requestBody: {

@@ -19,6 +19,8 @@ export interface ProblemFields {
   errors?: Record<string, string[]>;
   type?: string;
   headers?: Record<string, string>;
+  /** RFC 9457 extension members, written beside the standard ones (e.g. the line problems of an upload). */
+  extensions?: Record<string, unknown>;
 }
 
 const typeByStatus: Record<number, string> = {
@@ -37,11 +39,15 @@ const typeByStatus: Record<number, string> = {
 
 /** An RFC 9457 problem response. */
 export function problem(fields: ProblemFields): HttpResponseInit {
-  const { headers, ...body } = fields;
+  const { headers, extensions, ...body } = fields;
   return {
     status: fields.status,
     headers: { "content-type": problemContentType, ...headers },
-    body: JSON.stringify({ type: fields.type ?? typeByStatus[fields.status] ?? "about:blank", ...body }),
+    body: JSON.stringify({
+      type: fields.type ?? typeByStatus[fields.status] ?? "about:blank",
+      ...body,
+      ...extensions,
+    }),
   };
 }
 

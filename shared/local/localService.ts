@@ -11,6 +11,7 @@ import { startEmbeddedCosmos } from "./embeddedCosmos";
 import { startLocalBlobStorage } from "./localBlobStorage";
 import { localRoutes } from "./localRoutes";
 import { startFakeAcs, type FakeAcs } from "./fakeAcs";
+import { streamedHttpFunctions } from "../http/streamedFunctions";
 import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
 import { startLocalLinkGateway } from "./linkGateway";
 import { loadLocalSettings } from "./localSettings";
@@ -162,6 +163,7 @@ async function start(
     clock,
     startTimers: options.startTimers ?? true,
     extraRoutes: localRoutes(key.publicJwk, outbox, clock),
+    streamedFunctions: streamedHttpFunctions,
   });
   closers.push(() => host.close());
   const reportCredentials = { username: "link-reports", password: "local-report-password" };

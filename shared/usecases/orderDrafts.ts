@@ -44,7 +44,7 @@ interface SendingOptions {
   smsSettings?: SmsSendingOptions;
 }
 
-function templates(
+export function templates(
   settings: SendingOptions,
   defaults: OrderDefaults,
 ): Pick<NewOrder, "emailTemplate" | "smsTemplate"> {

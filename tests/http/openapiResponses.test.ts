@@ -214,6 +214,21 @@ describe("openapi.json response schemas", () => {
     await documented(api, "GET", `${hook}/deliveries?status=failed`);
     await documented(api, "POST", `${hook}/redeliver`);
     await documented(api, "DELETE", hook);
+    const bulkOrder = {
+      idempotencyId: "openapi-bulk",
+      channelSchema: "Email",
+      emailSettings,
+      requestedSendTime: "2026-11-24T09:00:00.000Z",
+    };
+    const bulk = await documented(api, "POST", "/future/orders/bulk", bulkOrder);
+    await documented(api, "POST", "/future/orders/bulk", bulkOrder);
+    const bulkPath = `/future/orders/bulk/${(bulk.body as { notificationOrderId: string }).notificationOrderId}`;
+    const ndjson = { "content-type": "application/x-ndjson" };
+    await documented(api, "PUT", `${bulkPath}/recipients/1`, '{"emailAddress":"bulk@example.com"}', ndjson);
+    await documented(api, "PUT", `${bulkPath}/recipients/1`, '{"emailAddress":"bulk@example.com"}', ndjson);
+    await documented(api, "GET", bulkPath);
+    await documented(api, "POST", `${bulkPath}/submit`);
+    await documented(api, "PUT", `${bulkPath}/cancel`);
     await documented(api, "GET", "/health");
     await documented(api, "GET", "/openapi.json");
 

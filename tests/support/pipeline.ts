@@ -1,4 +1,5 @@
 import type { Database } from "@azure/cosmos";
+import { CosmosBulkOrders, CosmosNotificationCounts } from "../../shared/adapters/cosmos/cosmosBulkOrders";
 import { CosmosDeadDeliveryReports } from "../../shared/adapters/cosmos/cosmosDeadDeliveryReports";
 import { CosmosDeliveryReferenceStore } from "../../shared/adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNotificationStore";
@@ -48,6 +49,8 @@ export function cosmosStores(database: Database) {
     statusFeed: new CosmosStatusFeed(database.container(containers.statusFeed.name)),
     sendBatches: new CosmosSendBatches(database.container(containers.orders.name)),
     recipientLists: new CosmosRecipientLists(database.container(containers.orders.name)),
+    bulkOrders: new CosmosBulkOrders(database.container(containers.orders.name)),
+    notificationCounts: new CosmosNotificationCounts(database.container(containers.notifications.name)),
     references: new CosmosDeliveryReferenceStore(database.container(containers.deliveryReferences.name)),
     deadReports: new CosmosDeadDeliveryReports(database.container(containers.deadDeliveryReports.name)),
     // Pacing off: tests about pacing configure their own pacer.

@@ -130,7 +130,7 @@ function requireSettingsForChannel(recipient: LookedUpRecipient, ctx: z.Refineme
   }
 }
 
-function checkLookedUpRecipient(recipient: LookedUpRecipient, ctx: z.RefinementCtx): void {
+export function checkLookedUpRecipient(recipient: LookedUpRecipient, ctx: z.RefinementCtx): void {
   requireSettingsForChannel(recipient, ctx);
   checkResourceAction(recipient, ctx);
 }

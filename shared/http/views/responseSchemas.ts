@@ -1,4 +1,10 @@
 import { z } from "zod";
+import {
+  bulkOrderReceiptSchema,
+  bulkOrderViewSchema,
+  bulkPartReceiptSchema,
+  bulkSubmissionSchema,
+} from "./bulkOrderSchemas";
 import { chainReceiptSchema, notificationChannels, orderTypes } from "../../domain/order";
 import { emailResults, orderStatuses, smsResults } from "../../domain/statuses";
 import {
@@ -7,6 +13,7 @@ import {
   webhookSubscriptionListSchema,
   webhookSubscriptionViewSchema,
 } from "./webhookViews";
+import { supportResponseSchemas } from "./supportViews";
 
 /**
  * What each route answers, as zod schemas: the views are typed from them (so a field added to a view without
@@ -232,5 +239,10 @@ export const responseSchemas = {
   WebhookSubscriptionList: webhookSubscriptionListSchema,
   WebhookDeliveryList: webhookDeliveryListSchema,
   WebhookRedelivery: webhookRedeliverySchema,
+  ...supportResponseSchemas,
+  BulkOrderReceipt: bulkOrderReceiptSchema,
+  BulkPartReceipt: bulkPartReceiptSchema,
+  BulkSubmission: bulkSubmissionSchema,
+  BulkOrderView: bulkOrderViewSchema,
 } as const;
 export type ResponseSchemaName = keyof typeof responseSchemas;

@@ -3,7 +3,8 @@ import { HttpRequest } from "@azure/functions";
 import { AdmissionGate, type AdmissionLimits } from "./admission";
 import { createInvocationContext, formatLogLine, type HostLogger } from "./invocation";
 import type { FunctionRegistration } from "./registrations";
-import { ClientAbortedError, readRequestBody } from "./requestBody";
+import { ClientAbortedError, drainLimitBytes, readRequestBody } from "./requestBody";
+import { drainRequest, streamRequestBody } from "./requestStream";
 import { writeHandlerResult, writeProblem } from "./responseWriter";
 import { compilePrefixedRoute, type HttpRoute, selectRoute } from "./httpRoutes";
 
@@ -23,6 +24,11 @@ export interface HttpDispatchOptions {
   maxBodyBytes: number;
   /** How many function invocations run at once, and how many may wait (503 with Retry-After beyond). */
   admission: AdmissionLimits;
+  /**
+   * Functions that read their body as a stream (`app.setup({ enableHttpStream: true })`): no host cap, the
+   * handler bounds what it reads. Every other function gets its body whole, up to `maxBodyBytes`.
+   */
+  streamedFunctions: ReadonlySet<string>;
 }
 
 export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -49,6 +55,25 @@ function requestUrl(request: IncomingMessage): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The request a streamed function gets, built as the package builds it from the Functions host's HTTP proxy
+ * (`createStreamRequest` in @azure/functions 4.x: a fetch `Request` over the body stream, `duplex: "half"`).
+ * `HttpRequest` takes it as `nativeRequest`, which its public init type does not list.
+ */
+function streamedRequest(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  request: IncomingMessage,
+): Request {
+  const hasBody = method !== "GET" && method !== "HEAD";
+  return new Request(url, {
+    method,
+    headers,
+    ...(hasBody ? { body: streamRequestBody(request), duplex: "half" as const } : {}),
+  });
 }
 
 /** Routes requests to extra routes, then to HTTP-triggered functions under the route prefix. */
@@ -80,8 +105,10 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
       return writeProblem(response, 405, "Method Not Allowed", { allow: selection.allowed.join(", ") });
     }
 
-    const body = await readRequestBody(request, options.maxBodyBytes);
-    if (body.kind === "too-large") {
+    const { registration } = selection.route;
+    const streamed = options.streamedFunctions.has(registration.name);
+    const body = streamed ? undefined : await readRequestBody(request, options.maxBodyBytes);
+    if (body?.kind === "too-large") {
       return writeProblem(
         response,
         413,
@@ -90,14 +117,15 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
       );
     }
 
-    const { registration } = selection.route;
+    const headers = headerRecord(request);
     const httpRequest = new HttpRequest({
       method,
       url: url.toString(),
-      headers: headerRecord(request),
+      headers,
       query: queryRecord(url),
       params: selection.params,
-      ...(body.bytes.length > 0 ? { body: { bytes: body.bytes } } : {}),
+      ...(body && body.bytes.length > 0 ? { body: { bytes: body.bytes } } : {}),
+      ...(streamed ? { nativeRequest: streamedRequest(url, method, headers, request) } : {}),
     });
     if (!(await gate.enter())) {
       return writeProblem(response, 503, "Service Unavailable", { "retry-after": retryAfterSeconds });
@@ -108,7 +136,9 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
       const context = createInvocationContext(registration, options.logger);
       try {
         const result = await registration.handler(httpRequest, context);
-        await writeHandlerResult(response, result);
+        // A streamed body the handler did not read to the end (it refused the request) is dropped first.
+        const reusable = !streamed || (await drainRequest(request, drainLimitBytes));
+        await writeHandlerResult(response, result, reusable ? {} : { connection: "close" });
       } catch (error) {
         // Our handlers map every failure to a response; reaching this is a bug, but must not stop the host.
         logFailure(registration.name, error);

@@ -17,7 +17,7 @@ export class ClientAbortedError extends Error {
  * Past this much we stop reading an oversized body and close the connection. Up to it we keep reading
  * (and dropping) so the client finishes sending and reads the 413 instead of a reset.
  */
-const drainLimitBytes = 64 * 1024 * 1024;
+export const drainLimitBytes = 64 * 1024 * 1024;
 
 /** Reads the request body up to `maxBytes`, keeping nothing of a body that is larger. */
 export function readRequestBody(request: IncomingMessage, maxBytes: number): Promise<RequestBody> {
