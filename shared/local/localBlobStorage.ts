@@ -18,7 +18,7 @@ export interface LocalBlobStorage {
 /**
  * Azure Blob Storage on this machine (Azurite's blob service, in this process): where composed-email
  * attachments live locally. It checks SAS signatures as Azure does, so a local SAS URL is signed with the
- * account key above (`npm run blob:upload` or any Storage SDK with `UseDevelopmentStorage=true`). Kept in
+ * account key above (`npm run blob:upload -- FILE` prints one; any Storage SDK works with `UseDevelopmentStorage=true`). Kept in
  * `dataDir/azurite` when the service persists, in memory otherwise.
  */
 export async function startLocalBlobStorage(port: number, dataDir?: string): Promise<LocalBlobStorage> {
