@@ -100,13 +100,19 @@ async function main() {
       ...(await attachmentUrls(service.apiUrl)),
       TESTDATA_URL_CONDITION_TRUE: `${condition}true`,
       TESTDATA_URL_CONDITION_FALSE: `${condition}false`,
-      TESTDATA_URL_CONDITION_CORRUPT: `${condition}corrupt`,
+      // Anything but a condition answer: Altinn's corrupt URL answers non-200, and the order is sent anyway.
+      TESTDATA_URL_CONDITION_CORRUPT: `${service.apiUrl}/tests/sendcondition/corrupt`,
       TESTDATA_REQUESTED_SEND_TIME: new Date(Date.now() + 3600 * 1000).toISOString(),
       METRICS_API_KEY: metricsKey,
       METRICS_SUBSCRIPTION_KEY: "unused-locally",
     };
     const report = join(work, "report.json");
-    const jwt = await mintToken(sampleRegister.TESTDATA_TENOR_SET_1_ORG);
+    // A service owner granted composed email too (Altinn's ComposedEmailCreateScope policy), as the
+    // collection's composed-email requests assume; the support dashboard scope it has not.
+    const jwt = await mintToken(
+      sampleRegister.TESTDATA_TENOR_SET_1_ORG,
+      "altinn:serviceowner/notifications.create altinn:serviceowner/notifications.composedemail.create",
+    );
     const args = [
       ...folders,
       "-r",

@@ -5,6 +5,8 @@ import { parseEmailDeliveryReport } from "../adapters/acs/emailDeliveryReport";
 import { createCosmosClient } from "../adapters/cosmos/client";
 import { CosmosBulkOrders, CosmosNotificationCounts } from "../adapters/cosmos/cosmosBulkOrders";
 import { CosmosContactRegistry } from "../adapters/cosmos/cosmosContactRegistry";
+import { CosmosSupportLookup } from "../adapters/cosmos/cosmosSupportLookup";
+import type { SupportLookup } from "../ports/supportLookup";
 import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDeliveryReports";
 import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationStore";
@@ -14,6 +16,7 @@ import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
 import { CosmosSendPacer } from "../adapters/cosmos/cosmosSendPacer";
 import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
+import { entraTokenSource } from "../adapters/identity/entraTokenSource";
 import { HttpWebhookPoster } from "../adapters/http/webhookClient";
 import { CosmosWebhookStore } from "../adapters/cosmos/cosmosWebhookStore";
 import { CosmosIntakeLimiter } from "../adapters/cosmos/cosmosIntakeLimiter";
@@ -75,6 +78,7 @@ export interface Dependencies {
   intakeLimiter: IntakeLimiter;
   notificationQuota: NotificationQuota;
   verifier: { verify(authorization: string | null): Promise<Principal> };
+  supportLookup: SupportLookup;
 }
 
 const parseReport: DeliveryReportParser = (provider, payload, contentType) =>
@@ -120,6 +124,7 @@ function build(config: Settings): Dependencies {
     notificationCounts: new CosmosNotificationCounts(container("notifications")),
     deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports"), retention),
     contacts: new CosmosContactRegistry(container("registry")),
+    supportLookup: new CosmosSupportLookup(container("notifications")),
     publisher: credential
       ? new ServiceBusPublisher(
           required(
@@ -145,7 +150,15 @@ function build(config: Settings): Dependencies {
       password: required(config.LINK_PASSWORD, "LINK_PASSWORD"),
       defaultSender: config.SMS_DEFAULT_SENDER,
     }),
-    conditions: new HttpSendConditionChecker({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
+    conditions: new HttpSendConditionChecker({
+      allowLoopback: Boolean(local),
+      allowHttp: Boolean(local),
+      bearerToken: local
+        ? local.conditionToken
+        : credential && config.SEND_CONDITION_TOKEN_AUDIENCE
+          ? entraTokenSource(credential, config.SEND_CONDITION_TOKEN_AUDIENCE)
+          : undefined,
+    }),
     parseReport,
     sendingWindow: config.SENDING_WINDOW,
     pacer: new InstanceTokenBlocks(

@@ -1,3 +1,4 @@
+import type { BearerTokenSource } from "../ports/bearerToken";
 import type { Clock } from "../ports/clock";
 import type { Publisher } from "../ports/publisher";
 
@@ -5,6 +6,8 @@ import type { Publisher } from "../ports/publisher";
 export interface LocalRuntime {
   publisher: Publisher;
   clock: Clock;
+  /** Signs the bearer token of send-condition calls with the local key (Maskinporten's part on Azure). */
+  conditionToken?: BearerTokenSource;
 }
 
 let runtime: LocalRuntime | undefined;

@@ -11,4 +11,6 @@ export const scopes = {
   composedEmail: "altinn:serviceowner/notifications.composedemail.create",
   /** Operators (Altinn's support scope): dead delivery reports span tenants. */
   operator: "altinn:notifications.support.admin",
+  /** What a send-condition call carries (Altinn: a Maskinporten token for Digdir with this scope). */
+  conditionCheck: "altinn:system/notifications.condition.check",
 } as const;

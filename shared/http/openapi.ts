@@ -29,6 +29,7 @@ import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../do
 import { maxSmsSegments } from "../domain/smsSegments";
 import { bulkOrderOperations } from "./bulkOrderOperations";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
+import { supportOperations } from "./supportOperations";
 import { webhookOperations } from "./webhookOperations";
 
 /** Request schemas by component name: the same zod schemas that validate the requests. */
@@ -348,6 +349,7 @@ export const operations: OperationSpec[] = [
     secured: false,
   },
   ...webhookOperations,
+  ...supportOperations,
   ...bulkOrderOperations,
   {
     method: "get",

@@ -17,7 +17,8 @@ import { startLocalLinkGateway } from "./linkGateway";
 import { loadLocalSettings } from "./localSettings";
 import { Outbox } from "./outbox";
 import { lockDataDir } from "./persistence/dataDir";
-import { localAudience, localIssuer, localSigningKey } from "./signingKey";
+import { scopes } from "../auth/principal";
+import { localAudience, localIssuer, localSigningKey, signLocalToken } from "./signingKey";
 import sampleRegistry from "./sampleRegistry.json";
 
 export interface LocalServiceOptions {
@@ -140,7 +141,13 @@ async function start(
   });
   const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
   closers.push(() => broker.close());
-  registerLocalRuntime({ publisher: broker, clock });
+  registerLocalRuntime({
+    publisher: broker,
+    clock,
+    // As Altinn's condition client: Digdir's organisation number and the condition-check scope.
+    conditionToken: () =>
+      signLocalToken(key, { organizationNumber: "991825827", scope: scopes.conditionCheck, expiresInSeconds: 300 }),
+  });
   const outbox = new Outbox(
     undefined,
     options.dataDir ? { path: join(options.dataDir, "outbox.ndjson") } : {},

@@ -93,6 +93,32 @@ describe("HttpSendConditionChecker answers", () => {
       url: "/yes?order=42",
       headers: { accept: "application/json", host: `127.0.0.1:${port}` },
     });
+    expect(seen[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it("carries the bearer token of its token source, as Altinn's Maskinporten client does", async () => {
+    const secured = new HttpSendConditionChecker({
+      ...localOutboundPolicy,
+      timeoutMs: 250,
+      bearerToken: async () => "condition-check-token",
+    });
+    expect(await secured.check(`${base}/yes`)).toEqual({ outcome: "send" });
+    expect(seen[0]?.headers.authorization).toBe("Bearer condition-check-token");
+  });
+
+  it("calls nothing and reports an error when no token can be had", async () => {
+    const broken = new HttpSendConditionChecker({
+      ...localOutboundPolicy,
+      timeoutMs: 250,
+      bearerToken: async () => {
+        throw new Error("identity endpoint unavailable");
+      },
+    });
+    expect(await broken.check(`${base}/yes`)).toEqual({
+      outcome: "error",
+      reason: "no access token: identity endpoint unavailable",
+    });
+    expect(seen).toHaveLength(0);
   });
 });
 

@@ -9,9 +9,13 @@ import {
 import { createOrderChain } from "../../shared/http/handlers/orderIntake";
 import { getOrder } from "../../shared/http/handlers/orderReads";
 import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
+import { dashboardByNin, dashboardByOrgNumber } from "../../shared/http/handlers/dashboard";
+import { testSendCondition } from "../../shared/http/handlers/sendConditionHelper";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { testDependencies } from "../support/dependencies";
 import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
+import { sampleEmail, sampleSms } from "../support/notifications";
+import { sampleOrder } from "../support/orders";
 import { ManualClock } from "../support/pipeline";
 
 // What Altinn's own request collection (components/api/test/bruno) shows, one behaviour per test.
@@ -296,5 +300,102 @@ describe("GET future/shipment/feed", () => {
     expect(page.body as unknown as unknown[]).toHaveLength(1);
     const bad = await call(getStatusFeed, "/future/shipment/feed?pagesize=x");
     expect(bad.body["errors"]).toEqual({ pageSize: ["The value is not a valid page size."] });
+  });
+});
+
+describe("support lookup (future/dashboard), behind the support scope", () => {
+  const kari = "15838510075";
+  async function seed() {
+    const order = sampleOrder({ creator: "310000019", resourceId: "urn:altinn:resource:te_svc123" });
+    await deps.orders.createOrder(order);
+    const at = "2026-11-22T10:00:00.000Z";
+    await deps.notifications.createMany([
+      sampleEmail(order.id, at, {
+        creator: "310000019",
+        status: "Delivered",
+        recipient: { address: "kari.nordmann@example.com", nationalIdentityNumber: kari },
+      }),
+      sampleSms(order.id, at, {
+        creator: "310000019",
+        status: "Accepted",
+        recipient: { address: "+4799000001", nationalIdentityNumber: kari },
+      }),
+      sampleEmail(order.id, at, {
+        recipient: { address: "other@example.com", nationalIdentityNumber: "02879110001" },
+      }),
+    ]);
+    return order;
+  }
+
+  it("lists a person's shipments from every organisation with each attempt, and nothing more", async () => {
+    const order = await seed();
+    const support = await issuer.sign(serviceOwnerClaims("991825827", "altinn:notifications.support.admin"));
+    const response = await call(dashboardByNin, "/future/dashboard/recipients/notifications/nin", undefined, {
+      authorization: `Bearer ${support}`,
+      nationalidentitynumber: kari,
+    });
+    expect(response.status).toBe(200);
+    const [shipment, ...others] = response.body as unknown as Array<Record<string, unknown>>;
+    expect(others).toEqual([]);
+    expect(shipment).toMatchObject({
+      shipmentId: order.id,
+      creatorName: "310000019",
+      resourceId: "urn:altinn:resource:te_svc123",
+      notificationType: "Notification",
+    });
+    const attempts = (shipment!["deliveryAttempts"] as Array<Record<string, unknown>>).sort((a, b) =>
+      String(a["channel"]).localeCompare(String(b["channel"])),
+    );
+    expect(attempts).toEqual([
+      {
+        nationalIdentityNumber: kari,
+        channel: "email",
+        emailAddress: "kari.nordmann@example.com",
+        result: "Delivered",
+        resultTime: "2026-11-22T10:00:00.000Z",
+      },
+      {
+        nationalIdentityNumber: kari,
+        channel: "sms",
+        mobileNumber: "+4799000001",
+        result: "Accepted",
+        resultTime: "2026-11-22T10:00:00.000Z",
+      },
+    ]);
+  });
+
+  it("refuses a service owner's token (403) and checks the header and the range with Altinn's messages", async () => {
+    const path = "/future/dashboard/recipients/notifications/orgnumber";
+    const forbidden = await call(dashboardByOrgNumber, path, undefined, { organizationnumber: "310000019" });
+    expect(forbidden.status).toBe(403);
+    const support = {
+      authorization: `Bearer ${await issuer.sign(serviceOwnerClaims("991825827", "altinn:notifications.support.admin"))}`,
+    };
+    const missing = await call(dashboardByOrgNumber, path, undefined, support);
+    expect(missing.body["errors"]).toEqual({
+      OrganizationNumber: ["A value for the 'OrganizationNumber' parameter or property was not provided."],
+    });
+    const future = await call(
+      dashboardByOrgNumber,
+      `${path}?from=2026-11-24T00:00:00Z&to=2026-11-20T00:00:00Z`,
+      undefined,
+      { ...support, organizationnumber: "31000001" },
+    );
+    expect(future.body["errors"]).toEqual({
+      OrganizationNumber: ["Organization number must be 9 digits long."],
+      From: ["'from' must be earlier than 'to'.", "'from' must not be in the future."],
+    });
+  });
+});
+
+describe("GET tests/sendcondition (Altinn's test helper)", () => {
+  it("answers the condition it is given, without a token; anything but true is false", async () => {
+    const ask = async (query: string) =>
+      (await call(testSendCondition, `/tests/sendcondition${query}`, undefined, { authorization: "" })).body;
+    expect(await ask("?conditionMet=true")).toEqual({ sendNotification: true });
+    expect(await ask("?conditionmet=True")).toEqual({ sendNotification: true });
+    expect(await ask("?conditionMet=false")).toEqual({ sendNotification: false });
+    expect(await ask("?conditionMet=corrupt")).toEqual({ sendNotification: false });
+    expect(await ask("")).toEqual({ sendNotification: false });
   });
 });

@@ -5,6 +5,7 @@ import {
 } from "../../shared/adapters/cosmos/cosmosContactRegistry";
 import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
 import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
+import { CosmosSupportLookup } from "../../shared/adapters/cosmos/cosmosSupportLookup";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
 import { localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
 import { HttpWebhookPoster } from "../../shared/adapters/http/webhookClient";
@@ -33,6 +34,7 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     clock,
     ...cosmosStores(database),
     contacts: new CosmosContactRegistry(registry),
+    supportLookup: new CosmosSupportLookup(database.container(containers.notifications.name)),
     publisher,
     emailSender: { send: async (m) => ({ outcome: "accepted", operationId: m.notificationId }) },
     smsSender: {

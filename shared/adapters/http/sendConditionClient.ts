@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { z } from "zod";
+import type { BearerTokenSource } from "../../ports/bearerToken";
 import type { SendConditionChecker, SendConditionResult } from "../../ports/sendCondition";
 import { pinnedLookup } from "./pinnedLookup";
 import { checkOutboundUrl, hostOf, type HostResolver, type OutboundPolicy } from "./ssrfGuard";
@@ -11,6 +12,11 @@ export interface SendConditionOptions extends OutboundPolicy {
   /** The answer is one boolean; anything much larger is not a condition response. */
   maxResponseBytes?: number;
   resolveHost?: HostResolver;
+  /**
+   * The bearer token sent with each call, as Altinn sends a Maskinporten token with the scope
+   * `altinn:system/notifications.condition.check`; no `Authorization` header without one.
+   */
+  bearerToken?: BearerTokenSource;
 }
 
 // Exact, case-sensitive name as in Altinn's SendConditionResponse; other properties are ignored.
@@ -51,6 +57,14 @@ export class HttpSendConditionChecker implements SendConditionChecker {
     const url = new URL(endpoint);
     const target = await checkOutboundUrl(url, this.options, this.options.resolveHost);
     if (!target.allowed) return failure(`endpoint refused: ${target.reason}`);
+    let authorization: Record<string, string> = {};
+    if (this.options.bearerToken) {
+      try {
+        authorization = { Authorization: `Bearer ${await this.options.bearerToken()}` };
+      } catch (error) {
+        return failure(`no access token: ${error instanceof Error ? error.message : "unknown error"}`);
+      }
+    }
     if (signal.aborted) return failure("aborted");
     const { address, family } = target;
     const transport = url.protocol === "https:" ? https : http;
@@ -62,7 +76,7 @@ export class HttpSendConditionChecker implements SendConditionChecker {
           hostname: hostOf(url), // kept as the name so TLS verifies the certificate for it (SNI + hostname check)
           port: url.port,
           path: `${url.pathname}${url.search}`,
-          headers: { Accept: "application/json", Host: url.host },
+          headers: { Accept: "application/json", Host: url.host, ...authorization },
           lookup: pinnedLookup(address, family),
           // A fresh connection: a pooled socket may have been opened by unguarded code to another address.
           agent: false,

@@ -1,0 +1,22 @@
+import { app } from "@azure/functions";
+import { dashboardByNin, dashboardByOrgNumber } from "../shared/http/handlers/dashboard";
+import { testSendCondition } from "../shared/http/handlers/sendConditionHelper";
+
+app.http("dashboardByNin", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "future/dashboard/recipients/notifications/nin",
+  handler: dashboardByNin,
+});
+app.http("dashboardByOrgNumber", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "future/dashboard/recipients/notifications/orgnumber",
+  handler: dashboardByOrgNumber,
+});
+app.http("testSendCondition", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "tests/sendcondition",
+  handler: testSendCondition,
+});

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { notificationChannels, orderTypes } from "../../domain/order";
+
+const dateTime = z.string().meta({ format: "date-time" });
+
+/** `DashboardNotificationExt`: one shipment to the recipient asked about, with each delivery attempt. */
+export const recipientShipmentSchema = z.object({
+  shipmentId: z.string().meta({ format: "uuid" }),
+  creatorName: z.string(),
+  resourceId: z.string().optional(),
+  sendersReference: z.string().optional(),
+  requestedSendTime: dateTime,
+  notificationChannel: z.enum(notificationChannels),
+  notificationType: z.enum(orderTypes),
+  deliveryAttempts: z.array(
+    z.object({
+      nationalIdentityNumber: z.string().optional(),
+      organizationNumber: z.string().optional(),
+      channel: z.enum(["email", "sms"]),
+      emailAddress: z.string().optional(),
+      mobileNumber: z.string().optional(),
+      result: z.string().meta({ description: "The notification's result, e.g. Delivered or Failed_TTL." }),
+      resultTime: dateTime,
+    }),
+  ),
+});
+export type RecipientShipmentView = z.infer<typeof recipientShipmentSchema>;
+
+/** Altinn's `SendConditionResponse`. */
+export const sendConditionResponseSchema = z.object({ sendNotification: z.boolean() });
+
+/** The component schemas of the support routes, as `openapi.json` lists them. */
+export const supportResponseSchemas = {
+  RecipientShipmentList: z.array(recipientShipmentSchema),
+  SendConditionResponse: sendConditionResponseSchema,
+} as const;
