@@ -49,6 +49,8 @@ import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
 import type { IntakeLimiter, NotificationQuota } from "../ports/intakeLimiter";
+import type { TestModeProviders } from "../ports/testMode";
+import { testModeProviders } from "../adapters/simulator/testModeProviders";
 import { withTelemetry } from "../telemetry/instrumentedPorts";
 import { sendingAttachments } from "../usecases/sendingAttachments";
 import { localRuntime } from "./localRuntime";
@@ -77,6 +79,7 @@ export interface Dependencies {
   webhookPoster: WebhookPoster;
   intakeLimiter: IntakeLimiter;
   notificationQuota: NotificationQuota;
+  testMode: TestModeProviders;
   verifier: { verify(authorization: string | null): Promise<Principal> };
   supportLookup: SupportLookup;
 }
@@ -89,7 +92,7 @@ function required(value: string | undefined, key: string): string {
   return value;
 }
 
-function build(config: Settings): Dependencies {
+function build(config: Settings): Omit<Dependencies, "testMode"> {
   const local = config.VARSEL_MODE === "local" ? localRuntime() : undefined;
   // On Azure every client authenticates as the app's user-assigned managed identity: no secrets.
   const credential = local
@@ -180,11 +183,19 @@ function build(config: Settings): Dependencies {
   };
 }
 
+/** The simulator for organisations in test mode, publishing its reports through the service's own queue. */
+function withTestMode(deps: Omit<Dependencies, "testMode">): Dependencies {
+  return {
+    ...deps,
+    testMode: testModeProviders(deps.settings.SERVICE_OWNER_LIMITS, deps.publisher, deps.clock),
+  };
+}
+
 let current: Dependencies | undefined;
 
 /** The process's dependencies, built once from the settings on first use. */
 export async function dependencies(): Promise<Dependencies> {
-  current ??= withTelemetry(build(settings()));
+  current ??= withTelemetry(withTestMode(build(settings())));
   return current;
 }
 

@@ -25,7 +25,18 @@ export const serviceOwnerLimitsSchema = z.object({
   requestsPerSecond: limitFields.requestsPerSecond.default(defaultIntakeLimits.requestsPerSecond),
   burst: limitFields.burst.default(defaultIntakeLimits.burst),
   monthlyNotifications: limitFields.monthlyNotifications.default(defaultIntakeLimits.monthlyNotifications),
-  tenants: z.record(z.string().min(1), z.strictObject(limitFields).partial()).default({}),
+  tenants: z
+    .record(
+      z.string().min(1),
+      z
+        .strictObject({
+          ...limitFields,
+          /** The organisation's notifications go to the simulator (docs/integrating.md, "Test mode"). */
+          testMode: z.boolean(),
+        })
+        .partial(),
+    )
+    .default({}),
 });
 export type ServiceOwnerLimits = z.infer<typeof serviceOwnerLimitsSchema>;
 
@@ -42,6 +53,11 @@ export function limitsOf(limits: ServiceOwnerLimits, tenant: string): TenantLimi
     burst: own?.burst ?? limits.burst,
     monthlyNotifications: own?.monthlyNotifications ?? limits.monthlyNotifications,
   };
+}
+
+/** Whether the organisation is in test mode: its email and SMS go to the simulator, never to a person. */
+export function testModeOf(limits: ServiceOwnerLimits, tenant: string): boolean {
+  return Object.hasOwn(limits.tenants, tenant) && limits.tenants[tenant]?.testMode === true;
 }
 
 /** The calendar month (UTC) a quota counts in, e.g. `2026-12`, and when the next one starts. */

@@ -4,6 +4,7 @@ import type { Clock } from "../ports/clock";
 import type { EmailSender } from "../ports/emailSender";
 import type { NewNotification } from "../ports/notificationStore";
 import type { SmsMessage, SmsSender } from "../ports/smsSender";
+import type { TestModeProviders } from "../ports/testMode";
 
 type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
 
@@ -14,6 +15,15 @@ export interface ProviderDeps {
   emailSender: EmailSender;
   smsSender: SmsSender;
   clock: Clock;
+  /** Organisations in test mode send to a simulator instead (never to ACS or LINK). */
+  testMode?: TestModeProviders;
+}
+
+function providersOf(
+  deps: ProviderDeps,
+  tenant: string | undefined,
+): Pick<ProviderDeps, "emailSender" | "smsSender"> {
+  return tenant !== undefined && deps.testMode?.covers(tenant) ? deps.testMode : deps;
 }
 
 /**
@@ -22,7 +32,7 @@ export interface ProviderDeps {
  */
 export async function callProvider(deps: ProviderDeps, n: NewNotification): Promise<ProviderOutcome> {
   if (n.channel === "email") {
-    const result = await deps.emailSender.send({
+    const result = await providersOf(deps, n.creator).emailSender.send({
       notificationId: n.id,
       from: n.from,
       to: n.recipient.address ?? "",
@@ -59,7 +69,9 @@ export async function callSmsProvider(
   deps: ProviderDeps,
   notifications: Array<SmsNotificationDocument | NewSmsNotification>,
 ): Promise<ProviderOutcome[]> {
-  const results = await deps.smsSender.sendMany(notifications.map((n) => smsMessageOf(deps, n)));
+  // A batch holds one order's notifications, so one organisation's.
+  const { smsSender } = providersOf(deps, notifications[0]?.creator);
+  const results = await smsSender.sendMany(notifications.map((n) => smsMessageOf(deps, n)));
   return results.map((result) =>
     result.outcome === "accepted"
       ? { kind: "accepted", reference: result.gatewayReference }

@@ -6,12 +6,16 @@ import {
 import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
 import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
 import { CosmosSupportLookup } from "../../shared/adapters/cosmos/cosmosSupportLookup";
+import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
+import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
 import { localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
 import { HttpWebhookPoster } from "../../shared/adapters/http/webhookClient";
+import { testModeProviders } from "../../shared/adapters/simulator/testModeProviders";
 import type { Dependencies } from "../../shared/app/dependencies";
 import { JwtVerifier } from "../../shared/auth/jwtVerifier";
 import { parseSettings } from "../../shared/config/settings";
+import { serviceOwnerLimitsSchema } from "../../shared/domain/intakeLimits";
 import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import sampleRegistry from "../../shared/local/sampleRegistry.json";
 import { containers } from "../../shared/platform/resources";
@@ -49,6 +53,7 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
     intakeLimiter: new CosmosIntakeLimiter(database.container(containers.rateBuckets.name)),
     notificationQuota: new CosmosNotificationQuota(database.container(containers.rateBuckets.name)),
+    testMode: testModeProviders(serviceOwnerLimitsSchema.parse({}), publisher, clock),
     verifier: new JwtVerifier({
       issuer: issuer.issuer,
       audience: issuer.audience,

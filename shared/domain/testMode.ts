@@ -1,0 +1,47 @@
+/**
+ * Test mode: an organisation's orders go through the whole pipeline, but email and SMS go to a simulator inside
+ * the service instead of ACS and LINK, which reports an outcome chosen by the recipient's address. The magic
+ * values are documented for integrators in docs/integrating.md.
+ */
+
+/** What the simulated provider does with an email, by the address's local part (any domain, any case). */
+export type SimulatedEmailOutcome =
+  | { kind: "refused"; result: "Failed_InvalidEmailFormat" | "Failed_SupressedRecipient" }
+  | { kind: "reported"; acsStatus: "Delivered" | "Bounced" | "Failed" | "FilteredSpam" | "Quarantined" };
+
+const emailByLocalPart: Readonly<Record<string, SimulatedEmailOutcome>> = {
+  bounced: { kind: "reported", acsStatus: "Bounced" },
+  failed: { kind: "reported", acsStatus: "Failed" },
+  spam: { kind: "reported", acsStatus: "FilteredSpam" },
+  quarantined: { kind: "reported", acsStatus: "Quarantined" },
+  suppressed: { kind: "refused", result: "Failed_SupressedRecipient" },
+  invalid: { kind: "refused", result: "Failed_InvalidEmailFormat" },
+};
+
+export function simulatedEmailOutcome(address: string): SimulatedEmailOutcome {
+  const localPart = (address.split("@")[0] ?? "").toLowerCase().split("+")[0] ?? "";
+  return Object.hasOwn(emailByLocalPart, localPart)
+    ? (emailByLocalPart[localPart] ?? { kind: "reported", acsStatus: "Delivered" })
+    : { kind: "reported", acsStatus: "Delivered" };
+}
+
+/** What the simulated gateway does with an SMS, by the number (E.164). */
+export type SimulatedSmsOutcome =
+  | { kind: "refused"; result: "Failed_InvalidRecipient" }
+  | { kind: "reported"; state: "DELIVRD" | "UNDELIV" | "EXPIRED" | "REJECTD" };
+
+const smsByNumber: Readonly<Record<string, SimulatedSmsOutcome>> = {
+  "+4790000002": { kind: "reported", state: "UNDELIV" },
+  "+4790000003": { kind: "reported", state: "EXPIRED" },
+  "+4790000004": { kind: "reported", state: "REJECTD" },
+  "+4790000005": { kind: "refused", result: "Failed_InvalidRecipient" },
+};
+
+export function simulatedSmsOutcome(number: string): SimulatedSmsOutcome {
+  return Object.hasOwn(smsByNumber, number)
+    ? (smsByNumber[number] ?? { kind: "reported", state: "DELIVRD" })
+    : { kind: "reported", state: "DELIVRD" };
+}
+
+/** The simulated report follows the send after this long, as a provider's would. */
+export const simulatedReportDelayMs = 2_000;

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LocalService } from "../../shared/local/localService";
+import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
+
+/** An organisation in test mode, and one sending for real to the local fake providers. */
+const testing = "974760673";
+const live = "991825827";
+
+let service: LocalService;
+let testApi: ApiClient;
+let liveApi: ApiClient;
+
+beforeAll(async () => {
+  // The same setting an operator gives the Function App on Azure.
+  process.env["SERVICE_OWNER_LIMITS"] = JSON.stringify({ tenants: { [testing]: { testMode: true } } });
+  service = await startCompiledService();
+  service.clock.freeze("2026-11-23T10:00:00.000Z"); // a Monday, 11:00 in Oslo: inside every sending window
+  testApi = apiClient(service.host.apiUrl, await localToken(testing));
+  liveApi = apiClient(service.host.apiUrl, await localToken(live));
+});
+afterAll(async () => {
+  await service?.close();
+  delete process.env["SERVICE_OWNER_LIMITS"];
+});
+
+let sequence = 0;
+async function order(api: ApiClient, recipient: Record<string, unknown>): Promise<string> {
+  sequence += 1;
+  const response = await api.request("POST", "/future/orders", {
+    idempotencyId: `test-mode-${sequence}`,
+    recipient,
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return (response.body as { notification: { shipmentId: string } }).notification.shipmentId;
+}
+const email = (emailAddress: string) => ({
+  recipientEmail: { emailAddress, emailSettings: { subject: "Test", body: "Test" } },
+});
+const sms = (phoneNumber: string) => ({ recipientSms: { phoneNumber, smsSettings: { body: "Test" } } });
+
+interface Shipment {
+  status: string;
+  recipients: Array<{ destination: string; status: string }>;
+}
+async function shipment(api: ApiClient, id: string): Promise<Shipment> {
+  return (await api.request("GET", `/future/shipment/${id}`)).body as Shipment;
+}
+
+describe("test mode", () => {
+  it("runs the whole pipeline to each magic address's outcome and never reaches ACS or LINK", async () => {
+    const expected: Record<string, string> = {
+      "delivered@example.org": "Email_Delivered",
+      "bounced@example.org": "Email_Failed_Bounced",
+      "failed@example.org": "Email_Failed",
+      "suppressed@example.org": "Email_Failed_SuppressedRecipient",
+      "+4798765432": "SMS_Delivered",
+      "+4790000002": "SMS_Failed_Undelivered",
+      "+4790000003": "SMS_Failed_Expired",
+      "+4790000005": "SMS_Failed_InvalidRecipient",
+    };
+    const shipments = new Map<string, string>();
+    for (const address of Object.keys(expected))
+      shipments.set(address, await order(testApi, address.startsWith("+") ? sms(address) : email(address)));
+    const liveShipment = await order(liveApi, email("bounced@example.org"));
+    await service.settle();
+    service.clock.advance(5_000); // the simulated reports follow the sends after 2 s
+    await service.settle();
+
+    for (const [address, id] of shipments) {
+      const seen = await shipment(testApi, id);
+      expect(seen.status, address).toBe("Order_Completed");
+      expect(
+        seen.recipients.map((r) => r.status),
+        address,
+      ).toEqual([expected[address]]);
+    }
+    // Only the live organisation's email went to the (local) provider.
+    expect(service.outbox.list().map((m) => m.to)).toEqual(["bounced@example.org"]);
+    expect((await shipment(liveApi, liveShipment)).recipients.map((r) => r.status)).toEqual([
+      "Email_Delivered",
+    ]);
+
+    const feed = await testApi.request("GET", "/future/shipment/feed?seq=0");
+    expect(
+      (feed.body as Array<{ status: string }>).filter((e) => e.status === "Order_Completed"),
+    ).toHaveLength(Object.keys(expected).length);
+  });
+});
