@@ -215,6 +215,12 @@ param keyVaultPurgeProtection bool = false
 ])
 param logRetentionInDays int = 30
 
+@description('Resource id of an existing action group that receives the alerts (docs/operations.md). Empty: one is created for alertEmailAddress, or the alerts only show in the portal.')
+param alertActionGroupId string = ''
+
+@description('Where a created action group e-mails the alerts, when alertActionGroupId is empty.')
+param alertEmailAddress string = ''
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
@@ -570,6 +576,23 @@ module principalRoles 'app/rbac.bicep' = if (grantPrincipalAccess && !empty(prin
     communicationServiceName: communication.outputs.name
     emailSenderRoleId: emailSenderRoleId
     keyVaultName: keyVault.outputs.name
+  }
+}
+
+// Diagnostic settings and alert rules (docs/operations.md).
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    applicationInsightsResourceId: applicationInsights.outputs.resourceId
+    serviceBusNamespaceName: serviceBus.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    keyVaultName: keyVault.outputs.name
+    alertActionGroupId: alertActionGroupId
+    alertEmailAddress: alertEmailAddress
   }
 }
 
