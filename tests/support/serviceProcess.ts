@@ -27,6 +27,7 @@ const neutralised = [
   "AUTH_AUDIENCE",
   "AUTH_JWKS_URI",
   "LOCAL_CLOCK_FIXED",
+  "LOCAL_BLOB_ENDPOINT",
   "LOCAL_CLOCK_OFFSET_SECONDS",
   "SWEEP_SCHEDULE",
   "TERMINATE_SCHEDULE",
@@ -60,7 +61,7 @@ function exitOf(child: ChildProcess): Promise<Exit> {
 }
 
 /**
- * Starts the service on `dataDir` with free HTTP and Cosmos ports and resolves on its ready line. `env` adds
+ * Starts the service on `dataDir` with free HTTP, Cosmos and blob ports and resolves on its ready line. `env` adds
  * settings (say `LOCAL_CLOCK_FIXED`); the output is drained all along, so a chatty child never blocks.
  */
 export function startServiceProcess(
@@ -71,7 +72,11 @@ export function startServiceProcess(
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   for (const key of neutralised) childEnv[key] = "";
   delete childEnv["LOCAL_PERSIST"];
-  Object.assign(childEnv, { PORT: "0", LOCAL_COSMOS_PORT: "0", LOCAL_DATA_DIR: dataDir }, env);
+  Object.assign(
+    childEnv,
+    { PORT: "0", LOCAL_COSMOS_PORT: "0", LOCAL_BLOB_PORT: "0", LOCAL_DATA_DIR: dataDir },
+    env,
+  );
   const child = spawn(process.execPath, [startScript], {
     cwd: projectRoot,
     env: childEnv,
