@@ -8,10 +8,11 @@
 //
 // Test data comes from the sample register (shared/local/sampleRegistry.json); the condition URLs point at
 // varsel's own `tests/sendcondition` route, as Altinn points them at its own.
-const { existsSync, mkdtempSync, readFileSync, rmSync } = require("node:fs");
+const { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require("node:fs");
+const { createServer } = require("node:net");
 const { tmpdir } = require("node:os");
 const { join, resolve } = require("node:path");
-const { spawn } = require("node:child_process");
+const { execFile, spawn } = require("node:child_process");
 const { root, spawnService, requireCompiled } = require("./support");
 const { expectations, folders } = require("./brunoExpectations");
 
@@ -38,20 +39,45 @@ async function mintToken(organizationNumber, scope) {
   return signing.signLocalToken(await signing.localSigningKey(), { organizationNumber, scope });
 }
 
-/** Blob URLs for the composed-email requests, when the local blob store provides them (else placeholders). */
-async function attachmentUrls(apiUrl) {
-  const response = await fetch(`${apiUrl}/local/attachments/sample`, { method: "POST" }).catch(
-    () => undefined,
-  );
-  if (response?.ok) {
-    const { pdf, xlsx } = await response.json();
-    return { TESTDATA_ATTACHMENT_SAS_URL: pdf, TESTDATA_ATTACHMENT_SAS_URL_2: xlsx };
-  }
-  const expires = new Date(Date.now() + 7 * 24 * 3600 * 1000).toISOString();
-  const sas = `se=${encodeURIComponent(expires)}&sp=r&sr=b&sig=local`;
+/** A port nothing listens on now, for the service's local blob storage (Azurite's 10000 may be taken). */
+function freePort() {
+  return new Promise((done) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** The environment without LOCAL_BLOB_ENDPOINT, so the upload goes to LOCAL_BLOB_PORT. */
+function withoutBlobEndpoint(env) {
+  const { LOCAL_BLOB_ENDPOINT: _ignored, ...rest } = env;
+  return rest;
+}
+
+/** Puts a file on the service's local blob storage with `npm run blob:upload` and returns its read SAS URL. */
+function uploadBlob(blobPort, file) {
+  const script = join(root, "dist", "shared", "local", "blobUpload.js");
+  return new Promise((done, fail) => {
+    execFile(
+      process.execPath,
+      [script, file],
+      { env: { ...withoutBlobEndpoint(process.env), LOCAL_BLOB_PORT: String(blobPort) } },
+      (error, stdout, stderr) => (error ? fail(new Error(`blob upload: ${stderr}`)) : done(stdout.trim())),
+    );
+  });
+}
+
+/** The composed-email attachments: a small PDF and a small spreadsheet on the local blob storage. */
+async function attachmentUrls(blobPort, work) {
+  const pdf = join(work, "document.pdf");
+  const xlsx = join(work, "spreadsheet.xlsx");
+  writeFileSync(pdf, "%PDF-1.4\n% varsel bench/bruno.js\n%%EOF\n");
+  writeFileSync(xlsx, Buffer.from("504b0506000000000000000000000000000000000000", "hex"));
   return {
-    TESTDATA_ATTACHMENT_SAS_URL: `https://devstoreaccount1.blob.core.windows.net/attachments/document.pdf?${sas}`,
-    TESTDATA_ATTACHMENT_SAS_URL_2: `https://devstoreaccount1.blob.core.windows.net/attachments/sheet.xlsx?${sas}`,
+    TESTDATA_ATTACHMENT_SAS_URL: await uploadBlob(blobPort, pdf),
+    TESTDATA_ATTACHMENT_SAS_URL_2: await uploadBlob(blobPort, xlsx),
   };
 }
 
@@ -85,9 +111,11 @@ async function main() {
   const { checkout, verbose } = parseArgs(process.argv.slice(2));
   const cwd = collectionDir(checkout);
   const metricsKey = "bruno-metrics-key";
+  const blobPort = await freePort();
   const service = await spawnService({
     LOCAL_PERSIST: "false",
     LOCAL_COSMOS_PORT: "0",
+    LOCAL_BLOB_PORT: String(blobPort),
     METRICS_API_KEY: metricsKey,
   });
   const work = mkdtempSync(join(tmpdir(), "varsel-bruno-"));
@@ -97,7 +125,7 @@ async function main() {
     const env = {
       ...process.env,
       ...sampleRegister,
-      ...(await attachmentUrls(service.apiUrl)),
+      ...(await attachmentUrls(blobPort, work)),
       TESTDATA_URL_CONDITION_TRUE: `${condition}true`,
       TESTDATA_URL_CONDITION_FALSE: `${condition}false`,
       // Anything but a condition answer: Altinn's corrupt URL answers non-200, and the order is sent anyway.
