@@ -52,6 +52,15 @@ export const localPageHtml = `<!doctype html>
 <script>
 const api = "/notifications/api/v1/local";
 let view = { orders: [], messages: [], feed: [] };
+let shown = "";
+// Which details a reader opened survive the re-renders.
+const opened = new Set();
+function details(key, summary) {
+  const node = el("details", {}, el("summary", { text: summary }));
+  node.open = opened.has(key);
+  node.addEventListener("toggle", () => (node.open ? opened.add(key) : opened.delete(key)));
+  return node;
+}
 const el = (tag, props = {}, ...children) => {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
@@ -94,17 +103,17 @@ function orderNode(o, messagesById) {
   if (o.notifications.length) node.append(recipients);
   const messages = o.messageIds.map((id) => messagesById.get(id)).filter(Boolean);
   if (messages.length) {
-    const details = el("details", {}, el("summary", { text: messages.length + " captured message(s)" }));
-    for (const m of messages) details.append(messageNode(m));
-    node.append(details);
+    const box = details(o.id + ":messages", messages.length + " captured message(s)");
+    for (const m of messages) box.append(messageNode(m));
+    node.append(box);
   }
   if (o.trace.length) {
-    const details = el("details", {}, el("summary", { text: "Trace: " + o.trace.length + " span(s)" }));
+    const box = details(o.id + ":trace", "Trace: " + o.trace.length + " span(s)");
     const table = el("table", {});
     for (const s of o.trace) table.append(el("tr", { className: s.failed ? "failed" : "" },
       el("td", { text: s.start }), el("td", { text: s.name }), el("td", { text: s.durationMs + " ms" })));
-    details.append(table);
-    node.append(details);
+    box.append(table);
+    node.append(box);
   }
   return node;
 }
@@ -124,13 +133,19 @@ function render() {
   document.getElementById("feed").replaceChildren(...feed.map((f) => el("tr", { className: "feed" },
     el("td", { text: String(f.sequenceNumber) }), el("td", { text: f.creator }), el("td", { className: "id", text: f.shipmentId }),
     el("td", { text: f.sendersReference ?? "" }), el("td", { text: f.status }), el("td", {}, el("time", { text: f.lastUpdate })))));
-  document.getElementById("now").textContent = view.now ?? "";
 }
 
 async function refresh() {
   try {
     const response = await fetch(api + "/view", { cache: "no-store" });
-    if (response.ok) { view = await response.json(); render(); }
+    if (response.ok) {
+      const { now, ...rest } = await response.json();
+      document.getElementById("now").textContent = now;
+      view = { now, ...rest };
+      // Re-render only on a change, so that a rendered email is not reloaded every second.
+      const text = JSON.stringify(rest);
+      if (text !== shown) { shown = text; render(); }
+    }
   } finally {
     setTimeout(refresh, 1000);
   }

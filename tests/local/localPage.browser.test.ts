@@ -114,14 +114,17 @@ describe("the local page in a browser", () => {
     await expect.poll(() => service.clock.now().toISOString()).toBe(expected);
     await expect.poll(() => page.locator("#now").textContent()).toBe(expected);
 
-    if (process.env["LOCAL_PAGE_SCREENSHOT"]) {
-      await page.screenshot({ path: process.env["LOCAL_PAGE_SCREENSHOT"], fullPage: false });
-    } else {
-      await page.screenshot({ path: join(tmpdir(), "varsel-local-page.png") });
-    }
+    // A reader's open trace stays open while the page updates (the outbox reset re-renders it).
+    const trace = page.locator(`[data-order-id="${emailOrder}"] details`, { hasText: "Trace" });
+    await trace.locator("summary").click();
+    expect(await trace.locator("tr").count()).toBeGreaterThan(5);
+    await page.screenshot({
+      path: process.env["LOCAL_PAGE_SCREENSHOT"] ?? join(tmpdir(), "varsel-local-page.png"),
+    });
 
     await page.locator("#reset-outbox").click();
     await expect.poll(() => service.outbox.list().length).toBe(0);
     await expect.poll(() => page.locator("#message-count").textContent()).toBe("0");
+    expect(await trace.getAttribute("open")).not.toBeNull();
   });
 });
