@@ -6,6 +6,7 @@ import { settings } from "../config/settings";
 import { containers } from "../platform/resources";
 import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
 import { ControllableClock } from "./controllableClock";
+import { localQueueConcurrency } from "./queueConcurrency";
 import { expireDocuments, type ExpiredCounts } from "./expireDocuments";
 import { startEmbeddedCosmos } from "./embeddedCosmos";
 import { startLocalBlobStorage } from "./localBlobStorage";
@@ -139,7 +140,11 @@ async function start(
     offsetSeconds: Number(process.env["LOCAL_CLOCK_OFFSET_SECONDS"] || 0),
     fixedAt: process.env["LOCAL_CLOCK_FIXED"] || undefined,
   });
-  const broker = new LocalBroker({ clock, duplicateDelivery: options.duplicateDelivery });
+  const broker = new LocalBroker({
+    clock,
+    duplicateDelivery: options.duplicateDelivery,
+    queueConcurrency: localQueueConcurrency,
+  });
   closers.push(() => broker.close());
   registerLocalRuntime({
     publisher: broker,

@@ -36,6 +36,24 @@ export const testQueues = {
     maxDeliveryCount: 3,
     duplicateDetectionWindow: "PT10M",
   },
+  processOrderBulk: {
+    name: "process-order-bulk",
+    lockDuration: "PT1M",
+    maxDeliveryCount: 3,
+    duplicateDetectionWindow: "PT10M",
+  },
+  sendEmailBulk: {
+    name: "send-email-bulk",
+    lockDuration: "PT30S",
+    maxDeliveryCount: 3,
+    duplicateDetectionWindow: "PT10M",
+  },
+  sendSmsBulk: {
+    name: "send-sms-bulk",
+    lockDuration: "PT30S",
+    maxDeliveryCount: 3,
+    duplicateDetectionWindow: "PT10M",
+  },
   deliveryReports: {
     name: "delivery-reports",
     lockDuration: "PT1M",
