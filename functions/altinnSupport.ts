@@ -1,4 +1,3 @@
-import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { dashboardByNin, dashboardByOrgNumber } from "../shared/http/handlers/dashboard";
 import { testSendCondition } from "../shared/http/handlers/sendConditionHelper";

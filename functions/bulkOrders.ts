@@ -1,4 +1,3 @@
-import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import {
   cancelBulkOrderEndpoint,
