@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { dashboardByNin, dashboardByOrgNumber } from "../shared/http/handlers/dashboard";
 import { testSendCondition } from "../shared/http/handlers/sendConditionHelper";

@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import {
   cancelBulkOrderEndpoint,

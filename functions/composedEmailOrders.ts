@@ -1,3 +1,4 @@
+import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { createComposedEmailOrder } from "../shared/http/handlers/composedEmailOrders";
 
