@@ -1,6 +1,7 @@
 "use strict";
 // Shared by the bench scripts. The service runs as `npm start` runs it, in its own process, so the load
 // generator never competes with it for the event loop.
+const { randomUUID } = require("node:crypto");
 const { join } = require("node:path");
 const { existsSync, readFileSync } = require("node:fs");
 const { spawn } = require("node:child_process");
@@ -56,7 +57,199 @@ function spawnService(env = {}, entry = dist("shared", "local", "start.js")) {
   });
 }
 
-/** Starts the compiled service in this process (timers off), for benches that look inside it. */
+/** A valid fødselsnummer for the i-th generated person (mod-11 check digits; numbers needing a 10 skipped). */
+function* nationalIdentityNumbers() {
+  const w1 = [3, 7, 6, 1, 8, 9, 4, 5, 2];
+  const w2 = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2];
+  for (let n = 0; ; n += 1) {
+    const day = 1 + (n % 28);
+    const month = 1 + (Math.floor(n / 28) % 12);
+    const year = 40 + (Math.floor(n / 336) % 50);
+    const individual = 100 + (Math.floor(n / 16800) % 400);
+    const digits = [
+      ...String(day).padStart(2, "0"),
+      ...String(month).padStart(2, "0"),
+      ...String(year).padStart(2, "0"),
+      ...String(individual).padStart(3, "0"),
+    ].map(Number);
+    const k1 = (11 - (digits.reduce((s, d, i) => s + d * w1[i], 0) % 11)) % 11;
+    if (k1 === 10) continue;
+    const k2 = (11 - ([...digits, k1].reduce((s, d, i) => s + d * w2[i], 0) % 11)) % 11;
+    if (k2 === 10) continue;
+    yield [...digits, k1, k2].join("");
+  }
+}
+
+/** A valid organisation number (mod-11) for the i-th generated organisation. */
+function generatedOrganizationNumber(i) {
+  const w = [3, 2, 7, 6, 5, 4, 3, 2];
+  for (let n = i * 13; ; n += 1) {
+    const digits = [...String(31000000 + n)].map(Number);
+    const check = (11 - (digits.reduce((s, d, k) => s + d * w[k], 0) % 11)) % 11;
+    if (check !== 10) return digits.join("") + check;
+  }
+}
+
+/** The register copy and the recipient list: 50 % persons, 25 % plain email, 24 % plain SMS, 1 % organisations. */
+function generate(count) {
+  const ids = nationalIdentityNumbers();
+  const persons = [];
+  const organizations = [];
+  const recipients = [];
+  for (let i = 0; i < count; i += 1) {
+    const kind = i % 100;
+    if (kind < 50) {
+      const nationalIdentityNumber = ids.next().value;
+      persons.push({
+        nationalIdentityNumber,
+        email: `person${i}@example.com`,
+        mobileNumber: `+4792${String(i).padStart(6, "0")}`,
+        reserved: false,
+        language: "nb",
+      });
+      recipients.push({ nationalIdentityNumber });
+    } else if (kind < 75) recipients.push({ emailAddress: `plain${i}@example.com` });
+    else if (kind < 99) recipients.push({ mobileNumber: `+4791${String(i).padStart(6, "0")}` });
+    else {
+      const organizationNumber = generatedOrganizationNumber(i);
+      organizations.push({ organizationNumber, emails: [`post${i}@example.com`], mobileNumbers: [] });
+      recipients.push({ organizationNumber });
+    }
+  }
+  return { register: { persons, organizations, userContactPoints: [] }, recipients };
+}
+
+/**
+ * Writes a generated register copy for `count` recipients (see `generate`) to the service's store, and one
+ * Registered order due now to all of them, its recipients kept beside it in parts of 1,000 (a bulk order).
+ */
+async function registerBulkOrder(service, deps, count, tenant = "991825827") {
+  const { upsertRegistryDocuments } = requireCompiled(
+    "shared",
+    "adapters",
+    "cosmos",
+    "cosmosContactRegistry.js",
+  );
+  const { containers } = requireCompiled("shared", "platform", "resources.js");
+  const { register, recipients } = generate(count);
+  const { createCosmosClient } = requireCompiled("shared", "adapters", "cosmos", "client.js");
+  const client = createCosmosClient({
+    endpoint: process.env.COSMOS_ENDPOINT,
+    key: process.env.COSMOS_KEY,
+    database: "varsel",
+  });
+  const database = client.database(process.env.COSMOS_DATABASE || "varsel");
+  await upsertRegistryDocuments(database.container(containers.registry.name), register);
+
+  const now = service.clock.now();
+  const orderId = randomUUID();
+  for (let part = 0; part * 1000 < recipients.length; part += 1)
+    await deps.recipientLists.putPart(
+      { id: orderId, requestedSendTime: now.toISOString() },
+      part,
+      recipients.slice(part * 1000, (part + 1) * 1000),
+    );
+  await deps.orders.createOrder({
+    id: orderId,
+    creator: tenant,
+    api: "v2",
+    type: "Notification",
+    sendersReference: "fanout",
+    requestedSendTime: now.toISOString(),
+    created: now.toISOString(),
+    notificationChannel: "EmailPreferred",
+    conditionFailurePolicy: "send",
+    recipients: [],
+    recipientCount: recipients.length,
+    emailTemplate: {
+      fromAddress: "donotreply@varsel.local",
+      subject: "Skattemeldingen er klar",
+      body: "Hei, skattemeldingen din er klar.",
+      contentType: "Plain",
+      sendingTimePolicy: "Anytime",
+    },
+    smsTemplate: {
+      senderNumber: "Varsel",
+      body: "Skattemeldingen din er klar.",
+      sendingTimePolicy: "Anytime",
+    },
+    status: "Registered",
+    statusChangedAt: now.toISOString(),
+    releaseCount: 0,
+  });
+
+  return { orderId, database };
+}
+
+/** A generated recipient as a line of a bulk order part (the `future/orders` field names). */
+function recipientLine(recipient) {
+  if (recipient.mobileNumber) return JSON.stringify({ phoneNumber: recipient.mobileNumber });
+  if (recipient.organizationNumber) return JSON.stringify({ orgNumber: recipient.organizationNumber });
+  return JSON.stringify(recipient);
+}
+
+/**
+ * Writes a generated register copy for `count` recipients (see `generate`) to the service's store, then sends
+ * one bulk order to all of them through the API, as a service owner would (docs/bulk-orders.md): create,
+ * upload the parts as NDJSON, submit. The order is due at `sendAt`; returns its id and the upload's seconds.
+ */
+async function uploadBulkOrder(service, count, sendAt, tenant = "991825827") {
+  const { upsertRegistryDocuments } = requireCompiled(
+    "shared",
+    "adapters",
+    "cosmos",
+    "cosmosContactRegistry.js",
+  );
+  const { containers } = requireCompiled("shared", "platform", "resources.js");
+  const { bulkLimits } = requireCompiled("shared", "domain", "requests", "bulkOrder.js");
+  const { createCosmosClient } = requireCompiled("shared", "adapters", "cosmos", "client.js");
+  const { register, recipients } = generate(count);
+  const database = createCosmosClient({
+    endpoint: process.env.COSMOS_ENDPOINT,
+    key: process.env.COSMOS_KEY,
+    database: "varsel",
+  }).database(process.env.COSMOS_DATABASE || "varsel");
+  await upsertRegistryDocuments(database.container(containers.registry.name), register);
+
+  const started = process.hrtime.bigint();
+  const headers = { authorization: `Bearer ${await token(tenant)}` };
+  const call = async (method, path, body, contentType = "application/json") => {
+    const response = await fetch(`${service.host.apiUrl}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { "content-type": contentType }) },
+      body,
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const { notificationOrderId } = await call(
+    "POST",
+    "/future/orders/bulk",
+    JSON.stringify({
+      idempotencyId: `fanout-${randomUUID()}`,
+      sendersReference: "fanout",
+      requestedSendTime: sendAt.toISOString(),
+      channelSchema: "EmailPreferred",
+      emailSettings: { subject: "Skattemeldingen er klar", body: "Hei, skattemeldingen din er klar." },
+      smsSettings: { body: "Skattemeldingen din er klar.", sendingTimePolicy: "Anytime" },
+    }),
+  );
+  const path = `/future/orders/bulk/${notificationOrderId}`;
+  for (let part = 0; part * bulkLimits.partRecipients < recipients.length; part += 1) {
+    const lines = recipients
+      .slice(part * bulkLimits.partRecipients, (part + 1) * bulkLimits.partRecipients)
+      .map(recipientLine);
+    await call("PUT", `${path}/recipients/${part + 1}`, `${lines.join("\n")}\n`, "application/x-ndjson");
+  }
+  await call("POST", `${path}/submit`);
+  return {
+    orderId: notificationOrderId,
+    database,
+    uploadSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+  };
+}
+
 /**
  * Starts an embedded Cosmos server that counts the write requests it serves (creates, replaces, upserts,
  * patches, deletes; a query is a POST too but is not a write), and points the service at it. This counts
@@ -108,6 +301,7 @@ async function drainToOutbox(service) {
   };
 }
 
+/** Starts the compiled service in this process (timers off), for benches that look inside it. */
 function startInProcess() {
   const { startLocalService } = requireCompiled("shared", "local", "localService.js");
   return startLocalService({
@@ -172,6 +366,8 @@ module.exports = {
   spawnService,
   startInProcess,
   drainToOutbox,
+  registerBulkOrder,
+  uploadBulkOrder,
   countingCosmos,
   token,
   percentile,
