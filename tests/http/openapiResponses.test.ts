@@ -188,6 +188,13 @@ describe("openapi.json response schemas", () => {
     });
     await documented(api, "PUT", `/orders/${(later.body as { orderId: string }).orderId}/cancel`);
 
+    await documented(operator, "GET", "/future/dashboard/recipients/notifications/nin", undefined, {
+      NationalIdentityNumber: "15838510075",
+    });
+    await documented(operator, "GET", "/future/dashboard/recipients/notifications/orgnumber", undefined, {
+      OrganizationNumber: "310000027",
+    });
+    await documented(api, "GET", "/tests/sendcondition?conditionMet=true");
     await documented(operator, "GET", "/operations/dead-delivery-reports");
     await documented(operator, "POST", "/operations/dead-delivery-reports/replay");
     await documented(
