@@ -15,6 +15,7 @@ export const localOnlySettings = [
   "LOCAL_CLOCK_OFFSET_SECONDS", // local clock control, rejected in azure mode
   "LOCAL_CLOCK_FIXED",
   "LOCAL_ACS_RATE_LIMIT_PER_SECOND", // the local ACS endpoint's rate limit, rejected in azure mode
+  "LOCAL_BLOB_ENDPOINT", // the local blob storage (Azurite) npm start runs, rejected in azure mode
 ];
 
 /** The Functions host's own settings (identity-based storage, App Insights, the trigger connection's identity). */
