@@ -1,3 +1,5 @@
+import { metrics } from "@opentelemetry/api";
+import { MeterProvider, MetricReader, type DataPoint } from "@opentelemetry/sdk-metrics";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
@@ -12,7 +14,27 @@ let api: ApiClient;
 const exporter = new InMemorySpanExporter();
 let stopExporting: () => void;
 
+/** Reads the instruments on demand (collect()); nothing is pushed anywhere. */
+class CollectingReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new CollectingReader();
+
+/** The data points of one metric, with their attributes and values (a sum, or a histogram's count). */
+async function points(name: string): Promise<Array<{ attributes: Record<string, unknown>; value: number }>> {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .find((m) => m.descriptor.name === name);
+  return (metric?.dataPoints ?? []).map((point: DataPoint<unknown>) => ({
+    attributes: point.attributes,
+    value: typeof point.value === "number" ? point.value : Number((point.value as { count?: number }).count),
+  }));
+}
+
 beforeAll(async () => {
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   service = await startCompiledService();
   stopExporting = service.telemetry.addExporter(exporter);
   service.clock.freeze(monday10);
@@ -20,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   stopExporting?.();
+  metrics.disable();
   await service?.close();
 });
 
@@ -98,5 +121,30 @@ describe("OpenTelemetry through the pipeline", () => {
     const names = traceOfOrder(orderId).map((s) => s.name);
     expect(names.some((name) => name.startsWith("LINK send SMS"))).toBe(true);
     expect(names).toEqual(expect.arrayContaining(["notification SMS_Delivered", "order Order_Completed"]));
+  });
+
+  it("counts orders, final statuses, provider calls and queue waits for an operator", async () => {
+    expect(await points("varsel.orders.accepted")).toContainEqual({
+      attributes: { "varsel.org": tenant, "varsel.order.type": "Notification" },
+      value: 2,
+    });
+    const finals = await points("varsel.notifications.final");
+    expect(finals).toContainEqual({
+      attributes: { "varsel.channel": "email", "varsel.notification.status": "Email_Delivered" },
+      value: 1,
+    });
+    expect(finals).toContainEqual({
+      attributes: { "varsel.channel": "sms", "varsel.notification.status": "SMS_Delivered" },
+      value: 1,
+    });
+    const calls = await points("varsel.provider.duration");
+    expect(calls.filter((p) => p.attributes["varsel.provider"] === "acs")).toEqual([
+      { attributes: { "varsel.provider": "acs", "varsel.outcome": "accepted" }, value: 1 },
+    ]);
+    const waits = await points("varsel.queue.age");
+    expect(waits.map((p) => p.attributes["messaging.destination.name"])).toEqual(
+      expect.arrayContaining(["process-order", "send-email", "send-sms"]),
+    );
+    expect(await points("varsel.queue.dead_lettered")).toEqual([]);
   });
 });
