@@ -159,6 +159,21 @@ describe("a bulk order through the local host", () => {
     expect((await upload(id, 2, ndjson)).status).toBe(409);
   }, 480_000);
 
+  it("answers a part it refuses before the end of its body, instead of dropping the connection", async () => {
+    const created = await api.request("POST", "/future/orders/bulk", {
+      idempotencyId: "bulk-e2e-too-many",
+      emailSettings: { subject: "S", body: "B" },
+      channelSchema: "Email",
+    });
+    const id = (created.body as { notificationOrderId: string }).notificationOrderId;
+    const tooMany = '{"emailAddress":"a@example.com"}\n'.repeat(100_001);
+    const refused = await upload(id, 1, tooMany);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("at most 100000 recipients (line 100001)");
+    // The connection is still good for the next request.
+    expect((await upload(id, 1, '{"emailAddress":"a@example.com"}')).status).toBe(201);
+  }, 120_000);
+
   it("keeps another organisation's bulk order out of sight", async () => {
     const created = await api.request("POST", "/future/orders/bulk", {
       idempotencyId: "bulk-e2e-tenant",
