@@ -1,0 +1,95 @@
+/**
+ * Provider calls as an operator sees them: the LINK adapter against a local HTTP server that throttles (429)
+ * or fails (503), wrapped as dependencies() wraps it; the failure counter and the client span name the status.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { metrics, trace } from "@opentelemetry/api";
+import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LinkSmsSender } from "../../shared/adapters/link/linkSmsSender";
+import { isAppError } from "../../shared/errors";
+import { tracedSmsSender } from "../../shared/telemetry/instrumentedPorts";
+
+class CollectingReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new CollectingReader();
+const spans = new InMemorySpanExporter();
+let server: Server;
+let url: string;
+let nextStatus = 429;
+
+beforeAll(async () => {
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
+  );
+  server = createServer((request, response) => {
+    request.resume();
+    response.writeHead(nextStatus, { "retry-after": "7" }).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(async () => {
+  metrics.disable();
+  trace.disable();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function failures(): Promise<Array<Record<string, unknown>>> {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics
+    .flatMap((s) => s.metrics)
+    .find((m) => m.descriptor.name === "varsel.provider.failures");
+  return (metric?.dataPoints ?? []).map((p) => ({ ...p.attributes, count: p.value }));
+}
+
+describe("a throttled or failing provider", () => {
+  const sender = () =>
+    tracedSmsSender(
+      new LinkSmsSender({ url, username: "varsel", password: "secret", defaultSender: "Varsel" }),
+    );
+  const sms = () => ({
+    notificationId: randomUUID(),
+    sender: "Varsel",
+    to: "+4799999999",
+    body: "Hei",
+    timeToLiveSeconds: 3600,
+  });
+
+  it("counts a 429 and a 503 by status, and marks the client span failed with the status", async () => {
+    nextStatus = 429;
+    const throttled = await sender()
+      .send(sms())
+      .catch((e: unknown) => e);
+    expect(isAppError(throttled, "transient")).toBe(true);
+    nextStatus = 503;
+    await sender()
+      .sendMany([sms(), sms()])
+      .catch(() => undefined);
+
+    expect(await failures()).toEqual(
+      expect.arrayContaining([
+        { "varsel.provider": "link", "error.type": "transient", "http.response.status_code": 429, count: 1 },
+        { "varsel.provider": "link", "error.type": "transient", "http.response.status_code": 503, count: 1 },
+      ]),
+    );
+    const [single, batch] = spans.getFinishedSpans();
+    expect(single?.name).toBe("LINK send SMS");
+    expect(single?.attributes["http.response.status_code"]).toBe(429);
+    expect(single?.attributes["error.type"]).toBe("transient");
+    expect(batch?.name).toBe("LINK send SMS batch");
+    expect(batch?.attributes["messaging.batch.message_count"]).toBe(2);
+    // The recipient's number is nowhere on the spans.
+    expect(JSON.stringify(spans.getFinishedSpans().map((s) => s.attributes))).not.toContain("99999999");
+  });
+});
