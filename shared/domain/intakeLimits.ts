@@ -7,8 +7,8 @@ import { z } from "zod";
  */
 
 const limitFields = {
-  /** Order requests a second, sustained. */
-  requestsPerSecond: z.number().positive().max(100_000),
+  /** Order requests a second, sustained; 0 turns the rate limit off. */
+  requestsPerSecond: z.number().min(0).max(100_000),
   /** Requests allowed at once after a quiet spell. */
   burst: z.number().int().min(1).max(1_000_000),
   /** Notifications (recipients) a calendar month (UTC); 0 turns the quota off. */

@@ -45,3 +45,16 @@ export function simulatedSmsOutcome(number: string): SimulatedSmsOutcome {
 
 /** The simulated report follows the send after this long, as a provider's would. */
 export const simulatedReportDelayMs = 2_000;
+
+/**
+ * Persons a test-mode organisation can order to (synthetic numbers, born 1 January 1990 with the month shifted by
+ * 80 as in Skatteetaten's test register, so no real person has them): the register answers for them from here,
+ * and any other number is looked up in the real register copy.
+ */
+export const simulatedPersons: Readonly<
+  Record<string, { reserved: boolean; email?: string; mobileNumber?: string } | "unknown">
+> = {
+  "01819000200": { reserved: false, email: "delivered@example.org", mobileNumber: "+4798765432" },
+  "01819000049": { reserved: true, email: "reserved@example.org", mobileNumber: "+4798765433" },
+  "01819000391": "unknown",
+};

@@ -32,7 +32,10 @@ export function limitedIntakeEndpoint(
     const { deps, principal } = input;
     const now = deps.clock.now();
     const limits = limitsOf(deps.settings.SERVICE_OWNER_LIMITS, principal.tenant);
-    const admission = await deps.intakeLimiter.admit(principal.tenant, limits, now);
+    const admission =
+      limits.requestsPerSecond > 0
+        ? await deps.intakeLimiter.admit(principal.tenant, limits, now)
+        : { allowed: true as const, remaining: limits.burst };
     if (!admission.allowed) {
       return problem({
         status: 429,
@@ -45,7 +48,7 @@ export function limitedIntakeEndpoint(
         },
       });
     }
-    const headers = rateLimitHeaders(limits, admission.remaining);
+    const headers = limits.requestsPerSecond > 0 ? rateLimitHeaders(limits, admission.remaining) : {};
     const exceeded = await quotaProblem(input, limits, now);
     if (exceeded) return { ...exceeded, headers: { ...exceeded.headers, ...headers } };
     // The handler reads the body; the copy tells afterwards how many notifications an accepted order holds.

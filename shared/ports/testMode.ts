@@ -1,3 +1,4 @@
+import type { ContactRegistry } from "./contactRegistry";
 import type { EmailSender } from "./emailSender";
 import type { SmsSender } from "./smsSender";
 
@@ -7,4 +8,6 @@ export interface TestModeProviders {
   covers(tenant: string): boolean;
   emailSender: EmailSender;
   smsSender: SmsSender;
+  /** The register with the simulated persons added (a reserved person, an unknown one). */
+  contacts(real: ContactRegistry): ContactRegistry;
 }

@@ -7,6 +7,8 @@ import { isPendingNotification } from "../domain/statuses";
 import { abandonedSendMs, releaseLeaseMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
 import type { ContactRegistry } from "../ports/contactRegistry";
+import type { TestModeProviders } from "../ports/testMode";
+import { contactsFor } from "./selectContactRegistry";
 import type { Publisher } from "../ports/publisher";
 import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
@@ -24,6 +26,8 @@ export interface ProcessDeps extends TransitionDeps {
   sendBatches: SendBatches;
   recipientLists: RecipientLists;
   sendingWindow: SendingWindow;
+  /** A test-mode organisation's persons are looked up with the simulated ones. */
+  testMode?: TestModeProviders;
 }
 
 /** Altinn retries an inconclusive send condition once, after a minute. */
@@ -97,7 +101,7 @@ export async function processOrder(deps: ProcessDeps, message: ProcessOrderMessa
       order.recipientCount === undefined
         ? order.recipients.slice(start, chunkEnd)
         : await deps.recipientLists.read(order.id, start, chunkEnd);
-    const addresses = await resolveOrderRecipients(deps.contacts, order, recipients);
+    const addresses = await resolveOrderRecipients(contactsFor(deps, order.creator), order, recipients);
     const plan = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
     await deps.notifications.createMany(plan.notifications);
     await deps.sendBatches.createMany(plan.batches);

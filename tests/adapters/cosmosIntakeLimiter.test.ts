@@ -50,7 +50,7 @@ describe("CosmosIntakeLimiter against the embedded Cosmos server", () => {
 });
 
 describe("CosmosNotificationQuota against the embedded Cosmos server", () => {
-  it("counts what every instance adds, per organisation and month", async () => {
+  it("counts what every instance adds, per organisation and month, written in one sum per instance", async () => {
     const container = (await cosmos.freshDatabase()).container(containers.rateBuckets.name);
     const [a, b] = [new CosmosNotificationQuota(container), new CosmosNotificationQuota(container)];
     await Promise.all([
@@ -58,6 +58,8 @@ describe("CosmosNotificationQuota against the embedded Cosmos server", () => {
       b.add("991825827", "2026-12", 4),
       a.add("991825827", "2026-11", 9),
     ]);
+    expect(await a.used("991825827", "2026-12")).toBe(3); // its own count at once, the other's once written
+    await Promise.all([a.flush(), b.flush()]);
     expect(await new CosmosNotificationQuota(container).used("991825827", "2026-12")).toBe(7);
     expect(await new CosmosNotificationQuota(container).used("974760673", "2026-12")).toBe(0);
   });

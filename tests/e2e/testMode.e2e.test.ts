@@ -85,4 +85,42 @@ describe("test mode", () => {
       (feed.body as Array<{ status: string }>).filter((e) => e.status === "Order_Completed"),
     ).toHaveLength(Object.keys(expected).length);
   });
+
+  it("looks the simulated persons up for a test-mode organisation: one with details, one reserved, one unknown", async () => {
+    const person = (nationalIdentityNumber: string) => ({
+      recipientPerson: {
+        nationalIdentityNumber,
+        channelSchema: "EmailPreferred",
+        emailSettings: { subject: "Test", body: "Test" },
+        smsSettings: { body: "Test" },
+      },
+    });
+    const withDetails = await order(testApi, person("01819000200"));
+    const reserved = await order(testApi, person("01819000049"));
+    const unknown = await testApi.request("POST", "/future/orders", {
+      idempotencyId: "test-mode-unknown-person",
+      recipient: person("01819000391"),
+    });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toMatchObject({ code: "NOT-00001" });
+    // Another organisation does not see the simulated persons.
+    const live = await liveApi.request("POST", "/future/orders", {
+      idempotencyId: "live-simulated-person",
+      recipient: person("01819000200"),
+    });
+    expect(live.status).toBe(422);
+
+    await service.settle();
+    service.clock.advance(5_000);
+    await service.settle();
+    expect((await shipment(testApi, withDetails)).recipients.map((r) => r.status)).toEqual([
+      "Email_Delivered",
+    ]);
+    const seen = await shipment(testApi, reserved);
+    expect(seen.status).toBe("Order_Completed");
+    expect(seen.recipients.map((r) => r.status)).toEqual(["Email_Failed_RecipientReserved"]);
+    expect(
+      service.outbox.list().filter((m) => m.to.includes("@example.org") && m.to !== "bounced@example.org"),
+    ).toEqual([]);
+  });
 });

@@ -11,29 +11,65 @@ const cachedMs = 5_000;
 /** Counters are kept a little over a year, for the organisation's and the operators' questions. */
 const counterTtlSeconds = 400 * 24 * 3600;
 
+/** Counts added in an instance are written at most this often per counter (one write for many orders). */
+const flushMs = 1_000;
+
 /**
  * Notifications an organisation ordered per calendar month, one counter document per (tenant, month) in the
- * `rateBuckets` container, incremented under its ETag. Reads are cached for 5 s per instance, so a check may
- * miss what other instances added in that time: the quota can be overrun by what the organisation orders
- * through other instances within 5 s of reaching it.
+ * `rateBuckets` container, incremented under its ETag. Intake must not pay a store round trip per order, so
+ * an instance adds up what it counted and writes the sum at most once a second, and reads are cached for 5 s.
+ * The quota is therefore approximate: other instances' orders of the last 5 s may be missing from a check,
+ * and an instance that dies loses at most its last second's count (the organisation is undercounted).
  */
 export class CosmosNotificationQuota implements NotificationQuota {
   private readonly cache = new Map<string, { used: number; readAt: number }>();
+  private readonly pending = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly container: Container) {}
 
   async used(tenant: string, month: string): Promise<number> {
     const key = counterId(tenant, month);
     const cached = this.cache.get(key);
-    if (cached && Date.now() - cached.readAt < cachedMs) return cached.used;
+    if (cached && Date.now() - cached.readAt < cachedMs) return cached.used + (this.pending.get(key) ?? 0);
     const { used } = await this.read(key);
     this.cache.set(key, { used, readAt: Date.now() });
-    return used;
+    return used + (this.pending.get(key) ?? 0);
   }
 
   async add(tenant: string, month: string, count: number): Promise<void> {
     if (count <= 0) return;
     const key = counterId(tenant, month);
+    this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+    if (this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      // A failed write keeps the count pending for the next one.
+      this.flushKey(key).catch(() => undefined);
+    }, flushMs);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  /** Writes every pending count now (tests, and a host shutting down). */
+  async flush(): Promise<void> {
+    for (const key of [...this.pending.keys()]) await this.flushKey(key);
+  }
+
+  private async flushKey(key: string): Promise<void> {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    const count = this.pending.get(key) ?? 0;
+    if (count === 0) return;
+    this.pending.delete(key);
+    try {
+      await this.write(key, count);
+    } catch (error) {
+      this.pending.set(key, (this.pending.get(key) ?? 0) + count);
+      throw error;
+    }
+  }
+
+  private async write(key: string, count: number): Promise<void> {
     for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
       const { used, etag } = await this.read(key);
       const body = { id: key, used: used + count, ttl: counterTtlSeconds };
@@ -52,7 +88,6 @@ export class CosmosNotificationQuota implements NotificationQuota {
     }
     throw transient("quota: the organisation's counter stayed contended");
   }
-
   private async read(key: string): Promise<{ used: number; etag?: string }> {
     try {
       const { resource, etag } = await this.container.item(key, key).read();

@@ -20,6 +20,7 @@ import {
   type OrderDefaults,
 } from "../../usecases/orderDrafts";
 import { findReplay, registerOrderChain } from "../../usecases/registerOrderChain";
+import { contactsFor } from "../../usecases/selectContactRegistry";
 import { releaseIfDue } from "../../usecases/releaseIfDue";
 import { readJsonBody } from "../body";
 import { apiBase, json } from "../endpoint";
@@ -81,7 +82,7 @@ export const createOrderChain = limitedIntakeEndpoint(
       buildOrders: (ids, now) =>
         draftsFromFutureOrder(result.value, principal.tenant, ids, now, defaultsOf(deps)),
       precheck: async (orders) => {
-        const lookup = await lookupAtRegistration(deps.contacts, orders);
+        const lookup = await lookupAtRegistration(contactsFor(deps, principal.tenant), orders);
         if (lookup.missingContact.length > 0) {
           throw new AppError("missing-contact", "Missing contact information for recipient(s)");
         }
@@ -107,7 +108,7 @@ function legacyEndpoint(parse: LegacyParse) {
     const parsed = parse(body, now);
     if (!parsed.ok) return validationProblem(parsed.errors);
     const order = draftFromLegacyOrder(parsed.value, principal.tenant, randomUUID(), now, defaultsOf(deps));
-    const lookup = await lookupAtRegistration(deps.contacts, [order]);
+    const lookup = await lookupAtRegistration(contactsFor(deps, principal.tenant), [order]);
     await deps.orders.createOrder(order);
     await releaseSoon(deps, [order], context);
     return json(
