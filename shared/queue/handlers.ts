@@ -2,7 +2,13 @@ import type { InvocationContext, ServiceBusQueueHandler, TimerHandler } from "@a
 import type { z } from "zod";
 import { dependencies, type Dependencies } from "../app/dependencies";
 import { isAppError, type AppError } from "../errors";
-import { inQueueDelivery, inTimerRun, recordDropped, recordFailedDelivery } from "../telemetry/queueEdge";
+import {
+  inQueueBatch,
+  inQueueDelivery,
+  inTimerRun,
+  recordDropped,
+  recordFailedDelivery,
+} from "../telemetry/queueEdge";
 
 /** How a log line names the message: its id and the order it belongs to (the correlation id), never PII. */
 function messageIdOf(context: InvocationContext): string {
@@ -90,38 +96,45 @@ export function queueBatchJob<Schema extends z.ZodType>(
 ): ServiceBusQueueHandler {
   return async (batch, context) => {
     const deps = await dependencies();
-    const bodies: unknown[] = Array.isArray(batch) ? batch : [batch];
-    const enqueued = context.triggerMetadata?.["enqueuedTimeUtcArray"];
-    const ids = context.triggerMetadata?.["messageIdArray"];
-    const nameOf = (i: number) => (Array.isArray(ids) && typeof ids[i] === "string" ? ids[i] : `#${i}`);
-    const readable: Array<{ message: z.output<Schema>; enqueuedTime: Date | undefined; name: string }> = [];
-    bodies.forEach((body, i) => {
-      const parsed = schema.safeParse(body);
-      if (parsed.success) {
-        readable.push({
-          message: parsed.data,
-          enqueuedTime: timeOf(Array.isArray(enqueued) ? enqueued[i] : undefined),
-          name: nameOf(i),
-        });
-      } else context.error(`message ${nameOf(i)} is not readable and was dropped`);
-    });
-    try {
-      await handle(readable, deps);
-    } catch (error) {
-      if (!isPermanent(error)) {
-        context.warn(
-          `a batch of ${readable.length} message(s) failed and will be retried: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        throw error;
-      }
-      for (const one of readable) {
-        try {
-          await handle([one], deps);
-        } catch (single) {
-          if (!isPermanent(single)) throw single;
-          context.error(`message ${one.name} failed permanently: ${single.message}`);
+    await inQueueBatch(context, deps.clock.now(), async () => {
+      const bodies: unknown[] = Array.isArray(batch) ? batch : [batch];
+      const enqueued = context.triggerMetadata?.["enqueuedTimeUtcArray"];
+      const ids = context.triggerMetadata?.["messageIdArray"];
+      const nameOf = (i: number) => (Array.isArray(ids) && typeof ids[i] === "string" ? ids[i] : `#${i}`);
+      const readable: Array<{ message: z.output<Schema>; enqueuedTime: Date | undefined; name: string }> = [];
+      bodies.forEach((body, i) => {
+        const parsed = schema.safeParse(body);
+        if (parsed.success) {
+          readable.push({
+            message: parsed.data,
+            enqueuedTime: timeOf(Array.isArray(enqueued) ? enqueued[i] : undefined),
+            name: nameOf(i),
+          });
+        } else {
+          context.error(`message ${nameOf(i)} is not readable and was dropped`);
+          recordDropped(context, "unreadable");
+        }
+      });
+      try {
+        await handle(readable, deps);
+      } catch (error) {
+        if (!isPermanent(error)) {
+          context.warn(
+            `a batch of ${readable.length} message(s) failed and will be retried: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          recordFailedDelivery(context);
+          throw error;
+        }
+        for (const one of readable) {
+          try {
+            await handle([one], deps);
+          } catch (single) {
+            if (!isPermanent(single)) throw single;
+            context.error(`message ${one.name} failed permanently: ${single.message}`);
+            recordDropped(context, single.kind);
+          }
         }
       }
-    }
+    });
   };
 }

@@ -1,8 +1,8 @@
-import { SpanKind, type Span } from "@opentelemetry/api";
+import { SpanKind, type Span, type SpanContext } from "@opentelemetry/api";
 import type { InvocationContext } from "@azure/functions";
 import { queues } from "../platform/resources";
 import { varselMetrics } from "./metrics";
-import { contextFromCarrier } from "./traceContext";
+import { carriedSpanContext, contextFromCarrier } from "./traceContext";
 import { inSpan } from "./tracing";
 
 function metadata(context: InvocationContext, key: string): unknown {
@@ -14,15 +14,22 @@ function queueNameOf(context: InvocationContext): string {
   return typeof name === "string" ? name : context.functionName;
 }
 
+/** The delivery count, or the highest of a batch's (`deliveryCountArray`). */
 function deliveryCountOf(context: InvocationContext): number | undefined {
   const count = metadata(context, "deliveryCount");
-  return typeof count === "number" ? count : undefined;
+  if (typeof count === "number") return count;
+  const counts = metadata(context, "deliveryCountArray");
+  const numbers = Array.isArray(counts) ? counts.filter((c): c is number => typeof c === "number") : [];
+  return numbers.length > 0 ? Math.max(...numbers) : undefined;
+}
+
+function timeOf(value: unknown): number | undefined {
+  const at = typeof value === "string" || value instanceof Date ? new Date(value).getTime() : Number.NaN;
+  return Number.isNaN(at) ? undefined : at;
 }
 
 function enqueuedAt(context: InvocationContext): number | undefined {
-  const value = metadata(context, "enqueuedTimeUtc");
-  const at = typeof value === "string" || value instanceof Date ? new Date(value).getTime() : Number.NaN;
-  return Number.isNaN(at) ? undefined : at;
+  return timeOf(metadata(context, "enqueuedTimeUtc"));
 }
 
 /**
@@ -58,6 +65,46 @@ export function inQueueDelivery(
         ...(deliveryCount !== undefined
           ? { "messaging.servicebus.message.delivery_count": deliveryCount }
           : {}),
+      },
+    },
+    work,
+  );
+}
+
+/**
+ * Handles a batch of messages (`cardinality: "many"`) in one consumer span linked to the context each message
+ * carries, recording each message's wait in the queue.
+ */
+export function inQueueBatch(
+  context: InvocationContext,
+  now: Date,
+  work: (span: Span) => Promise<void>,
+): Promise<void> {
+  const queue = queueNameOf(context);
+  const enqueued = metadata(context, "enqueuedTimeUtcArray");
+  for (const value of Array.isArray(enqueued) ? enqueued : []) {
+    const at = timeOf(value);
+    if (at !== undefined) {
+      varselMetrics().queueAge.record(Math.max(0, now.getTime() - at), {
+        "messaging.destination.name": queue,
+      });
+    }
+  }
+  const carriers = metadata(context, "applicationPropertiesArray");
+  const links = (Array.isArray(carriers) ? carriers : [])
+    .map((carrier) => carriedSpanContext(carrier))
+    .filter((linked): linked is SpanContext => linked !== undefined)
+    .map((linked) => ({ context: linked }));
+  return inSpan(
+    `process ${queue}`,
+    {
+      kind: SpanKind.CONSUMER,
+      links,
+      attributes: {
+        "messaging.system": "servicebus",
+        "messaging.operation.type": "process",
+        "messaging.destination.name": queue,
+        "messaging.batch.message_count": Array.isArray(enqueued) ? enqueued.length : 1,
       },
     },
     work,

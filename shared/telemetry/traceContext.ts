@@ -44,15 +44,20 @@ export function traceCarrierOf(spanContext: SpanContext): Record<string, string>
   return { traceparent, "Diagnostic-Id": traceparent, ...(tracestate ? { tracestate } : {}) };
 }
 
+/** The span context a carrier holds, if it holds a valid one. */
+export function carriedSpanContext(carrier: unknown): SpanContext | undefined {
+  const parsed = traceCarrierSchema.safeParse(carrier ?? {});
+  if (!parsed.success) return undefined;
+  const traceparent = parsed.data.traceparent ?? parsed.data["Diagnostic-Id"];
+  return traceparent ? spanContextOf(traceparent, parsed.data.tracestate) : undefined;
+}
+
 /**
  * The context a consumer continues from: the carrier's remote parent when it holds a valid one, else the
  * active context (an unreadable carrier starts no error: the message is still handled, in a trace of its own).
  */
 export function contextFromCarrier(carrier: unknown): Context {
-  const parsed = traceCarrierSchema.safeParse(carrier ?? {});
-  const traceparent = parsed.success ? (parsed.data.traceparent ?? parsed.data["Diagnostic-Id"]) : undefined;
-  const parent =
-    traceparent && spanContextOf(traceparent, parsed.success ? parsed.data.tracestate : undefined);
+  const parent = carriedSpanContext(carrier);
   return parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : context.active();
 }
 
