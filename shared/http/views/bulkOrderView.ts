@@ -9,12 +9,15 @@ function statusOf({ bulk, order }: BulkOrderView): string {
   return order?.status ?? "Submitted";
 }
 
-/** How far the fan-out got: every recipient once the order is past processing, else its checkpoint. */
+/**
+ * How far the fan-out got: every recipient once the order is Processed or Completed, else its checkpoint (an
+ * order cancelled or stopped by its send condition keeps where it stopped).
+ */
 function processedOf({ bulk, order }: BulkOrderView): number {
   const count = bulk.recipientCount ?? 0;
-  if (!order || order.status === "Registered") return 0;
-  if (order.status === "Processing") return Math.min(count, order.fanout?.nextRecipient ?? 0);
-  return count;
+  if (!order) return 0;
+  if (order.status === "Processed" || order.status === "Completed") return count;
+  return Math.min(count, order.fanout?.nextRecipient ?? 0);
 }
 
 /** `GET future/orders/bulk/{id}`: the order's parts, and once submitted how far it has come. */
