@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CosmosStatusFeed } from "../../shared/adapters/cosmos/cosmosStatusFeed";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
 import { hostedOutboundPolicy, localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
 import { HttpWebhookPoster } from "../../shared/adapters/http/webhookClient";
 import { webhookRetryDelaysMs, type WebhookPayload } from "../../shared/domain/webhooks";
 import { containers } from "../../shared/platform/resources";
-import type { NewStatusFeedEntry, StatusFeed, StatusFeedEntry } from "../../shared/ports/statusFeed";
+import type { NewStatusFeedEntry } from "../../shared/ports/statusFeed";
 import { dispatchWebhooks, type DispatchDeps } from "../../shared/usecases/dispatchWebhooks";
 import { pauseWebhookSubscription } from "../../shared/usecases/pauseWebhookSubscription";
 import { redeliverWebhook } from "../../shared/usecases/redeliverWebhook";
@@ -20,27 +21,7 @@ let cosmos: TestCosmos;
 let receiver: WebhookReceiver;
 let deps: DispatchDeps;
 let clock: ManualClock;
-let feed: MemoryFeed;
-
-/** The feed's contract as the dispatcher reads it (the Cosmos feed has its own tests): gapless numbers per tenant. */
-class MemoryFeed implements StatusFeed {
-  readonly entries: StatusFeedEntry[] = [];
-  async append(entry: NewStatusFeedEntry): Promise<boolean> {
-    this.entries.push({ ...entry, sequenceNumber: this.entries.length + 1 });
-    return true;
-  }
-  async has(_creator: string, shipmentId: string, status: string): Promise<boolean> {
-    return this.entries.some((e) => e.shipmentId === shipmentId && e.status === status);
-  }
-  async read(query: Parameters<StatusFeed["read"]>[0]): Promise<StatusFeedEntry[]> {
-    const mine = this.entries.filter((e) => e.creator === query.creator);
-    const page =
-      query.order === "Asc"
-        ? mine.filter((e) => e.sequenceNumber > query.after)
-        : mine.filter((e) => query.after === 0 || e.sequenceNumber < query.after).reverse();
-    return page.slice(0, query.pageSize);
-  }
-}
+let feed: CosmosStatusFeed;
 const tenant = "991825827";
 
 beforeAll(async () => {
@@ -53,7 +34,7 @@ beforeEach(async () => {
   await receiver.start();
   const database = await cosmos.freshDatabase();
   clock = new ManualClock(new Date());
-  feed = new MemoryFeed();
+  feed = new CosmosStatusFeed(database.container(containers.statusFeed.name));
   deps = {
     webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
