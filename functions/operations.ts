@@ -1,6 +1,10 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
-import { listDeadDeliveryReports, replayDeadDeliveryReports } from "../shared/http/handlers/operations";
+import {
+  erasePerson,
+  listDeadDeliveryReports,
+  replayDeadDeliveryReports,
+} from "../shared/http/handlers/operations";
 
 app.http("listDeadDeliveryReports", {
   methods: ["GET"],
@@ -13,4 +17,10 @@ app.http("replayDeadDeliveryReports", {
   authLevel: "anonymous",
   route: "operations/dead-delivery-reports/replay",
   handler: replayDeadDeliveryReports,
+});
+app.http("erasePerson", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "operations/erasure",
+  handler: erasePerson,
 });

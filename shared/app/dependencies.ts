@@ -11,6 +11,7 @@ import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDelivery
 import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationStore";
 import { CosmosOrderStore } from "../adapters/cosmos/cosmosOrderStore";
+import { CosmosPersonalDataErasure } from "../adapters/cosmos/cosmosPersonalDataErasure";
 import { CosmosRecipientLists } from "../adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
 import { CosmosSendPacer } from "../adapters/cosmos/cosmosSendPacer";
@@ -40,6 +41,7 @@ import type { DeliveryReportParser } from "../ports/deliveryReportParser";
 import type { EmailSender } from "../ports/emailSender";
 import type { DeliveryReferenceStore, NotificationStore } from "../ports/notificationStore";
 import type { OrderStore } from "../ports/orderStore";
+import type { PersonalDataErasure } from "../ports/personalDataErasure";
 import type { Publisher } from "../ports/publisher";
 import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
@@ -67,6 +69,7 @@ export interface Dependencies {
   bulkOrders: BulkOrders;
   notificationCounts: NotificationCounts;
   deadReports: DeadDeliveryReports;
+  erasure: PersonalDataErasure;
   contacts: ContactRegistry;
   publisher: Publisher;
   emailSender: EmailSender;
@@ -126,6 +129,7 @@ function build(config: Settings): Omit<Dependencies, "testMode"> {
     bulkOrders: new CosmosBulkOrders(container("orders"), retention),
     notificationCounts: new CosmosNotificationCounts(container("notifications")),
     deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports"), retention),
+    erasure: new CosmosPersonalDataErasure(database),
     contacts: new CosmosContactRegistry(container("registry")),
     supportLookup: new CosmosSupportLookup(container("notifications")),
     publisher: credential

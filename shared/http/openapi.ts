@@ -26,11 +26,12 @@ import {
   schedulingHorizonText,
 } from "../domain/requests/timeLimits";
 import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../domain/webhooks";
-import { maxSmsSegments } from "../domain/smsSegments";
 import { bulkOrderOperations } from "./bulkOrderOperations";
+import { maxSmsSegments } from "../domain/smsSegments";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 import { supportOperations } from "./supportOperations";
 import { webhookOperations } from "./webhookOperations";
+import { erasureRequestSchema } from "./views/erasureSchemas";
 
 /** Request schemas by component name: the same zod schemas that validate the requests. */
 const requestSchemas = {
@@ -45,6 +46,7 @@ const requestSchemas = {
   ComposedEmailRequest: composedEmailRequestSchema(),
   WebhookSubscriptionRequest: webhookSubscriptionRequestSchema,
   WebhookRedeliveryRequest: redeliveryRequestSchema,
+  ErasureRequest: erasureRequestSchema,
 } as const;
 
 type Method = "get" | "post" | "put" | "delete";
@@ -327,6 +329,19 @@ export const operations: OperationSpec[] = [
     summary: "Operators: put dead delivery reports back on the delivery-report queue",
     responses: {
       "200": { description: "Replayed.", body: "DeadDeliveryReportReplay" },
+      ...operatorResponses,
+    },
+  },
+  {
+    method: "post",
+    route: "operations/erasure",
+    operationId: "erasePerson",
+    summary:
+      "Operators: delete or anonymise everything stored about one national identity number (scope altinn:notifications.support.admin)",
+    requestBody: "ErasureRequest",
+    responses: {
+      "200": { description: "What was removed or anonymised.", body: "ErasureReport" },
+      "400": "Not a valid national identity number (problem+json with errors by field path).",
       ...operatorResponses,
     },
   },

@@ -1,7 +1,15 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
 import { startConditionEndpoint, type ConditionEndpoint } from "../support/conditionEndpoint";
 import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
+import {
+  captureProcessOutput,
+  leaksIn,
+  personalDataIn,
+  type OutputCapture,
+} from "../support/personalDataScan";
+import sampleRegistry from "../../shared/local/sampleRegistry.json";
 
 const tenant = "991825827";
 /** Monday 23 November 2026, 10:00 in Oslo: inside the daytime window. */
@@ -22,7 +30,10 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
   let condition: ConditionEndpoint;
   let conditionUrl: string;
 
+  let output: OutputCapture;
+
   beforeAll(async () => {
+    output = captureProcessOutput();
     service = await startCompiledService({ duplicateDelivery: options.duplicateDelivery });
     service.clock.freeze(monday10);
     api = apiClient(service.host.apiUrl, await localToken(tenant));
@@ -30,6 +41,7 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
     conditionUrl = condition.url;
   });
   afterAll(async () => {
+    output?.stop();
     await service?.close();
     await condition?.close();
   });
@@ -188,6 +200,14 @@ export function pipelineScenarios(options: { duplicateDelivery: boolean }) {
           (m) => (m as unknown as { subject: string }).subject,
         ),
       ).toEqual(["First", "Reminder"]);
+    });
+
+    it("printed no national identity number, phone number or email address the suite used", () => {
+      // The register and this file's source hold every identifier and address the scenarios sent or looked up.
+      const used = personalDataIn([readFileSync(__filename, "utf8"), JSON.stringify(sampleRegistry)]);
+      expect(used.length).toBeGreaterThan(20);
+      expect(output.text().length).toBeGreaterThan(0);
+      expect(leaksIn(output.text(), used)).toEqual([]);
     });
   });
 }

@@ -197,6 +197,7 @@ describe("openapi.json response schemas", () => {
     await documented(api, "GET", "/tests/sendcondition?conditionMet=true");
     await documented(operator, "GET", "/operations/dead-delivery-reports");
     await documented(operator, "POST", "/operations/dead-delivery-reports/replay");
+    await documented(operator, "POST", "/operations/erasure", { nationalIdentityNumber: "15838510075" });
     await documented(
       api,
       "POST",

@@ -4,6 +4,7 @@ import { CosmosDeadDeliveryReports } from "../../shared/adapters/cosmos/cosmosDe
 import { CosmosDeliveryReferenceStore } from "../../shared/adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNotificationStore";
 import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
+import { CosmosPersonalDataErasure } from "../../shared/adapters/cosmos/cosmosPersonalDataErasure";
 import { CosmosRecipientLists } from "../../shared/adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../../shared/adapters/cosmos/cosmosSendBatches";
 import { CosmosSendPacer } from "../../shared/adapters/cosmos/cosmosSendPacer";
@@ -53,6 +54,7 @@ export function cosmosStores(database: Database) {
     notificationCounts: new CosmosNotificationCounts(database.container(containers.notifications.name)),
     references: new CosmosDeliveryReferenceStore(database.container(containers.deliveryReferences.name)),
     deadReports: new CosmosDeadDeliveryReports(database.container(containers.deadDeliveryReports.name)),
+    erasure: new CosmosPersonalDataErasure(database),
     // Pacing off: tests about pacing configure their own pacer.
     pacer: new CosmosSendPacer(database.container(containers.rateBuckets.name), {
       acs: undefined,

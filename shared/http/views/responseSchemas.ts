@@ -14,6 +14,7 @@ import {
   webhookSubscriptionViewSchema,
 } from "./webhookViews";
 import { supportResponseSchemas } from "./supportViews";
+import { erasureReportSchema } from "./erasureSchemas";
 
 /**
  * What each route answers, as zod schemas: the views are typed from them (so a field added to a view without
@@ -233,6 +234,7 @@ export const responseSchemas = {
   SmsNotificationSummary: smsNotificationSummarySchema,
   DeadDeliveryReportList: deadDeliveryReportListSchema,
   DeadDeliveryReportReplay: deadDeliveryReportReplaySchema,
+  ErasureReport: erasureReportSchema,
   PlainText: plainTextSchema,
   OpenApiDocument: openApiDocumentSchema,
   WebhookSubscription: webhookSubscriptionViewSchema,

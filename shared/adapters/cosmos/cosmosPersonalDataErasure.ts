@@ -1,0 +1,238 @@
+import type { Container, Database } from "@azure/cosmos";
+import { z } from "zod";
+import type { ErasureReport, PersonalDataErasure } from "../../ports/personalDataErasure";
+import { containers } from "../../platform/resources";
+import { pendingEmailResults, pendingSmsResults } from "../../domain/statuses";
+import { isCosmosStatus, mapCosmosError } from "./errors";
+import { personDocumentId } from "./cosmosContactRegistry";
+
+/**
+ * Erasure over the containers: cross-partition queries find what names the person (rare, operator-run, so a
+ * scan is acceptable); each change is a replace under the ETag read, retried when the pipeline moved the
+ * document meanwhile. Anonymised rows keep their place, so a large order's fan-out positions stay valid.
+ */
+
+type Stored = Record<string, unknown> & { id: string; _etag?: string };
+
+const recipientRowSchema = z.looseObject({ nationalIdentityNumber: z.string().optional() });
+const notificationSchema = z.looseObject({
+  id: z.string(),
+  orderId: z.string(),
+  channel: z.enum(["email", "sms"]),
+  status: z.string(),
+  recipient: z.looseObject({ address: z.string().optional() }),
+});
+const feedEntrySchema = z.looseObject({
+  id: z.string(),
+  creator: z.string(),
+  recipients: z.array(z.looseObject({ destination: z.string() })),
+});
+
+/** Replaced pending notifications stop here: nothing may be sent to an erased person. */
+const erasedStatus = { email: "Failed", sms: "Failed" } as const;
+const pendingStatuses: Record<"email" | "sms", ReadonlySet<string>> = {
+  email: pendingEmailResults,
+  sms: pendingSmsResults,
+};
+const maxAttempts = 5;
+
+async function query(container: Container, text: string, nin: string, what: string): Promise<Stored[]> {
+  try {
+    const { resources } = await container.items
+      .query<Stored>({ query: text, parameters: [{ name: "@nin", value: nin }] })
+      .fetchAll();
+    return resources;
+  } catch (error) {
+    throw mapCosmosError(error, `erasure: find ${what}`);
+  }
+}
+
+/** Replaces the document with `change(doc)` under its ETag, reading it again after a lost race. */
+async function replaceWith(
+  container: Container,
+  first: Stored,
+  partitionKey: string,
+  change: (doc: Stored) => Stored | undefined,
+  what: string,
+): Promise<boolean> {
+  let current: Stored | undefined = first;
+  for (let attempt = 0; attempt < maxAttempts && current; attempt += 1) {
+    const next = change(current);
+    if (!next) return false;
+    try {
+      await container.item(current.id, partitionKey).replace(next, {
+        accessCondition: { type: "IfMatch", condition: String(current._etag) },
+      });
+      return true;
+    } catch (error) {
+      if (!isCosmosStatus(error, 412)) throw mapCosmosError(error, `erasure: anonymise ${what}`);
+    }
+    ({ resource: current } = await container.item(first.id, partitionKey).read<Stored>());
+  }
+  if (current) throw mapCosmosError({ statusCode: 412 }, `erasure: anonymise ${what}`);
+  return false;
+}
+
+/** The recipient rows with the person's number emptied; undefined when none named the person. */
+function withoutPerson(rows: unknown, nin: string): { rows: unknown[]; erased: number } | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  let erased = 0;
+  const kept = rows.map((row) => {
+    const parsed = recipientRowSchema.safeParse(row);
+    if (!parsed.success || parsed.data.nationalIdentityNumber !== nin) return row;
+    erased += 1;
+    return {};
+  });
+  return erased > 0 ? { rows: kept, erased } : undefined;
+}
+
+function anonymisedNotification(doc: Stored, nin: string): Stored | undefined {
+  const parsed = notificationSchema.safeParse(doc);
+  if (!parsed.success) return undefined;
+  const recipient = doc["recipient"];
+  if (typeof recipient !== "object" || recipient === null) return undefined;
+  if ((recipient as Record<string, unknown>)["nationalIdentityNumber"] !== nin) return undefined;
+  const channel = parsed.data.channel;
+  const pending = pendingStatuses[channel].has(parsed.data.status);
+  const { deliveryReport: _report, ...rest } = doc;
+  return {
+    ...rest,
+    recipient: { erased: true },
+    body: "",
+    ...(channel === "email" ? { subject: "" } : {}),
+    ...(pending ? { status: erasedStatus[channel] } : {}),
+  };
+}
+
+export class CosmosPersonalDataErasure implements PersonalDataErasure {
+  constructor(private readonly database: Database) {}
+
+  async erase(nationalIdentityNumber: string): Promise<ErasureReport> {
+    const nin = nationalIdentityNumber;
+    const orders = this.database.container(containers.orders.name);
+    const notifications = this.database.container(containers.notifications.name);
+    const feed = this.database.container(containers.statusFeed.name);
+    const registry = this.database.container(containers.registry.name);
+    const report: ErasureReport = {
+      orderIds: [],
+      recipientRows: 0,
+      notifications: 0,
+      statusFeedEntries: 0,
+      registry: { persons: 0, userContactPoints: 0, roleAssignments: 0 },
+    };
+
+    // Orders, reminders and large orders' recipient parts that name the person.
+    const named = await query(
+      orders,
+      "SELECT * FROM c WHERE (c.docType = 'order' OR c.docType = 'recipientPart') AND ARRAY_CONTAINS(c.recipients, {'nationalIdentityNumber': @nin}, true)",
+      nin,
+      "orders",
+    );
+    for (const doc of named) {
+      let erased = 0;
+      const changed = await replaceWith(
+        orders,
+        doc,
+        String(doc["pk"]),
+        (current) => {
+          const result = withoutPerson(current["recipients"], nin);
+          erased = result?.erased ?? 0;
+          return result ? { ...current, recipients: result.rows } : undefined;
+        },
+        "order",
+      );
+      if (!changed) continue;
+      report.recipientRows += erased;
+      const orderId = String(doc["docType"] === "order" ? doc.id : doc["orderId"]);
+      if (!report.orderIds.includes(orderId)) report.orderIds.push(orderId);
+    }
+
+    // Notifications: their addresses are what the feed shows, so they are collected first.
+    const addresses = new Set<string>();
+    const sent = await query(
+      notifications,
+      "SELECT * FROM c WHERE c.recipient.nationalIdentityNumber = @nin",
+      nin,
+      "notifications",
+    );
+    for (const doc of sent) {
+      const parsed = notificationSchema.safeParse(doc);
+      if (!parsed.success) continue;
+      if (parsed.data.recipient.address) addresses.add(parsed.data.recipient.address);
+      const changed = await replaceWith(
+        notifications,
+        doc,
+        parsed.data.orderId,
+        (current) => anonymisedNotification(current, nin),
+        "notification",
+      );
+      if (changed) report.notifications += 1;
+    }
+
+    report.statusFeedEntries = await this.blankFeedDestinations(feed, addresses);
+    report.registry = await this.eraseRegistry(registry, nin);
+    return report;
+  }
+
+  private async blankFeedDestinations(feed: Container, addresses: Set<string>): Promise<number> {
+    let changed = 0;
+    for (const address of addresses) {
+      const entries = await query(
+        feed,
+        "SELECT * FROM c WHERE c.docType = 'entry' AND ARRAY_CONTAINS(c.recipients, {'destination': @nin}, true)",
+        address,
+        "status feed entries",
+      );
+      for (const entry of entries) {
+        const parsed = feedEntrySchema.safeParse(entry);
+        if (!parsed.success) continue;
+        const done = await replaceWith(
+          feed,
+          entry,
+          parsed.data.creator,
+          (current) => {
+            const rows = feedEntrySchema.safeParse(current);
+            if (!rows.success) return undefined;
+            return {
+              ...current,
+              recipients: rows.data.recipients.map((r) =>
+                r.destination === address ? { ...r, destination: "" } : r,
+              ),
+            };
+          },
+          "status feed entry",
+        );
+        if (done) changed += 1;
+      }
+    }
+    return changed;
+  }
+
+  private async eraseRegistry(registry: Container, nin: string): Promise<ErasureReport["registry"]> {
+    const counts = { persons: 0, userContactPoints: 0, roleAssignments: 0 };
+    const personId = personDocumentId(nin);
+    try {
+      await registry.item(personId, personId).delete();
+      counts.persons = 1;
+    } catch (error) {
+      if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, "erasure: delete person");
+    }
+    const linked = await query(
+      registry,
+      "SELECT c.id, c.pk, c.type FROM c WHERE c.nationalIdentityNumber = @nin AND (c.type = 'userContactPoint' OR c.type = 'roleAssignment')",
+      nin,
+      "register entries",
+    );
+    for (const doc of linked) {
+      try {
+        await registry.item(doc.id, String(doc["pk"])).delete();
+      } catch (error) {
+        if (isCosmosStatus(error, 404)) continue;
+        throw mapCosmosError(error, "erasure: delete register entry");
+      }
+      if (doc["type"] === "roleAssignment") counts.roleAssignments += 1;
+      else counts.userContactPoints += 1;
+    }
+    return counts;
+  }
+}

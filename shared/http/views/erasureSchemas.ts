@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { isValidNationalIdentityNumber } from "../../domain/identifiers";
+
+/** `POST operations/erasure`: the person, in the body so the number never appears in a URL or access log. */
+export const erasureRequestSchema = z.strictObject({
+  nationalIdentityNumber: z
+    .string()
+    .refine(isValidNationalIdentityNumber, "must be 11 digits with valid check digits"),
+});
+
+/** What the erasure removed or anonymised (ports/personalDataErasure.ts). */
+export const erasureReportSchema = z.object({
+  orderIds: z.array(z.uuid()),
+  recipientRows: z.number().int(),
+  notifications: z.number().int(),
+  statusFeedEntries: z.number().int(),
+  registry: z.object({
+    persons: z.number().int(),
+    userContactPoints: z.number().int(),
+    roleAssignments: z.number().int(),
+  }),
+});

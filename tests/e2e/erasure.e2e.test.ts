@@ -1,0 +1,137 @@
+import type { Database } from "@azure/cosmos";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCosmosClient } from "../../shared/adapters/cosmos/client";
+import { embeddedCosmosKey } from "../../shared/local/embeddedCosmos";
+import type { LocalService } from "../../shared/local/localService";
+import { containers } from "../../shared/platform/resources";
+import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
+import { captureProcessOutput, leaksIn, type OutputCapture } from "../support/personalDataScan";
+
+const tenant = "991825827";
+const kari = "15838510075";
+const kariEmail = "kari.nordmann@example.com";
+const kariMobile = "+4799000001";
+const operatorScope = "altinn:notifications.support.admin";
+/** Monday 23 November 2026, 10:00 in Oslo. */
+const monday10 = "2026-11-23T09:00:00.000Z";
+
+describe("erasure: an operator removes everything stored about one national identity number", () => {
+  let service: LocalService;
+  let api: ApiClient;
+  let operator: ApiClient;
+  let database: Database;
+  let dispose: () => void;
+  let output: OutputCapture;
+
+  beforeAll(async () => {
+    output = captureProcessOutput();
+    service = await startCompiledService();
+    service.clock.freeze(monday10);
+    api = apiClient(service.host.apiUrl, await localToken(tenant));
+    operator = apiClient(service.host.apiUrl, await localToken(tenant, operatorScope));
+    const client = createCosmosClient({
+      endpoint: service.cosmosEndpoint,
+      key: embeddedCosmosKey,
+      database: "varsel",
+    });
+    database = client.database(process.env["COSMOS_DATABASE"] || "varsel");
+    dispose = () => client.dispose();
+  });
+  afterAll(async () => {
+    output?.stop();
+    dispose?.();
+    await service?.close();
+  });
+
+  const stored = async () => {
+    const names = [
+      containers.orders.name,
+      containers.notifications.name,
+      containers.statusFeed.name,
+      containers.registry.name,
+    ];
+    const all = await Promise.all(
+      names.map(
+        async (name) => (await database.container(name).items.query("SELECT * FROM c").fetchAll()).resources,
+      ),
+    );
+    return JSON.stringify(all);
+  };
+
+  let orderIds: string[] = [];
+
+  it("finds the person in orders, notifications, the feed and the register before", async () => {
+    const chain = await api.request("POST", "/future/orders", {
+      idempotencyId: "erasure-1",
+      recipient: {
+        recipientPerson: {
+          nationalIdentityNumber: kari,
+          channelSchema: "EmailAndSms",
+          emailSettings: { subject: "Til $recipientName$", body: "Hei $recipientName$" },
+          smsSettings: { body: "Hei", sendingTimePolicy: "Anytime" },
+        },
+      },
+    });
+    expect(chain.status).toBe(201);
+    const legacy = await api.request("POST", "/orders/email", {
+      subject: "Legacy",
+      body: "Body",
+      recipients: [{ nationalIdentityNumber: kari }, { emailAddress: "someone.else@example.net" }],
+    });
+    expect(legacy.status).toBe(202);
+    orderIds = [
+      (chain.body as { notification: { shipmentId: string } }).notification.shipmentId,
+      (legacy.body as { orderId: string }).orderId,
+    ];
+    await service.settle();
+    const before = await stored();
+    for (const value of [kari, kariEmail, kariMobile, "Kari Nordmann"]) expect(before).toContain(value);
+  });
+
+  it("is refused without the operator scope, and for a number that is not one", async () => {
+    expect((await api.request("POST", "/operations/erasure", { nationalIdentityNumber: kari })).status).toBe(
+      403,
+    );
+    const bad = await operator.request("POST", "/operations/erasure", {
+      nationalIdentityNumber: "15838510076",
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errors: { nationalIdentityNumber: [expect.any(String)] } });
+  });
+
+  it("anonymises the orders' rows, notifications and feed, deletes the register entry, and says so", async () => {
+    const response = await operator.request("POST", "/operations/erasure", { nationalIdentityNumber: kari });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      recipientRows: 2,
+      notifications: 3,
+      statusFeedEntries: expect.any(Number),
+      registry: { persons: 1, userContactPoints: 0, roleAssignments: 0 },
+    });
+    const report = response.body as { orderIds: string[]; statusFeedEntries: number };
+    expect(report.orderIds.sort()).toEqual([...orderIds].sort());
+    expect(report.statusFeedEntries).toBeGreaterThan(0);
+
+    const after = await stored();
+    for (const value of [kari, kariEmail, kariMobile, "Kari Nordmann"]) expect(after).not.toContain(value);
+    // The other recipient of the legacy order, and the orders' statuses, are kept.
+    expect(after).toContain("someone.else@example.net");
+    const shipment = await api.request("GET", `/future/shipment/${orderIds[0]}`);
+    expect(shipment.body).toMatchObject({ status: "Order_Completed" });
+  });
+
+  it("finds nothing more the second time", async () => {
+    const again = await operator.request("POST", "/operations/erasure", { nationalIdentityNumber: kari });
+    expect(again.body).toEqual({
+      orderIds: [],
+      recipientRows: 0,
+      notifications: 0,
+      statusFeedEntries: 0,
+      registry: { persons: 0, userContactPoints: 0, roleAssignments: 0 },
+    });
+  });
+
+  it("printed none of the person's data", () => {
+    expect(leaksIn(output.text(), [kari, kariEmail, kariMobile, kariMobile.slice(3)])).toEqual([]);
+  });
+});
