@@ -70,6 +70,16 @@ function outboxEmail(subject) {
   };
 }
 
+/** A Parquet file (it starts with the magic bytes PAR1) with Altinn's file headers. */
+function parquet(response) {
+  const headers = response.headers ?? {};
+  const missing = ["x-file-hash", "x-file-size", "x-total-filetransfer-count", "x-generated-at"].filter(
+    (name) => !(name in headers),
+  );
+  if (missing.length) return `no ${missing.join(", ")} header`;
+  return String(response.data ?? "").startsWith("PAR1") ? undefined : "not a Parquet file";
+}
+
 const created = status(201, receipt);
 const pastReminder = status(400);
 const v2 = (name) => `v2 (future)/${name}`;
@@ -152,9 +162,9 @@ const expectations = {
     judge: status(400, problemWith("$", "notificationOrderRequest")),
   },
 
-  // MetricsController: the X-API-Key filter, then the day's file as application/octet-stream.
-  "metrics/Get Daily Sms metrics.bru": { judge: status(200) },
-  "metrics/Get Daily Email metrics.bru": { judge: status(200) },
+  // MetricsController: the X-API-Key filter, then yesterday's file as application/octet-stream (Parquet).
+  "metrics/Get Daily Sms metrics.bru": { judge: status(200, parquet) },
+  "metrics/Get Daily Email metrics.bru": { judge: status(200, parquet) },
   // DashboardController needs the scope altinn:notifications.support.admin; the collection's token has not.
   "dashboard/Get notifications by NIN.bru": { judge: status(403) },
   "dashboard/Get notifications by org number.bru": { judge: status(403) },

@@ -1,6 +1,7 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
 import { dashboardByNin, dashboardByOrgNumber } from "../shared/http/handlers/dashboard";
+import { dailyEmailMetrics, dailySmsMetrics, monthlyMetrics } from "../shared/http/handlers/metrics";
 import { testSendCondition } from "../shared/http/handlers/sendConditionHelper";
 
 app.http("dashboardByNin", {
@@ -20,4 +21,22 @@ app.http("testSendCondition", {
   authLevel: "anonymous",
   route: "tests/sendcondition",
   handler: testSendCondition,
+});
+app.http("dailySmsMetrics", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "metrics/sms",
+  handler: dailySmsMetrics,
+});
+app.http("dailyEmailMetrics", {
+  methods: ["POST"],
+  authLevel: "anonymous",
+  route: "metrics/email",
+  handler: dailyEmailMetrics,
+});
+app.http("monthlyMetrics", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "metrics/monthly",
+  handler: monthlyMetrics,
 });

@@ -7,6 +7,8 @@ import { CosmosBulkOrders, CosmosNotificationCounts } from "../adapters/cosmos/c
 import { CosmosContactRegistry } from "../adapters/cosmos/cosmosContactRegistry";
 import { CosmosSupportLookup } from "../adapters/cosmos/cosmosSupportLookup";
 import type { SupportLookup } from "../ports/supportLookup";
+import { CosmosUsageMetrics } from "../adapters/cosmos/cosmosUsageMetrics";
+import type { UsageMetrics } from "../ports/usageMetrics";
 import { CosmosDeadDeliveryReports } from "../adapters/cosmos/cosmosDeadDeliveryReports";
 import { CosmosDeliveryReferenceStore } from "../adapters/cosmos/cosmosDeliveryReferenceStore";
 import { CosmosNotificationStore } from "../adapters/cosmos/cosmosNotificationStore";
@@ -85,6 +87,7 @@ export interface Dependencies {
   testMode: TestModeProviders;
   verifier: { verify(authorization: string | null): Promise<Principal> };
   supportLookup: SupportLookup;
+  usageMetrics: UsageMetrics;
 }
 
 const parseReport: DeliveryReportParser = (provider, payload, contentType) =>
@@ -132,6 +135,7 @@ function build(config: Settings): Omit<Dependencies, "testMode"> {
     erasure: new CosmosPersonalDataErasure(database),
     contacts: new CosmosContactRegistry(container("registry")),
     supportLookup: new CosmosSupportLookup(container("notifications")),
+    usageMetrics: new CosmosUsageMetrics(container("notifications")),
     publisher: credential
       ? new ServiceBusPublisher(
           required(

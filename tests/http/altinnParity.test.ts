@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
@@ -10,6 +11,7 @@ import { createOrderChain } from "../../shared/http/handlers/orderIntake";
 import { getOrder } from "../../shared/http/handlers/orderReads";
 import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
 import { dashboardByNin, dashboardByOrgNumber } from "../../shared/http/handlers/dashboard";
+import { dailyEmailMetrics, dailySmsMetrics, monthlyMetrics } from "../../shared/http/handlers/metrics";
 import { testSendCondition } from "../../shared/http/handlers/sendConditionHelper";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { testDependencies } from "../support/dependencies";
@@ -399,3 +401,80 @@ describe("GET tests/sendcondition (Altinn's test helper)", () => {
     expect(await ask("")).toEqual({ sendNotification: false });
   });
 });
+
+describe("usage metrics (Altinn's metrics routes)", () => {
+  async function seedYesterday() {
+    const order = sampleOrder({ creator: "310000019", sendersReference: "ref-metrics" });
+    await deps.orders.createOrder(order);
+    const yesterday = "2026-11-22T12:00:00.000Z";
+    await deps.notifications.createMany([
+      sampleEmail(order.id, yesterday, { creator: "310000019", status: "Delivered", reference: "op-1" }),
+      sampleEmail(order.id, "2026-11-23T08:00:00.000Z", { creator: "310000019" }), // today: not in the file
+      sampleSms(order.id, yesterday, { creator: "310000019", recipient: { address: "+4799000001" } }),
+    ]);
+  }
+
+  it("answers POST metrics/email with yesterday's emails as Parquet behind Altinn's X-API-Key filter", async () => {
+    await seedYesterday();
+    deps.settings.METRICS_API_KEY = "a-metrics-key-of-16+";
+    const ask = (key?: string) =>
+      handlerCall(dailyEmailMetrics, "/metrics/email", key === undefined ? {} : { "x-api-key": key });
+    expect(await ask()).toMatchObject({
+      status: 401,
+      body: '{"error":"API key required for Metrics endpoints"}',
+    });
+    expect(await ask(" ")).toMatchObject({ status: 401, body: '{"error":"API key cannot be empty"}' });
+    expect(await ask("wrong-key-wrong-key")).toMatchObject({
+      status: 401,
+      body: '{"error":"Invalid API key"}',
+    });
+    const file = await ask("a-metrics-key-of-16+");
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-type")).toBe("application/octet-stream");
+    expect(file.headers.get("content-disposition")).toBe(
+      "attachment; filename=20261122_email_notifications_local.parquet",
+    );
+    expect(file.headers.get("x-total-filetransfer-count")).toBe("1");
+    expect(file.bytes.subarray(0, 4).toString()).toBe("PAR1");
+    expect(file.headers.get("x-file-hash")).toBe(createHash("md5").update(file.bytes).digest("base64"));
+    expect(file.bytes.includes(Buffer.from("ref-metrics"))).toBe(true);
+  });
+
+  it("takes an operator's token instead of the key, and counts a month by organisation and channel", async () => {
+    await seedYesterday();
+    const operator = {
+      authorization: `Bearer ${await issuer.sign(serviceOwnerClaims("991825827", "altinn:notifications.support.admin"))}`,
+    };
+    const sms = await handlerCall(dailySmsMetrics, "/metrics/sms", operator);
+    expect(sms.status).toBe(200);
+    expect(sms.headers.get("x-total-filetransfer-count")).toBe("1");
+    const monthly = await call(monthlyMetrics, "/metrics/monthly?year=2026&month=11", undefined, operator);
+    expect(monthly.body).toEqual({
+      year: 2026,
+      month: 11,
+      metrics: [
+        { creator: "310000019", channel: "email", notifications: 2 },
+        { creator: "310000019", channel: "sms", notifications: 1 },
+      ],
+    });
+    expect((await call(monthlyMetrics, "/metrics/monthly")).status).toBe(403);
+  });
+});
+
+async function handlerCall(handler: HttpHandler, path: string, headers: Record<string, string>) {
+  const request = new HttpRequest({ method: "POST", url: `${base}${path}`, headers });
+  const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
+  const response = (await handler(request, context)) as HttpResponseInit;
+  const bytes =
+    response.body instanceof Uint8Array
+      ? Buffer.from(response.body)
+      : Buffer.from(
+          typeof response.body === "string" ? response.body : JSON.stringify(response.jsonBody ?? ""),
+        );
+  return {
+    status: response.status ?? 200,
+    headers: new Headers(response.headers as Record<string, string>),
+    body: bytes.toString(),
+    bytes,
+  };
+}

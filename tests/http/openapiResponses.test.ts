@@ -195,6 +195,9 @@ describe("openapi.json response schemas", () => {
       OrganizationNumber: "310000027",
     });
     await documented(api, "GET", "/tests/sendcondition?conditionMet=true");
+    await documented(operator, "POST", "/metrics/sms");
+    await documented(operator, "POST", "/metrics/email");
+    await documented(operator, "GET", "/metrics/monthly?year=2026&month=11");
     await documented(operator, "GET", "/operations/dead-delivery-reports");
     await documented(operator, "POST", "/operations/dead-delivery-reports/replay");
     await documented(operator, "POST", "/operations/erasure", { nationalIdentityNumber: "15838510075" });

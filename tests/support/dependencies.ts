@@ -6,6 +6,7 @@ import {
 import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
 import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
 import { CosmosSupportLookup } from "../../shared/adapters/cosmos/cosmosSupportLookup";
+import { CosmosUsageMetrics } from "../../shared/adapters/cosmos/cosmosUsageMetrics";
 import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
 import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
@@ -39,6 +40,7 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     ...cosmosStores(database),
     contacts: new CosmosContactRegistry(registry),
     supportLookup: new CosmosSupportLookup(database.container(containers.notifications.name)),
+    usageMetrics: new CosmosUsageMetrics(database.container(containers.notifications.name)),
     publisher,
     emailSender: { send: async (m) => ({ outcome: "accepted", operationId: m.notificationId }) },
     smsSender: {

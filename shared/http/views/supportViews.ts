@@ -29,8 +29,19 @@ export type RecipientShipmentView = z.infer<typeof recipientShipmentSchema>;
 /** Altinn's `SendConditionResponse`. */
 export const sendConditionResponseSchema = z.object({ sendNotification: z.boolean() });
 
+/** `GET metrics/monthly`: notifications per organisation and channel in a month. */
+export const monthlyUsageSchema = z.object({
+  year: z.number().int(),
+  month: z.number().int(),
+  metrics: z.array(
+    z.object({ creator: z.string(), channel: z.enum(["email", "sms"]), notifications: z.number().int() }),
+  ),
+});
+
 /** The component schemas of the support routes, as `openapi.json` lists them. */
 export const supportResponseSchemas = {
+  MonthlyUsage: monthlyUsageSchema,
+  ParquetFile: z.string().meta({ format: "binary", description: "A Parquet file." }),
   RecipientShipmentList: z.array(recipientShipmentSchema),
   SendConditionResponse: sendConditionResponseSchema,
 } as const;
