@@ -52,8 +52,7 @@ function freePort() {
 
 /** The environment without LOCAL_BLOB_ENDPOINT, so the upload goes to LOCAL_BLOB_PORT. */
 function withoutBlobEndpoint(env) {
-  const { LOCAL_BLOB_ENDPOINT: _ignored, ...rest } = env;
-  return rest;
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== "LOCAL_BLOB_ENDPOINT"));
 }
 
 /** Puts a file on the service's local blob storage with `npm run blob:upload` and returns its read SAS URL. */
