@@ -17,6 +17,7 @@ import { CosmosPersonalDataErasure } from "../adapters/cosmos/cosmosPersonalData
 import { CosmosRecipientLists } from "../adapters/cosmos/cosmosRecipientLists";
 import { CosmosSendBatches } from "../adapters/cosmos/cosmosSendBatches";
 import { CosmosSendPacer } from "../adapters/cosmos/cosmosSendPacer";
+import { CosmosTemplateStore } from "../adapters/cosmos/cosmosTemplateStore";
 import { CosmosStatusFeed } from "../adapters/cosmos/cosmosStatusFeed";
 import { HttpSendConditionChecker } from "../adapters/http/sendConditionClient";
 import { entraTokenSource } from "../adapters/identity/entraTokenSource";
@@ -47,6 +48,7 @@ import type { PersonalDataErasure } from "../ports/personalDataErasure";
 import type { Publisher } from "../ports/publisher";
 import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
+import type { TemplateStore } from "../ports/templateStore";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
@@ -82,6 +84,7 @@ export interface Dependencies {
   pacer: SendPacer;
   webhooks: WebhookStore;
   webhookPoster: WebhookPoster;
+  templates: TemplateStore;
   intakeLimiter: IntakeLimiter;
   notificationQuota: NotificationQuota;
   testMode: TestModeProviders;
@@ -179,6 +182,7 @@ function build(config: Settings): Omit<Dependencies, "testMode"> {
       }),
     ),
     webhooks: new CosmosWebhookStore(container("webhooks")),
+    templates: new CosmosTemplateStore(container("orders")),
     webhookPoster: new HttpWebhookPoster({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     intakeLimiter: new CosmosIntakeLimiter(container("rateBuckets")),
     notificationQuota: new CosmosNotificationQuota(container("rateBuckets")),

@@ -26,14 +26,22 @@ export type { RecipientLookupStatus, RecipientLookupSummary } from "./contactLoo
 
 type Identity = Pick<
   ResolvedAddress,
-  "nationalIdentityNumber" | "organizationNumber" | "externalIdentity" | "recipientName"
+  "nationalIdentityNumber" | "organizationNumber" | "externalIdentity" | "recipientName" | "language"
 >;
 
-function identityOf(spec: LookedUpRecipientSpec, recipientName: string | undefined): Identity {
+function identityOf(
+  spec: LookedUpRecipientSpec,
+  recipientName: string | undefined,
+  language: string | undefined,
+): Identity {
   const name = recipientName ? { recipientName } : {};
   switch (spec.kind) {
     case "person":
-      return { nationalIdentityNumber: spec.nationalIdentityNumber, ...name };
+      return {
+        nationalIdentityNumber: spec.nationalIdentityNumber,
+        ...name,
+        ...(language ? { language } : {}),
+      };
     case "organization":
       return { organizationNumber: spec.organizationNumber, ...name };
     case "externalIdentity":
@@ -83,7 +91,7 @@ export function resolveRecipients(
 ): ResolvedAddress[] {
   if (spec.kind === "email" || spec.kind === "sms") return resolveDirect(spec);
   const selection = selectContactPoints(spec, registry, stage);
-  const identity = identityOf(spec, selection.recipientName);
+  const identity = identityOf(spec, selection.recipientName, selection.language);
   const reserved = spec.kind === "person" && selection.isReserved && !spec.ignoreReservation;
   return channelsFor(spec.channel, selection.points).flatMap((channel): ResolvedAddress[] => {
     if (reserved) return [{ channel, status: "Failed_RecipientReserved", ...identity }];

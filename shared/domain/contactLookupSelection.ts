@@ -24,6 +24,8 @@ export interface ContactSelection {
   /** KRR reservation; only persons can be reserved. */
   isReserved: boolean;
   recipientName?: string;
+  /** The person's preferred language in the register, when it holds one. */
+  language?: string;
   /** The addresses the channel schema selects, de-duplicated per channel. */
   points: ContactPoint[];
 }
@@ -214,6 +216,7 @@ export function selectContactPoints(
       return {
         isReserved: person.reserved,
         recipientName: person.name,
+        language: person.language,
         points: selectPersonal(spec.channel, personal),
       };
     }

@@ -103,4 +103,6 @@ export interface ResolvedAddress {
   organizationNumber?: string;
   externalIdentity?: string;
   recipientName?: string;
+  /** A person's preferred language as the register holds it (KRR `nb`, `nn`, `en`, …): picks a template's text. */
+  language?: string;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { attachmentReferenceSchema } from "./attachments";
 import { orderStatuses } from "./statuses";
+import { templateLanguages } from "./templates";
 
 export const notificationChannels = [
   "Email",
@@ -34,6 +35,13 @@ export const emailTemplateSchema = z.object({
   sendingTimePolicy: z.enum(sendingTimePolicies),
   /** Files read by SAS URL when the email is sent (composed email). */
   attachments: z.array(attachmentReferenceSchema).optional(),
+  /** From a template: its Nynorsk and English texts (subject and body above are Bokmål). */
+  translations: z
+    .object({
+      nn: z.object({ subject: z.string(), body: z.string() }).optional(),
+      en: z.object({ subject: z.string(), body: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 
@@ -43,6 +51,10 @@ export const smsTemplateSchema = z.object({
   sendingTimePolicy: z.enum(sendingTimePolicies),
   /** Instant SMS only: the gateway validity period. */
   timeToLiveSeconds: z.number().int().optional(),
+  /** From a template: its Nynorsk and English bodies (body above is Bokmål). */
+  translations: z
+    .object({ nn: z.object({ body: z.string() }).optional(), en: z.object({ body: z.string() }).optional() })
+    .optional(),
 });
 export type SmsTemplate = z.infer<typeof smsTemplateSchema>;
 
@@ -94,6 +106,13 @@ export const orderDocumentSchema = z.object({
   recipientCount: z.number().int().min(0).optional(),
   emailTemplate: emailTemplateSchema.optional(),
   smsTemplate: smsTemplateSchema.optional(),
+  /**
+   * The named template the texts were copied from at intake (docs/templates.md), and the language the order
+   * asked for; without one, each recipient gets their preferred language from the register, else nb.
+   */
+  template: z
+    .object({ name: z.string(), version: z.number().int(), language: z.enum(templateLanguages).optional() })
+    .optional(),
   dialogportenAssociation: z
     .object({ dialogId: z.string().optional(), transmissionId: z.string().optional() })
     .optional(),

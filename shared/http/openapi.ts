@@ -30,6 +30,8 @@ import { bulkOrderOperations } from "./bulkOrderOperations";
 import { maxSmsSegments } from "../domain/smsSegments";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 import { supportOperations } from "./supportOperations";
+import { templateOperations } from "./templateOperations";
+import { templateRequestSchema } from "../domain/templates";
 import { webhookOperations } from "./webhookOperations";
 import { erasureRequestSchema } from "./views/erasureSchemas";
 
@@ -46,6 +48,7 @@ const requestSchemas = {
   ComposedEmailRequest: composedEmailRequestSchema(),
   WebhookSubscriptionRequest: webhookSubscriptionRequestSchema,
   WebhookRedeliveryRequest: redeliveryRequestSchema,
+  TemplateRequest: templateRequestSchema,
   ErasureRequest: erasureRequestSchema,
 } as const;
 
@@ -364,6 +367,7 @@ export const operations: OperationSpec[] = [
     secured: false,
   },
   ...webhookOperations,
+  ...templateOperations,
   ...supportOperations,
   ...bulkOrderOperations,
   {

@@ -4,8 +4,18 @@ import { notificationExpiry } from "../domain/expiry";
 import { applyKeywords } from "../domain/keywords";
 import type { OrderDocument } from "../domain/order";
 import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
+import { chooseLanguage, type TemplateLanguage } from "../domain/templates";
 import type { NewNotification } from "../ports/notificationStore";
 import type { ResolvedAddress } from "./resolveOrderRecipients";
+
+/** The text in the recipient's language when the order's template has one, else the Bokmål text. */
+function inLanguage<Text, Translations extends Partial<Record<"nn" | "en", Text>>>(
+  bokmal: Text,
+  translations: Translations | undefined,
+  language: TemplateLanguage,
+): Text {
+  return language === "nb" ? bokmal : (translations?.[language] ?? bokmal);
+}
 
 /**
  * The notification of one resolved address of an order, under an id derived from (order, channel,
@@ -49,15 +59,18 @@ export function notificationFor(
       isReserved: address.status === "Failed_RecipientReserved" ? true : undefined,
     },
   };
+  // Only orders made from a template carry translations; the language is the order's, the recipient's, or nb.
+  const language = chooseLanguage(order.template?.language, address.language);
   if (address.channel === "email") {
     const t = order.emailTemplate!;
+    const text = inLanguage({ subject: t.subject, body: t.body }, t.translations, language);
     return {
       ...common,
       channel: "email",
       status: address.status,
       from: t.fromAddress,
-      subject: applyKeywords(t.subject, address),
-      body: applyKeywords(t.body, address),
+      subject: applyKeywords(text.subject, address),
+      body: applyKeywords(text.body, address),
       contentType: t.contentType,
       attachments: t.attachments,
     };
@@ -68,7 +81,7 @@ export function notificationFor(
     channel: "sms",
     status: address.status,
     sender: t.senderNumber,
-    body: applyKeywords(t.body, address),
+    body: applyKeywords(inLanguage({ body: t.body }, t.translations, language).body, address),
     timeToLiveSeconds: t.timeToLiveSeconds,
   };
 }

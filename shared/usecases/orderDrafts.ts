@@ -12,6 +12,7 @@ import type {
   LegacySmsOrderRequest,
 } from "../domain/requests/legacyOrder";
 import { delayedSendTimeMs } from "../domain/requests/timeLimits";
+import type { TemplateDocument, TemplateReference } from "../domain/templates";
 import type { ChainIds } from "./registerOrderChain";
 
 export interface OrderDefaults {
@@ -37,6 +38,7 @@ type RecipientFields = Pick<
   | "useStaleContactInformation"
   | "resourceId"
   | "resourceAction"
+  | "template"
 >;
 
 interface SendingOptions {
@@ -65,21 +67,60 @@ export function templates(
   };
 }
 
+/**
+ * The texts of a named template copied onto the order (every language, so the recipient's is known only at
+ * processing), with the default senders and sending-time policies of inline settings.
+ */
+export function templateTexts(
+  template: TemplateDocument,
+  reference: TemplateReference,
+  defaults: OrderDefaults,
+): Pick<NewOrder, "emailTemplate" | "smsTemplate" | "template"> {
+  const { email, sms } = template;
+  const emailText = (text: { subject: string; body: string }) => ({
+    subject: oneLine(text.subject),
+    body: text.body,
+  });
+  return {
+    template: { name: template.name, version: template.version, language: reference.language },
+    emailTemplate: email && {
+      fromAddress: defaults.emailSenderAddress,
+      ...emailText(email.nb),
+      contentType: email.contentType,
+      sendingTimePolicy: "Anytime",
+      translations: { nn: email.nn && emailText(email.nn), en: email.en && emailText(email.en) },
+    },
+    smsTemplate: sms && {
+      senderNumber: defaults.smsSender,
+      body: sms.nb.body,
+      sendingTimePolicy: "Daytime",
+      translations: { nn: sms.nn, en: sms.en },
+    },
+  };
+}
+
 /** The order fields a `future/` recipient specification decides (Altinn's chain mapper). */
-function recipientFields(recipient: NotificationRecipient, defaults: OrderDefaults): RecipientFields {
+function recipientFields(
+  recipient: NotificationRecipient,
+  defaults: OrderDefaults,
+  template: TemplateDocument | undefined,
+): RecipientFields {
   const lookedUp = (
     stored: StoredRecipient,
     spec: SendingOptions & {
       channelSchema: NewOrder["notificationChannel"];
       resourceId?: string;
       resourceAction?: string;
+      template?: TemplateReference;
     },
   ): RecipientFields => ({
     notificationChannel: spec.channelSchema,
     recipients: [stored],
     resourceId: spec.resourceId,
     resourceAction: spec.resourceAction,
-    ...templates(spec, defaults),
+    ...(spec.template && template
+      ? templateTexts(template, spec.template, defaults)
+      : templates(spec, defaults)),
   });
   if (recipient.recipientEmail) {
     const { emailAddress, emailSettings } = recipient.recipientEmail;
@@ -119,13 +160,17 @@ function reminderSendTime(mainSendTime: string, reminder: NotificationReminder):
   return new Date(delayedSendTimeMs(Date.parse(mainSendTime), reminder.delayDays ?? 1)).toISOString();
 }
 
-/** The main order and one order per reminder of a `POST future/orders` request. */
+/**
+ * The main order and one order per reminder of a `POST future/orders` request. `orderTemplates` holds the
+ * template version each order's recipient names (main order first, then each reminder), read at intake.
+ */
 export function draftsFromFutureOrder(
   request: FutureOrderRequest,
   tenant: string,
   ids: ChainIds,
   now: Date,
   defaults: OrderDefaults,
+  orderTemplates: ReadonlyArray<TemplateDocument | undefined> = [],
 ): NewOrder[] {
   const created = now.toISOString();
   const common = {
@@ -146,7 +191,7 @@ export function draftsFromFutureOrder(
     requestedSendTime: request.requestedSendTime,
     conditionEndpoint: request.conditionEndpoint,
     conditionFailurePolicy: request.conditionFailurePolicy,
-    ...recipientFields(request.recipient, defaults),
+    ...recipientFields(request.recipient, defaults, orderTemplates[0]),
   };
   const reminders = request.reminders.map((reminder, index): NewOrder => ({
     ...common,
@@ -156,7 +201,7 @@ export function draftsFromFutureOrder(
     requestedSendTime: reminderSendTime(request.requestedSendTime, reminder),
     conditionEndpoint: reminder.conditionEndpoint,
     conditionFailurePolicy: reminder.conditionFailurePolicy,
-    ...recipientFields(reminder.recipient, defaults),
+    ...recipientFields(reminder.recipient, defaults, orderTemplates[index + 1]),
   }));
   return [main, ...reminders];
 }

@@ -7,8 +7,7 @@ import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLi
 import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
 import { CosmosSupportLookup } from "../../shared/adapters/cosmos/cosmosSupportLookup";
 import { CosmosUsageMetrics } from "../../shared/adapters/cosmos/cosmosUsageMetrics";
-import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
-import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
+import { CosmosTemplateStore } from "../../shared/adapters/cosmos/cosmosTemplateStore";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
 import { localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
 import { HttpWebhookPoster } from "../../shared/adapters/http/webhookClient";
@@ -53,6 +52,7 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     sendingWindow: defaultSendingWindow,
     webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
+    templates: new CosmosTemplateStore(database.container(containers.orders.name)),
     intakeLimiter: new CosmosIntakeLimiter(database.container(containers.rateBuckets.name)),
     notificationQuota: new CosmosNotificationQuota(database.container(containers.rateBuckets.name)),
     testMode: testModeProviders(serviceOwnerLimitsSchema.parse({}), publisher, clock),

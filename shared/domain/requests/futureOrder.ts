@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isValidExternalIdentity } from "../identifiers";
 import { notificationChannels } from "../order";
+import { templateReferenceSchema } from "../templates";
 import {
   boundedString,
   caseInsensitiveEnum,
@@ -93,18 +94,31 @@ const lookedUpRecipientFields = {
   smsSettings: smsSendingOptionsSchema.optional(),
   resourceId: resourceIdField,
   resourceAction: optionalNonEmptyText(reference("resourceAction")),
+  template: templateReferenceSchema.optional(),
 };
 
 interface LookedUpRecipient {
   channelSchema: string;
   emailSettings?: unknown;
   smsSettings?: unknown;
+  template?: unknown;
   resourceId?: string;
   resourceAction?: string;
 }
 
 /** The settings a channel schema needs, and the message when they are missing (Altinn `RecipientBaseValidator`). */
 function requireSettingsForChannel(recipient: LookedUpRecipient, ctx: z.RefinementCtx): void {
+  // A template brings the texts (intake checks it has the channels the schema needs) and no settings go with it.
+  if (recipient.template !== undefined) {
+    if (recipient.emailSettings !== undefined || recipient.smsSettings !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        message: "Give either a template or emailSettings/smsSettings, not both.",
+        path: ["template"],
+      });
+    }
+    return;
+  }
   const missing = (field: "emailSettings" | "smsSettings", message: string) => {
     if (recipient[field] === undefined) ctx.addIssue({ code: "custom", message, path: [field] });
   };

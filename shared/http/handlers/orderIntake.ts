@@ -11,7 +11,7 @@ import {
 } from "../../domain/requests/legacyOrder";
 import { missingRequiredMembers, requiredMembersOf } from "../../domain/requests/requiredMembers";
 import { validate } from "../../domain/requests/validate";
-import { AppError } from "../../errors";
+import { AppError, isAppError } from "../../errors";
 import { lookupAtRegistration } from "../../usecases/resolveOrderRecipients";
 import {
   draftFromLegacyOrder,
@@ -19,6 +19,7 @@ import {
   type LegacyRequest,
   type OrderDefaults,
 } from "../../usecases/orderDrafts";
+import { readOrderTemplates } from "../../usecases/readOrderTemplates";
 import { findReplay, registerOrderChain } from "../../usecases/registerOrderChain";
 import { contactsFor } from "../../usecases/selectContactRegistry";
 import { releaseIfDue } from "../../usecases/releaseIfDue";
@@ -74,13 +75,26 @@ export const createOrderChain = limitedIntakeEndpoint(
       if (replay) return json(200, replay, location(replay.notificationOrderId));
       return validationProblem(result.errors);
     }
+    const orderTemplates = await readOrderTemplates(deps, principal.tenant, result.value).catch(
+      async (error: unknown) => {
+        // A retry of an accepted request still gets its receipt after its template was retired.
+        const replay =
+          isAppError(error, "validation") &&
+          (await findReplay(deps, principal.tenant, result.value.idempotencyId, body));
+        if (replay) return replay;
+        throw error;
+      },
+    );
+    if (!Array.isArray(orderTemplates)) {
+      return json(200, orderTemplates, location(orderTemplates.notificationOrderId));
+    }
     const registration = await registerOrderChain(deps, {
       tenant: principal.tenant,
       idempotencyId: result.value.idempotencyId,
       body,
       onChangedPayload: changedPayloadPolicy(request, deps.settings),
       buildOrders: (ids, now) =>
-        draftsFromFutureOrder(result.value, principal.tenant, ids, now, defaultsOf(deps)),
+        draftsFromFutureOrder(result.value, principal.tenant, ids, now, defaultsOf(deps), orderTemplates),
       precheck: async (orders) => {
         const lookup = await lookupAtRegistration(contactsFor(deps, principal.tenant), orders);
         if (lookup.missingContact.length > 0) {

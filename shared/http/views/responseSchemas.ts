@@ -14,6 +14,7 @@ import {
   webhookSubscriptionViewSchema,
 } from "./webhookViews";
 import { supportResponseSchemas } from "./supportViews";
+import { templateListSchema, templateVersionsSchema, templateViewSchema } from "./templateViews";
 import { erasureReportSchema } from "./erasureSchemas";
 
 /**
@@ -241,6 +242,9 @@ export const responseSchemas = {
   WebhookSubscriptionList: webhookSubscriptionListSchema,
   WebhookDeliveryList: webhookDeliveryListSchema,
   WebhookRedelivery: webhookRedeliverySchema,
+  Template: templateViewSchema,
+  TemplateList: templateListSchema,
+  TemplateVersions: templateVersionsSchema,
   ...supportResponseSchemas,
   BulkOrderReceipt: bulkOrderReceiptSchema,
   BulkPartReceipt: bulkPartReceiptSchema,
