@@ -116,11 +116,13 @@ export const operations: OperationSpec[] = [
     responses: {
       "201": { description: "Registered.", body: "NotificationOrderChainResponse", headers: chainLocation },
       "200": {
-        description: "Replay of an earlier request with the same idempotencyId.",
+        description:
+          "The original receipt: the idempotencyId was used before (as Altinn, whatever the new body; a changed body is ignored and marked varsel-idempotency-replay: payload-changed).",
         body: "NotificationOrderChainResponse",
         headers: chainLocation,
       },
-      "409": "The idempotencyId was used for a different request.",
+      "409":
+        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict (or IDEMPOTENCY_CHANGED_PAYLOAD is conflict).",
       "422": "NOT-00001: missing contact information.",
       ...createResponses,
     },
@@ -213,7 +215,8 @@ export const operations: OperationSpec[] = [
     method: "get",
     route: "future/shipment/feed",
     operationId: "getStatusFeed",
-    summary: "Order status changes after a sequence cursor",
+    summary:
+      "Orders that reached a final status, with their recipients, after a sequence cursor (query allTransitions=true: every status change)",
     responses: {
       "200": { description: "Entries, oldest first (orderBy=Asc) or newest first.", body: "StatusFeed" },
       "400": "Invalid query.",
