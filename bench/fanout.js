@@ -5,28 +5,61 @@
 // Prints notifications per second against the raw point-upsert rate of the same embedded store measured in
 // the same run, store writes and queue operations per notification on the send path (delivery reports
 // apart), and peak RSS. With two sizes it runs each in a fresh service and prints the rate ratio.
-// Usage: npm run build && node bench/fanout.js [--recipients 10000,100000]
+// Usage: npm run build && node bench/fanout.js [--recipients 10000,100000] [--store process|inline]
 const { parseArgs } = require("node:util");
-const { drainToOutbox, requireCompiled, startInProcess, uploadBulkOrder } = require("./support");
+const { setInterval, clearInterval } = require("node:timers");
+const {
+  drainToOutbox,
+  requireCompiled,
+  startInProcess,
+  startStoreProcess,
+  uploadBulkOrder,
+} = require("./support");
 
-const { values } = parseArgs({ options: { recipients: { type: "string", default: "10000,100000" } } });
+const { values } = parseArgs({
+  options: {
+    recipients: { type: "string", default: "10000,100000" },
+    // "process": the store in a process of its own, as on Azure (the service's RSS is the service's);
+    // "inline": the store inside the service's process, as `npm start` runs it.
+    store: { type: "string", default: "process" },
+  },
+});
 const sizes = values.recipients.split(",").map(Number);
 
 const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
-/** Wraps a port so every written document is counted; `*Many` methods count each document. */
-function counting(port, counter, bucket) {
+/** A delivery report's write carries the report; every other write belongs to the send path. */
+const isReportWrite = (changes) => changes !== undefined && "deliveryReport" in changes;
+
+/** Wraps a port so every written document is counted, send path and delivery reports apart. */
+function counting(port, counter) {
   return new Proxy(port, {
     get(target, name) {
       const value = Reflect.get(target, name, target);
       if (typeof value !== "function") return value;
       if (!writeMethods.test(String(name))) return value.bind(target);
       return (...args) => {
-        const documents = String(name).endsWith("Many") ? args[0].length : 1;
-        counter[bucket(String(name))] += documents;
+        if (name === "updateMany")
+          for (const { changes } of args[0]) counter[isReportWrite(changes) ? "report" : "send"] += 1;
+        else if (String(name).endsWith("Many")) counter.send += args[0].length;
+        else counter[name === "update" && isReportWrite(args[1]) ? "report" : "send"] += 1;
         return value.apply(target, args);
       };
     },
   });
+}
+
+/** Watches the outbox while it fills: when the last message arrived, in seconds since `started`. */
+function watchOutbox(service, started) {
+  let count = 0;
+  let lastAt = 0;
+  const timer = setInterval(() => {
+    const now = service.outbox.list().length;
+    if (now > count) [count, lastAt] = [now, Number(process.hrtime.bigint() - started) / 1e9];
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return lastAt;
+  };
 }
 
 /** Point upserts of small documents by 16 concurrent callers: the store's raw write rate, measured now. */
@@ -47,6 +80,8 @@ async function rawUpsertRate(database) {
 
 async function run(count) {
   const { dependencies, useDependencies } = requireCompiled("shared", "app", "dependencies.js");
+  const store = values.store === "process" ? await startStoreProcess() : undefined;
+  if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
@@ -61,9 +96,7 @@ async function run(count) {
     const writes = { send: 0, report: 0 };
     const counted = { ...deps };
     for (const key of ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"])
-      counted[key] = counting(deps[key], writes, (name) =>
-        key === "notifications" && name === "update" ? "report" : "send",
-      );
+      counted[key] = counting(deps[key], writes);
     useDependencies(counted);
     const reportMessages = { published: 0 };
     const publish = service.broker.publish.bind(service.broker);
@@ -73,8 +106,10 @@ async function run(count) {
     };
 
     service.clock.freeze(sendAt);
+    const lastMessageAt = watchOutbox(service, process.hrtime.bigint());
     const { seconds: drainSeconds, queueOps, deadLettered } = await drainToOutbox(service);
-    const seconds = uploadSeconds + drainSeconds;
+    // From upload to the last message in the outbox; the reports that follow it are counted apart.
+    const seconds = uploadSeconds + lastMessageAt();
     const sent = service.outbox.list().length;
     // Each report message is published, received and completed once (none abandoned in this run).
     const sendQueueOps = queueOps - 3 * reportMessages.published;
@@ -83,6 +118,8 @@ async function run(count) {
       sent,
       seconds,
       uploadSeconds,
+      drainSeconds,
+      storeRssMiB: store?.peakRssMiB(),
       rate: sent / seconds,
       raw,
       writesPerNotification: writes.send / sent,
@@ -92,6 +129,11 @@ async function run(count) {
     };
   } finally {
     await service.close();
+    if (store) {
+      await store.close();
+      delete process.env.COSMOS_ENDPOINT;
+      delete process.env.COSMOS_KEY;
+    }
   }
 }
 
@@ -102,8 +144,12 @@ async function main() {
     results.push(r);
     console.log(`recipients               : ${r.count}`);
     console.log(
-      `messages in outbox       : ${r.sent} in ${r.seconds.toFixed(1)} s  (upload and submit ${r.uploadSeconds.toFixed(1)} s)`,
+      `messages in outbox       : ${r.sent} in ${r.seconds.toFixed(1)} s  (upload and submit ${r.uploadSeconds.toFixed(1)} s; every report applied after ${(r.uploadSeconds + r.drainSeconds).toFixed(1)} s)`,
     );
+    if (r.storeRssMiB !== undefined)
+      console.log(
+        `store process peak RSS   : ${r.storeRssMiB.toFixed(0)} MiB  (the store, apart from the service)`,
+      );
     console.log(`notifications per second : ${r.rate.toFixed(1)}`);
     console.log(`raw point upserts / s    : ${r.raw.toFixed(1)}  (same store, same run)`);
     console.log(`ratio                    : ${(r.rate / r.raw).toFixed(2)}  (target ≥ 0.25)`);
@@ -117,7 +163,7 @@ async function main() {
     console.log(`dead-lettered            : ${r.deadLettered}`);
   }
   console.log(
-    `peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (target ≤ 400)`,
+    `peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"}; target ≤ 400)`,
   );
   if (results.length > 1) {
     const [first, last] = [results[0], results[results.length - 1]];

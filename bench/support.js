@@ -277,22 +277,28 @@ async function countingCosmos() {
 }
 
 /**
- * Runs the sweeper and lets every message settle until the outbox stops growing; returns the seconds it took
- * and the broker's queue operations in that time (published, received, completed and abandoned). Time moves
- * 10 s per round, so reports that came before their send was recorded are retried (after 5 s).
+ * Runs the sweeper and lets every message settle until the outbox has not grown for `quietRounds` rounds;
+ * returns the seconds until the last round that grew it and the broker's queue operations (published,
+ * received, completed and abandoned). Time moves 10 s per round, so reports that came before their send was
+ * recorded are retried (after 5 s), and 7 quiet rounds outlast a provider's default Retry-After (60 s): a send
+ * put back by a transient failure is waited for, not taken for the end.
  */
-async function drainToOutbox(service) {
+async function drainToOutbox(service, quietRounds = 7) {
   const before = service.broker.stats();
   const started = process.hrtime.bigint();
-  for (let previous = -1; service.outbox.list().length !== previous;) {
-    previous = service.outbox.list().length;
+  let seconds = 0;
+  for (let quiet = 0, previous = service.outbox.list().length; quiet < quietRounds;) {
     await service.host.runTimer("sweepOrders");
     await service.settle();
     service.clock.freeze(new Date(service.clock.now().getTime() + 10_000));
+    const now = service.outbox.list().length;
+    if (now > previous)
+      [quiet, previous, seconds] = [0, now, Number(process.hrtime.bigint() - started) / 1e9];
+    else quiet += 1;
   }
   const after = service.broker.stats();
   return {
-    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    seconds,
     queueOps: ["published", "received", "completed", "abandoned"].reduce(
       (sum, k) => sum + after[k] - before[k],
       0,
@@ -360,6 +366,37 @@ function latencySummary(latencies) {
   };
 }
 
+/**
+ * The embedded Cosmos DB server in a process of its own, as the store is on Azure: the service's memory and
+ * CPU then hold the service only. Returns the endpoint and key to set before the service starts, the store's
+ * peak RSS so far, and `close`.
+ */
+async function startStoreProcess() {
+  const { spawn } = require("node:child_process");
+  const script = `
+    const { startEmbeddedCosmos } = require(${JSON.stringify(join(root, "dist", "shared", "local", "embeddedCosmos.js"))});
+    startEmbeddedCosmos(0).then((c) => process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n"));`;
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const { endpoint, key } = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (out.includes("\n")) resolve(JSON.parse(out));
+    });
+    child.once("exit", (code) => reject(new Error(`the store process exited with ${code}`)));
+  });
+  const peakRssMiB = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  };
+  const close = () =>
+    new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill();
+    });
+  return { endpoint, key, peakRssMiB, close };
+}
+
 module.exports = {
   root,
   requireCompiled,
@@ -368,6 +405,7 @@ module.exports = {
   drainToOutbox,
   registerBulkOrder,
   uploadBulkOrder,
+  startStoreProcess,
   countingCosmos,
   token,
   percentile,

@@ -1,0 +1,84 @@
+"use strict";
+// bench/scale: what one order to a whole population costs on Azure, computed from the per-notification figures
+// bench/fanout measures (store writes and reads, queue operations, notifications per second of one instance)
+// and list prices. A model on paper, not a measurement: every input is a flag, its default the figure recorded
+// in docs/scale.md, so the table can be recomputed when a figure or a price changes.
+// Usage: node bench/scale.js [--recipients 5500000] [--writes 3.0] [--acsPerMinute 30000] ...
+const { parseArgs } = require("node:util");
+
+const inputs = {
+  recipients: [5_500_000, "recipients in the order (one notification each)"],
+  emailShare: [0.7, "share of notifications sent by email (the rest by SMS)"],
+  writes: [3.1, "store writes per notification on the send path (bench/fanout)"],
+  reads: [1.6, "store point reads per notification on the send path (bench/fanout)"],
+  reportWrites: [1.0, "store writes per delivery report"],
+  reportReads: [2.0, "store point reads per delivery report (reference, notification)"],
+  queueOps: [0.04, "Service Bus operations per notification on the send path (bench/fanout)"],
+  reportQueueOps: [3, "Service Bus operations per email report (Event Grid delivery, receive, complete)"],
+  writeRu: [8, "RU per write of a ~1.5 KB document with the default indexing"],
+  readRu: [1, "RU per point read of a document up to 1 KB (2 for the larger notifications)"],
+  instanceRate: [300, "notifications per second one 2 GB Functions instance sustains (bench/fanout)"],
+  instances: [40, "Flex Consumption instances the app may scale to (maximumInstanceCount)"],
+  acsPerMinute: [30_000, "ACS email quota per minute after a raise (default 30)"],
+  linkPerSecond: [200, "SMS per second agreed with LINK"],
+  maxRuPerSecond: [50_000, "Cosmos autoscale maximum RU/s of the account"],
+  emailKb: [20, "size of one email in KB (ACS bills data per MB)"],
+  // List prices (USD, pay as you go, West Europe, checked 2026-12): see docs/scale.md.
+  ruPerMillionServerless: [0.25, "USD per million RU, Cosmos DB serverless"],
+  autoscalePer100RuHour: [0.012, "USD per 100 RU/s-hour at the autoscale maximum, Cosmos DB autoscale"],
+  serviceBusPerMillion: [0.8, "USD per million operations beyond 13 million a month, Service Bus Standard"],
+  gbSecond: [0.000026, "USD per GB-second, Flex Consumption on demand"],
+  executionsPerMillion: [0.4, "USD per million executions, Flex Consumption"],
+  acsPerEmail: [0.00025, "USD per email, ACS"],
+  acsPerMb: [0.00012, "USD per MB of email data, ACS"],
+};
+
+const { values } = parseArgs({
+  options: Object.fromEntries(Object.keys(inputs).map((k) => [k, { type: "string" }])),
+});
+const v = Object.fromEntries(
+  Object.entries(inputs).map(([k, [fallback]]) => [
+    k,
+    values[k] === undefined ? fallback : Number(values[k]),
+  ]),
+);
+
+const n = v.recipients;
+const emails = n * v.emailShare;
+const sms = n - emails;
+const ruPerNotification =
+  v.writes * v.writeRu + v.reads * v.readRu + v.reportWrites * v.writeRu + v.reportReads * v.readRu;
+const totalRu = n * ruPerNotification;
+
+// What each part allows per second; the order goes as fast as the slowest channel allows.
+const limits = {
+  "ACS quota (emails)": v.acsPerMinute / 60 / v.emailShare,
+  "LINK throughput (SMS)": v.linkPerSecond / (1 - v.emailShare),
+  "Cosmos RU/s": v.maxRuPerSecond / ruPerNotification,
+  "Functions instances": v.instanceRate * v.instances,
+};
+const [bottleneck, rate] = Object.entries(limits).sort((a, b) => a[1] - b[1])[0];
+const seconds = n / rate;
+
+const queueOps = n * v.queueOps + emails * v.reportQueueOps;
+const instanceSeconds = n / v.instanceRate;
+const executions = n * v.queueOps + emails + sms; // send-path invocations, plus one per report at worst
+const cost = {
+  "Cosmos DB serverless": (totalRu / 1e6) * v.ruPerMillionServerless,
+  "Cosmos DB autoscale (for the run)": (v.maxRuPerSecond / 100) * v.autoscalePer100RuHour * (seconds / 3600),
+  "Service Bus Standard": (queueOps / 1e6) * v.serviceBusPerMillion,
+  "Functions Flex Consumption":
+    instanceSeconds * 2 * v.gbSecond + (executions / 1e6) * v.executionsPerMillion,
+  "ACS email": emails * v.acsPerEmail + ((emails * v.emailKb) / 1024) * v.acsPerMb,
+};
+
+const fmt = (x, d = 0) => x.toLocaleString("en-GB", { maximumFractionDigits: d, minimumFractionDigits: d });
+console.log(`order                       : ${fmt(n)} recipients (${fmt(emails)} email, ${fmt(sms)} SMS)`);
+console.log(`RU per notification         : ${fmt(ruPerNotification, 1)} (send path and report)`);
+console.log(`RU in all                   : ${fmt(totalRu / 1e6, 1)} million`);
+console.log(`queue operations in all     : ${fmt(queueOps / 1e6, 2)} million`);
+for (const [name, perSecond] of Object.entries(limits))
+  console.log(`limit: ${name.padEnd(22)}: ${fmt(perSecond)} notifications/s`);
+console.log(`bottleneck                  : ${bottleneck}`);
+console.log(`time to send all            : ${fmt(seconds / 3600, 1)} h (${fmt(rate)} notifications/s)`);
+for (const [name, usd] of Object.entries(cost)) console.log(`cost: ${name.padEnd(23)}: USD ${fmt(usd, 2)}`);
