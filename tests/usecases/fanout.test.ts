@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CosmosContactRegistry } from "../../shared/adapters/cosmos/cosmosContactRegistry";
-import { abandonedSendMs } from "../../shared/domain/recoveryTimes";
+import { abandonedSendMs, lostSendGraceMs } from "../../shared/domain/recoveryTimes";
 import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import { transient } from "../../shared/errors";
 import { containers } from "../../shared/platform/resources";
@@ -157,6 +157,20 @@ describe("fan-out in batches", () => {
     const stored = await stores.notifications.listByOrder(order.id);
     expect(new Set(stored.map((n) => n.recipient.address)).size).toBe(2500);
     expect(publisher.on("sendEmailBulk")).toHaveLength(25);
+  });
+
+  it("re-publishes a large order's lost batch messages on the bulk lane, never in front of single orders", async () => {
+    const order = await emailOrder(250);
+    await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
+    expect(publisher.on("sendEmailBulk")).toHaveLength(3); // and then lost
+
+    clock.advance(lostSendGraceMs + 60_000);
+    const summary = await sweepOrders(deps());
+    expect(summary.resent).toBe(250);
+    expect(publisher.on("sendEmailBulk")).toHaveLength(6);
+    expect(publisher.on("sendEmail")).toHaveLength(0);
+    await deliverBatches(3, "sendEmailBulk");
+    expect(handed).toHaveLength(250);
   });
 
   it("takes a batch again whose worker died, after it counts as abandoned, through the sweeper", async () => {
