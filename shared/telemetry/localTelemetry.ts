@@ -12,29 +12,35 @@ type ExportDone = Parameters<SpanExporter["export"]>[1];
 /** `ExportResultCode.SUCCESS` of @opentelemetry/core, which is not a dependency of ours. */
 const exportSucceeded = 0;
 
-/** Keeps the most recent spans in memory for the local page; older ones are dropped first. */
+/** Keeps the most recent spans in memory for the local page, by trace; older ones are dropped first. */
 export class SpanJournal implements SpanExporter {
-  private readonly spans: ReadableSpan[] = [];
+  private readonly order: ReadableSpan[] = [];
+  private readonly byTrace = new Map<string, ReadableSpan[]>();
 
   constructor(private readonly capacity = 50_000) {}
 
   export(spans: ReadableSpan[], done: ExportDone): void {
-    this.spans.push(...spans);
-    if (this.spans.length > this.capacity) this.spans.splice(0, this.spans.length - this.capacity);
+    for (const span of spans) {
+      const traceId = span.spanContext().traceId;
+      const ofTrace = this.byTrace.get(traceId) ?? [];
+      ofTrace.push(span);
+      this.byTrace.set(traceId, ofTrace);
+      this.order.push(span);
+    }
+    while (this.order.length > this.capacity) {
+      const oldest = this.order.shift();
+      const traceId = oldest?.spanContext().traceId ?? "";
+      const ofTrace = this.byTrace.get(traceId);
+      // A trace's spans are kept in the order they ended, so its oldest is first.
+      ofTrace?.shift();
+      if (ofTrace?.length === 0) this.byTrace.delete(traceId);
+    }
     done({ code: exportSucceeded });
   }
 
   /** The spans of one trace, in the order they ended. */
   trace(traceId: string): ReadableSpan[] {
-    return this.spans.filter((span) => span.spanContext().traceId === traceId);
-  }
-
-  all(): ReadableSpan[] {
-    return [...this.spans];
-  }
-
-  clear(): void {
-    this.spans.length = 0;
+    return [...(this.byTrace.get(traceId) ?? [])];
   }
 
   async shutdown(): Promise<void> {}
