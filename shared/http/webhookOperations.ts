@@ -108,6 +108,8 @@ export const webhookOperations: OperationSpec[] = [
     responses: {
       "200": { description: "The deliveries now due again.", body: "WebhookRedelivery" },
       "400": "Validation problem.",
+      "413": "Body over 1 MiB.",
+      "415": "A body was sent but not as application/json.",
       ...subscriptionResponses,
     },
   },
