@@ -21,7 +21,8 @@ export const templateOperations: OperationSpec[] = [
         body: "Template",
         headers: { location: "The URL of the template (GET future/templates/{name})." },
       },
-      "400": "Validation problem (problem+json with errors by field path), e.g. an SMS body over the segment limit.",
+      "400":
+        "Validation problem (problem+json with errors by field path), e.g. an SMS body over the segment limit.",
       "401": "No valid bearer token.",
       "403": "The token lacks the scope.",
       "409": "The template is retired, or is being changed concurrently.",
