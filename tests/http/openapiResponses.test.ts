@@ -211,6 +211,10 @@ describe("openapi.json response schemas", () => {
         "content-type": "application/xml",
       },
     );
+    await documented(api, "POST", "/future/templates", { name: "openapi-t", sms: { nb: { body: "Hei" } } });
+    await documented(api, "GET", "/future/templates");
+    await documented(api, "GET", "/future/templates/openapi-t");
+    await documented(api, "PUT", "/future/templates/openapi-t/retire");
     const hooks = "/webhooks/subscriptions";
     const created = await documented(api, "POST", hooks, {
       url: "http://127.0.0.1:9/hooks",
