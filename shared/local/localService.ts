@@ -2,6 +2,9 @@ import { join } from "node:path";
 import { LocalBroker } from "../adapters/local/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import { registerLocalRuntime } from "../app/localRuntime";
+import { readLocalView } from "../adapters/cosmos/cosmosLocalView";
+import { localTelemetry, type LocalTelemetry } from "../telemetry/localTelemetry";
+import { buildPageView } from "./localView";
 import { settings } from "../config/settings";
 import { containers } from "../platform/resources";
 import { upsertRegistryDocuments } from "../adapters/cosmos/cosmosContactRegistry";
@@ -48,6 +51,8 @@ export interface LocalServiceOptions {
 }
 
 export interface LocalService {
+  /** Where this process's spans go (the local page); tests add their own exporter. */
+  telemetry: LocalTelemetry;
   host: FunctionsHost;
   broker: LocalBroker;
   outbox: Outbox;
@@ -151,10 +156,16 @@ async function start(
     clock,
     // As Altinn's condition client: Digdir's organisation number and the condition-check scope.
     conditionToken: () =>
-      signLocalToken(key, { organizationNumber: "991825827", scope: scopes.conditionCheck, expiresInSeconds: 300 }),
+      signLocalToken(key, {
+        organizationNumber: "991825827",
+        scope: scopes.conditionCheck,
+        expiresInSeconds: 300,
+      }),
   });
+  // Spans of this process go to the local page (and to a test's exporter).
+  const telemetry = localTelemetry();
   const outbox = new Outbox(
-    undefined,
+    () => clock.now(),
     options.dataDir ? { path: join(options.dataDir, "outbox.ndjson") } : {},
   );
   closers.push(async () => outbox.close());
@@ -174,7 +185,9 @@ async function start(
     broker,
     clock,
     startTimers: options.startTimers ?? true,
-    extraRoutes: localRoutes(key.publicJwk, outbox, clock),
+    extraRoutes: localRoutes(key.publicJwk, outbox, clock, async () =>
+      buildPageView(await readLocalView(db), outbox.list(), (id) => telemetry.journal.trace(id), clock.now()),
+    ),
     streamedFunctions: streamedHttpFunctions,
   });
   closers.push(() => host.close());
@@ -219,6 +232,7 @@ async function start(
     broker,
     outbox,
     clock,
+    telemetry,
     cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
     acs,
     expireDocuments: expire,
