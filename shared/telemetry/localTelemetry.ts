@@ -12,12 +12,16 @@ type ExportDone = Parameters<SpanExporter["export"]>[1];
 /** `ExportResultCode.SUCCESS` of @opentelemetry/core, which is not a dependency of ours. */
 const exportSucceeded = 0;
 
-/** Keeps the most recent spans in memory for the local page, by trace; older ones are dropped first. */
+/**
+ * Keeps the most recent spans in memory for the local page, by trace; older ones are dropped first. Bounded
+ * (10,000 spans, a few tens of MB) so a large local run does not grow the process, and eviction is O(1).
+ */
 export class SpanJournal implements SpanExporter {
-  private readonly order: ReadableSpan[] = [];
+  private readonly order: Array<ReadableSpan | undefined> = [];
+  private head = 0;
   private readonly byTrace = new Map<string, ReadableSpan[]>();
 
-  constructor(private readonly capacity = 50_000) {}
+  constructor(private readonly capacity = 10_000) {}
 
   export(spans: ReadableSpan[], done: ExportDone): void {
     for (const span of spans) {
@@ -27,13 +31,20 @@ export class SpanJournal implements SpanExporter {
       this.byTrace.set(traceId, ofTrace);
       this.order.push(span);
     }
-    while (this.order.length > this.capacity) {
-      const oldest = this.order.shift();
+    while (this.order.length - this.head > this.capacity) {
+      const oldest = this.order[this.head];
+      this.order[this.head] = undefined;
+      this.head += 1;
       const traceId = oldest?.spanContext().traceId ?? "";
       const ofTrace = this.byTrace.get(traceId);
       // A trace's spans are kept in the order they ended, so its oldest is first.
       ofTrace?.shift();
       if (ofTrace?.length === 0) this.byTrace.delete(traceId);
+    }
+    // Drop the evicted slots now and then, so the array does not keep growing.
+    if (this.head > this.capacity) {
+      this.order.splice(0, this.head);
+      this.head = 0;
     }
     done({ code: exportSucceeded });
   }
