@@ -1,3 +1,4 @@
+import { externalIdentityKey } from "../../shared/domain/contactLookupSelection";
 import { describe, expect, it } from "vitest";
 import {
   emptyRegistrySnapshot,
@@ -53,7 +54,7 @@ const registry: RegistrySnapshot = {
       landline,
     ].map((p) => [p.nationalIdentityNumber, p]),
   ),
-  selfIdentifiedUsers: new Map(selfIdentified.map((u) => [u.externalIdentity.toLowerCase(), u])),
+  selfIdentifiedUsers: new Map(selfIdentified.map((u) => [externalIdentityKey(u.externalIdentity), u])),
 };
 
 /** A row as [channel, status, address] so a table reads like the rule it checks. */

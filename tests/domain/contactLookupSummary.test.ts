@@ -1,3 +1,4 @@
+import { externalIdentityKey } from "../../shared/domain/contactLookupSelection";
 import { describe, expect, it } from "vitest";
 import {
   emptyRegistrySnapshot,
@@ -39,7 +40,7 @@ const registry: RegistrySnapshot = {
     },
   ],
   selfIdentifiedUsers: new Map([
-    [selfIdentified, { externalIdentity: selfIdentified, email: "k@example.com" }],
+    [externalIdentityKey(selfIdentified), { externalIdentity: selfIdentified, email: "k@example.com" }],
   ]),
 };
 
