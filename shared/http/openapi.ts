@@ -348,6 +348,8 @@ export const operations: OperationSpec[] = [
     responses: {
       "200": { description: "What was removed or anonymised.", body: "ErasureReport" },
       "400": "Not a valid national identity number (problem+json with errors by field path).",
+      "413": "Body over 1 MiB.",
+      "415": "Content-Type is not application/json (a charset, if given, must be utf-8).",
       ...operatorResponses,
     },
   },
