@@ -1,4 +1,10 @@
-import { BulkOperationType, type Container, type JSONObject, type OperationInput } from "@azure/cosmos";
+import {
+  BulkOperationType,
+  type Container,
+  type JSONObject,
+  type OperationInput,
+  type OperationResponse,
+} from "@azure/cosmos";
 import { transient } from "../../errors";
 import { mapCosmosError } from "./errors";
 
@@ -43,6 +49,31 @@ function operationOf(write: BulkWrite): OperationInput {
 }
 
 /**
+ * Sends operations through the SDK's bulk API, 100 to a request, judging each request's results before the
+ * next is sent; a failed request, or a result the judge throws on, fails the call.
+ */
+async function inChunks<T>(
+  container: Container,
+  operations: OperationInput[],
+  what: string,
+  judge: (result: OperationResponse) => T[],
+): Promise<T[]> {
+  const judged: T[] = [];
+  for (let start = 0; start < operations.length; start += maxOperationsPerCall) {
+    let results: OperationResponse[];
+    try {
+      results = await container.items.bulk(operations.slice(start, start + maxOperationsPerCall), {
+        continueOnError: true,
+      });
+    } catch (error) {
+      throw mapCosmosError(error, what);
+    }
+    for (const result of results) judged.push(...judge(result));
+  }
+  return judged;
+}
+
+/**
  * Runs writes through the SDK's bulk API: many per request, each billed and judged on its own (not
  * atomic). A throttled or failed write fails the call as transient, so the caller's message is retried;
  * every write kind here is safe to repeat (create-if-absent, ETag-conditioned replace, upsert).
@@ -52,23 +83,12 @@ export async function runBulk(
   writes: BulkWrite[],
   what: string,
 ): Promise<BulkOutcome[]> {
-  const outcomes: BulkOutcome[] = [];
-  for (let start = 0; start < writes.length; start += maxOperationsPerCall) {
-    const operations = writes.slice(start, start + maxOperationsPerCall).map(operationOf);
-    let results;
-    try {
-      results = await container.items.bulk(operations, { continueOnError: true });
-    } catch (error) {
-      throw mapCosmosError(error, what);
-    }
-    for (const result of results) {
-      const outcome = outcomeOf[result.statusCode];
-      if (!outcome)
-        throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one write of a bulk request`);
-      outcomes.push(outcome);
-    }
-  }
-  return outcomes;
+  return inChunks(container, writes.map(operationOf), what, (result) => {
+    const outcome = outcomeOf[result.statusCode];
+    if (!outcome)
+      throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one write of a bulk request`);
+    return [outcome];
+  });
 }
 
 /**
@@ -81,23 +101,15 @@ export async function readMany(
   keys: Array<{ id: string; partitionKey: string }>,
   what: string,
 ): Promise<unknown[]> {
-  const found: unknown[] = [];
-  for (let start = 0; start < keys.length; start += maxOperationsPerCall) {
-    const operations: OperationInput[] = keys
-      .slice(start, start + maxOperationsPerCall)
-      .map(({ id, partitionKey }) => ({ operationType: BulkOperationType.Read, id, partitionKey }));
-    let results;
-    try {
-      results = await container.items.bulk(operations, { continueOnError: true });
-    } catch (error) {
-      throw mapCosmosError(error, what);
-    }
-    for (const result of results) {
-      if (result.statusCode === 404) continue;
-      if (result.statusCode !== 200 || result.resourceBody === undefined)
-        throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one read of a bulk request`);
-      found.push(result.resourceBody);
-    }
-  }
-  return found;
+  const operations = keys.map(({ id, partitionKey }): OperationInput => ({
+    operationType: BulkOperationType.Read,
+    id,
+    partitionKey,
+  }));
+  return inChunks(container, operations, what, (result) => {
+    if (result.statusCode === 404) return [];
+    if (result.statusCode !== 200 || result.resourceBody === undefined)
+      throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one read of a bulk request`);
+    return [result.resourceBody];
+  });
 }
