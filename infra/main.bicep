@@ -114,6 +114,10 @@ param linkReportUsername string = ''
 @description('LINK_REPORT_PASSWORD to store in Key Vault. Empty: keep the secret in the vault as it is.')
 param linkReportPassword string = ''
 
+@secure()
+@description('METRICS_API_KEY to store in Key Vault: the X-API-Key of the daily metrics routes (16+ characters). Empty: keep the secret in the vault as it is; no secret: the routes refuse API keys.')
+param metricsApiKey string = ''
+
 @description('Where Communication Services stores data at rest (for example Europe or Norway).')
 param emailDataLocation string = 'Europe'
 
@@ -168,6 +172,19 @@ param pacingLinkPerMinute int = 3000
 @description('PACING_LINK_BURST: most SMS sent at once after a quiet spell (one gateway submission holds up to 100).')
 @minValue(1)
 param pacingLinkBurst int = 100
+
+@description('IDEMPOTENCY_CHANGED_PAYLOAD: a reused idempotencyId with a different body; replay answers with the original receipt (as Altinn), conflict answers 409.')
+@allowed([
+  'replay'
+  'conflict'
+])
+param idempotencyChangedPayload string = 'replay'
+
+@description('SEND_CONDITION_TOKEN_AUDIENCE: audience of the managed-identity bearer token sent with send-condition calls. Empty: no token.')
+param sendConditionTokenAudience string = ''
+
+@description('TEST_SENDCONDITION_ENABLED: serve Altinn\'s test helper tests/sendcondition (for test environments).')
+param testSendConditionEnabled bool = false
 
 @description('VNet integration for the app, and private endpoints for storage, Cosmos DB, Service Bus and Key Vault (Service Bus becomes Premium: private endpoints need it). Off: every service has a public endpoint, reached with Entra ID only.')
 param vnetEnabled bool = false
@@ -416,6 +433,7 @@ module keyVault 'app/key-vault.bicep' = {
     linkPassword: linkPassword
     linkReportUsername: linkReportUsername
     linkReportPassword: linkReportPassword
+    metricsApiKey: metricsApiKey
   }
 }
 
@@ -504,7 +522,7 @@ module functionApp 'app/function-app.bicep' = {
     acsEmailEndpoint: communication.outputs.endpoint
     emailSenderAddress: communication.outputs.senderAddress
     linkGatewayUrl: linkGatewayUrl
-    linkSecretUris: keyVault.outputs.secretUris
+    secretUris: keyVault.outputs.secretUris
     smsDefaultSender: smsDefaultSender
     authIssuer: authIssuer
     authAudience: authAudience
@@ -521,6 +539,9 @@ module functionApp 'app/function-app.bicep' = {
     pacingAcsBurst: pacingAcsBurst
     pacingLinkPerMinute: pacingLinkPerMinute
     pacingLinkBurst: pacingLinkBurst
+    idempotencyChangedPayload: idempotencyChangedPayload
+    sendConditionTokenAudience: sendConditionTokenAudience
+    testSendConditionEnabled: testSendConditionEnabled
   }
 }
 
@@ -630,5 +651,8 @@ output PACING_ACS_PER_MINUTE int = pacingAcsPerMinute
 output PACING_ACS_BURST int = pacingAcsBurst
 output PACING_LINK_PER_MINUTE int = pacingLinkPerMinute
 output PACING_LINK_BURST int = pacingLinkBurst
+output IDEMPOTENCY_CHANGED_PAYLOAD string = idempotencyChangedPayload
+output SEND_CONDITION_TOKEN_AUDIENCE string = sendConditionTokenAudience
+output TEST_SENDCONDITION_ENABLED bool = testSendConditionEnabled
 @description('With the VNet: the app\'s fixed outbound IP address (its NAT gateway), for callers that allow-list it.')
 output OUTBOUND_IP_ADDRESS string = vnetEnabled ? network!.outputs.outboundIpAddress : ''

@@ -63,8 +63,8 @@ param emailSenderAddress string
 @description('LINK_GATEWAY_URL')
 param linkGatewayUrl string
 
-@description('Versionless Key Vault secret URIs of LINK_USERNAME, LINK_PASSWORD, LINK_REPORT_USERNAME, LINK_REPORT_PASSWORD.')
-param linkSecretUris object
+@description('Versionless Key Vault secret URIs of LINK_USERNAME, LINK_PASSWORD, LINK_REPORT_USERNAME, LINK_REPORT_PASSWORD, METRICS_API_KEY.')
+param secretUris object
 
 @description('SMS_DEFAULT_SENDER')
 param smsDefaultSender string
@@ -114,6 +114,15 @@ param pacingLinkPerMinute int
 @description('PACING_LINK_BURST')
 param pacingLinkBurst int
 
+@description('IDEMPOTENCY_CHANGED_PAYLOAD')
+param idempotencyChangedPayload string
+
+@description('SEND_CONDITION_TOKEN_AUDIENCE')
+param sendConditionTokenAudience string
+
+@description('TEST_SENDCONDITION_ENABLED')
+param testSendConditionEnabled bool
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
@@ -137,10 +146,10 @@ var appSettings = {
   ACS_EMAIL_ENDPOINT: acsEmailEndpoint
   EMAIL_SENDER_ADDRESS: emailSenderAddress
   LINK_GATEWAY_URL: linkGatewayUrl
-  LINK_USERNAME: '@Microsoft.KeyVault(SecretUri=${linkSecretUris.LINK_USERNAME})'
-  LINK_PASSWORD: '@Microsoft.KeyVault(SecretUri=${linkSecretUris.LINK_PASSWORD})'
-  LINK_REPORT_USERNAME: '@Microsoft.KeyVault(SecretUri=${linkSecretUris.LINK_REPORT_USERNAME})'
-  LINK_REPORT_PASSWORD: '@Microsoft.KeyVault(SecretUri=${linkSecretUris.LINK_REPORT_PASSWORD})'
+  LINK_USERNAME: '@Microsoft.KeyVault(SecretUri=${secretUris.LINK_USERNAME})'
+  LINK_PASSWORD: '@Microsoft.KeyVault(SecretUri=${secretUris.LINK_PASSWORD})'
+  LINK_REPORT_USERNAME: '@Microsoft.KeyVault(SecretUri=${secretUris.LINK_REPORT_USERNAME})'
+  LINK_REPORT_PASSWORD: '@Microsoft.KeyVault(SecretUri=${secretUris.LINK_REPORT_PASSWORD})'
   SMS_DEFAULT_SENDER: smsDefaultSender
   AUTH_ISSUER: authIssuer
   AUTH_AUDIENCE: authAudience
@@ -157,6 +166,10 @@ var appSettings = {
   PACING_ACS_BURST: string(pacingAcsBurst)
   PACING_LINK_PER_MINUTE: string(pacingLinkPerMinute)
   PACING_LINK_BURST: string(pacingLinkBurst)
+  IDEMPOTENCY_CHANGED_PAYLOAD: idempotencyChangedPayload
+  SEND_CONDITION_TOKEN_AUDIENCE: sendConditionTokenAudience
+  TEST_SENDCONDITION_ENABLED: testSendConditionEnabled ? 'true' : 'false'
+  METRICS_API_KEY: '@Microsoft.KeyVault(SecretUri=${secretUris.METRICS_API_KEY})'
 }
 
 module site 'br/public:avm/res/web/site:0.24.0' = {

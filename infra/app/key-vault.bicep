@@ -1,4 +1,4 @@
-// Key Vault for the LINK SMS gateway credentials. The app reads them through Key Vault references in its
+// Key Vault for the LINK SMS gateway credentials and the metrics API key. The app reads them through Key Vault references in its
 // app settings (see function-app.bicep); an operator sets and rotates them (docs/deploy.md).
 
 @description('Name of the Key Vault.')
@@ -38,12 +38,17 @@ param linkReportUsername string = ''
 @description('LINK_REPORT_PASSWORD; empty: leave the secret as it is.')
 param linkReportPassword string = ''
 
+@secure()
+@description('METRICS_API_KEY; empty: leave the secret as it is.')
+param metricsApiKey string = ''
+
 // Secret names, one per app setting.
 var secretNames = {
   LINK_USERNAME: 'link-username'
   LINK_PASSWORD: 'link-password'
   LINK_REPORT_USERNAME: 'link-report-username'
   LINK_REPORT_PASSWORD: 'link-report-password'
+  METRICS_API_KEY: 'metrics-api-key'
 }
 
 module vault 'br/public:avm/res/key-vault/vault:0.14.0' = {
@@ -115,6 +120,17 @@ resource linkReportPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01'
   ]
 }
 
+resource metricsApiKeySecret 'Microsoft.KeyVault/vaults/secrets@2024-11-01' = if (!empty(metricsApiKey)) {
+  parent: keyVault
+  name: secretNames.METRICS_API_KEY
+  properties: {
+    value: metricsApiKey
+  }
+  dependsOn: [
+    vault
+  ]
+}
+
 output name string = vault.outputs.name
 output resourceId string = vault.outputs.resourceId
 output uri string = vault.outputs.uri
@@ -124,6 +140,7 @@ output secretUris object = {
   LINK_PASSWORD: '${vault.outputs.uri}secrets/${secretNames.LINK_PASSWORD}'
   LINK_REPORT_USERNAME: '${vault.outputs.uri}secrets/${secretNames.LINK_REPORT_USERNAME}'
   LINK_REPORT_PASSWORD: '${vault.outputs.uri}secrets/${secretNames.LINK_REPORT_PASSWORD}'
+  METRICS_API_KEY: '${vault.outputs.uri}secrets/${secretNames.METRICS_API_KEY}'
 }
 @description('Secret names, for the postprovision hook.')
 output secretNames object = secretNames

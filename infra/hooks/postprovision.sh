@@ -74,6 +74,7 @@ secret link_username LINK_USERNAME link-username
 secret link_password LINK_PASSWORD link-password
 secret link_report_username LINK_REPORT_USERNAME link-report-username
 secret link_report_password LINK_REPORT_PASSWORD link-report-password
+secret metrics_api_key METRICS_API_KEY metrics-api-key
 
 # --- local.settings.json ---------------------------------------------------------------------------
 json_string() {
@@ -115,10 +116,17 @@ add SENDING_WINDOW "$(value SENDING_WINDOW)"
 add SWEEP_SCHEDULE "$(value SWEEP_SCHEDULE)"
 add TERMINATE_SCHEDULE "$(value TERMINATE_SCHEDULE)"
 add SERVICE_OWNER_LIMITS "$(value SERVICE_OWNER_LIMITS)"
+add ORDER_RETENTION_DAYS "$(value ORDER_RETENTION_DAYS)"
+add STATUS_FEED_RETENTION_DAYS "$(value STATUS_FEED_RETENTION_DAYS)"
+add DEAD_REPORT_RETENTION_DAYS "$(value DEAD_REPORT_RETENTION_DAYS)"
 add PACING_ACS_PER_MINUTE "$(value PACING_ACS_PER_MINUTE)"
 add PACING_ACS_BURST "$(value PACING_ACS_BURST)"
 add PACING_LINK_PER_MINUTE "$(value PACING_LINK_PER_MINUTE)"
 add PACING_LINK_BURST "$(value PACING_LINK_BURST)"
+add IDEMPOTENCY_CHANGED_PAYLOAD "$(value IDEMPOTENCY_CHANGED_PAYLOAD)"
+add SEND_CONDITION_TOKEN_AUDIENCE "$(value SEND_CONDITION_TOKEN_AUDIENCE)"
+add TEST_SENDCONDITION_ENABLED "$(value TEST_SENDCONDITION_ENABLED)"
+add METRICS_API_KEY "$metrics_api_key"
 
 if [ -f "$target" ]; then
   backup_dir="$root/.azure/$(value AZURE_ENV_NAME)"
@@ -140,7 +148,8 @@ mv "$target.tmp" "$target"
 
 echo "postprovision: wrote $target for \`func start\` against the deployed resources."
 if [ "${#missing_secrets[@]}" -gt 0 ]; then
-  echo "postprovision: these LINK credentials are not in Key Vault ${vault:-(unknown)} yet; SMS sending and"
-  echo "  LINK delivery reports fail until they are set (see docs/deploy.md, \"LINK credentials\"):"
+  echo "postprovision: these secrets are not in Key Vault ${vault:-(unknown)} yet; SMS sending and LINK delivery"
+  echo "  reports fail until the LINK credentials are set, the metrics routes refuse API keys until METRICS_API_KEY"
+  echo "  is (see docs/deploy.md, \"LINK credentials\"):"
   for s in "${missing_secrets[@]}"; do echo "    - $s"; done
 fi

@@ -109,8 +109,16 @@ export const settingsSchema = z
     SEND_CONDITION_TOKEN_AUDIENCE: z.string().min(1).optional(),
     /** Serve Altinn's test helper `GET tests/sendcondition?conditionMet=` (always on in local mode). */
     TEST_SENDCONDITION_ENABLED: z.stringbool().default(false),
-    /** The X-API-Key of Altinn's daily metrics files (`POST metrics/sms`, `metrics/email`); unset = refused. */
-    METRICS_API_KEY: z.string().min(16).optional(),
+    /**
+     * The X-API-Key of Altinn's daily metrics files (`POST metrics/sms`, `metrics/email`); unset = refused.
+     * On Azure a Key Vault reference: while the secret is missing App Service passes the reference text on,
+     * which must not become a key anyone who knows the vault's name could send.
+     */
+    METRICS_API_KEY: z
+      .string()
+      .transform((key) => (key.startsWith("@Microsoft.KeyVault(") ? undefined : key))
+      .pipe(z.string().min(16).optional())
+      .optional(),
   })
   .superRefine((s, ctx) => {
     if (s.VARSEL_MODE !== "azure") return;

@@ -40,6 +40,16 @@ describe("settings", () => {
     expect(parsed.COSMOS_DATABASE).toBe("varsel");
   });
 
+  it("takes an unresolved Key Vault reference as no metrics API key, and refuses a short key", () => {
+    const reference = "@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/metrics-api-key)";
+    expect(parseSettings({ VARSEL_MODE: "local", ...auth, METRICS_API_KEY: reference }).METRICS_API_KEY).toBe(
+      undefined,
+    );
+    expect(problemsOf({ VARSEL_MODE: "local", ...auth, METRICS_API_KEY: "short" })).toEqual([
+      expect.stringMatching(/^METRICS_API_KEY:/),
+    ]);
+  });
+
   it("reads the Daytime window from SENDING_WINDOW and names what is wrong with it", () => {
     const window = {
       startHour: 8,

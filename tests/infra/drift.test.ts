@@ -200,10 +200,17 @@ describe("Function App settings match shared/config/settings.ts", () => {
     expect(sourceOf(params["identityId"])).toBe("identity.outputs.resourceId");
   });
 
-  it("reads the LINK credentials from Key Vault references", () => {
+  it("reads the LINK credentials and the metrics API key from Key Vault references", () => {
     const secretNames = asObject(keyVault.vars.get("secretNames"), "key-vault.bicep var secretNames");
-    for (const key of ["LINK_USERNAME", "LINK_PASSWORD", "LINK_REPORT_USERNAME", "LINK_REPORT_PASSWORD"]) {
-      expect(sourceOf(appSettings[key])).toBe(`'@Microsoft.KeyVault(SecretUri=\${linkSecretUris.${key}})'`);
+    const secrets = [
+      "LINK_USERNAME",
+      "LINK_PASSWORD",
+      "LINK_REPORT_USERNAME",
+      "LINK_REPORT_PASSWORD",
+      "METRICS_API_KEY",
+    ];
+    for (const key of secrets) {
+      expect(sourceOf(appSettings[key])).toBe(`'@Microsoft.KeyVault(SecretUri=\${secretUris.${key}})'`);
       expect(sourceOf(asObject(keyVault.outputs.get("secretUris"), "secretUris")[key])).toBe(
         `'\${vault.outputs.uri}secrets/\${secretNames.${key}}'`,
       );

@@ -36,6 +36,8 @@ const candidates = [
   "30",
   "2030-01-01T00:00:00Z",
   "Varsel",
+  "replay",
+  "false",
   '{"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}',
 ];
 
