@@ -272,7 +272,7 @@ describe("fuzz: every read, cancel, feed and operator route with generated ids a
         const answer = await callHandler({
           operationId: request.operationId,
           method: spec.method.toUpperCase(),
-          params: { id: request.id },
+          params: { id: request.id, name: request.id, part: request.id },
           query: request.query,
           headers: bearer(request.token),
         });

@@ -2,10 +2,28 @@ import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit
 import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
 import { JwtVerifier } from "../../shared/auth/jwtVerifier";
 import { parseSettings } from "../../shared/config/settings";
+import {
+  cancelBulkOrderEndpoint,
+  createBulkOrder,
+  getBulkOrder,
+  submitBulkOrderEndpoint,
+  uploadBulkRecipients,
+} from "../../shared/http/handlers/bulkOrders";
 import { cancelFutureOrder, getOrderChain } from "../../shared/http/handlers/chains";
+import { createComposedEmailOrder } from "../../shared/http/handlers/composedEmailOrders";
+import { dashboardByNin, dashboardByOrgNumber } from "../../shared/http/handlers/dashboard";
 import { receiveSmsDeliveryReport } from "../../shared/http/handlers/deliveryReports";
-import { createInstantEmail, createInstantSms } from "../../shared/http/handlers/instantOrders";
-import { listDeadDeliveryReports, replayDeadDeliveryReports } from "../../shared/http/handlers/operations";
+import {
+  createInstantEmail,
+  createInstantNotification,
+  createInstantSms,
+} from "../../shared/http/handlers/instantOrders";
+import { dailyEmailMetrics, dailySmsMetrics, monthlyMetrics } from "../../shared/http/handlers/metrics";
+import {
+  erasePerson,
+  listDeadDeliveryReports,
+  replayDeadDeliveryReports,
+} from "../../shared/http/handlers/operations";
 import {
   createLegacyEmailOrder,
   createLegacyOrder,
@@ -21,24 +39,70 @@ import {
   getSmsNotifications,
   listOrdersBySendersReference,
 } from "../../shared/http/handlers/orderReads";
+import { testSendCondition } from "../../shared/http/handlers/sendConditionHelper";
 import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
 import { health, openApi } from "../../shared/http/handlers/system";
+import {
+  createTemplate,
+  getTemplate,
+  listTenantTemplates,
+  retireTenantTemplate,
+} from "../../shared/http/handlers/templates";
+import {
+  createWebhookSubscription,
+  deleteWebhookSubscription,
+  getWebhookSubscription,
+  listWebhookDeliveries,
+  listWebhookSubscriptions,
+  pauseWebhookDeliveries,
+  redeliverWebhookDeliveries,
+  resumeWebhookDeliveries,
+  rotateWebhookSubscriptionSecret,
+} from "../../shared/http/handlers/webhooks";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { testDependencies } from "../support/dependencies";
 import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
 import { ManualClock } from "../support/pipeline";
 
 /**
- * Drives the real HTTP handlers (the functions the registration files export) as the Functions host calls
+ * Drives the real HTTP handlers (the functions the registration files register) as the Functions host calls
  * them, over an embedded Cosmos store and a real token issuer, with the providers answering "accepted".
  */
 
+/** Every documented operation's handler, by operationId (= the registered function's name). */
 export const handlers: Record<string, HttpHandler> = {
   createOrderChain,
   getOrderChain,
   cancelFutureOrder,
+  createInstantNotification,
   createInstantSms,
   createInstantEmail,
+  createComposedEmailOrder,
+  createBulkOrder,
+  getBulkOrder,
+  uploadBulkRecipients,
+  submitBulkOrder: submitBulkOrderEndpoint,
+  cancelBulkOrder: cancelBulkOrderEndpoint,
+  createTemplate,
+  listTemplates: listTenantTemplates,
+  getTemplate,
+  retireTemplate: retireTenantTemplate,
+  createWebhookSubscription,
+  listWebhookSubscriptions,
+  getWebhookSubscription,
+  deleteWebhookSubscription,
+  rotateWebhookSecret: rotateWebhookSubscriptionSecret,
+  pauseWebhookSubscription: pauseWebhookDeliveries,
+  resumeWebhookSubscription: resumeWebhookDeliveries,
+  listWebhookDeliveries,
+  redeliverWebhook: redeliverWebhookDeliveries,
+  dashboardByNin,
+  dashboardByOrgNumber,
+  dailySmsMetrics,
+  dailyEmailMetrics,
+  monthlyMetrics,
+  testSendCondition,
+  erasePerson,
   getShipment,
   getStatusFeed,
   createOrder: createLegacyOrder,

@@ -419,15 +419,15 @@ describe("usage metrics (Altinn's metrics routes)", () => {
     deps.settings.METRICS_API_KEY = "a-metrics-key-of-16+";
     const ask = (key?: string) =>
       handlerCall(dailyEmailMetrics, "/metrics/email", key === undefined ? {} : { "x-api-key": key });
-    expect(await ask()).toMatchObject({
-      status: 401,
-      body: '{"error":"API key required for Metrics endpoints"}',
-    });
-    expect(await ask(" ")).toMatchObject({ status: 401, body: '{"error":"API key cannot be empty"}' });
-    expect(await ask("wrong-key-wrong-key")).toMatchObject({
-      status: 401,
-      body: '{"error":"Invalid API key"}',
-    });
+    const refusedWith = async (key: string | undefined) => {
+      const answer = await ask(key);
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get("content-type")).toBe("application/problem+json");
+      return (JSON.parse(answer.body) as { error: string }).error;
+    };
+    expect(await refusedWith(undefined)).toBe("API key required for Metrics endpoints");
+    expect(await refusedWith(" ")).toBe("API key cannot be empty");
+    expect(await refusedWith("wrong-key-wrong-key")).toBe("Invalid API key");
     const file = await ask("a-metrics-key-of-16+");
     expect(file.status).toBe(200);
     expect(file.headers.get("content-type")).toBe("application/octet-stream");

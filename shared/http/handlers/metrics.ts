@@ -6,7 +6,7 @@ import type { NotificationDocument } from "../../domain/notification";
 import { isAppError } from "../../errors";
 import { dailyUsageFile, monthlyUsage } from "../../usecases/usageReports";
 import { authenticatedEndpoint, json, openEndpoint } from "../endpoint";
-import { validationProblem } from "../problem";
+import { problem, validationProblem } from "../problem";
 import { queryValue } from "../query";
 
 function sameSecret(given: string, configured: string): boolean {
@@ -21,7 +21,9 @@ function sameSecret(given: string, configured: string): boolean {
  */
 async function refusal(request: HttpRequest, deps: Dependencies): Promise<HttpResponseInit | undefined> {
   const key = request.headers.get("x-api-key");
-  const unauthorized = (error: string) => json(401, { error });
+  // A problem document that also carries Altinn's `{ error }` member, so clients of either shape read it.
+  const unauthorized = (error: string) =>
+    problem({ status: 401, title: "Unauthorized", detail: error, extensions: { error } });
   if (key === null) {
     try {
       const principal = await deps.verifier.verify(request.headers.get("authorization"));
