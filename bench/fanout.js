@@ -53,7 +53,7 @@ function watchOutbox(service, started) {
   let count = 0;
   let lastAt = 0;
   const timer = setInterval(() => {
-    const now = service.outbox.list().length;
+    const now = service.outbox.count();
     if (now > count) [count, lastAt] = [now, Number(process.hrtime.bigint() - started) / 1e9];
   }, 50);
   return () => {
@@ -110,7 +110,7 @@ async function run(count) {
     const { seconds: drainSeconds, queueOps, deadLettered } = await drainToOutbox(service);
     // From upload to the last message in the outbox; the reports that follow it are counted apart.
     const seconds = uploadSeconds + lastMessageAt();
-    const sent = service.outbox.list().length;
+    const sent = service.outbox.count();
     // Each report message is published, received and completed once (none abandoned in this run).
     const sendQueueOps = queueOps - 3 * reportMessages.published;
     return {

@@ -86,7 +86,7 @@ async function main() {
     counter.writes = 0;
     cosmos.counter.writes = 0;
     const { seconds, queueOps, deadLettered } = await drainToOutbox(service);
-    const sent = service.outbox.list().length;
+    const sent = service.outbox.count();
     const notifications = sent;
     console.log(`orders                  : ${total}`);
     console.log(`messages in outbox      : ${sent} in ${seconds.toFixed(1)} s`);

@@ -124,7 +124,7 @@ async function run(lanes) {
     void Promise.all(pending).then(() => (settled = true));
     for (let round = 0; !settled && round < 60; round += 1) await drainToOutbox(service);
     const missing = singles - latencies.length - failures.length;
-    const sent = service.outbox.list().length - singles;
+    const sent = service.outbox.count() - singles;
     latencies.sort((a, b) => a - b);
     afterAccept.sort((a, b) => a - b);
     return {

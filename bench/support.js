@@ -287,11 +287,11 @@ async function drainToOutbox(service, quietRounds = 7) {
   const before = service.broker.stats();
   const started = process.hrtime.bigint();
   let seconds = 0;
-  for (let quiet = 0, previous = service.outbox.list().length; quiet < quietRounds;) {
+  for (let quiet = 0, previous = service.outbox.count(); quiet < quietRounds;) {
     await service.host.runTimer("sweepOrders");
     await service.settle();
     service.clock.freeze(new Date(service.clock.now().getTime() + 10_000));
-    const now = service.outbox.list().length;
+    const now = service.outbox.count();
     if (now > previous)
       [quiet, previous, seconds] = [0, now, Number(process.hrtime.bigint() - started) / 1e9];
     else quiet += 1;

@@ -25,7 +25,15 @@ export type CaptureInput = Omit<CapturedMessage, "id" | "at">;
 export interface OutboxOptions {
   /** Keep the captures in this file (one JSON line each) across restarts; memory only if unset. */
   path?: string;
+  /** How many of the latest captures stay in memory (the file keeps them all). */
+  capacity?: number;
 }
+
+/**
+ * A local run of a population-wide order captures a million messages: memory keeps the latest ones (what the
+ * local page shows), a few tens of MB, so local mode and the benches do not grow with volume.
+ */
+export const defaultOutboxCapacity = 10_000;
 
 function isCapturedMessage(value: unknown): value is CapturedMessage {
   const m = value as Partial<CapturedMessage> | null;
@@ -43,16 +51,21 @@ function isCapturedMessage(value: unknown): value is CapturedMessage {
  * never log it.
  */
 export class Outbox {
-  private readonly messages: CapturedMessage[] = [];
+  /** The retained captures, oldest first, from `head` on (slots before it were evicted). */
+  private messages: Array<CapturedMessage | undefined> = [];
+  private head = 0;
+  private recorded = 0;
   private readonly byReference = new Map<string, CapturedMessage>();
   private readonly listeners = new Set<(message: CapturedMessage) => void>();
   private readonly file: AppendOnlyFile | undefined;
+  private readonly capacity: number;
 
   /** `now` lets local mode stamp captures with its controllable clock. */
   constructor(
     private readonly now: () => Date = () => new Date(),
     options: OutboxOptions = {},
   ) {
+    this.capacity = options.capacity ?? defaultOutboxCapacity;
     if (!options.path) return;
     for (const [index, record] of readNdjson(options.path).records.entries()) {
       if (!isCapturedMessage(record))
@@ -71,14 +84,30 @@ export class Outbox {
     return { ...message };
   }
 
-  /** Copies, oldest first; JSON-ready. */
+  /** Copies of the retained captures, oldest first; JSON-ready. */
   list(channel?: CapturedMessage["channel"]): CapturedMessage[] {
-    return this.messages.filter((m) => channel === undefined || m.channel === channel).map((m) => ({ ...m }));
+    const retained: CapturedMessage[] = [];
+    for (let i = this.head; i < this.messages.length; i += 1) {
+      const m = this.messages[i];
+      if (m && (channel === undefined || m.channel === channel)) retained.push({ ...m });
+    }
+    return retained;
+  }
+
+  /** Captures recorded since the outbox was created or cleared, retained or not. */
+  count(): number {
+    return this.recorded;
   }
 
   findByReference(reference: string): CapturedMessage | undefined {
     const found = this.byReference.get(reference);
     return found && { ...found };
+  }
+
+  /** Calls `listener` with every capture from now on (also those memory does not keep); returns the unsubscribe. */
+  subscribe(listener: (message: CapturedMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Resolves with the next capture that matches; lets a test await a send instead of sleeping. */
@@ -95,7 +124,9 @@ export class Outbox {
 
   clear(): void {
     this.file?.clear();
-    this.messages.length = 0;
+    this.messages = [];
+    this.head = 0;
+    this.recorded = 0;
     this.byReference.clear();
   }
 
@@ -106,7 +137,20 @@ export class Outbox {
 
   private add(message: CapturedMessage): void {
     this.messages.push(message);
+    this.recorded += 1;
     // The first capture wins, as `find` over the list would.
     if (!this.byReference.has(message.reference)) this.byReference.set(message.reference, message);
+    while (this.messages.length - this.head > this.capacity) {
+      const oldest = this.messages[this.head];
+      this.messages[this.head] = undefined;
+      this.head += 1;
+      if (oldest && this.byReference.get(oldest.reference) === oldest)
+        this.byReference.delete(oldest.reference);
+    }
+    // Drop the evicted slots now and then, so the array does not keep growing.
+    if (this.head > this.capacity) {
+      this.messages.splice(0, this.head);
+      this.head = 0;
+    }
   }
 }

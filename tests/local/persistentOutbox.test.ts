@@ -51,6 +51,19 @@ describe("Outbox kept in a file", () => {
     again.close();
   });
 
+  it("keeps the latest captures in memory up to its capacity, counts them all, and the file keeps them all", () => {
+    const outbox = new Outbox(undefined, { path, capacity: 3 });
+    const references = ["a", "b", "c", "d", "e"].map((body) => outbox.record(sms(body)).reference);
+
+    expect(outbox.list().map((m) => m.body)).toEqual(["c", "d", "e"]);
+    expect(outbox.count()).toBe(5);
+    expect(outbox.findByReference(references[0]!)).toBeUndefined();
+    expect(outbox.findByReference(references[4]!)?.body).toBe("e");
+    outbox.close();
+
+    expect(reopened().map((m) => m.body)).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
   it("clear empties the file as well", () => {
     const outbox = new Outbox(undefined, { path });
     outbox.record(sms("gone"));
