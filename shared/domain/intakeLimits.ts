@@ -66,6 +66,16 @@ export function quotaMonthOf(now: Date): { month: string; resets: Date } {
   return { month, resets: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)) };
 }
 
+/**
+ * Whether an order of `requested` notifications is refused by a monthly quota of which `used` is spent: once the
+ * quota is used up every order is, and an order that declares its size up front (a bulk order at submit, which
+ * may hold millions) is refused when it would take the month past the quota. A single request's size is only
+ * known once it is accepted, so it is checked with `requested` 0: the order that crosses the quota is taken.
+ */
+export function exceedsQuota(used: number, requested: number, quota: number): boolean {
+  return quota > 0 && (used >= quota || used + requested > quota);
+}
+
 /** The policy's name in the RateLimit headers. */
 export const intakePolicyName = "intake";
 

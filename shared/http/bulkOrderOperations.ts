@@ -7,6 +7,8 @@ const bulkResponses = {
   "403": "The token lacks the scope.",
   "404": "No such bulk order for this organisation.",
 };
+const rateLimited =
+  "The organisation's request rate is used up (Retry-After; RateLimit and RateLimit-Policy headers).";
 const viewLocation = { location: "The URL of the bulk order (GET future/orders/bulk/{id})." };
 
 /** A line of either format: one recipient field per line (NDJSON object, or CSV column under a header row). */
@@ -38,6 +40,7 @@ export const bulkOrderOperations: OperationSpec[] = [
       "409": "The idempotencyId was used for a different request.",
       "413": "Body over 1 MiB.",
       "415": "Content-Type is not application/json.",
+      "429": rateLimited,
     },
   },
   {
@@ -76,6 +79,7 @@ export const bulkOrderOperations: OperationSpec[] = [
         "Submitted or cancelled; the part is being uploaded by another request; or accepted before with other recipients.",
       "413": `Body over ${bulkLimits.partBytes} bytes.`,
       "415": "Content-Type is not application/x-ndjson or text/csv (a charset, if given, must be utf-8).",
+      "429": rateLimited,
     },
   },
   {
@@ -87,6 +91,8 @@ export const bulkOrderOperations: OperationSpec[] = [
       "202": { description: "Submitted (again).", body: "BulkSubmission", headers: viewLocation },
       ...bulkResponses,
       "409": "Cancelled, no part, a part missing or still uploading, or a part but the last not full.",
+      "429":
+        "The organisation's request rate is used up, or its recipients would take the month past the monthly notification quota (problem type quota-exceeded; nothing submitted or counted, the order stays open).",
     },
   },
   {

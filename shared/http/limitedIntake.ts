@@ -1,5 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import {
+  exceedsQuota,
   limitsOf,
   notificationsRequested,
   quotaMonthOf,
@@ -19,12 +20,11 @@ function secondsUntil(at: Date, now: Date): number {
 }
 
 /**
- * An order-creating endpoint under the organisation's limits: its request rate (429 with `Retry-After` and the
- * IETF `RateLimit`/`RateLimit-Policy` headers, which every answer carries) and its monthly notification quota
- * (429 with a problem saying so once the month's quota is used up; the order that crosses it is accepted).
- * Only created orders count (201, 202): a replay of an accepted request counts nothing.
+ * An intake endpoint under the organisation's request rate: 429 with `Retry-After` and the IETF
+ * `RateLimit`/`RateLimit-Policy` headers, which every answer carries. The bulk routes (settings, each part,
+ * submit) are requests like any other here; what they count against the quota is decided at submit.
  */
-export function limitedIntakeEndpoint(
+export function rateLimitedEndpoint(
   requiredScope: string,
   handle: (input: AuthenticatedRequest) => Promise<HttpResponseInit>,
 ) {
@@ -48,34 +48,71 @@ export function limitedIntakeEndpoint(
         },
       });
     }
-    const headers = limits.requestsPerSecond > 0 ? rateLimitHeaders(limits, admission.remaining) : {};
-    const exceeded = await quotaProblem(input, limits, now);
-    if (exceeded) return { ...exceeded, headers: { ...exceeded.headers, ...headers } };
+    const response = await handle(input);
+    if (limits.requestsPerSecond === 0) return response;
+    const merged = new Headers(response.headers);
+    for (const [name, value] of Object.entries(rateLimitHeaders(limits, admission.remaining)))
+      merged.set(name, value);
+    return { ...response, headers: Object.fromEntries(merged) };
+  });
+}
+
+/**
+ * An order-creating endpoint under the organisation's limits: its request rate (`rateLimitedEndpoint`) and its
+ * monthly notification quota (429 with a problem saying so once the month's quota is used up; the order that
+ * crosses it is accepted). Only created orders count (201, 202): a replay of an accepted request counts nothing.
+ */
+export function limitedIntakeEndpoint(
+  requiredScope: string,
+  handle: (input: AuthenticatedRequest) => Promise<HttpResponseInit>,
+) {
+  return rateLimitedEndpoint(requiredScope, async (input) => {
+    const now = input.deps.clock.now();
+    const exceeded = await quotaProblem(input, now);
+    if (exceeded) return exceeded;
     // The handler reads the body; the copy tells afterwards how many notifications an accepted order holds.
     const copy = input.request.clone();
     const response = await handle(input);
     if (response.status === 201 || response.status === 202) await charge(input, copy, now);
-    const merged = new Headers(response.headers);
-    for (const [name, value] of Object.entries(headers)) merged.set(name, value);
-    return { ...response, headers: Object.fromEntries(merged) };
+    return response;
   });
 }
 
 async function quotaProblem(
   { deps, principal }: AuthenticatedRequest,
-  limits: TenantLimits,
   now: Date,
 ): Promise<HttpResponseInit | undefined> {
+  const limits = limitsOf(deps.settings.SERVICE_OWNER_LIMITS, principal.tenant);
   if (limits.monthlyNotifications === 0) return undefined;
+  const used = await deps.notificationQuota.used(principal.tenant, quotaMonthOf(now).month);
+  if (!exceedsQuota(used, 0, limits.monthlyNotifications)) return undefined;
+  return quotaExceededProblem({ used, requested: 0, limits, now });
+}
+
+/**
+ * The 429 of an order the monthly quota refuses: the month, what was used, the quota and when orders are taken
+ * again; for an order of known size (a bulk order), its size and what is left.
+ */
+export function quotaExceededProblem(input: {
+  used: number;
+  requested: number;
+  limits: TenantLimits;
+  now: Date;
+}): HttpResponseInit {
+  const { used, requested, limits, now } = input;
   const { month, resets } = quotaMonthOf(now);
-  const used = await deps.notificationQuota.used(principal.tenant, month);
-  if (used < limits.monthlyNotifications) return undefined;
+  const quota = limits.monthlyNotifications;
+  const size =
+    requested > 0
+      ? `This order holds ${requested} notifications and ${Math.max(0, quota - used)} are left of the quota: it was not submitted. `
+      : "";
   return problem({
     status: 429,
     title: "Monthly notification quota exceeded",
     type: problemTypes.quotaExceeded,
-    detail: `The organisation has ordered ${used} notifications in ${month}, its quota is ${limits.monthlyNotifications}; new orders are accepted again from ${resets.toISOString()}.`,
+    detail: `The organisation has ordered ${used} notifications in ${month}, its quota is ${quota}. ${size}New orders are accepted again from ${resets.toISOString()}.`,
     headers: { "retry-after": String(secondsUntil(resets, now)) },
+    extensions: { month, used, quota, ...(requested > 0 ? { requested } : {}), resets: resets.toISOString() },
   });
 }
 

@@ -1,9 +1,11 @@
 import type { BulkOrderDocument } from "../domain/bulkOrder";
+import { exceedsQuota } from "../domain/intakeLimits";
 import type { NewOrder } from "../domain/order";
 import { bulkLimits } from "../domain/requests/bulkOrder";
 import { AppError, isAppError } from "../errors";
 import type { BulkOrders } from "../ports/bulkOrders";
 import type { Clock } from "../ports/clock";
+import type { NotificationQuota } from "../ports/intakeLimiter";
 import type { OrderStore } from "../ports/orderStore";
 import { getTenantBulkOrder } from "./registerBulkOrder";
 
@@ -52,22 +54,38 @@ export function orderOfBulk(stored: BulkOrderDocument, recipientCount: number, n
   };
 }
 
+/** The organisation's monthly quota as it applies to this submission (`limit` 0: no quota). */
+export interface SubmitQuota {
+  month: string;
+  limit: number;
+}
+
+export type SubmitOutcome =
+  | { kind: "submitted"; order: NewOrder }
+  /** The recipients would take the month's count past the quota: nothing was submitted or counted. */
+  | { kind: "over-quota"; recipientCount: number; used: number };
+
 /**
  * Submits a bulk order: no part can be uploaded after it. The bulk order is marked Submitted first and the
  * order document created after (create-if-absent), so a submission that stopped in between is finished by
  * the client's retry, and no part can be accepted after the recipient count was fixed. Submitting again is
- * answered the same way.
+ * answered the same way. The recipients count against the monthly quota here, once: a bulk order is the one
+ * order whose size is known before it is taken, so one that would go past the quota is refused whole.
  */
 export async function submitBulkOrder(
-  deps: { bulkOrders: BulkOrders; orders: OrderStore; clock: Clock },
+  deps: { bulkOrders: BulkOrders; orders: OrderStore; clock: Clock; notificationQuota: NotificationQuota },
   tenant: string,
   orderId: string,
-): Promise<NewOrder> {
+  quota: SubmitQuota,
+): Promise<SubmitOutcome> {
   for (let attempt = 0; ; attempt += 1) {
     let stored = await getTenantBulkOrder(deps.bulkOrders, tenant, orderId);
     if (stored.state === "Cancelled") throw new AppError("conflict", "The bulk order is cancelled.");
     if (stored.state === "Open") {
       const recipientCount = recipientCountOf(stored);
+      const used = quota.limit > 0 ? await deps.notificationQuota.used(tenant, quota.month) : 0;
+      if (exceedsQuota(used, recipientCount, quota.limit))
+        return { kind: "over-quota", recipientCount, used };
       try {
         stored = await deps.bulkOrders.update(stored, { state: "Submitted", recipientCount });
       } catch (error) {
@@ -75,9 +93,11 @@ export async function submitBulkOrder(
         if (isAppError(error, "conflict") && attempt < 20) continue;
         throw error;
       }
+      // Only the submission that fixed the count counts it; a retry finds the order Submitted and does not.
+      await deps.notificationQuota.add(tenant, quota.month, recipientCount);
     }
     const order = orderOfBulk(stored, stored.recipientCount ?? 0, deps.clock.now());
     await deps.orders.createOrder(order);
-    return order;
+    return { kind: "submitted", order };
   }
 }

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import type { HttpRequest, InvocationContext } from "@azure/functions";
 import type { Dependencies } from "../../app/dependencies";
 import { scopes } from "../../auth/principal";
+import { limitsOf, quotaMonthOf } from "../../domain/intakeLimits";
 import type { NewOrder } from "../../domain/order";
 import { bulkLimits, bulkOrderRequestSchema } from "../../domain/requests/bulkOrder";
 import { recipientFormats, type RecipientFormat } from "../../domain/requests/recipientLines";
@@ -15,6 +16,7 @@ import { uploadBulkPart, type UploadOutcome } from "../../usecases/uploadBulkPar
 import { viewBulkOrder } from "../../usecases/viewBulkOrder";
 import { checkContentType, readJsonBody, UnsupportedMediaTypeError } from "../body";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { quotaExceededProblem, rateLimitedEndpoint } from "../limitedIntake";
 import { readLines, StreamTooLargeError } from "../lineReader";
 import { problem, validationProblem } from "../problem";
 import { orderIdParam } from "../routeParams";
@@ -36,8 +38,11 @@ function idempotencyIdOf(body: unknown): string | undefined {
   return typeof idempotencyId === "string" && idempotencyId.trim() !== "" ? idempotencyId : undefined;
 }
 
-/** `POST future/orders/bulk`: the order's settings and templates; its recipients follow in parts. */
-export const createBulkOrder = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
+/**
+ * `POST future/orders/bulk`: the order's settings and templates; its recipients follow in parts. Under the
+ * organisation's request rate; its recipients count against the monthly quota at submit.
+ */
+export const createBulkOrder = rateLimitedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const body = await readJsonBody(request);
   const answer = (status: number, orderId: string) => {
     const link = links(request, orderId);
@@ -111,7 +116,7 @@ function uploadAnswer(outcome: UploadOutcome) {
  * `PUT future/orders/bulk/{id}/recipients/{part}`: one part of the recipient list, NDJSON or CSV, read line by
  * line as it streams in (the app enables HTTP streams), never held whole.
  */
-export const uploadBulkRecipients = authenticatedEndpoint(
+export const uploadBulkRecipients = rateLimitedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
     const orderId = orderIdParam(request.params);
@@ -137,12 +142,25 @@ async function releaseSoon(deps: Dependencies, order: NewOrder, context: Invocat
   }
 }
 
-/** `POST future/orders/bulk/{id}/submit`: the list is complete; the order is processed at its send time. */
-export const submitBulkOrderEndpoint = authenticatedEndpoint(
+/**
+ * `POST future/orders/bulk/{id}/submit`: the list is complete; the order is processed at its send time. Its
+ * recipients count against the monthly quota now; an order that would go past it is refused (429) and stays
+ * open, to be submitted when the quota allows (or cancelled).
+ */
+export const submitBulkOrderEndpoint = rateLimitedEndpoint(
   scopes.create,
   async ({ request, context, principal, deps }) => {
     const orderId = orderIdParam(request.params);
-    const order = await submitBulkOrder(deps, principal.tenant, orderId);
+    const now = deps.clock.now();
+    const limits = limitsOf(deps.settings.SERVICE_OWNER_LIMITS, principal.tenant);
+    const outcome = await submitBulkOrder(deps, principal.tenant, orderId, {
+      month: quotaMonthOf(now).month,
+      limit: limits.monthlyNotifications,
+    });
+    if (outcome.kind === "over-quota") {
+      return quotaExceededProblem({ used: outcome.used, requested: outcome.recipientCount, limits, now });
+    }
+    const { order } = outcome;
     await releaseSoon(deps, order, context);
     const link = links(request, orderId);
     return json(

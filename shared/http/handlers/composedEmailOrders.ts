@@ -6,7 +6,8 @@ import { draftFromComposedEmail } from "../../usecases/composedEmailDraft";
 import { registerOrderChain } from "../../usecases/registerOrderChain";
 import { releaseIfDue } from "../../usecases/releaseIfDue";
 import { readJsonBody } from "../body";
-import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { apiBase, json } from "../endpoint";
+import { limitedIntakeEndpoint } from "../limitedIntake";
 import { validationProblem } from "../problem";
 
 const schemas = new Map<string, ReturnType<typeof composedEmailRequestSchema>>();
@@ -25,9 +26,10 @@ function schemaFor(policy: BlobOriginPolicy) {
 /**
  * `POST future/orders/composed-email`: one email with attachments by SAS URL, under Altinn's own scope.
  * The files are not read now but when the email is sent (`sendingAttachments`). Idempotent per
- * idempotencyId, apart from `future/orders` (Altinn keeps composed orders' ids apart, too).
+ * idempotencyId, apart from `future/orders` (Altinn keeps composed orders' ids apart, too). Under the
+ * organisation's request rate and monthly quota, as every order-creating route.
  */
-export const createComposedEmailOrder = authenticatedEndpoint(
+export const createComposedEmailOrder = limitedIntakeEndpoint(
   scopes.composedEmail,
   async ({ request, context, principal, deps }) => {
     const body = await readJsonBody(request);
