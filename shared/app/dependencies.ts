@@ -181,7 +181,7 @@ function build(config: Settings): Omit<Dependencies, "testMode"> {
         link: bucketLimitOf(config.PACING_LINK_PER_MINUTE, config.PACING_LINK_BURST),
       }),
     ),
-    webhooks: new CosmosWebhookStore(container("webhooks")),
+    webhooks: new CosmosWebhookStore(container("webhooks"), retention),
     templates: new CosmosTemplateStore(container("orders")),
     webhookPoster: new HttpWebhookPoster({ allowLoopback: Boolean(local), allowHttp: Boolean(local) }),
     intakeLimiter: new CosmosIntakeLimiter(container("rateBuckets")),

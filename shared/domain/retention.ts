@@ -1,6 +1,7 @@
 import type { Clock } from "../ports/clock";
 import { expiryGraceSeconds } from "./expiry";
 import { finalOrderStatuses, type OrderStatus } from "./statuses";
+import { webhookRetentionSeconds, type WebhookDeliveryStatus } from "./webhooks";
 
 /**
  * How long personal data is kept (docs/privacy.md). Every document that holds or points to personal data is
@@ -84,6 +85,16 @@ export class RetentionRules {
 
   statusFeedEntry(): Retention {
     return this.daysFromNow(this.policy.statusFeedDays);
+  }
+
+  /**
+   * A webhook delivery copies a feed entry (addresses, statuses) for one subscription. Pending (a receiver
+   * retrying, a subscription paused), it is kept as long as the feed keeps entries; delivered or failed, 30
+   * days for the organisation to list and redeliver, never longer than the feed keeps its own copy.
+   */
+  webhookDelivery(delivery: { status: WebhookDeliveryStatus }): Retention {
+    if (delivery.status === "pending") return this.daysFromNow(this.policy.statusFeedDays);
+    return this.daysFromNow(Math.min(webhookRetentionSeconds / 86_400, this.policy.statusFeedDays));
   }
 
   deadReport(resolved: boolean): Retention {

@@ -102,7 +102,7 @@ export const webhookDeliverySchema = z.object({
   lastAttempt: z.object({ at: z.string(), outcome: z.string() }).optional(),
   created: z.string(),
   deliveredAt: z.string().optional(),
-  /** Seconds; delivered and failed deliveries are kept this long, then Cosmos removes them. */
+  /** Seconds after the last write when Cosmos removes it: the store sets it on every write (domain/retention.ts). */
   ttl: z.number().int().optional(),
   _etag: z.string().optional(),
 });

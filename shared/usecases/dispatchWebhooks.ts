@@ -5,7 +5,6 @@ import {
   nextRetryAt,
   webhookAttemptLeaseMs,
   webhookDeliveryNamespace,
-  webhookRetentionSeconds,
   type WebhookDelivery,
   type WebhookPayload,
   type WebhookSubscription,
@@ -193,7 +192,6 @@ async function attempt(
     attempts: claimed.attempts + 1,
     lastAttempt: { at, outcome: `HTTP ${result.status}` },
     deliveredAt: at,
-    ttl: webhookRetentionSeconds,
   });
   return { result: "delivered" };
 }
@@ -209,9 +207,7 @@ async function recordFailure(
   await deps.webhooks.updateDelivery(delivery, {
     attempts,
     lastAttempt: { at: now.toISOString(), outcome: reason },
-    ...(next
-      ? { nextAttemptAt: next.toISOString() }
-      : { status: "failed" as const, ttl: webhookRetentionSeconds }),
+    ...(next ? { nextAttemptAt: next.toISOString() } : { status: "failed" as const }),
   });
   return { result: next ? "retrying" : "failed", reason };
 }

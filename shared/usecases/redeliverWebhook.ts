@@ -32,7 +32,6 @@ export async function redeliverWebhook(
         status: "pending",
         attempts: 0,
         nextAttemptAt: deps.clock.now().toISOString(),
-        ttl: undefined,
       }),
     );
   }

@@ -7,6 +7,7 @@ import {
   type WebhookDeliveryStatus,
   type WebhookSubscription,
 } from "../../domain/webhooks";
+import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 import type { WebhookStore } from "../../ports/webhooks";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
@@ -14,10 +15,15 @@ import { quarantineDocument, sweepPageOf } from "./sweepPage";
 
 /**
  * Webhook subscriptions and deliveries in the `webhooks` container, in the tenant's partition. A document
- * that fails its schema is set aside (quarantined) so it never stops the dispatcher for the others.
+ * that fails its schema is set aside (quarantined) so it never stops the dispatcher for the others. Every
+ * write of a delivery (its payload names recipients' addresses) carries its retention (`ttl`, `retainUntil`),
+ * computed from the status written; subscriptions hold no personal data and stay until deleted.
  */
 export class CosmosWebhookStore implements WebhookStore {
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    private readonly retention: RetentionRules = defaultRetentionRules,
+  ) {}
 
   async createSubscription(subscription: WebhookSubscription): Promise<WebhookSubscription> {
     try {
@@ -80,7 +86,7 @@ export class CosmosWebhookStore implements WebhookStore {
   async addDeliveries(deliveries: WebhookDelivery[]): Promise<void> {
     for (const delivery of deliveries) {
       try {
-        await this.container.items.create(delivery);
+        await this.container.items.create({ ...delivery, ...this.retention.webhookDelivery(delivery) });
       } catch (error) {
         // Already queued by an earlier run that stopped before moving the subscription's cursor.
         if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "queue webhook delivery");
@@ -139,7 +145,7 @@ export class CosmosWebhookStore implements WebhookStore {
       this.container,
       delivery,
       delivery.pk,
-      changes,
+      { ...changes, ...this.retention.webhookDelivery({ ...delivery, ...changes }) },
       "update webhook delivery",
     );
     return webhookDeliverySchema.parse(resource);
