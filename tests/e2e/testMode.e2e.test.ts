@@ -123,4 +123,54 @@ describe("test mode", () => {
       service.outbox.list().filter((m) => m.to.includes("@example.org") && m.to !== "bounced@example.org"),
     ).toEqual([]);
   });
+
+  it("takes a bulk order through the same simulator: each magic line's outcome, nothing to ACS or LINK", async () => {
+    const expected: Array<[line: Record<string, string>, destination: string, status: string]> = [
+      [{ emailAddress: "delivered+plain@example.org" }, "delivered+plain@example.org", "Email_Delivered"],
+      [{ emailAddress: "bounced+bulk@example.org" }, "bounced+bulk@example.org", "Email_Failed_Bounced"],
+      [{ emailAddress: "failed@example.org" }, "failed@example.org", "Email_Failed"],
+      [{ phoneNumber: "+4790000002" }, "+4790000002", "SMS_Failed_Undelivered"],
+      [{ phoneNumber: "+4798765432" }, "+4798765432", "SMS_Delivered"],
+      [{ nationalIdentityNumber: "01819000200" }, "delivered@example.org", "Email_Delivered"],
+      [{ nationalIdentityNumber: "01819000049" }, "", "Email_Failed_RecipientReserved"],
+      // A bulk order is not looked up at intake: the unknown person fails when the order is processed.
+      [{ nationalIdentityNumber: "01819000391" }, "", "Email_Failed_RecipientNotIdentified"],
+    ];
+    const created = await testApi.request("POST", "/future/orders/bulk", {
+      idempotencyId: "test-mode-bulk",
+      channelSchema: "EmailPreferred",
+      emailSettings: { subject: "Test", body: "Test" },
+      smsSettings: { body: "Test", sendingTimePolicy: "Anytime" },
+    });
+    expect(created.status, created.text).toBe(201);
+    const id = (created.body as { notificationOrderId: string }).notificationOrderId;
+    const lines = expected.map(([line]) => JSON.stringify(line)).join("\n");
+    const part = await testApi.request("PUT", `/future/orders/bulk/${id}/recipients/1`, lines, {
+      "content-type": "application/x-ndjson",
+    });
+    expect(part.status, part.text).toBe(201);
+    const before = service.outbox.list().length;
+    expect((await testApi.request("POST", `/future/orders/bulk/${id}/submit`)).status).toBe(202);
+
+    for (
+      let round = 0;
+      round < 20 && (await shipment(testApi, id)).status !== "Order_Completed";
+      round += 1
+    ) {
+      await service.host.runTimer("sweepOrders");
+      await service.settle();
+      service.clock.advance(5_000); // the simulated reports follow the sends after 2 s
+      await service.settle();
+    }
+    const seen = await shipment(testApi, id);
+    expect(seen.status).toBe("Order_Completed");
+    const statuses = seen.recipients.map((r) => r.status).sort();
+    expect(statuses).toEqual(expected.map(([, , status]) => status).sort());
+    for (const [line, destination, status] of expected.filter(([, d]) => d !== "")) {
+      expect(seen.recipients, JSON.stringify(line)).toContainEqual(
+        expect.objectContaining({ destination, status }),
+      );
+    }
+    expect(service.outbox.list().length).toBe(before); // nothing reached the (local) providers
+  }, 120_000);
 });
