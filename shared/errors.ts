@@ -11,7 +11,9 @@ export type ErrorKind =
   | "conflict"
   | "missing-contact"
   | "transient"
-  | "permanent";
+  | "permanent"
+  /** The client went away before the answer (HTTP 499): the request stopped before it stored anything. */
+  | "client-closed";
 
 export class AppError extends Error {
   constructor(

@@ -2,6 +2,7 @@ import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } fr
 import { dependencies, type Dependencies } from "../app/dependencies";
 import type { Principal } from "../auth/principal";
 import { AppError, isAppError } from "../errors";
+import { clientSignal } from "../platform/clientConnection";
 import { inHttpRequest, noteCaller } from "../telemetry/httpEdge";
 import { PayloadTooLargeError, UnsupportedMediaTypeError } from "./body";
 import { problem, problemFromError } from "./problem";
@@ -29,6 +30,12 @@ function toResponse(error: unknown, context: InvocationContext): HttpResponseIni
     return problem({ status: 415, title: "Unsupported Media Type", detail: error.message });
   }
   if (isAppError(error)) {
+    if (error.kind === "client-closed") {
+      // For operators: the client will never read this answer (varsel.http.client_closed counts it).
+      context.warn(
+        `the client closed the request before its answer; answered 499 NOT-00002: ${error.message}`,
+      );
+    }
     if (error.kind === "transient" || error.kind === "permanent") {
       context.warn(`request failed (${error.kind}): ${error.message}`);
     }
@@ -36,6 +43,17 @@ function toResponse(error: unknown, context: InvocationContext): HttpResponseIni
   }
   context.error("unexpected failure", error instanceof Error ? error.stack : String(error));
   return problem({ status: 500, title: "Internal Server Error" });
+}
+
+/**
+ * A safe point of a request that stores nothing before it (a read, or an intake before its first write):
+ * when the platform saw the client go away (the local host does, Azure cannot), the request stops here and
+ * is answered 499 NOT-00002, as Altinn answers a cancelled request.
+ */
+export function stopIfClientClosed(request: HttpRequest): void {
+  if (clientSignal(request)?.aborted) {
+    throw new AppError("client-closed", "The client went away before the answer.");
+  }
 }
 
 /**

@@ -27,6 +27,7 @@ import {
 } from "../domain/requests/timeLimits";
 import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../domain/webhooks";
 import { bulkOrderOperations } from "./bulkOrderOperations";
+import { clientClosedResponse } from "./documentedProblems";
 import { maxSmsSegments } from "../domain/smsSegments";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 import { supportOperations } from "./supportOperations";
@@ -125,6 +126,7 @@ export const operations: OperationSpec[] = [
         "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict (or IDEMPOTENCY_CHANGED_PAYLOAD is conflict).",
       "422": "NOT-00001: missing contact information.",
       ...createResponses,
+      ...clientClosedResponse,
     },
   },
   {
@@ -156,6 +158,7 @@ export const operations: OperationSpec[] = [
       "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "503": "NOT-00004: the gateway failed; nothing was stored.",
       ...createResponses,
+      ...clientClosedResponse,
     },
   },
   {
@@ -169,6 +172,7 @@ export const operations: OperationSpec[] = [
       "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "503": "NOT-00004: the gateway failed; nothing was stored.",
       ...createResponses,
+      ...clientClosedResponse,
     },
   },
   {
@@ -182,6 +186,7 @@ export const operations: OperationSpec[] = [
       "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
       "503": "NOT-00004: the email service failed; nothing was stored.",
       ...createResponses,
+      ...clientClosedResponse,
     },
   },
   {
@@ -199,6 +204,7 @@ export const operations: OperationSpec[] = [
         headers: chainLocation,
       },
       ...createResponses,
+      ...clientClosedResponse,
     },
   },
   {
@@ -209,6 +215,7 @@ export const operations: OperationSpec[] = [
     responses: {
       "200": { description: "The shipment with per-recipient status.", body: "Shipment" },
       "404": "NOT-00003: shipment not found.",
+      ...clientClosedResponse,
     },
   },
   {
@@ -220,6 +227,7 @@ export const operations: OperationSpec[] = [
     responses: {
       "200": { description: "Entries, oldest first (orderBy=Asc) or newest first.", body: "StatusFeed" },
       "400": "Invalid query.",
+      ...clientClosedResponse,
     },
   },
   {

@@ -7,6 +7,11 @@ export const problemContentType = "application/problem+json";
 /** Altinn's problem codes (Altinn.Authorization.ProblemDetails, prefix NOT). */
 export const problemCodes = {
   missingContact: { code: "NOT-00001", status: 422, detail: "Missing contact information for recipient(s)" },
+  requestTerminated: {
+    code: "NOT-00002",
+    status: 499,
+    detail: "The client disconnected or cancelled the request before the server could complete processing",
+  },
   shipmentNotFound: { code: "NOT-00003", status: 404, detail: "Shipment not found" },
   temporaryFailure: { code: "NOT-00004", status: 503, detail: "A temporary network failure occurred" },
 } as const;
@@ -89,12 +94,18 @@ const statusByKind: Record<ErrorKind, { status: number; title: string }> = {
   "missing-contact": { status: 422, title: "Unprocessable Content" },
   transient: { status: 503, title: "Service Unavailable" },
   permanent: { status: 500, title: "Internal Server Error" },
+  // 499 is nginx's name for it; Altinn answers it too (NOT-00002), though nobody is left to read it.
+  "client-closed": { status: 499, title: "Client Closed Request" },
 };
 
 export function problemFromError(error: AppError): HttpResponseInit {
   const { status, title } = statusByKind[error.kind];
   if (error.kind === "missing-contact") {
     const { code, detail } = problemCodes.missingContact;
+    return problem({ status, title, code, detail });
+  }
+  if (error.kind === "client-closed") {
+    const { code, detail } = problemCodes.requestTerminated;
     return problem({ status, title, code, detail });
   }
   if (error.kind === "transient") {

@@ -1,3 +1,4 @@
+import { clientClosedResponse } from "./documentedProblems";
 import type { OperationSpec } from "./openapi";
 
 const supportResponses = {
@@ -18,7 +19,7 @@ export const supportOperations: OperationSpec[] = [
     operationId: "dashboardByNin",
     summary:
       "Support: a person's notifications (header NationalIdentityNumber; query from/to in UTC, default the last 7 days)",
-    responses: { "200": shipments("the person"), ...supportResponses },
+    responses: { "200": shipments("the person"), ...supportResponses, ...clientClosedResponse },
   },
   {
     method: "get",
@@ -26,7 +27,7 @@ export const supportOperations: OperationSpec[] = [
     operationId: "dashboardByOrgNumber",
     summary:
       "Support: an organisation's notifications (header OrganizationNumber; query from/to in UTC, default the last 7 days)",
-    responses: { "200": shipments("the organisation"), ...supportResponses },
+    responses: { "200": shipments("the organisation"), ...supportResponses, ...clientClosedResponse },
   },
   ...(["sms", "email"] as const).map((channel): OperationSpec => ({
     method: "post",

@@ -1,5 +1,6 @@
 import { SpanKind, SpanStatusCode, context as otelContext, trace } from "@opentelemetry/api";
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
+import { varselMetrics } from "./metrics";
 import { contextFromCarrier } from "./traceContext";
 import { inSpan } from "./tracing";
 
@@ -35,6 +36,7 @@ export function inHttpRequest(
       const status = response.status ?? 200;
       span.setAttribute("http.response.status_code", status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+      if (status === 499) varselMetrics().clientClosed.add(1, { "http.route": template });
       return response;
     },
   );

@@ -13,6 +13,7 @@ export interface VarselMetrics {
   queueDeadLettered: Counter;
   queueDropped: Counter;
   sweeperWork: Counter;
+  clientClosed: Counter;
 }
 
 let instruments: VarselMetrics | undefined;
@@ -51,6 +52,10 @@ export function varselMetrics(): VarselMetrics {
     }),
     sweeperWork: meter.createCounter("varsel.sweeper.work", {
       description: "What the timers did, by job and action (released, re-sent, completed, quarantined, ...)",
+    }),
+    clientClosed: meter.createCounter("varsel.http.client_closed", {
+      description:
+        "Requests answered 499 NOT-00002: the client went away before the answer and the request stopped before storing anything, by route",
     }),
   };
   return instruments;

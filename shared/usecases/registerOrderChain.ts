@@ -22,6 +22,11 @@ export interface ChainRequest {
   onChangedPayload?: ChangedPayloadPolicy;
   /** Other kinds whose chains share this kind's idempotencyIds (Altinn keys instant orders by creator and id). */
   sharesIdsWith?: readonly string[];
+  /**
+   * Aborts when the client went away (where the platform can tell). Checked once, just before the first
+   * write: a request stopped there stored nothing; past it the chain is accepted and registered whole.
+   */
+  signal?: AbortSignal;
 }
 
 export type ChangedPayloadPolicy = "replay" | "conflict";
@@ -127,6 +132,9 @@ export async function registerOrderChain(
     const earlier = await storedMain(deps, ids);
     if (earlier) return replay(deps, request, ids, earlier);
     throw error;
+  }
+  if (request.signal?.aborted) {
+    throw new AppError("client-closed", "The client went away before the order chain was stored.");
   }
   const receipt = receiptOf(ids.chainId, drafts);
   const [main, ...reminders] = drafts;

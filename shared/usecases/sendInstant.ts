@@ -114,8 +114,11 @@ export async function sendInstant(
   body: unknown,
   input: InstantRequest,
   onChangedPayload: ChangedPayloadPolicy = "replay",
+  /** The client's signal: a request whose client went away stops before anything is stored or sent. */
+  signal?: AbortSignal,
 ): Promise<InstantResult> {
   const registration = await registerOrderChain(deps, {
+    signal,
     tenant,
     kind: input.kind,
     idempotencyId,

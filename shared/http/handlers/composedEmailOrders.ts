@@ -3,6 +3,7 @@ import type { BlobOriginPolicy } from "../../domain/attachments";
 import { composedEmailRequestSchema } from "../../domain/requests/composedEmail";
 import { validate } from "../../domain/requests/validate";
 import { draftFromComposedEmail } from "../../usecases/composedEmailDraft";
+import { clientSignal } from "../../platform/clientConnection";
 import { registerOrderChain } from "../../usecases/registerOrderChain";
 import { releaseIfDue } from "../../usecases/releaseIfDue";
 import { readJsonBody } from "../body";
@@ -39,6 +40,7 @@ export const createComposedEmailOrder = limitedIntakeEndpoint(
     const registration = await registerOrderChain(deps, {
       tenant: principal.tenant,
       kind: "composed",
+      signal: clientSignal(request),
       idempotencyId: result.value.idempotencyId,
       body,
       buildOrders: (ids, now) => [

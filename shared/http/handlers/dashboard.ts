@@ -1,7 +1,7 @@
 import { scopes } from "../../auth/principal";
 import { parseDashboardQuery } from "../../domain/requests/dashboardQuery";
 import { findRecipientNotifications } from "../../usecases/findRecipientNotifications";
-import { authenticatedEndpoint, json } from "../endpoint";
+import { authenticatedEndpoint, json, stopIfClientClosed } from "../endpoint";
 import { validationProblem } from "../problem";
 import { queryValue } from "../query";
 import type { RecipientShipmentView } from "../views/supportViews";
@@ -23,6 +23,7 @@ function dashboardEndpoint(kind: "nin" | "orgnumber", header: string) {
     if (!query.ok) return validationProblem(query.errors);
     const { recipient, from, to } = query.value;
     const shipments: RecipientShipmentView[] = await findRecipientNotifications(deps, recipient, from, to);
+    stopIfClientClosed(request);
     return json(200, shipments);
   });
 }

@@ -12,6 +12,7 @@ import {
   type RequiredMembers,
 } from "../../domain/requests/requiredMembers";
 import { validate } from "../../domain/requests/validate";
+import { clientSignal } from "../../platform/clientConnection";
 import { InstantDispatchFailed, sendInstant, type InstantRequest } from "../../usecases/sendInstant";
 import { readJsonBody } from "../body";
 import { apiBase, json } from "../endpoint";
@@ -44,6 +45,7 @@ function instantEndpoint<T extends { idempotencyId: string }>(
         body,
         toRequest(result.value, deps),
         changedPayloadPolicy(request, deps.settings),
+        clientSignal(request),
       );
       return json(sent.created ? 201 : 200, sent.receipt, {
         location: `${apiBase(request)}/future/shipment/${sent.receipt.notification.shipmentId}`,

@@ -12,6 +12,7 @@ import {
 import { missingRequiredMembers, requiredMembersOf } from "../../domain/requests/requiredMembers";
 import { validate } from "../../domain/requests/validate";
 import { AppError, isAppError } from "../../errors";
+import { clientSignal } from "../../platform/clientConnection";
 import { lookupAtRegistration } from "../../usecases/resolveOrderRecipients";
 import {
   draftFromLegacyOrder,
@@ -93,6 +94,7 @@ export const createOrderChain = limitedIntakeEndpoint(
       idempotencyId: result.value.idempotencyId,
       body,
       onChangedPayload: changedPayloadPolicy(request, deps.settings),
+      signal: clientSignal(request),
       buildOrders: (ids, now) =>
         draftsFromFutureOrder(result.value, principal.tenant, ids, now, defaultsOf(deps), orderTemplates),
       precheck: async (orders) => {

@@ -4,7 +4,7 @@ import { AppError } from "../../errors";
 import { textProblem } from "../body";
 import { cancelOrder } from "../../usecases/cancelOrder";
 import { getTenantOrder } from "../../usecases/getTenantOrder";
-import { apiBase, authenticatedEndpoint, json } from "../endpoint";
+import { apiBase, authenticatedEndpoint, json, stopIfClientClosed } from "../endpoint";
 import { guidParam, orderIdParam } from "../routeParams";
 import { problem, problemCodes } from "../problem";
 import { queryValue } from "../query";
@@ -72,5 +72,6 @@ export const getShipment = authenticatedEndpoint(scopes.create, async ({ request
     return problem({ status, title: "Not Found", code, detail });
   }
   const notifications = await deps.notifications.listByOrder(order.id);
+  stopIfClientClosed(request);
   return json(200, shipmentView(order, notifications));
 });

@@ -2,7 +2,7 @@ import { scopes } from "../../auth/principal";
 import { maxFeedSequence } from "../../domain/requests/limits";
 import { orderLifecycleName } from "../../domain/statuses";
 import { AppError } from "../../errors";
-import { authenticatedEndpoint, json } from "../endpoint";
+import { authenticatedEndpoint, json, stopIfClientClosed } from "../endpoint";
 import { queryValue } from "../query";
 
 export const maxFeedPageSize = 500;
@@ -53,6 +53,7 @@ export const getStatusFeed = authenticatedEndpoint(scopes.create, async ({ reque
     order,
     statuses,
   });
+  stopIfClientClosed(request);
   return json(
     200,
     entries.map((e) => ({

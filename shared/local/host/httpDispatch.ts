@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpRequest } from "@azure/functions";
+import { attachClientSignal } from "../../platform/clientConnection";
 import { AdmissionGate, type AdmissionLimits } from "./admission";
 import { createInvocationContext, formatLogLine, type HostLogger } from "./invocation";
 import type { FunctionRegistration } from "./registrations";
@@ -76,6 +77,40 @@ function streamedRequest(
   });
 }
 
+/** The status a handler answered with (an `HttpResponseInit` or `HttpResponse`; 200 when it names none). */
+function statusOf(result: unknown): number {
+  if (
+    typeof result === "object" &&
+    result !== null &&
+    "status" in result &&
+    typeof result.status === "number"
+  )
+    return result.status;
+  return result === undefined || result === null ? 204 : 200;
+}
+
+/**
+ * A signal that aborts when the client goes away before its answer is written: its connection closes
+ * while the response is unfinished (a pipelined request's response is not on the socket yet, so the socket
+ * is watched, not the response). Handlers read it at their safe points (before they store anything) and
+ * answer 499 NOT-00002, as Altinn does; Azure gives a Node worker no such signal.
+ */
+function clientGoneSignal(request: IncomingMessage, response: ServerResponse): AbortSignal {
+  const client = new AbortController();
+  const socket = request.socket;
+  if (socket.destroyed) {
+    client.abort();
+    return client.signal;
+  }
+  const onClose = (): void => {
+    if (!response.writableFinished) client.abort();
+  };
+  socket.once("close", onClose);
+  // A kept-alive socket serves many requests: each one's listener goes when its answer is written.
+  response.once("finish", () => socket.off("close", onClose));
+  return client.signal;
+}
+
 /** Routes requests to extra routes, then to HTTP-triggered functions under the route prefix. */
 export function createHttpDispatcher(options: HttpDispatchOptions): RequestListener {
   const routes: HttpRoute[] = options.registrations
@@ -88,6 +123,9 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
 
   const logFailure = (source: string, error: unknown): void =>
     options.logger("error", formatLogLine(source, "error", ["unhandled error", error]));
+  // For operators: a request whose client left is counted out loud, never silently dropped.
+  const logClientGone = (source: string, what: string): void =>
+    options.logger("warning", formatLogLine(source, "warning", [`the client closed the connection ${what}`]));
 
   async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = requestUrl(request);
@@ -127,15 +165,22 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
       ...(body && body.bytes.length > 0 ? { body: { bytes: body.bytes } } : {}),
       ...(streamed ? { nativeRequest: streamedRequest(url, method, headers, request) } : {}),
     });
+    const clientGone = clientGoneSignal(request, response);
+    attachClientSignal(httpRequest, clientGone);
     if (!(await gate.enter())) {
       return writeProblem(response, 503, "Service Unavailable", { "retry-after": retryAfterSeconds });
     }
     try {
       // A client that gave up while its request waited is not served.
-      if (request.socket.destroyed) return;
+      if (clientGone.aborted) {
+        return logClientGone(registration.name, "while its request waited its turn: not run (499 NOT-00002)");
+      }
       const context = createInvocationContext(registration, options.logger);
       try {
         const result = await registration.handler(httpRequest, context);
+        if (clientGone.aborted) {
+          return logClientGone(registration.name, `before its answer: ${statusOf(result)} not delivered`);
+        }
         // A streamed body the handler did not read to the end (it refused the request) is dropped first.
         const reusable = !streamed || (await drainRequest(request, drainLimitBytes));
         await writeHandlerResult(response, result, reusable ? {} : { connection: "close" });
