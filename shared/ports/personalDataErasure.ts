@@ -8,6 +8,8 @@ export interface ErasureReport {
   notifications: number;
   /** Status feed entries whose destinations were the person's addresses, now blank. */
   statusFeedEntries: number;
+  /** Webhook deliveries (copies of feed entries) whose destinations were the person's addresses, now blank. */
+  webhookDeliveries: number;
   registry: { persons: number; userContactPoints: number; roleAssignments: number };
 }
 

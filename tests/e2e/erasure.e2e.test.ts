@@ -6,6 +6,7 @@ import type { LocalService } from "../../shared/local/localService";
 import { containers } from "../../shared/platform/resources";
 import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
 import { captureProcessOutput, leaksIn, type OutputCapture } from "../support/personalDataScan";
+import { WebhookReceiver } from "../support/webhookReceiver";
 
 const tenant = "991825827";
 const kari = "15838510075";
@@ -22,9 +23,12 @@ describe("erasure: an operator removes everything stored about one national iden
   let database: Database;
   let dispose: () => void;
   let output: OutputCapture;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     output = captureProcessOutput();
+    receiver = new WebhookReceiver();
+    await receiver.start();
     service = await startCompiledService();
     service.clock.freeze(monday10);
     api = apiClient(service.host.apiUrl, await localToken(tenant));
@@ -41,15 +45,12 @@ describe("erasure: an operator removes everything stored about one national iden
     output?.stop();
     dispose?.();
     await service?.close();
+    await receiver?.close();
   });
 
+  /** Everything in every container, so a store added later is searched too. */
   const stored = async () => {
-    const names = [
-      containers.orders.name,
-      containers.notifications.name,
-      containers.statusFeed.name,
-      containers.registry.name,
-    ];
+    const names = Object.values(containers).map((c) => c.name);
     const all = await Promise.all(
       names.map(
         async (name) => (await database.container(name).items.query("SELECT * FROM c").fetchAll()).resources,
@@ -60,7 +61,12 @@ describe("erasure: an operator removes everything stored about one national iden
 
   let orderIds: string[] = [];
 
-  it("finds the person in orders, notifications, the feed and the register before", async () => {
+  it("finds the person in orders, bulk parts, notifications, the feed, webhook deliveries and the register before", async () => {
+    const subscription = await api.request("POST", "/webhooks/subscriptions", {
+      url: receiver.url,
+      events: ["order.status", "recipient.status"],
+    });
+    expect(subscription.status).toBe(201);
     const chain = await api.request("POST", "/future/orders", {
       idempotencyId: "erasure-1",
       recipient: {
@@ -79,11 +85,32 @@ describe("erasure: an operator removes everything stored about one national iden
       recipients: [{ nationalIdentityNumber: kari }, { emailAddress: "someone.else@example.net" }],
     });
     expect(legacy.status).toBe(202);
+    const bulk = await api.request("POST", "/future/orders/bulk", {
+      idempotencyId: "erasure-bulk",
+      channelSchema: "Email",
+      emailSettings: { subject: "Bulk", body: "Body" },
+    });
+    expect(bulk.status).toBe(201);
+    const bulkId = (bulk.body as { notificationOrderId: string }).notificationOrderId;
+    const part = await api.request(
+      "PUT",
+      `/future/orders/bulk/${bulkId}/recipients/1`,
+      `${JSON.stringify({ nationalIdentityNumber: kari })}\n${JSON.stringify({ emailAddress: "bulk.other@example.net" })}`,
+      { "content-type": "application/x-ndjson" },
+    );
+    expect(part.status, part.text).toBe(201);
+    expect((await api.request("POST", `/future/orders/bulk/${bulkId}/submit`)).status).toBe(202);
     orderIds = [
       (chain.body as { notification: { shipmentId: string } }).notification.shipmentId,
       (legacy.body as { orderId: string }).orderId,
+      bulkId,
     ];
-    await service.settle();
+    for (let round = 0; round < 10; round += 1) {
+      await service.host.runTimer("sweepOrders");
+      await service.settle();
+    }
+    await service.host.runTimer("dispatchWebhooks");
+    expect(receiver.accepted.length).toBeGreaterThan(0);
     const before = await stored();
     for (const value of [kari, kariEmail, kariMobile, "Kari Nordmann"]) expect(before).toContain(value);
   });
@@ -103,19 +130,26 @@ describe("erasure: an operator removes everything stored about one national iden
     const response = await operator.request("POST", "/operations/erasure", { nationalIdentityNumber: kari });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
-      recipientRows: 2,
-      notifications: 3,
+      recipientRows: 3,
+      notifications: 4,
       statusFeedEntries: expect.any(Number),
+      webhookDeliveries: expect.any(Number),
       registry: { persons: 1, userContactPoints: 0, roleAssignments: 0 },
     });
-    const report = response.body as { orderIds: string[]; statusFeedEntries: number };
+    const report = response.body as {
+      orderIds: string[];
+      statusFeedEntries: number;
+      webhookDeliveries: number;
+    };
     expect(report.orderIds.sort()).toEqual([...orderIds].sort());
     expect(report.statusFeedEntries).toBeGreaterThan(0);
+    expect(report.webhookDeliveries).toBeGreaterThan(0);
 
     const after = await stored();
     for (const value of [kari, kariEmail, kariMobile, "Kari Nordmann"]) expect(after).not.toContain(value);
     // The other recipient of the legacy order, and the orders' statuses, are kept.
     expect(after).toContain("someone.else@example.net");
+    expect(after).toContain("bulk.other@example.net");
     const shipment = await api.request("GET", `/future/shipment/${orderIds[0]}`);
     expect(shipment.body).toMatchObject({ status: "Order_Completed" });
   });
@@ -127,6 +161,7 @@ describe("erasure: an operator removes everything stored about one national iden
       recipientRows: 0,
       notifications: 0,
       statusFeedEntries: 0,
+      webhookDeliveries: 0,
       registry: { persons: 0, userContactPoints: 0, roleAssignments: 0 },
     });
   });

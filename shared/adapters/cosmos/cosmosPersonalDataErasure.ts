@@ -27,6 +27,17 @@ const feedEntrySchema = z.looseObject({
   creator: z.string(),
   recipients: z.array(z.looseObject({ destination: z.string() })),
 });
+/** A webhook delivery's payload: an order's recipients (order.status) or one recipient (recipient.status). */
+const webhookDeliverySchema = z.looseObject({
+  id: z.string(),
+  pk: z.string(),
+  payload: z.looseObject({
+    data: z.looseObject({
+      destination: z.string().optional(),
+      recipients: z.array(z.looseObject({ destination: z.string() })).optional(),
+    }),
+  }),
+});
 
 /** Replaced pending notifications stop here: nothing may be sent to an erased person. */
 const erasedStatus = { email: "Failed", sms: "Failed" } as const;
@@ -45,6 +56,33 @@ async function query(container: Container, text: string, nin: string, what: stri
   } catch (error) {
     throw mapCosmosError(error, `erasure: find ${what}`);
   }
+}
+
+/** The delivery with the address blanked wherever its payload names it; undefined when it names it nowhere. */
+function withoutAddress(doc: Stored, address: string): Stored | undefined {
+  const parsed = webhookDeliverySchema.safeParse(doc);
+  if (!parsed.success) return undefined;
+  const { data } = parsed.data.payload;
+  const named =
+    data.destination === address || (data.recipients ?? []).some((r) => r.destination === address);
+  if (!named) return undefined;
+  return {
+    ...doc,
+    payload: {
+      ...parsed.data.payload,
+      data: {
+        ...data,
+        ...(data.destination === address ? { destination: "" } : {}),
+        ...(data.recipients
+          ? {
+              recipients: data.recipients.map((r) =>
+                r.destination === address ? { ...r, destination: "" } : r,
+              ),
+            }
+          : {}),
+      },
+    },
+  };
 }
 
 /** Replaces the document with `change(doc)` under its ETag, reading it again after a lost race. */
@@ -113,11 +151,13 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
     const notifications = this.database.container(containers.notifications.name);
     const feed = this.database.container(containers.statusFeed.name);
     const registry = this.database.container(containers.registry.name);
+    const webhooks = this.database.container(containers.webhooks.name);
     const report: ErasureReport = {
       orderIds: [],
       recipientRows: 0,
       notifications: 0,
       statusFeedEntries: 0,
+      webhookDeliveries: 0,
       registry: { persons: 0, userContactPoints: 0, roleAssignments: 0 },
     };
 
@@ -170,6 +210,7 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
     }
 
     report.statusFeedEntries = await this.blankFeedDestinations(feed, addresses);
+    report.webhookDeliveries = await this.blankWebhookDestinations(webhooks, addresses);
     report.registry = await this.eraseRegistry(registry, nin);
     return report;
   }
@@ -201,6 +242,32 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
             };
           },
           "status feed entry",
+        );
+        if (done) changed += 1;
+      }
+    }
+    return changed;
+  }
+
+  /** Deliveries copy feed entries to a subscriber: the same addresses are blanked there, sent or not. */
+  private async blankWebhookDestinations(webhooks: Container, addresses: Set<string>): Promise<number> {
+    let changed = 0;
+    for (const address of addresses) {
+      const deliveries = await query(
+        webhooks,
+        "SELECT * FROM c WHERE c.docType = 'delivery' AND (c.payload.data.destination = @nin OR ARRAY_CONTAINS(c.payload.data.recipients, {'destination': @nin}, true))",
+        address,
+        "webhook deliveries",
+      );
+      for (const delivery of deliveries) {
+        const parsed = webhookDeliverySchema.safeParse(delivery);
+        if (!parsed.success) continue;
+        const done = await replaceWith(
+          webhooks,
+          delivery,
+          parsed.data.pk,
+          (current) => withoutAddress(current, address),
+          "webhook delivery",
         );
         if (done) changed += 1;
       }

@@ -30,7 +30,7 @@ export const erasePerson = authenticatedEndpoint(scopes.operator, async ({ reque
   if (!result.ok) return validationProblem(result.errors);
   const report = await erasePersonalData(deps, result.value.nationalIdentityNumber);
   context.log(
-    `erasure: ${report.orderIds.length} order(s), ${report.recipientRows} recipient row(s), ${report.notifications} notification(s), ${report.statusFeedEntries} feed entr(ies), register ${report.registry.persons}/${report.registry.userContactPoints}/${report.registry.roleAssignments}`,
+    `erasure: ${report.orderIds.length} order(s), ${report.recipientRows} recipient row(s), ${report.notifications} notification(s), ${report.statusFeedEntries} feed entr(ies), ${report.webhookDeliveries} webhook deliver(ies), register ${report.registry.persons}/${report.registry.userContactPoints}/${report.registry.roleAssignments}`,
   );
   return json(200, report);
 });

@@ -14,6 +14,7 @@ export const erasureReportSchema = z.object({
   recipientRows: z.number().int(),
   notifications: z.number().int(),
   statusFeedEntries: z.number().int(),
+  webhookDeliveries: z.number().int(),
   registry: z.object({
     persons: z.number().int(),
     userContactPoints: z.number().int(),
