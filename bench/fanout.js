@@ -9,6 +9,7 @@
 const { parseArgs } = require("node:util");
 const { setInterval, clearInterval } = require("node:timers");
 const {
+  countBulkOperations,
   drainToOutbox,
   requireCompiled,
   startInProcess,
@@ -25,6 +26,7 @@ const { values } = parseArgs({
   },
 });
 const sizes = values.recipients.split(",").map(Number);
+const bulkOperations = countBulkOperations();
 
 const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
 /** A delivery report's write carries the report; every other write belongs to the send path. */
@@ -105,12 +107,16 @@ async function run(count) {
       return publish(queue, messages);
     };
 
+    const servedBefore = { ...(await store?.counts()), ...bulkOperations };
     service.clock.freeze(sendAt);
     const lastMessageAt = watchOutbox(service, process.hrtime.bigint());
     const { seconds: drainSeconds, queueOps, deadLettered } = await drainToOutbox(service);
     // From upload to the last message in the outbox; the reports that follow it are counted apart.
     const seconds = uploadSeconds + lastMessageAt();
     const sent = service.outbox.count();
+    const servedAfter = { ...(await store?.counts()), ...bulkOperations };
+    const served = (...keys) =>
+      keys.reduce((sum, key) => sum + (servedAfter[key] ?? 0) - (servedBefore[key] ?? 0), 0) / sent;
     // Each report message is published, received and completed once (none abandoned in this run).
     const sendQueueOps = queueOps - 3 * reportMessages.published;
     return {
@@ -126,6 +132,14 @@ async function run(count) {
       reportWritesPerNotification: writes.report / sent,
       queueOpsPerNotification: sendQueueOps / sent,
       deadLettered,
+      // Send path and reports together, as Cosmos bills them (a bulk request's operations one by one).
+      billed: store && {
+        reads: served("pointReads", "Read"),
+        queries: served("queries"),
+        queriedDocuments: served("queriedDocuments"),
+        writes: served("singleWrites", "Create", "Upsert", "Replace", "Patch", "Delete"),
+        requests: served("pointReads", "queries", "singleWrites", "bulkRequests"),
+      },
     };
   } finally {
     await service.close();
@@ -160,6 +174,10 @@ async function main() {
     console.log(
       `queue ops / notif.       : ${r.queueOpsPerNotification.toFixed(3)}  (send path; target ≤ 0.2)`,
     );
+    if (r.billed)
+      console.log(
+        `billed store ops / notif.: ${r.billed.writes.toFixed(2)} writes, ${r.billed.reads.toFixed(2)} point reads, ${r.billed.queries.toFixed(3)} queries returning ${r.billed.queriedDocuments.toFixed(2)} documents; ${r.billed.requests.toFixed(2)} requests (send path and reports)`,
+      );
     console.log(`dead-lettered            : ${r.deadLettered}`);
   }
   console.log(

@@ -371,12 +371,42 @@ function latencySummary(latencies) {
  * CPU then hold the service only. Returns the endpoint and key to set before the service starts, the store's
  * peak RSS so far, and `close`.
  */
+/**
+ * Counts, in this process, the operations of every Cosmos bulk request by type (Create, Upsert, Replace, Read,
+ * …): a bulk request is one round trip, but Cosmos bills each of its operations.
+ */
+function countBulkOperations() {
+  const { Items } = require("@azure/cosmos");
+  const counts = {};
+  const bulk = Items.prototype.bulk;
+  Items.prototype.bulk = function countedBulk(operations, ...rest) {
+    for (const { operationType } of operations) counts[operationType] = (counts[operationType] ?? 0) + 1;
+    return bulk.call(this, operations, ...rest);
+  };
+  return counts;
+}
+
 async function startStoreProcess() {
   const { spawn } = require("node:child_process");
+  // The store counts the requests it serves: point reads, queries and the documents they return, single
+  // writes, and bulk requests (whose operations the client counts: see countBulkOperations).
   const script = `
+    const http = require("node:http");
+    const counts = { pointReads: 0, queries: 0, queriedDocuments: 0, singleWrites: 0, bulkRequests: 0 };
+    const createServer = http.createServer;
+    http.createServer = (...args) => createServer(...args).on("request", (req, res) => {
+      if (!/\\/docs/.test(req.url ?? "")) return;
+      if (req.headers["x-ms-documentdb-isquery"] !== undefined) {
+        counts.queries += 1;
+        res.once("finish", () => (counts.queriedDocuments += Number(res.getHeader("x-ms-item-count") ?? 0)));
+      } else if (req.method === "GET") counts.pointReads += 1;
+      else if (req.headers["x-ms-cosmos-is-batch-request"] !== undefined) counts.bulkRequests += 1;
+      else counts.singleWrites += 1;
+    });
+    process.on("message", () => process.send({ ...counts }));
     const { startEmbeddedCosmos } = require(${JSON.stringify(join(root, "dist", "shared", "local", "embeddedCosmos.js"))});
     startEmbeddedCosmos(0).then((c) => process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n"));`;
-  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
   const { endpoint, key } = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
@@ -394,7 +424,13 @@ async function startStoreProcess() {
       child.once("exit", resolve);
       child.kill();
     });
-  return { endpoint, key, peakRssMiB, close };
+  /** What the store has served so far (see the script above). */
+  const counts = () =>
+    new Promise((resolve) => {
+      child.once("message", resolve);
+      child.send("counts");
+    });
+  return { endpoint, key, peakRssMiB, counts, close };
 }
 
 module.exports = {
@@ -406,6 +442,7 @@ module.exports = {
   registerBulkOrder,
   uploadBulkOrder,
   startStoreProcess,
+  countBulkOperations,
   countingCosmos,
   token,
   percentile,
