@@ -8,7 +8,8 @@ import {
   createInstantSms,
 } from "../../shared/http/handlers/instantOrders";
 import { createOrderChain } from "../../shared/http/handlers/orderIntake";
-import { getOrder } from "../../shared/http/handlers/orderReads";
+import { getOrderChain } from "../../shared/http/handlers/chains";
+import { getOrder, getShipment } from "../../shared/http/handlers/orderReads";
 import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
 import { dashboardByNin, dashboardByOrgNumber } from "../../shared/http/handlers/dashboard";
 import { dailyEmailMetrics, dailySmsMetrics, monthlyMetrics } from "../../shared/http/handlers/metrics";
@@ -238,6 +239,60 @@ describe("external identities (Altinn's ExternalIdentityUrn)", () => {
       },
     });
     expect(response.status).toBe(201);
+  });
+});
+
+describe("dialogportenAssociation, as Altinn's main branch", () => {
+  // Altinn reads it only into NotificationOrderChainRequestExt and ComposedEmailRequestExt; no response model
+  // carries DialogportenIdentifiersExt (Altinn/altinn-notifications 0d0183f, components/api/src/Altinn.Notifications).
+  it("is stored with the order and returned by no read", async () => {
+    const association = { dialogId: "0196f1e2-dialog", transmissionId: "0196f1e2-transmission" };
+    const created = await call(createOrderChain, "/future/orders", {
+      ...smsOrder("dialog-1", "case-dialog", "Hei"),
+      dialogportenAssociation: association,
+    });
+    expect(created.status).toBe(201);
+    const { notificationOrderId, notification } = created.body as {
+      notificationOrderId: string;
+      notification: { shipmentId: string };
+    };
+    expect((await deps.orders.getOrder(notification.shipmentId))?.dialogportenAssociation).toEqual(
+      association,
+    );
+    const reads = [
+      created,
+      await call(createOrderChain, "/future/orders", {
+        ...smsOrder("dialog-1", "case-dialog", "Hei"),
+        dialogportenAssociation: association,
+      }),
+      await call(
+        getOrderChain,
+        `/future/orders/${notificationOrderId}`,
+        undefined,
+        {},
+        { id: notificationOrderId },
+      ),
+      await call(
+        getShipment,
+        `/future/shipment/${notification.shipmentId}`,
+        undefined,
+        {},
+        {
+          id: notification.shipmentId,
+        },
+      ),
+      await call(
+        getOrder,
+        `/orders/${notification.shipmentId}`,
+        undefined,
+        {},
+        { id: notification.shipmentId },
+      ),
+    ];
+    for (const read of reads) {
+      expect(read.status).toBeLessThan(300);
+      expect(JSON.stringify(read.body)).not.toMatch(/dialogporten|dialogId|transmissionId/i);
+    }
   });
 });
 
