@@ -157,7 +157,9 @@ function statusChange<T>(
       const done = applied(result);
       span.setAttribute("varsel.outcome", done ? "updated" : "conflict");
       if (done && !isPendingNotification(after)) {
+        // Per organisation: a Failed_TTL or bounce rate is usually one sender's list or one sender's setup.
         varselMetrics().notificationsFinal.add(1, {
+          "varsel.org": notification.creator,
           "varsel.channel": after.channel,
           "varsel.notification.status": name,
         });

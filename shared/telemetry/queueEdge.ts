@@ -14,15 +14,6 @@ function queueNameOf(context: InvocationContext): string {
   return typeof name === "string" ? name : context.functionName;
 }
 
-/** The delivery count, or the highest of a batch's (`deliveryCountArray`). */
-function deliveryCountOf(context: InvocationContext): number | undefined {
-  const count = metadata(context, "deliveryCount");
-  if (typeof count === "number") return count;
-  const counts = metadata(context, "deliveryCountArray");
-  const numbers = Array.isArray(counts) ? counts.filter((c): c is number => typeof c === "number") : [];
-  return numbers.length > 0 ? Math.max(...numbers) : undefined;
-}
-
 function timeOf(value: unknown): number | undefined {
   const at = typeof value === "string" || value instanceof Date ? new Date(value).getTime() : Number.NaN;
   return Number.isNaN(at) ? undefined : at;
@@ -50,7 +41,7 @@ export function inQueueDelivery(
   }
   const messageId = metadata(context, "messageId");
   const orderId = metadata(context, "correlationId");
-  const deliveryCount = deliveryCountOf(context);
+  const deliveryCount = metadata(context, "deliveryCount");
   return inSpan(
     `process ${queue}`,
     {
@@ -62,7 +53,7 @@ export function inQueueDelivery(
         "messaging.destination.name": queue,
         ...(typeof messageId === "string" ? { "messaging.message.id": messageId } : {}),
         ...(typeof orderId === "string" && orderId !== "" ? { "varsel.order.id": orderId } : {}),
-        ...(deliveryCount !== undefined
+        ...(typeof deliveryCount === "number"
           ? { "messaging.servicebus.message.delivery_count": deliveryCount }
           : {}),
       },
@@ -119,14 +110,24 @@ export function recordDropped(context: InvocationContext, kind: string): void {
   });
 }
 
-/** A failed delivery; on the last one the broker dead-letters the message, which an operator must look at. */
+/** The delivery count of each message of the invocation: one, or a batch's (`deliveryCountArray`). */
+function deliveryCountsOf(context: InvocationContext): number[] {
+  const count = metadata(context, "deliveryCount");
+  if (typeof count === "number") return [count];
+  const counts = metadata(context, "deliveryCountArray");
+  return Array.isArray(counts) ? counts.filter((c): c is number => typeof c === "number") : [];
+}
+
+/**
+ * A failed delivery; on the last one the broker dead-letters the message, which an operator must look at.
+ * A batch settles as one, so each of its messages on its last delivery is dead-lettered and counted.
+ */
 export function recordFailedDelivery(context: InvocationContext): void {
   const queue = queueNameOf(context);
   const definition = Object.values(queues).find((q) => q.name === queue);
-  const count = deliveryCountOf(context);
-  if (definition && count !== undefined && count >= definition.maxDeliveryCount) {
-    varselMetrics().queueDeadLettered.add(1, { "messaging.destination.name": queue });
-  }
+  if (!definition) return;
+  const last = deliveryCountsOf(context).filter((count) => count >= definition.maxDeliveryCount).length;
+  if (last > 0) varselMetrics().queueDeadLettered.add(last, { "messaging.destination.name": queue });
 }
 
 /** A timer run as a span of its own; `work` says what it did, counted per action. */

@@ -1,5 +1,6 @@
 import { metrics } from "@opentelemetry/api";
 import { MeterProvider, MetricReader, type DataPoint } from "@opentelemetry/sdk-metrics";
+import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
@@ -130,11 +131,19 @@ describe("OpenTelemetry through the pipeline", () => {
     });
     const finals = await points("varsel.notifications.final");
     expect(finals).toContainEqual({
-      attributes: { "varsel.channel": "email", "varsel.notification.status": "Email_Delivered" },
+      attributes: {
+        "varsel.org": tenant,
+        "varsel.channel": "email",
+        "varsel.notification.status": "Email_Delivered",
+      },
       value: 1,
     });
     expect(finals).toContainEqual({
-      attributes: { "varsel.channel": "sms", "varsel.notification.status": "SMS_Delivered" },
+      attributes: {
+        "varsel.org": tenant,
+        "varsel.channel": "sms",
+        "varsel.notification.status": "SMS_Delivered",
+      },
       value: 1,
     });
     const calls = await points("varsel.provider.duration");
@@ -146,5 +155,85 @@ describe("OpenTelemetry through the pipeline", () => {
       expect.arrayContaining(["process-order", "send-email", "send-sms"]),
     );
     expect(await points("varsel.queue.dead_lettered")).toEqual([]);
+  });
+});
+
+describe("the bulk lane and batched delivery reports", () => {
+  /** Legacy orders with more recipients than the priority lane takes (shared/domain/lanes.ts). */
+  const recipients = 101;
+
+  it("keeps each large order in one trace through the bulk queues, the batched reports and the sweeper", async () => {
+    const email = await api.request("POST", "/orders/email", {
+      subject: "Bulk",
+      body: "Bulk",
+      recipients: Array.from({ length: recipients }, (_, i) => ({ emailAddress: `bulk${i}@example.net` })),
+    });
+    const sms = await api.request("POST", "/orders/sms", {
+      body: "Bulk",
+      recipients: Array.from({ length: recipients }, (_, i) => ({
+        mobileNumber: `+47987${String(i).padStart(5, "0")}`,
+      })),
+    });
+    expect([email.status, sms.status], email.text + sms.text).toEqual([202, 202]);
+    const orders = [email.body, sms.body].map((b) => (b as { orderId: string }).orderId);
+    await service.settle();
+    // A large order is completed by the sweeper once its sends are overdue for a check (abandonedSendMs).
+    service.clock.freeze(new Date(service.clock.now().getTime() + 3 * 60_000));
+    await service.host.runTimer("sweepOrders");
+    await service.settle();
+
+    for (const [orderId, lane] of [
+      [orders[0]!, ["process-order-bulk", "send-email-bulk"]],
+      [orders[1]!, ["process-order-bulk", "send-sms-bulk"]],
+    ] as const) {
+      const spans = traceOfOrder(orderId);
+      // Every span that names the order is in its trace: no hop started a trace of its own.
+      const naming = exporter.getFinishedSpans().filter((s) => attribute(s, "varsel.order.id") === orderId);
+      expect(new Set(naming.map((s) => s.spanContext().traceId))).toEqual(
+        new Set([spans[0]!.spanContext().traceId]),
+      );
+      // Each bulk-lane delivery continues the span that published its message.
+      const producers = new Set(
+        spans.filter((s) => s.kind === SpanKind.PRODUCER).map((s) => s.spanContext().spanId),
+      );
+      const consumers = spans.filter((s) => s.kind === SpanKind.CONSUMER);
+      expect(new Set(consumers.map((s) => attribute(s, "messaging.destination.name")))).toEqual(
+        new Set(lane),
+      );
+      for (const consumer of consumers) expect(producers).toContain(consumer.parentSpanContext?.spanId);
+      // The sweeper's completion joins the order's trace, linked to the timer run.
+      const completion = spans.find((s) => s.name === "order Order_Completed");
+      const timerRuns = exporter.getFinishedSpans().filter((s) => s.name === "timer sweepOrders");
+      expect(timerRuns.map((s) => s.spanContext().spanId)).toContain(completion?.links[0]?.context.spanId);
+      // Each notification's delivery report is in it (a repeated report's write is a span with outcome conflict).
+      const delivered = spans.filter(
+        (s) =>
+          /^notification (Email|SMS)_Delivered$/.test(s.name) && attribute(s, "varsel.outcome") === "updated",
+      );
+      expect(new Set(delivered.map((s) => attribute(s, "varsel.notification.id"))).size).toBe(recipients);
+    }
+
+    // The email reports came through the batched delivery-report queue; their status changes link to it.
+    const reportBatches = new Map(
+      exporter
+        .getFinishedSpans()
+        .filter((s) => s.name === "process delivery-reports")
+        .map((s) => [s.spanContext().spanId, s]),
+    );
+    const emailDelivered = traceOfOrder(orders[0]!).filter((s) => s.name === "notification Email_Delivered");
+    for (const span of emailDelivered)
+      expect(reportBatches.has(span.links[0]?.context.spanId ?? "")).toBe(true);
+    expect(
+      Math.max(
+        ...[...reportBatches.values()].map((s) => Number(attribute(s, "messaging.batch.message_count"))),
+      ),
+    ).toBeGreaterThan(1);
+  });
+
+  it("counts the sweeper's work", async () => {
+    expect(await points("varsel.sweeper.work")).toContainEqual({
+      attributes: { "varsel.job": "sweepOrders", "varsel.action": "completed" },
+      value: 2,
+    });
   });
 });
