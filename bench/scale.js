@@ -9,19 +9,27 @@ const { parseArgs } = require("node:util");
 const inputs = {
   recipients: [5_500_000, "recipients in the order (one notification each)"],
   emailShare: [0.7, "share of notifications sent by email (the rest by SMS)"],
-  writes: [3.1, "store writes per notification on the send path (bench/fanout)"],
-  reads: [1.6, "store point reads per notification on the send path (bench/fanout)"],
-  reportWrites: [1.0, "store writes per delivery report"],
-  reportReads: [2.0, "store point reads per delivery report (reference, notification)"],
+  writes: [3.04, "store writes per notification on the send path (bench/fanout)"],
+  reportWrites: [1.0, "store writes per delivery report (bench/fanout)"],
+  reads: [5.2, "point reads and queried documents per notification, send path and report (bench/fanout)"],
   queueOps: [0.04, "Service Bus operations per notification on the send path (bench/fanout)"],
   reportQueueOps: [3, "Service Bus operations per email report (Event Grid delivery, receive, complete)"],
   writeRu: [8, "RU per write of a ~1.5 KB document with the default indexing"],
   readRu: [1, "RU per point read of a document up to 1 KB (2 for the larger notifications)"],
-  instanceRate: [300, "notifications per second one 2 GB Functions instance sustains (bench/fanout)"],
+  instanceRate: [270, "notifications per second one 2 GB Functions instance sustains (bench/fanout)"],
   instances: [40, "Flex Consumption instances the app may scale to (maximumInstanceCount)"],
   acsPerMinute: [30_000, "ACS email quota per minute after a raise (default 30)"],
   linkPerSecond: [200, "SMS per second agreed with LINK"],
-  maxRuPerSecond: [50_000, "Cosmos autoscale maximum RU/s of the account"],
+  maxRuPerSecond: [50_000, "Cosmos autoscale maximum RU/s of the notifications container"],
+  hotContainerRu: [
+    26,
+    "RU per notification in the busiest container (notifications: create, send and report updates, two reads)",
+  ],
+  partitionRuPerSecond: [
+    10_000,
+    "most RU/s one physical partition serves: an order's notifications share one partition key",
+  ],
+  serverlessRuPerContainer: [5_000, "most RU/s a serverless container takes (up to 20,000 from 250 GB)"],
   emailKb: [20, "size of one email in KB (ACS bills data per MB)"],
   // List prices (USD, pay as you go, West Europe, checked 2026-12): see docs/scale.md.
   ruPerMillionServerless: [0.25, "USD per million RU, Cosmos DB serverless"],
@@ -46,26 +54,37 @@ const v = Object.fromEntries(
 const n = v.recipients;
 const emails = n * v.emailShare;
 const sms = n - emails;
-const ruPerNotification =
-  v.writes * v.writeRu + v.reads * v.readRu + v.reportWrites * v.writeRu + v.reportReads * v.readRu;
+const ruPerNotification = (v.writes + v.reportWrites) * v.writeRu + v.reads * v.readRu;
 const totalRu = n * ruPerNotification;
 
-// What each part allows per second; the order goes as fast as the slowest channel allows.
+// What each part allows per second; the order goes as fast as the slowest part allows. Cosmos limits RU/s per
+// container: the busiest one (notifications) sets the pace.
 const limits = {
   "ACS quota (emails)": v.acsPerMinute / 60 / v.emailShare,
   "LINK throughput (SMS)": v.linkPerSecond / (1 - v.emailShare),
-  "Cosmos RU/s": v.maxRuPerSecond / ruPerNotification,
+  "Cosmos serverless": v.serverlessRuPerContainer / v.hotContainerRu,
+  "Cosmos autoscale": v.maxRuPerSecond / v.hotContainerRu,
+  "one order's partition": v.partitionRuPerSecond / v.hotContainerRu,
   "Functions instances": v.instanceRate * v.instances,
 };
-const [bottleneck, rate] = Object.entries(limits).sort((a, b) => a[1] - b[1])[0];
-const seconds = n / rate;
+/** The slowest part and its rate, with Cosmos in one capacity mode. */
+function pace(mode) {
+  const other = mode === "Cosmos serverless" ? "Cosmos autoscale" : "Cosmos serverless";
+  const [name, perSecond] = Object.entries(limits)
+    .filter(([k]) => k !== other)
+    .sort((a, b) => a[1] - b[1])[0];
+  return { name, perSecond, seconds: n / perSecond };
+}
+const serverless = pace("Cosmos serverless");
+const autoscale = pace("Cosmos autoscale");
 
 const queueOps = n * v.queueOps + emails * v.reportQueueOps;
 const instanceSeconds = n / v.instanceRate;
 const executions = n * v.queueOps + emails + sms; // send-path invocations, plus one per report at worst
 const cost = {
   "Cosmos DB serverless": (totalRu / 1e6) * v.ruPerMillionServerless,
-  "Cosmos DB autoscale (for the run)": (v.maxRuPerSecond / 100) * v.autoscalePer100RuHour * (seconds / 3600),
+  "Cosmos DB autoscale (for the run)":
+    (v.maxRuPerSecond / 100) * v.autoscalePer100RuHour * (autoscale.seconds / 3600),
   "Service Bus Standard": (queueOps / 1e6) * v.serviceBusPerMillion,
   "Functions Flex Consumption":
     instanceSeconds * 2 * v.gbSecond + (executions / 1e6) * v.executionsPerMillion,
@@ -79,6 +98,11 @@ console.log(`RU in all                   : ${fmt(totalRu / 1e6, 1)} million`);
 console.log(`queue operations in all     : ${fmt(queueOps / 1e6, 2)} million`);
 for (const [name, perSecond] of Object.entries(limits))
   console.log(`limit: ${name.padEnd(22)}: ${fmt(perSecond)} notifications/s`);
-console.log(`bottleneck                  : ${bottleneck}`);
-console.log(`time to send all            : ${fmt(seconds / 3600, 1)} h (${fmt(rate)} notifications/s)`);
+for (const [mode, run] of [
+  ["serverless", serverless],
+  ["autoscale", autoscale],
+])
+  console.log(
+    `time with ${mode.padEnd(17)}: ${fmt(run.seconds / 3600, 1)} h (${fmt(run.perSecond)} notifications/s; limit: ${run.name})`,
+  );
 for (const [name, usd] of Object.entries(cost)) console.log(`cost: ${name.padEnd(23)}: USD ${fmt(usd, 2)}`);
