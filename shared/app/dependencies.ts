@@ -135,7 +135,7 @@ function build(config: Settings): Omit<Dependencies, "testMode"> {
     bulkOrders: new CosmosBulkOrders(container("orders"), retention),
     notificationCounts: new CosmosNotificationCounts(container("notifications")),
     deadReports: new CosmosDeadDeliveryReports(container("deadDeliveryReports"), retention),
-    erasure: new CosmosPersonalDataErasure(database),
+    erasure: new CosmosPersonalDataErasure(database, clock),
     contacts: new CosmosContactRegistry(container("registry")),
     supportLookup: new CosmosSupportLookup(container("notifications")),
     usageMetrics: new CosmosUsageMetrics(container("notifications")),

@@ -113,6 +113,19 @@ export class RetentionRules {
   }
 }
 
+/**
+ * Cosmos DB counts an item's `ttl` from its last write. A write that must not move the deletion (an erasure
+ * anonymising a document) sets the seconds left until the `retainUntil` the document already carries;
+ * a document without one (or kept forever, -1) is left as it is.
+ */
+export function retentionKept(document: Record<string, unknown>, now: Date): Partial<Retention> {
+  const { ttl, retainUntil } = document;
+  if (typeof ttl !== "number" || ttl < 0 || typeof retainUntil !== "string") return {};
+  const at = Date.parse(retainUntil);
+  if (Number.isNaN(at)) return {};
+  return { ttl: Math.max(1, Math.ceil((at - now.getTime()) / 1000)), retainUntil };
+}
+
 /** The defaults of the retention settings (shared/config/settings.ts). */
 export const defaultRetentionPolicy: RetentionPolicy = {
   orderDays: 90,

@@ -1,5 +1,7 @@
 import type { Container, Database } from "@azure/cosmos";
 import { z } from "zod";
+import { retentionKept } from "../../domain/retention";
+import { systemClock, type Clock } from "../../ports/clock";
 import type { ErasureReport, PersonalDataErasure } from "../../ports/personalDataErasure";
 import { containers } from "../../platform/resources";
 import { pendingEmailResults, pendingSmsResults } from "../../domain/statuses";
@@ -85,18 +87,24 @@ function withoutAddress(doc: Stored, address: string): Stored | undefined {
   };
 }
 
-/** Replaces the document with `change(doc)` under its ETag, reading it again after a lost race. */
+/**
+ * Replaces the document with `change(doc)` under its ETag, reading it again after a lost race. The document
+ * keeps the instant it is deleted at: an erasure must not give the rest of it (other recipients' rows) a
+ * longer life, as carrying the old `ttl` over would (Cosmos counts it from this write).
+ */
 async function replaceWith(
   container: Container,
   first: Stored,
   partitionKey: string,
   change: (doc: Stored) => Stored | undefined,
   what: string,
+  clock: Clock,
 ): Promise<boolean> {
   let current: Stored | undefined = first;
   for (let attempt = 0; attempt < maxAttempts && current; attempt += 1) {
-    const next = change(current);
-    if (!next) return false;
+    const changed = change(current);
+    if (!changed) return false;
+    const next = { ...changed, ...retentionKept(changed, clock.now()) };
     try {
       await container.item(current.id, partitionKey).replace(next, {
         accessCondition: { type: "IfMatch", condition: String(current._etag) },
@@ -143,7 +151,10 @@ function anonymisedNotification(doc: Stored, nin: string): Stored | undefined {
 }
 
 export class CosmosPersonalDataErasure implements PersonalDataErasure {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   async erase(nationalIdentityNumber: string): Promise<ErasureReport> {
     const nin = nationalIdentityNumber;
@@ -180,6 +191,7 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
           return result ? { ...current, recipients: result.rows } : undefined;
         },
         "order",
+        this.clock,
       );
       if (!changed) continue;
       report.recipientRows += erased;
@@ -205,6 +217,7 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
         parsed.data.orderId,
         (current) => anonymisedNotification(current, nin),
         "notification",
+        this.clock,
       );
       if (changed) report.notifications += 1;
     }
@@ -242,6 +255,7 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
             };
           },
           "status feed entry",
+          this.clock,
         );
         if (done) changed += 1;
       }
@@ -268,6 +282,7 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
           parsed.data.pk,
           (current) => withoutAddress(current, address),
           "webhook delivery",
+          this.clock,
         );
         if (done) changed += 1;
       }
