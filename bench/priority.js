@@ -6,7 +6,7 @@
 // were posted while the bulk order was still sending. `--lanes one` runs the same with every bulk message moved
 // onto the priority queues, as before the lanes, for comparison (run it as a second command: the compiled
 // dependencies are built once per process). Provider pacing is off unless set.
-// Usage: npm run build && node bench/priority.js [--recipients 100000] [--singles 200] [--lanes two|one]
+// Usage: npm run build && node bench/priority.js [--recipients 100000] [--singles 200] [--lanes two|one] [--store process|inline]
 //   [--interval <ms between single orders; default spreads them over the expected run>]
 const { parseArgs } = require("node:util");
 const {
@@ -15,6 +15,7 @@ const {
   registerBulkOrder,
   requireCompiled,
   startInProcess,
+  startStoreProcess,
   token,
 } = require("./support");
 
@@ -24,6 +25,9 @@ const { values } = parseArgs({
     singles: { type: "string", default: "200" },
     lanes: { type: "string", default: "two" },
     interval: { type: "string" },
+    // "process": the store in a process of its own, as Cosmos DB is on Azure (its scans and bulk writes do not
+    // hold the service's event loop); "inline": inside the service's process, as `npm start` runs it.
+    store: { type: "string", default: "process" },
   },
 });
 // Provider pacing (docs/providers.md) holds a bulk order to the providers' agreed rates; this bench measures the
@@ -79,6 +83,8 @@ async function postSingle(service, bearer, i) {
 
 async function run(lanes) {
   const { dependencies } = requireCompiled("shared", "app", "dependencies.js");
+  const store = values.store === "process" ? await startStoreProcess() : undefined;
+  if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z"); // Monday 10:00 in Oslo
@@ -143,6 +149,7 @@ async function run(lanes) {
     };
   } finally {
     await service.close();
+    await store?.close();
   }
 }
 
