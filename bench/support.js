@@ -251,9 +251,10 @@ async function uploadBulkOrder(service, count, sendAt, tenant = "991825827") {
 }
 
 /**
- * Starts an embedded Cosmos server that counts the write requests it serves (creates, replaces, upserts,
- * patches, deletes; a query is a POST too but is not a write), and points the service at it. This counts
- * what Cosmos would bill as writes, whatever port method caused them.
+ * Starts an embedded Cosmos server that counts the single write requests it serves (creates, replaces,
+ * upserts, patches, deletes; not queries, which are POSTs too, nor bulk requests, whose operations may be reads
+ * and which `countBulkOperations` counts one by one), and points the service at it. With the bulk operations
+ * that write, this is what Cosmos would bill as writes, whatever port method caused them.
  */
 async function countingCosmos() {
   const { createHttpServer } = require("@vercel/cosmosdb-server");
@@ -261,7 +262,8 @@ async function countingCosmos() {
   const server = createHttpServer({ keepAlive: true });
   server.on("request", (req) => {
     const isQuery = req.headers["x-ms-documentdb-isquery"] !== undefined;
-    if (/\/docs/.test(req.url ?? "") && req.method !== "GET" && !isQuery) counter.writes += 1;
+    const isBulk = req.headers["x-ms-cosmos-is-batch-request"] !== undefined;
+    if (/\/docs/.test(req.url ?? "") && req.method !== "GET" && !isQuery && !isBulk) counter.writes += 1;
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   process.env.COSMOS_ENDPOINT = `http://127.0.0.1:${server.address().port}`;
