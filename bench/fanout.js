@@ -5,7 +5,7 @@
 // Prints notifications per second against the raw point-upsert rate of the same embedded store measured in
 // the same run, store writes and queue operations per notification on the send path (delivery reports
 // apart), and peak RSS. With two sizes it runs each in a fresh service and prints the rate ratio.
-// Usage: npm run build && node bench/fanout.js [--recipients 10000,100000] [--store process|inline]
+// Usage: npm run build && node bench/fanout.js [--recipients 10000,100000] [--store process|inline] [--heap MiB]
 const { parseArgs } = require("node:util");
 const { setInterval, clearInterval } = require("node:timers");
 const {
@@ -23,8 +23,21 @@ const { values } = parseArgs({
     // "process": the store in a process of its own, as on Azure (the service's RSS is the service's);
     // "inline": the store inside the service's process, as `npm start` runs it.
     store: { type: "string", default: "process" },
+    // V8's old-space ceiling for the service, in MiB (node --max-old-space-size). Unset, V8 lets the heap grow
+    // towards its default limit (a quarter of the machine's memory) before it collects garbage in earnest.
+    heap: { type: "string" },
   },
 });
+const heapFlag = values.heap && `--max-old-space-size=${values.heap}`;
+if (heapFlag && !process.execArgv.includes(heapFlag)) {
+  // The ceiling must be set when the process starts: run this bench again under it.
+  const { status } = require("node:child_process").spawnSync(
+    process.execPath,
+    [heapFlag, ...process.execArgv, ...process.argv.slice(1)],
+    { stdio: "inherit" },
+  );
+  process.exit(status ?? 1);
+}
 const sizes = values.recipients.split(",").map(Number);
 const bulkOperations = countBulkOperations();
 
@@ -181,7 +194,7 @@ async function main() {
     console.log(`dead-lettered            : ${r.deadLettered}`);
   }
   console.log(
-    `peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"}; target ≤ 400)`,
+    `peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"}${heapFlag ? `, ${heapFlag}` : ""}; target ≤ 400)`,
   );
   if (results.length > 1) {
     const [first, last] = [results[0], results[results.length - 1]];
