@@ -1,4 +1,5 @@
 import { bulkLimits, recipientLineFields } from "../domain/requests/bulkOrder";
+import { throttledResponse } from "./documentedProblems";
 import type { OperationSpec } from "./openapi";
 
 const bulk = "future/orders/bulk";
@@ -7,8 +8,7 @@ const bulkResponses = {
   "403": "The token lacks the scope.",
   "404": "No such bulk order for this organisation.",
 };
-const rateLimited =
-  "The organisation's request rate is used up (Retry-After; RateLimit and RateLimit-Policy headers).";
+const rateLimited = throttledResponse("The organisation's request rate is used up.");
 const viewLocation = { location: "The URL of the bulk order (GET future/orders/bulk/{id})." };
 
 /** A line of either format: one recipient field per line (NDJSON object, or CSV column under a header row). */
@@ -91,8 +91,9 @@ export const bulkOrderOperations: OperationSpec[] = [
       "202": { description: "Submitted (again).", body: "BulkSubmission", headers: viewLocation },
       ...bulkResponses,
       "409": "Cancelled, no part, a part missing or still uploading, or a part but the last not full.",
-      "429":
+      "429": throttledResponse(
         "The organisation's request rate is used up, or its recipients would take the month past the monthly notification quota (problem type quota-exceeded; nothing submitted or counted, the order stays open).",
+      ),
     },
   },
   {

@@ -18,8 +18,10 @@ import {
   maxLegacyRecipients,
   maxReminders,
   maxReportedErrors,
+  maxFeedSequence,
   maxTextLength,
 } from "../domain/requests/limits";
+import { maxFeedPageSize } from "./handlers/statusFeed";
 import {
   delayDaysLimits,
   instantSmsTimeToLiveSeconds,
@@ -27,7 +29,8 @@ import {
 } from "../domain/requests/timeLimits";
 import { redeliveryRequestSchema, webhookSubscriptionRequestSchema } from "../domain/webhooks";
 import { bulkOrderOperations } from "./bulkOrderOperations";
-import { clientClosedResponse } from "./documentedProblems";
+import { clientClosedResponse, throttledResponse } from "./documentedProblems";
+import { idempotencyRequestHeader, payloadChangedHeader, payloadChangedValue } from "./idempotency";
 import { maxSmsSegments } from "../domain/smsSegments";
 import { responseSchemas, type ResponseSchemaName } from "./views/responseSchemas";
 import { supportOperations } from "./supportOperations";
@@ -64,8 +67,38 @@ export interface ResponseSpec {
   body: ResponseSchemaName;
   /** Defaults to application/json. */
   contentType?: string;
-  /** Response headers worth a typed client's attention, by name. */
+  /** Response headers worth a typed client's attention, by name: every such answer carries them. */
   headers?: Record<string, string>;
+  /** Headers some of these answers carry (a replay whose body changed), by name. */
+  optionalHeaders?: Record<string, string>;
+}
+
+/** A problem answer with headers a client acts on (a 429's Retry-After); a plain string is a problem too. */
+export interface ProblemSpec {
+  description: string;
+  headers?: Record<string, string>;
+  optionalHeaders?: Record<string, string>;
+}
+
+export type AnswerSpec = string | ResponseSpec | ProblemSpec;
+
+/** A success answer names its body's schema; everything else is a problem document. */
+export function isSuccessSpec(spec: AnswerSpec | undefined): spec is ResponseSpec {
+  return typeof spec === "object" && "body" in spec;
+}
+
+/**
+ * A query parameter or request header a handler reads (path parameters come from the route; Authorization,
+ * Content-Type and Content-Length from the security scheme and the request body). A test compares these with
+ * what the handlers read.
+ */
+export interface ParameterSpec {
+  name: string;
+  in: "query" | "header";
+  description: string;
+  required?: boolean;
+  /** Defaults to a string. */
+  schema?: Record<string, unknown>;
 }
 
 export interface OperationSpec {
@@ -79,7 +112,8 @@ export interface OperationSpec {
   requestBodyContent?: Record<string, { schema: Record<string, unknown> }>;
   /** Defaults to true when there is a request body. */
   requestBodyRequired?: boolean;
-  responses: Record<string, string | ResponseSpec>;
+  parameters?: ParameterSpec[];
+  responses: Record<string, AnswerSpec>;
   /** Defaults to true: a bearer token with the create scope. */
   secured?: boolean;
 }
@@ -95,8 +129,21 @@ const createResponses = {
   "403": "The token lacks the scope.",
   "413": "Body over 1 MiB.",
   "415": "Content-Type is not application/json (a charset, if given, must be utf-8).",
-  "429":
-    "The organisation's request rate or monthly notification quota is used up (Retry-After; RateLimit and RateLimit-Policy headers).",
+  "429": throttledResponse(
+    "The organisation's request rate (problem type rate-limited) or monthly notification quota (quota-exceeded) is used up.",
+  ),
+};
+
+/** `Varsel-Idempotency` on the routes keyed by idempotencyId, and the header that marks a changed replay. */
+const strictIdempotency: ParameterSpec = {
+  name: idempotencyRequestHeader,
+  in: "header",
+  description:
+    "strict: a reused idempotencyId with a different body is refused with 409 instead of answered with the original receipt (Altinn's behaviour, the default unless IDEMPOTENCY_CHANGED_PAYLOAD is conflict).",
+  schema: { type: "string", enum: ["strict"] },
+};
+const changedReplay = {
+  [payloadChangedHeader]: `${payloadChangedValue}: the body differs from the request that registered the order; the new content was ignored.`,
 };
 
 const location = (what: string) => ({ location: `The URL of ${what}.` });
@@ -114,6 +161,7 @@ export const operations: OperationSpec[] = [
     operationId: "createOrderChain",
     summary: "Order a notification with reminders",
     requestBody: "NotificationOrderChainRequest",
+    parameters: [strictIdempotency],
     responses: {
       "201": { description: "Registered.", body: "NotificationOrderChainResponse", headers: chainLocation },
       "200": {
@@ -121,6 +169,7 @@ export const operations: OperationSpec[] = [
           "The original receipt: the idempotencyId was used before (as Altinn, whatever the new body; a changed body is ignored and marked varsel-idempotency-replay: payload-changed).",
         body: "NotificationOrderChainResponse",
         headers: chainLocation,
+        optionalHeaders: changedReplay,
       },
       "409":
         "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict (or IDEMPOTENCY_CHANGED_PAYLOAD is conflict).",
@@ -153,9 +202,17 @@ export const operations: OperationSpec[] = [
     operationId: "createInstantNotification",
     summary: "Send one SMS now (Altinn's older route; prefer future/orders/instant/sms)",
     requestBody: "InstantNotificationOrderRequest",
+    parameters: [strictIdempotency],
     responses: {
       "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
-      "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "200": {
+        description: "Replay: the idempotencyId was used before on an instant route.",
+        body: "NotificationOrderChainResponse",
+        headers: shipmentLocation,
+        optionalHeaders: changedReplay,
+      },
+      "409":
+        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
       "503": "NOT-00004: the gateway failed; nothing was stored.",
       ...createResponses,
       ...clientClosedResponse,
@@ -167,9 +224,17 @@ export const operations: OperationSpec[] = [
     operationId: "createInstantSms",
     summary: "Send one SMS now",
     requestBody: "InstantSmsNotificationOrderRequest",
+    parameters: [strictIdempotency],
     responses: {
       "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
-      "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "200": {
+        description: "Replay: the idempotencyId was used before on an instant route.",
+        body: "NotificationOrderChainResponse",
+        headers: shipmentLocation,
+        optionalHeaders: changedReplay,
+      },
+      "409":
+        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
       "503": "NOT-00004: the gateway failed; nothing was stored.",
       ...createResponses,
       ...clientClosedResponse,
@@ -181,9 +246,17 @@ export const operations: OperationSpec[] = [
     operationId: "createInstantEmail",
     summary: "Send one email now",
     requestBody: "InstantEmailNotificationOrderRequest",
+    parameters: [strictIdempotency],
     responses: {
       "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
-      "200": { description: "Replay.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+      "200": {
+        description: "Replay: the idempotencyId was used before on an instant route.",
+        body: "NotificationOrderChainResponse",
+        headers: shipmentLocation,
+        optionalHeaders: changedReplay,
+      },
+      "409":
+        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
       "503": "NOT-00004: the email service failed; nothing was stored.",
       ...createResponses,
       ...clientClosedResponse,
@@ -222,6 +295,34 @@ export const operations: OperationSpec[] = [
     method: "get",
     route: "future/shipment/feed",
     operationId: "getStatusFeed",
+    parameters: [
+      {
+        name: "seq",
+        in: "query",
+        description: "The exclusive cursor: entries after this sequence number (default 0).",
+        schema: { type: "integer", minimum: 0, maximum: maxFeedSequence },
+      },
+      {
+        name: "pageSize",
+        in: "query",
+        description: `Entries per page, 1 to ${maxFeedPageSize} (default ${maxFeedPageSize}).`,
+        schema: { type: "integer" },
+      },
+      {
+        name: "orderBy",
+        in: "query",
+        description:
+          "Asc (oldest first, the default) or Desc (newest first; orderBy=Desc&pageSize=1 finds the tail).",
+        schema: { type: "string", enum: ["Asc", "Desc"] },
+      },
+      {
+        name: "allTransitions",
+        in: "query",
+        description:
+          "varsel extension: true lists every status change (Registered, Processing, Processed, Cancelled too), not only Altinn's final statuses (default false).",
+        schema: { type: "boolean" },
+      },
+    ],
     summary:
       "Orders that reached a final status, with their recipients, after a sequence cursor (query allTransitions=true: every status change)",
     responses: {
@@ -271,6 +372,14 @@ export const operations: OperationSpec[] = [
     method: "get",
     route: "orders",
     operationId: "listOrders",
+    parameters: [
+      {
+        name: "sendersReference",
+        in: "query",
+        required: true,
+        description: "The sendersReference the orders were registered with (at most 256 characters).",
+      },
+    ],
     summary: "Legacy: orders by sendersReference",
     responses: {
       "200": { description: "Matching orders.", body: "NotificationOrderList" },
@@ -426,15 +535,28 @@ const problemContent = {
   "application/problem+json": { schema: { $ref: "#/components/schemas/ProblemDetails" } },
 };
 
-function responseObject(spec: string | ResponseSpec) {
+function headerObjects(spec: ResponseSpec | ProblemSpec) {
+  const headers = [
+    ...Object.entries(spec.headers ?? {}).map(([name, description]) => [
+      name,
+      { description, required: true, schema: { type: "string" } },
+    ]),
+    ...Object.entries(spec.optionalHeaders ?? {}).map(([name, description]) => [
+      name,
+      { description, schema: { type: "string" } },
+    ]),
+  ];
+  return headers.length > 0 ? { headers: Object.fromEntries(headers) } : {};
+}
+
+function responseObject(spec: AnswerSpec) {
   if (typeof spec === "string") return { description: spec, content: problemContent };
-  const headers = Object.entries(spec.headers ?? {}).map(([name, description]) => [
-    name,
-    { description, schema: { type: "string" } },
-  ]);
+  if (!isSuccessSpec(spec)) {
+    return { description: spec.description, ...headerObjects(spec), content: problemContent };
+  }
   return {
     description: spec.description,
-    ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}),
+    ...headerObjects(spec),
     content: {
       [spec.contentType ?? "application/json"]: { schema: { $ref: `#/components/schemas/${spec.body}` } },
     },
@@ -442,13 +564,23 @@ function responseObject(spec: string | ResponseSpec) {
 }
 
 function operationObject(op: OperationSpec) {
-  const parameters = [...op.route.matchAll(/\{(\w+)\}/g)].map((m) => ({
+  const pathParameters = [...op.route.matchAll(/\{(\w+)\}/g)].map((m) => ({
     name: m[1],
     in: "path",
     required: true,
     // Ids are GUIDs; a bulk order's part is its number.
     schema: m[1] === "part" ? { type: "integer", minimum: 1 } : { type: "string", format: "uuid" },
   }));
+  const parameters = [
+    ...pathParameters,
+    ...(op.parameters ?? []).map((parameter) => ({
+      name: parameter.name,
+      in: parameter.in,
+      required: parameter.required ?? false,
+      description: parameter.description,
+      schema: parameter.schema ?? { type: "string" },
+    })),
+  ];
   const responses = Object.fromEntries(
     Object.entries(op.responses).map(([status, spec]) => [status, responseObject(spec)]),
   );

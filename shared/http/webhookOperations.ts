@@ -1,3 +1,4 @@
+import { webhookDeliveryStatuses } from "../domain/webhooks";
 import type { OperationSpec } from "./openapi";
 
 const subscriptions = "webhooks/subscriptions";
@@ -91,6 +92,14 @@ export const webhookOperations: OperationSpec[] = [
     method: "get",
     route: `${subscriptions}/{id}/deliveries`,
     operationId: "listWebhookDeliveries",
+    parameters: [
+      {
+        name: "status",
+        in: "query",
+        description: "failed (the default), pending or delivered.",
+        schema: { type: "string", enum: [...webhookDeliveryStatuses] },
+      },
+    ],
     summary: "Deliveries by status (?status=failed, the default; pending; delivered), in feed order",
     responses: {
       "200": { description: "Up to 100 deliveries.", body: "WebhookDeliveryList" },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
-import { operations, type OperationSpec } from "../../shared/http/openapi";
+import { isSuccessSpec, operations, type OperationSpec } from "../../shared/http/openapi";
 import { responseSchemas } from "../../shared/http/views/responseSchemas";
 import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
 
@@ -58,7 +58,7 @@ async function documented(
   const op = operationFor(method, path);
   const spec = op.responses[String(response.status)];
   expect(spec, `${op.operationId} answered an undocumented ${response.status}`).toBeDefined();
-  if (typeof spec === "object") {
+  if (isSuccessSpec(spec)) {
     const schema = responseSchemas[spec.body];
     const parsed = schema.safeParse(response.body);
     expect(parsed.error?.issues ?? [], `${op.operationId} ${response.status}`).toEqual([]);
@@ -71,6 +71,14 @@ async function documented(
     }
   } else {
     expect(response.headers.get("content-type")).toContain("application/problem+json");
+    if (typeof spec === "object") {
+      for (const name of Object.keys(spec.headers ?? {})) {
+        expect(
+          response.headers.get(name),
+          `${op.operationId} ${response.status} header ${name}`,
+        ).toBeTruthy();
+      }
+    }
   }
   seen.add(`${op.operationId} ${response.status}`);
   return response;
@@ -249,7 +257,7 @@ describe("openapi.json response schemas", () => {
 
     const missing = operations.flatMap((op) =>
       Object.entries(op.responses)
-        .filter(([status, spec]) => typeof spec === "object" && !seen.has(`${op.operationId} ${status}`))
+        .filter(([status, spec]) => isSuccessSpec(spec) && !seen.has(`${op.operationId} ${status}`))
         .map(([status]) => `${op.operationId} ${status}`),
     );
     expect(missing).toEqual([]);
@@ -258,7 +266,7 @@ describe("openapi.json response schemas", () => {
   it("names a body schema for every 2xx answer", () => {
     for (const op of operations) {
       for (const [status, spec] of Object.entries(op.responses)) {
-        if (Number(status) < 300) expect(typeof spec, `${op.operationId} ${status}`).toBe("object");
+        if (Number(status) < 300) expect(isSuccessSpec(spec), `${op.operationId} ${status}`).toBe(true);
       }
     }
   });
