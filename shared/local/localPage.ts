@@ -1,8 +1,8 @@
 /**
  * The local page (`npm start`, then http://127.0.0.1:7071/local/): every order with its status timeline and
- * trace, every captured email (HTML rendered in a sandboxed frame) and SMS, and the status feed, searchable
- * and refreshed every second; the clock and the outbox reset are buttons. Content is set as text, never as
- * markup, except an email's own HTML, which renders in a frame without scripts.
+ * trace, every captured email (HTML rendered in a sandboxed frame) and SMS, the status feed (searchable) and the
+ * process's metrics, refreshed every second; the clock and the outbox reset are buttons. Content is set as text,
+ * never as markup, except an email's own HTML, which renders in a frame without scripts.
  */
 export const localPageHtml = `<!doctype html>
 <html lang="en">
@@ -30,7 +30,7 @@ export const localPageHtml = `<!doctype html>
   table { border-collapse: collapse; width: 100%; font-size: 12px; }
   td, th { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eee; }
   .failed { color: #a4000f; }
-  #feed-section { grid-column: 1 / -1; }
+  #feed-section, #metrics-section { grid-column: 1 / -1; }
 </style>
 </head>
 <body>
@@ -48,10 +48,11 @@ export const localPageHtml = `<!doctype html>
   <section id="orders-section"><h2>Orders (<span id="order-count">0</span>)</h2><div id="orders"></div></section>
   <section id="messages-section"><h2>Outbox (<span id="message-count">0</span>)</h2><div id="messages"></div></section>
   <section id="feed-section"><h2>Status feed</h2><table><thead><tr><th>Seq</th><th>Organisation</th><th>Order</th><th>Reference</th><th>Status</th><th>Time</th></tr></thead><tbody id="feed"></tbody></table></section>
+  <section id="metrics-section"><h2>Metrics (since start)</h2><table><thead><tr><th>Metric</th><th>Dimensions</th><th>Value</th></tr></thead><tbody id="metrics"></tbody></table></section>
 </main>
 <script>
 const api = "/notifications/api/v1/local";
-let view = { orders: [], messages: [], feed: [] };
+let view = { orders: [], messages: [], feed: [], metrics: [] };
 let shown = "";
 // Which details a reader opened survive the re-renders.
 const opened = new Set();
@@ -133,6 +134,12 @@ function render() {
   document.getElementById("feed").replaceChildren(...feed.map((f) => el("tr", { className: "feed" },
     el("td", { text: String(f.sequenceNumber) }), el("td", { text: f.creator }), el("td", { className: "id", text: f.shipmentId }),
     el("td", { text: f.sendersReference ?? "" }), el("td", { text: f.status }), el("td", {}, el("time", { text: f.lastUpdate })))));
+  const unit = (m) => (m.unit ? " " + m.unit : "");
+  document.getElementById("metrics").replaceChildren(...view.metrics.map((m) => el("tr", { className: "metric", "data-metric": m.name },
+    el("td", { className: "id", text: m.name }),
+    el("td", { text: Object.entries(m.dimensions).map(([k, v]) => k + "=" + v).join(", ") }),
+    el("td", { text: m.kind === "sum" ? String(m.value)
+      : m.count + " × mean " + m.mean.toFixed(1) + unit(m) + ", max " + m.max.toFixed(1) + unit(m) }))));
 }
 
 async function refresh() {

@@ -186,7 +186,13 @@ async function start(
     clock,
     startTimers: options.startTimers ?? true,
     extraRoutes: localRoutes(key.publicJwk, outbox, clock, async () =>
-      buildPageView(await readLocalView(db), outbox.list(), (id) => telemetry.journal.trace(id), clock.now()),
+      buildPageView(
+        await readLocalView(db),
+        outbox.list(),
+        (id) => telemetry.journal.trace(id),
+        await telemetry.metrics(),
+        clock.now(),
+      ),
     ),
     streamedFunctions: streamedHttpFunctions,
   });

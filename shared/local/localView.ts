@@ -1,5 +1,6 @@
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { LocalView } from "../adapters/cosmos/cosmosLocalView";
+import type { MetricSeries } from "../telemetry/localTelemetry";
 import { orderSpanContext } from "../telemetry/traceContext";
 import type { CapturedMessage } from "./outbox";
 
@@ -36,6 +37,8 @@ export interface PageView {
   orders: OrderView[];
   messages: Array<CapturedMessage & { orderId?: string }>;
   feed: LocalView["feed"];
+  /** The process's metrics (shared/telemetry/metrics.ts), every series since start. */
+  metrics: MetricSeries[];
 }
 
 const millis = ([seconds, nanos]: [number, number]) => seconds * 1000 + nanos / 1e6;
@@ -53,12 +56,13 @@ function traceOf(spans: ReadableSpan[]): TraceStep[] {
 
 /**
  * What the local page shows: every order, newest first, with its status timeline from the status feed,
- * its notifications and captured messages, and its trace; the outbox; and the feed itself.
+ * its notifications and captured messages, and its trace; the outbox; the feed itself; and the metrics.
  */
 export function buildPageView(
   view: LocalView,
   outbox: CapturedMessage[],
   spansOfTrace: (traceId: string) => ReadableSpan[],
+  metrics: MetricSeries[],
   now: Date,
 ): PageView {
   const orderOfReference = new Map<string, string>();
@@ -100,5 +104,5 @@ export function buildPageView(
   const feed = [...view.feed].sort(
     (a, b) => b.created.localeCompare(a.created) || b.sequenceNumber - a.sequenceNumber,
   );
-  return { now: now.toISOString(), orders, messages, feed };
+  return { now: now.toISOString(), orders, messages, feed, metrics };
 }

@@ -1,4 +1,5 @@
-import type { Context } from "@opentelemetry/api";
+import { metrics, type Context } from "@opentelemetry/api";
+import { DataPointType, MeterProvider, MetricReader, type MetricData } from "@opentelemetry/sdk-metrics";
 import {
   SimpleSpanProcessor,
   type ReadableSpan,
@@ -75,9 +76,52 @@ class FanOutProcessor implements SpanProcessor {
   }
 }
 
+/** Collects on demand (the local page asks): nothing is exported or computed between reads. */
+class OnDemandReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+
+/** One series of a metric as the local page shows it: a counter's total, or a histogram's count, mean and max. */
+export type MetricSeries = {
+  name: string;
+  unit: string;
+  /** The series' attributes (organisation, channel, status, queue, ...), as text. */
+  dimensions: Record<string, string>;
+} & ({ kind: "sum"; value: number } | { kind: "histogram"; count: number; mean: number; max: number });
+
+function seriesOf(metric: MetricData): MetricSeries[] {
+  const { name, unit } = metric.descriptor;
+  const dimensionsOf = (attributes: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(attributes).map(([key, value]) => [key, String(value)]));
+  if (metric.dataPointType === DataPointType.HISTOGRAM) {
+    return metric.dataPoints.map((point) => ({
+      name,
+      unit,
+      dimensions: dimensionsOf(point.attributes),
+      kind: "histogram",
+      count: point.value.count,
+      mean: point.value.count > 0 ? (point.value.sum ?? 0) / point.value.count : 0,
+      max: point.value.max ?? 0,
+    }));
+  }
+  if (metric.dataPointType === DataPointType.SUM || metric.dataPointType === DataPointType.GAUGE) {
+    return metric.dataPoints.map((point) => ({
+      name,
+      unit,
+      dimensions: dimensionsOf(point.attributes),
+      kind: "sum",
+      value: point.value,
+    }));
+  }
+  return [];
+}
+
 export interface LocalTelemetry {
   /** What the local page shows: the recent spans of this process. */
   journal: SpanJournal;
+  /** The metrics of this process since it started (every series of every instrument), for the local page. */
+  metrics(): Promise<MetricSeries[]>;
   /** Sends every span from now on to the exporter as well; returns how to stop. */
   addExporter(exporter: SpanExporter): () => void;
 }
@@ -85,8 +129,9 @@ export interface LocalTelemetry {
 let installed: LocalTelemetry | undefined;
 
 /**
- * Local mode's tracing, installed once per process as the global provider (with the AsyncLocalStorage
- * context manager and the W3C propagator): spans go to an in-memory journal the local page reads.
+ * Local mode's telemetry, installed once per process as the global providers (tracing with the
+ * AsyncLocalStorage context manager and the W3C propagator): spans go to an in-memory journal and metrics to a
+ * reader, both read by the local page.
  */
 export function localTelemetry(): LocalTelemetry {
   if (installed) return installed;
@@ -94,8 +139,16 @@ export function localTelemetry(): LocalTelemetry {
   const fanOut = new FanOutProcessor();
   fanOut.processors.add(new SimpleSpanProcessor(journal));
   new NodeTracerProvider({ spanProcessors: [fanOut] }).register();
+  // Metrics too, read when the page asks. A provider a test registered first stays the global one (the
+  // call then returns false), and the page shows no metrics.
+  const reader = new OnDemandReader();
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   installed = {
     journal,
+    async metrics() {
+      const { resourceMetrics } = await reader.collect();
+      return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics.flatMap(seriesOf));
+    },
     addExporter(exporter) {
       const processor = new SimpleSpanProcessor(exporter);
       fanOut.processors.add(processor);

@@ -107,6 +107,47 @@ describe("the local page in a browser", () => {
     expect(await page.locator("#orders [data-order-id]").count()).toBe(2);
   });
 
+  it("renders an email's HTML in a sandbox: none of its scripts or handlers run", async () => {
+    await order("script", {
+      recipientEmail: {
+        emailAddress: "script@example.net",
+        emailSettings: {
+          subject: "Scripted",
+          body:
+            '<p id="greeting">Hello</p>' +
+            '<script>document.body.dataset.ran = "script"; parent.document.title = "owned";</script>' +
+            '<img alt="" src="data:," onerror="document.body.dataset.ran = \'handler\'">',
+          contentType: "Html",
+        },
+      },
+    });
+    await service.settle();
+    const message = page.locator("#messages .message", { hasText: "Scripted" });
+    const frame = message.frameLocator("iframe");
+    await expect.poll(() => frame.locator("#greeting").textContent(), { timeout: 10_000 }).toBe("Hello");
+    expect(await frame.locator("body").getAttribute("data-ran")).toBeNull();
+    expect(await page.title()).toBe("varsel — local");
+    expect(await message.locator("iframe").getAttribute("sandbox")).toBe("");
+  });
+
+  it("shows the process's metrics: orders accepted and final statuses per organisation", async () => {
+    const rows = (name: string) => page.locator(`#metrics tr[data-metric="${name}"]`).allTextContents();
+    await expect
+      .poll(() => rows("varsel.orders.accepted"), { timeout: 10_000 })
+      .toEqual([expect.stringContaining("varsel.org=991825827")]);
+    const finals = await rows("varsel.notifications.final");
+    expect(finals).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/varsel\.org=991825827.*varsel\.notification\.status=Email_Delivered/),
+        expect.stringMatching(/varsel\.notification\.status=SMS_Delivered/),
+      ]),
+    );
+    // A histogram shows its count, mean and maximum.
+    expect((await rows("varsel.provider.duration")).join("\n")).toMatch(
+      /\d+ × mean [\d.]+ ms, max [\d.]+ ms/,
+    );
+  });
+
   it("sets the local clock and empties the outbox with its buttons", async () => {
     await page.locator("#clock-at").fill("2026-12-24T18:30:00");
     await page.locator("#set-clock").click();
@@ -119,6 +160,7 @@ describe("the local page in a browser", () => {
     await trace.locator("summary").click();
     expect(await trace.locator("tr").count()).toBeGreaterThan(5);
     await page.screenshot({
+      fullPage: true,
       path: process.env["LOCAL_PAGE_SCREENSHOT"] ?? join(tmpdir(), "varsel-local-page.png"),
     });
 
