@@ -1,4 +1,6 @@
 import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { metrics } from "@opentelemetry/api";
+import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
 import { createInstantSms } from "../../shared/http/handlers/instantOrders";
@@ -25,12 +27,29 @@ let token: string;
 const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
 const base = "http://localhost:7071/notifications/api/v1";
 
+class CollectingReader extends MetricReader {
+  protected async onForceFlush(): Promise<void> {}
+  protected async onShutdown(): Promise<void> {}
+}
+const reader = new CollectingReader();
+
+/** How many 499s varsel.http.client_closed has counted so far, over every route. */
+async function clientClosedCount(): Promise<number> {
+  const { resourceMetrics } = await reader.collect();
+  const metric = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .find((m) => m.descriptor.name === "varsel.http.client_closed");
+  return (metric?.dataPoints ?? []).reduce((sum, point) => sum + Number(point.value), 0);
+}
+
 beforeAll(async () => {
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
   cosmos = await startTestCosmos();
   issuer = await startTestIssuer();
   token = await issuer.sign(serviceOwnerClaims(tenant));
 });
 afterAll(async () => {
+  metrics.disable();
   useDependencies(undefined);
   await issuer.close();
   await cosmos.close();
@@ -99,6 +118,7 @@ const terminated = {
 
 describe("a request whose client went away", () => {
   it("POST future/orders: stops before the first write with 499 NOT-00002; nothing is stored, so a retry creates it", async () => {
+    const counted = await clientClosedCount();
     const gone = await call(createOrderChain, {
       method: "POST",
       path: "/future/orders",
@@ -107,6 +127,7 @@ describe("a request whose client went away", () => {
     });
     expect(gone).toMatchObject(terminated);
     expect(gone.logged.join("\n")).toContain("499 NOT-00002");
+    expect(await clientClosedCount()).toBe(counted + 1);
     const ids = chainIds(tenant, "order", "gone-1");
     expect(await deps.orders.getOrder(ids.mainOrderId)).toBeUndefined();
     expect(await deps.orders.getOrder(ids.reminderOrderId(0))).toBeUndefined();
