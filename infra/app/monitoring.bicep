@@ -208,7 +208,8 @@ var logAlerts = [
     severity: 1
     window: 'PT5M'
     frequency: 'PT5M'
-    query: 'requests | where toint(resultCode) >= 500 | summarize failures = count() by name | where failures > 0'
+    // itemCount: each kept request stands for the ones sampling dropped (OTEL_TRACES_SAMPLER_ARG below 1).
+    query: 'requests | where toint(resultCode) >= 500 | summarize failures = sum(itemCount) by name | where failures > 0'
   }
   {
     name: 'varsel-sweeper-backlog'

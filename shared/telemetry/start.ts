@@ -37,6 +37,12 @@ function startAzureTelemetry(): void {
     },
     instrumentationOptions: { azureSdk: { enabled: true }, http: { enabled: true } },
     enableLiveMetrics: true,
+    // Every span of an order shares the order's trace id, so a fixed-percentage sampler (a hash of the trace
+    // id) keeps or drops an order's trace whole. The distro's default, 5 traces a second, recomputes its
+    // percentage as load changes and would decide each queue hop differently: traces with holes. An operator
+    // lowers the share with OTEL_TRACES_SAMPLER=microsoft.fixed_percentage and OTEL_TRACES_SAMPLER_ARG.
+    samplingRatio: 1,
+    tracesPerSecond: 0,
   });
   // Enabled on construction, against the global providers the distro just registered.
   new AzureFunctionsInstrumentation();

@@ -84,6 +84,14 @@ describe("alert rules", () => {
     expect(checked).toBe(9);
   });
 
+  it("count sampled requests by itemCount, so a lowered sampling share does not hide a 5xx", () => {
+    const api = logAlerts().find((a) => a["name"] === "varsel-api-5xx");
+    const query = text(api?.["query"]);
+    expect(query).toMatch(/^"requests \|/);
+    expect(query).toContain("sum(itemCount)");
+    expect(query).not.toContain("count()");
+  });
+
   it("send to the action group the deployment names, and each is explained in docs/operations.md", () => {
     const dead = resource("deadLetterAlert").body["properties"] as Record<string, BicepValue>;
     expect(text(dead["actions"])).toBe("actions");
