@@ -1,0 +1,57 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect } from "vitest";
+import { findPersonalData } from "./personalData";
+import { captureProcessOutput, leaksIn, personalDataIn, type OutputCapture } from "./personalDataScan";
+
+/**
+ * Every end-to-end file (`*.e2e.test.ts`) runs under this guard (vitest `setupFiles`): everything it printed —
+ * the local host's function logs, error messages, console output — may hold no national identity number,
+ * phone number or email address. Two scans: the values the end-to-end sources and the sample register hold
+ * (however printed), and anything that looks like one (generated recipients too). A new suite is covered
+ * without doing anything; a leak fails the file.
+ */
+
+const projectRoot = join(__dirname, "..", "..");
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sources(path);
+    return /\.(ts|json)$/.test(entry.name) ? [readFileSync(path, "utf8")] : [];
+  });
+}
+
+/** The personal data the end-to-end suites send or look up: their sources, the support code, the sample register. */
+function usedPersonalData(): string[] {
+  return personalDataIn([
+    ...sources(join(projectRoot, "tests", "e2e")),
+    ...sources(join(projectRoot, "tests", "support")),
+    readFileSync(join(projectRoot, "shared", "local", "sampleRegistry.json"), "utf8"),
+  ]);
+}
+
+/** What was printed that names a person: the values used, and anything shaped like one. */
+export function personalDataPrinted(text: string, used: readonly string[]): string[] {
+  const found = new Set(leaksIn(text, used));
+  for (const finding of findPersonalData(text, "output"))
+    found.add(finding.kind === "email address" ? finding.value.toLowerCase() : finding.value);
+  return [...found];
+}
+
+let capture: OutputCapture | undefined;
+
+beforeAll(() => {
+  if (/\.e2e\.test\.ts$/.test(expect.getState().testPath ?? "")) capture = captureProcessOutput();
+});
+
+afterAll(() => {
+  if (!capture) return;
+  const text = capture.text();
+  capture.stop();
+  capture = undefined;
+  const printed = personalDataPrinted(text, usedPersonalData());
+  // The values are the suites' own fixtures, named so the line that printed them can be found.
+  if (printed.length > 0)
+    throw new Error(`the end-to-end run printed personal data (${printed.length}): ${printed.join(", ")}`);
+});
