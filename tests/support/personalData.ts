@@ -11,9 +11,10 @@ export interface PersonalDataFinding {
 /** Addresses of the service itself (senders), which name no person. */
 const serviceAddresses = new Set(["donotreply@varsel.local"]);
 
-// Digit runs standing alone: not inside a longer number, a hex id or a timestamp.
+// Digit runs standing alone: not inside a longer number, a hex id (a UUID's first group can be all digits,
+// "98784213-…") or a timestamp.
 const elevenDigits = /(?<![\w.:-])\d{11}(?![\w:])/g;
-const phoneLike = /(?<![\w.:/-])(?:\+|00)?\d[\d ]{6,14}\d(?![\w:])/g;
+const phoneLike = /(?<![\w.:/-])(?:\+|00)?\d[\d ]{6,14}\d(?![\w:-])/g;
 const emailLike = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g;
 
 /**

@@ -34,7 +34,8 @@ describe("the scanner", () => {
     expect(found).toEqual(["national identity number", "phone number", "phone number", "email address"]);
     expect(
       findPersonalData(
-        "org 991825827 order f30fe296-cabf-54b3-baec-5c20af59b557 at 2026-11-23T09:00:00.000Z span 4bf92f3577b34da6 from donotreply@varsel.local",
+        "org 991825827 order f30fe296-cabf-54b3-baec-5c20af59b557 at 2026-11-23T09:00:00.000Z span 4bf92f3577b34da6 from donotreply@varsel.local " +
+          "notification 98784213-0a4e-4bd8-9c7f-2b1d0f7c1e55",
         "sample",
       ),
     ).toEqual([]);
