@@ -88,6 +88,9 @@ describe("the local page in a browser", () => {
       .toBe("Dear reader");
     const sms = page.locator('#messages [data-channel="sms"]').first();
     expect(await sms.locator("pre.body").textContent()).toBe("Plain SMS text");
+    // Captures are stamped with the local clock (frozen here), not the machine's.
+    expect(await sms.locator("time").first().textContent()).toBe(monday10);
+    expect(service.outbox.list().map((m) => m.at)).toEqual([monday10, monday10]);
   });
 
   it("finds orders and messages by order id, sender's reference and recipient", async () => {
