@@ -13,9 +13,12 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AcsEmailSender } from "../../shared/adapters/acs/acsEmailSender";
 import { LinkSmsSender } from "../../shared/adapters/link/linkSmsSender";
 import { isAppError } from "../../shared/errors";
-import { tracedSmsSender } from "../../shared/telemetry/instrumentedPorts";
+import { startFakeAcs } from "../../shared/local/fakeAcs";
+import { Outbox } from "../../shared/local/outbox";
+import { tracedEmailSender, tracedSmsSender } from "../../shared/telemetry/instrumentedPorts";
 
 class CollectingReader extends MetricReader {
   protected async onForceFlush(): Promise<void> {}
@@ -91,5 +94,47 @@ describe("a throttled or failing provider", () => {
     expect(batch?.attributes["messaging.batch.message_count"]).toBe(2);
     // The recipient's number is nowhere on the spans.
     expect(JSON.stringify(spans.getFinishedSpans().map((s) => s.attributes))).not.toContain("99999999");
+  });
+});
+
+describe("a throttling ACS", () => {
+  it("counts its 429 under the acs provider with the status, as the provider alert's query reads it", async () => {
+    // One send a second, the clock standing still: the second send is refused.
+    const acs = await startFakeAcs({
+      outbox: new Outbox(),
+      rateLimitPerSecond: 1,
+      now: () => new Date("2026-12-04T10:00:00.000Z"),
+    });
+    try {
+      const sender = tracedEmailSender(
+        new AcsEmailSender({
+          endpoint: acs.endpoint,
+          accessKey: acs.accessKey,
+          allowInsecureConnection: true,
+        }),
+      );
+      const send = () =>
+        sender.send({
+          notificationId: randomUUID(),
+          from: "noreply@varsel.example",
+          to: "kari.nordmann@example.no",
+          subject: "Vedtak",
+          body: "Du har fått et vedtak.",
+          contentType: "Plain",
+        });
+      expect((await send()).outcome).toBe("accepted");
+      await expect(send()).rejects.toSatisfy((e: unknown) => isAppError(e, "transient"));
+    } finally {
+      await acs.close();
+    }
+    expect(await failures()).toContainEqual({
+      "varsel.provider": "acs",
+      "error.type": "transient",
+      "http.response.status_code": 429,
+      count: 1,
+    });
+    const throttled = spans.getFinishedSpans().filter((s) => s.name === "ACS send email");
+    expect(throttled.map((s) => s.attributes["http.response.status_code"])).toEqual([undefined, 429]);
+    expect(JSON.stringify(throttled.map((s) => s.attributes))).not.toContain("kari.nordmann");
   });
 });
