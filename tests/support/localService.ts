@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type * as LocalServiceModule from "../../shared/local/localService";
 import type { LocalService, LocalServiceOptions } from "../../shared/local/localService";
 import type * as SigningKey from "../../shared/local/signingKey";
+import { errorResponses } from "./errorResponses";
 
 export const projectRoot = join(__dirname, "..", "..");
 const requireCompiled = createRequire(__filename);
@@ -61,6 +62,7 @@ export function apiClient(baseUrl: string, token: string): ApiClient {
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await response.text();
+      if (response.status >= 400) errorResponses.push(text);
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);

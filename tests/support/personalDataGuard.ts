@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect } from "vitest";
+import { errorResponses } from "./errorResponses";
 import { findPersonalData } from "./personalData";
 import { captureProcessOutput, leaksIn, personalDataIn, type OutputCapture } from "./personalDataScan";
 
 /**
  * Every end-to-end file (`*.e2e.test.ts`) runs under this guard (vitest `setupFiles`): everything it printed —
- * the local host's function logs, error messages, console output — may hold no national identity number,
- * phone number or email address. Two scans: the values the end-to-end sources and the sample register hold
+ * the local host's function logs, error messages, console output — and the error answers its clients got may
+ * hold no national identity number, phone number or email address. Two scans: the values the end-to-end sources and the sample register hold
  * (however printed), and anything that looks like one (generated recipients too). A new suite is covered
  * without doing anything; a leak fails the file.
  */
@@ -42,12 +43,14 @@ export function personalDataPrinted(text: string, used: readonly string[]): stri
 let capture: OutputCapture | undefined;
 
 beforeAll(() => {
+  errorResponses.length = 0;
   if (/\.e2e\.test\.ts$/.test(expect.getState().testPath ?? "")) capture = captureProcessOutput();
 });
 
 afterAll(() => {
   if (!capture) return;
-  const text = capture.text();
+  // What was printed, and the error answers the suite's clients received (problem documents' messages).
+  const text = `${capture.text()}\n${errorResponses.join("\n")}`;
   capture.stop();
   capture = undefined;
   const printed = personalDataPrinted(text, usedPersonalData());
