@@ -20,7 +20,7 @@ export interface TransitionDeps {
 }
 
 /** A feed entry lists recipients only for orders small enough to keep the entry far below Cosmos' 2 MB item limit. */
-const maxFeedRecipients = 1000;
+export const maxFeedRecipients = 1000;
 
 type OrderChanges = Partial<Omit<OrderDocument, "id" | "pk" | "docType" | "status" | "feedOutbox">>;
 
@@ -38,7 +38,10 @@ async function feedDraft(
   at: string,
 ): Promise<FeedDraft> {
   const final = status === "Completed" || status === "SendConditionNotMet";
-  const notifications = final ? await notificationsOf(deps, order) : [];
+  // An order of more recipients than an entry lists is not read at all: a population-wide order would load
+  // every one of its notifications into memory only to list none.
+  const listable = (order.recipientCount ?? order.recipients.length) <= maxFeedRecipients;
+  const notifications = final && listable ? await notificationsOf(deps, order) : [];
   return {
     status: orderLifecycleName(status),
     lastUpdate: at,
