@@ -4,7 +4,10 @@ export interface ErasureReport {
   orderIds: string[];
   /** Recipient rows anonymised in those orders and in the recipient lists of large orders. */
   recipientRows: number;
-  /** Notifications whose address, identifiers and message body were removed (a pending one also stopped). */
+  /**
+   * Notifications whose address, identifiers and message body were removed (a pending one also stopped): the
+   * person's own, and those an organisation's orders sent to the person's user contact points.
+   */
   notifications: number;
   /** Status feed entries whose destinations were the person's addresses, now blank. */
   statusFeedEntries: number;

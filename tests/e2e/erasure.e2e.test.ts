@@ -1,6 +1,7 @@
 import type { Database } from "@azure/cosmos";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCosmosClient } from "../../shared/adapters/cosmos/client";
+import { upsertRegistryDocuments } from "../../shared/adapters/cosmos/cosmosContactRegistry";
 import { embeddedCosmosKey } from "../../shared/local/embeddedCosmos";
 import type { LocalService } from "../../shared/local/localService";
 import { containers } from "../../shared/platform/resources";
@@ -12,6 +13,9 @@ const tenant = "991825827";
 const kari = "15838510075";
 const kariEmail = "kari.nordmann@example.com";
 const kariMobile = "+4799000001";
+/** Kari as a user of an organisation, with a contact point of her own there and a role that grants read. */
+const kariAtWork = "kari.jobb@example.com";
+const employer = "310000019";
 const operatorScope = "altinn:notifications.support.admin";
 /** Monday 23 November 2026, 10:00 in Oslo. */
 const monday10 = "2026-11-23T09:00:00.000Z";
@@ -77,6 +81,34 @@ describe("erasure: an operator removes everything stored about one national iden
       events: ["order.status", "recipient.status"],
     });
     expect(subscription.status).toBe(201);
+    await upsertRegistryDocuments(database.container(containers.registry.name), {
+      persons: [],
+      organizations: [],
+      userContactPoints: [
+        {
+          organizationNumber: employer,
+          userId: "kari-user",
+          nationalIdentityNumber: kari,
+          email: kariAtWork,
+          resources: ["urn:altinn:resource:sample-service"],
+        },
+      ],
+      roleAssignments: [
+        { organizationNumber: employer, userId: "kari-user", nationalIdentityNumber: kari, roles: ["DAGL"] },
+      ],
+    });
+    const toEmployer = await api.request("POST", "/future/orders", {
+      idempotencyId: "erasure-organisation",
+      recipient: {
+        recipientOrganization: {
+          orgNumber: employer,
+          resourceId: "urn:altinn:resource:sample-service",
+          channelSchema: "Email",
+          emailSettings: { subject: "Til virksomheten", body: "Hei" },
+        },
+      },
+    });
+    expect(toEmployer.status, toEmployer.text).toBe(201);
     const chain = await api.request("POST", "/future/orders", {
       idempotencyId: "erasure-1",
       recipient: {
@@ -122,7 +154,8 @@ describe("erasure: an operator removes everything stored about one national iden
     await service.host.runTimer("dispatchWebhooks");
     expect(receiver.accepted.length).toBeGreaterThan(0);
     const before = await stored();
-    for (const value of [kari, kariEmail, kariMobile, "Kari Nordmann"]) expect(before).toContain(value);
+    for (const value of [kari, kariEmail, kariMobile, kariAtWork, "Kari Nordmann"])
+      expect(before).toContain(value);
   });
 
   it("is refused without the operator scope, and for a number that is not one", async () => {
@@ -144,10 +177,10 @@ describe("erasure: an operator removes everything stored about one national iden
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       recipientRows: 3,
-      notifications: 4,
+      notifications: 5,
       statusFeedEntries: expect.any(Number),
       webhookDeliveries: expect.any(Number),
-      registry: { persons: 1, userContactPoints: 0, roleAssignments: 0 },
+      registry: { persons: 1, userContactPoints: 1, roleAssignments: 1 },
     });
     const report = response.body as {
       orderIds: string[];
@@ -159,7 +192,8 @@ describe("erasure: an operator removes everything stored about one national iden
     expect(report.webhookDeliveries).toBeGreaterThan(0);
 
     const after = await stored();
-    for (const value of [kari, kariEmail, kariMobile, "Kari Nordmann"]) expect(after).not.toContain(value);
+    for (const value of [kari, kariEmail, kariMobile, kariAtWork, "Kari Nordmann"])
+      expect(after).not.toContain(value);
     // The other recipient of the legacy order, and the orders' statuses, are kept.
     expect(after).toContain("someone.else@example.net");
     expect(after).toContain("bulk.other@example.net");
@@ -187,6 +221,8 @@ describe("erasure: an operator removes everything stored about one national iden
   });
 
   it("printed none of the person's data", () => {
-    expect(leaksIn(output.text(), [kari, kariEmail, kariMobile, kariMobile.slice(3)])).toEqual([]);
+    expect(leaksIn(output.text(), [kari, kariEmail, kariMobile, kariMobile.slice(3), kariAtWork])).toEqual(
+      [],
+    );
   });
 });

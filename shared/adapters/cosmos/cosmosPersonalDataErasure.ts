@@ -4,6 +4,7 @@ import { retentionKept } from "../../domain/retention";
 import { systemClock, type Clock } from "../../ports/clock";
 import type { ErasureReport, PersonalDataErasure } from "../../ports/personalDataErasure";
 import { containers } from "../../platform/resources";
+import { normalizeMobileNumber } from "../../domain/identifiers";
 import { pendingEmailResults, pendingSmsResults } from "../../domain/statuses";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { personDocumentId } from "./cosmosContactRegistry";
@@ -22,7 +23,17 @@ const notificationSchema = z.looseObject({
   orderId: z.string(),
   channel: z.enum(["email", "sms"]),
   status: z.string(),
-  recipient: z.looseObject({ address: z.string().optional() }),
+  recipient: z.looseObject({
+    address: z.string().optional(),
+    nationalIdentityNumber: z.string().optional(),
+    organizationNumber: z.string().optional(),
+  }),
+});
+/** The person as an organisation's user: where the organisation's orders reached them. */
+const userContactPointSchema = z.looseObject({
+  organizationNumber: z.string(),
+  email: z.string().optional(),
+  mobileNumber: z.string().optional(),
 });
 const feedEntrySchema = z.looseObject({
   id: z.string(),
@@ -49,15 +60,22 @@ const pendingStatuses: Record<"email" | "sms", ReadonlySet<string>> = {
 };
 const maxAttempts = 5;
 
-async function query(container: Container, text: string, nin: string, what: string): Promise<Stored[]> {
+async function queryWith(
+  container: Container,
+  text: string,
+  parameters: Array<{ name: string; value: string }>,
+  what: string,
+): Promise<Stored[]> {
   try {
-    const { resources } = await container.items
-      .query<Stored>({ query: text, parameters: [{ name: "@nin", value: nin }] })
-      .fetchAll();
+    const { resources } = await container.items.query<Stored>({ query: text, parameters }).fetchAll();
     return resources;
   } catch (error) {
     throw mapCosmosError(error, `erasure: find ${what}`);
   }
+}
+
+function query(container: Container, text: string, nin: string, what: string): Promise<Stored[]> {
+  return queryWith(container, text, [{ name: "@nin", value: nin }], what);
 }
 
 /** The delivery with the address blanked wherever its payload names it; undefined when it names it nowhere. */
@@ -132,12 +150,13 @@ function withoutPerson(rows: unknown, nin: string): { rows: unknown[]; erased: n
   return erased > 0 ? { rows: kept, erased } : undefined;
 }
 
-function anonymisedNotification(doc: Stored, nin: string): Stored | undefined {
+/** The person's notification without address, identifiers or text; undefined when it is not the person's. */
+function anonymisedNotification(
+  doc: Stored,
+  isPerson: (recipient: z.infer<typeof notificationSchema>["recipient"]) => boolean,
+): Stored | undefined {
   const parsed = notificationSchema.safeParse(doc);
-  if (!parsed.success) return undefined;
-  const recipient = doc["recipient"];
-  if (typeof recipient !== "object" || recipient === null) return undefined;
-  if ((recipient as Record<string, unknown>)["nationalIdentityNumber"] !== nin) return undefined;
+  if (!parsed.success || !isPerson(parsed.data.recipient)) return undefined;
   const channel = parsed.data.channel;
   const pending = pendingStatuses[channel].has(parsed.data.status);
   const { deliveryReport: _report, ...rest } = doc;
@@ -215,17 +234,79 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
         notifications,
         doc,
         parsed.data.orderId,
-        (current) => anonymisedNotification(current, nin),
+        (current) => anonymisedNotification(current, (r) => r.nationalIdentityNumber === nin),
         "notification",
         this.clock,
       );
       if (changed) report.notifications += 1;
     }
+    report.notifications += await this.anonymiseAsUser(registry, notifications, nin, addresses);
 
     report.statusFeedEntries = await this.blankFeedDestinations(feed, addresses);
     report.webhookDeliveries = await this.blankWebhookDestinations(webhooks, addresses);
     report.registry = await this.eraseRegistry(registry, nin);
     return report;
+  }
+
+  /**
+   * An organisation's order reaches its users at the contact points they registered for it, under the
+   * organisation's number, not the person's: those notifications are found by organisation and address, from
+   * the person's user contact points in the register copy (read before it is erased).
+   */
+  private async anonymiseAsUser(
+    registry: Container,
+    notifications: Container,
+    nin: string,
+    addresses: Set<string>,
+  ): Promise<number> {
+    let changed = 0;
+    const points = await query(
+      registry,
+      "SELECT * FROM c WHERE c.type = 'userContactPoint' AND c.nationalIdentityNumber = @nin",
+      nin,
+      "user contact points",
+    );
+    for (const point of points) {
+      const parsed = userContactPointSchema.safeParse(point);
+      if (!parsed.success) continue;
+      const organization = parsed.data.organizationNumber;
+      // As contact lookup writes them: the email trimmed, the mobile number in E.164.
+      const email = parsed.data.email?.trim();
+      const mobile = parsed.data.mobileNumber ? normalizeMobileNumber(parsed.data.mobileNumber) : undefined;
+      for (const address of [email, mobile]) {
+        if (!address) continue;
+        const sent = await queryWith(
+          notifications,
+          "SELECT * FROM c WHERE c.recipient.organizationNumber = @org AND c.recipient.address = @address",
+          [
+            { name: "@org", value: organization },
+            { name: "@address", value: address },
+          ],
+          "notifications to an organisation's user",
+        );
+        for (const doc of sent) {
+          const notification = notificationSchema.safeParse(doc);
+          if (!notification.success) continue;
+          const done = await replaceWith(
+            notifications,
+            doc,
+            notification.data.orderId,
+            (current) =>
+              anonymisedNotification(
+                current,
+                (r) => r.organizationNumber === organization && r.address === address,
+              ),
+            "notification",
+            this.clock,
+          );
+          if (done) {
+            changed += 1;
+            addresses.add(address);
+          }
+        }
+      }
+    }
+    return changed;
   }
 
   private async blankFeedDestinations(feed: Container, addresses: Set<string>): Promise<number> {
