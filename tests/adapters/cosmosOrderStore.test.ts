@@ -73,6 +73,29 @@ describe("CosmosOrderStore against the embedded Cosmos server", () => {
     expect(again.documents.map((o) => o.id)).toContain(good.id);
   });
 
+  it("keeps a quarantined document's deletion instant (Cosmos counts ttl from the quarantine's write)", async () => {
+    const written = new Date("2030-02-01T00:00:00.000Z");
+    const poison = sampleOrder({ requestedSendTime: "2030-02-01T00:00:00.000Z" });
+    const retainUntil = new Date(written.getTime() + 90 * 86_400_000).toISOString();
+    const container = cosmos.database.container(containers.orders.name);
+    await container.items.create({
+      ...poison,
+      pk: poison.id,
+      docType: "order",
+      status: "Unreadable",
+      ttl: 90 * 86_400,
+      retainUntil,
+    });
+    const tenDaysLater = new Date(written.getTime() + 10 * 86_400_000);
+    await store.quarantine(poison.id, "status: invalid", tenDaysLater);
+    const { resource } = await container.item(poison.id, poison.id).read<Record<string, unknown>>();
+    expect(resource).toMatchObject({
+      quarantine: { problem: "status: invalid" },
+      retainUntil,
+      ttl: 80 * 86_400,
+    });
+  });
+
   it("finds orders by when the sweeper must look at them, earliest first", async () => {
     const at = (minute: number) => `2031-01-01T00:0${minute}:00.000Z`;
     const later = sampleOrder({ status: "Processed", sweepAt: at(5) });

@@ -1,7 +1,8 @@
 import type { Container } from "@azure/cosmos";
 import type { z } from "zod";
 import type { SweepPage, UnreadableDocument } from "../../ports/sweepPage";
-import { mapCosmosError } from "./errors";
+import { retentionKept } from "../../domain/retention";
+import { isCosmosStatus, mapCosmosError } from "./errors";
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(document)"}: ${i.message}`).join("; ");
@@ -33,17 +34,36 @@ export function sweepPageOf<T>(
   return page;
 }
 
-/** Marks a document as set aside; every sweep query skips documents with `quarantine`. */
+/**
+ * Marks a document as set aside; every sweep query skips documents with `quarantine`. The patch is a write,
+ * from which Cosmos counts `ttl` again: it also sets the seconds left until the document's `retainUntil`, so
+ * a quarantined document (personal data it may hold included) is still deleted when it would have been.
+ */
 export async function quarantineDocument(
   container: Container,
   document: Pick<UnreadableDocument, "id" | "partitionKey">,
   problem: string,
   at: Date,
 ): Promise<void> {
+  const item = container.item(document.id, document.partitionKey);
+  const quarantine = { op: "set" as const, path: "/quarantine", value: { problem, at: at.toISOString() } };
   try {
-    await container.item(document.id, document.partitionKey).patch({
-      operations: [{ op: "set", path: "/quarantine", value: { problem, at: at.toISOString() } }],
-    });
+    const { resource } = await item.read<Record<string, unknown>>();
+    const kept = resource ? retentionKept(resource, at) : {};
+    const etag = resource?.["_etag"];
+    if (kept.ttl !== undefined && typeof etag === "string") {
+      try {
+        await item.patch(
+          { operations: [quarantine, { op: "set", path: "/ttl", value: kept.ttl }] },
+          { accessCondition: { type: "IfMatch", condition: etag } },
+        );
+        return;
+      } catch (error) {
+        // Written meanwhile, with its own retention: only the mark is still to be set.
+        if (!isCosmosStatus(error, 412)) throw error;
+      }
+    }
+    await item.patch({ operations: [quarantine] });
   } catch (error) {
     throw mapCosmosError(error, "quarantine an unreadable document");
   }
