@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { attachmentReferenceSchema } from "./attachments";
-import { sendingTimePolicies } from "./order";
+import { sendingTimePolicies, storedTraceparentSchema } from "./order";
 import { emailResults, smsResults } from "./statuses";
 
 const notificationBase = {
@@ -30,6 +30,11 @@ const notificationBase = {
   deliveryReport: z.unknown().optional(),
   /** Its order is completed by the sweeper (domain/completion.ts), so a delivery report need not check it. */
   completedBySweeper: z.boolean().optional(),
+  /**
+   * Its order's `traceparent`, copied when the notification is created (written anyway): a delivery report or
+   * the terminate job, which read the notification to update it, continue the order's trace from here.
+   */
+  traceparent: storedTraceparentSchema,
   _etag: z.string().optional(),
 };
 

@@ -78,6 +78,16 @@ export const feedDraftSchema = z.object({
 });
 export type FeedDraft = z.infer<typeof feedDraftSchema>;
 
+/** W3C Trace Context, version 00: trace id, parent span id, flags (lower-case hex, ids never all zero). */
+export const traceparentPattern = /^00-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/**
+ * The W3C `traceparent` an order's later work continues from (docs/operations.md, "One trace per order"): ids
+ * and flags only, never personal data. Absent on documents written before it was stored; a damaged value
+ * reads as absent too, so tracing can never make an order or notification unreadable.
+ */
+export const storedTraceparentSchema = z.string().regex(traceparentPattern).optional().catch(undefined);
+
 /**
  * An order (Altinn: notification order / shipment) as stored in the `orders` container. Partitioned by its
  * own id; its notifications live in their own container so this document never grows with recipients.
@@ -118,6 +128,11 @@ export const orderDocumentSchema = z.object({
     .optional(),
   status: z.enum(orderStatuses),
   statusChangedAt: z.iso.datetime({ offset: true }),
+  /**
+   * The trace of the request that registered the order (its registration span), written by intake in the
+   * document it writes anyway: queue hops, timers and delivery reports continue it, without a read of their own.
+   */
+  traceparent: storedTraceparentSchema,
   /** Until when a release claim holds; an expired lease lets the release job publish the order again. */
   leaseUntil: z.iso.datetime({ offset: true }).optional(),
   /**

@@ -97,7 +97,9 @@ export function buildPageView(
           to: n.recipient.address ?? "",
         })),
       messageIds: messages.filter((m) => m.orderId === order.id).map((m) => m.id),
-      trace: traceOf(spansOfTrace(orderSpanContext(order.id).traceId)),
+      trace: traceOf(
+        spansOfTrace(orderSpanContext({ orderId: order.id, traceparent: order.traceparent }).traceId),
+      ),
     };
   });
   orders.sort((a, b) => b.created.localeCompare(a.created));

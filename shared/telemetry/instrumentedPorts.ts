@@ -18,7 +18,7 @@ import type { OrderStore } from "../ports/orderStore";
 import type { OutgoingMessage, Publisher } from "../ports/publisher";
 import type { SmsSender } from "../ports/smsSender";
 import { varselMetrics } from "./metrics";
-import { traceCarrierOf } from "./traceContext";
+import { traceCarrierOf, traceparentOf } from "./traceContext";
 import { errorType, inOrderSpan, inSpan } from "./tracing";
 
 /** The port with some of its methods replaced; the others are the inner port's, bound to it. */
@@ -48,10 +48,19 @@ function lifecycleName(state: NotificationState): string {
   return state.channel === "email" ? emailLifecycleName(state.status) : smsLifecycleName(state.status);
 }
 
+/** The active span's context as a `traceparent`, when there is a valid one (a request's, a queue hop's). */
+function activeTraceparent(): string | undefined {
+  const active = trace.getSpanContext(context.active());
+  return active && trace.isSpanContextValid(active) ? traceparentOf(active) : undefined;
+}
+
+const orderAttribute = (orderId: string | undefined) => (orderId ? { "varsel.order.id": orderId } : {});
+
 /**
  * Publishes inside a producer span of each message's order (its correlation id) and puts that span's W3C
- * context on the message, so the consumer continues the same trace. Messages without an order (delivery
- * report retries) carry the active context.
+ * context on the message, so the consumer continues the same trace: a child of the active span on a queue
+ * hop, of the span the order's document names when a timer publishes (`orderTrace`). Messages without an
+ * order (delivery report retries) carry the active context.
  */
 export function tracedPublisher<P extends Publisher>(inner: P): P {
   return decorate<Publisher, P>(inner, {
@@ -71,7 +80,7 @@ export function tracedPublisher<P extends Publisher>(inner: P): P {
       const stamp = (group: OutgoingMessage[]) => {
         const active = trace.getSpanContext(context.active());
         const carrier = active ? traceCarrierOf(active) : {};
-        return group.map((m) => ({
+        return group.map(({ orderTrace: _sent, ...m }) => ({
           ...m,
           applicationProperties: { ...m.applicationProperties, ...carrier },
         }));
@@ -80,10 +89,19 @@ export function tracedPublisher<P extends Publisher>(inner: P): P {
       for (const [orderId, group] of byOrder) {
         const options = { kind: SpanKind.PRODUCER, attributes: attributes(group.length) };
         const name = `publish ${queue}`;
+        const named = group.find((m) => m.orderTrace !== undefined)?.orderTrace;
+        // A queue hop publishes inside the span its message continued, already in the order's trace; only a
+        // publisher that read the order (a timer), or one with no active span, starts from the order's document.
+        const fromOrder = orderId !== undefined && (named !== undefined || activeTraceparent() === undefined);
+        const work = async () => stamp(group);
         stamped.push(
-          ...(await (orderId
-            ? inOrderSpan(orderId, name, options, async () => stamp(group))
-            : inSpan(name, options, async () => stamp(group)))),
+          ...(await (fromOrder
+            ? inOrderSpan({ orderId, traceparent: named?.traceparent }, name, options, work)
+            : inSpan(
+                name,
+                { ...options, attributes: { ...options.attributes, ...orderAttribute(orderId) } },
+                work,
+              ))),
         );
       }
       await inner.publish(queue, stamped);
@@ -91,16 +109,27 @@ export function tracedPublisher<P extends Publisher>(inner: P): P {
   });
 }
 
-/** Order registrations and status changes as spans of the order's trace, and the orders-accepted count. */
+/**
+ * Order registrations and status changes as spans of the order's trace, and the orders-accepted count.
+ * Registering stores the registration span's context on the order (`traceparent`, in the document intake
+ * writes anyway): that span is a child of the request's, so every later span of the order (its queue hops,
+ * provider calls, delivery reports, completion) lands in the request's trace, under the order's own subtree.
+ */
 export function tracedOrderStore<S extends OrderStore>(inner: S): S {
   return decorate<OrderStore, S>(inner, {
-    createOrder: (order) =>
-      inOrderSpan(
-        order.id,
+    createOrder: (order) => {
+      const request = activeTraceparent();
+      return inOrderSpan(
+        { orderId: order.id, traceparent: order.traceparent ?? request },
         "order registered",
         { attributes: { "varsel.org": order.creator, "varsel.order.type": order.type } },
         async (span) => {
-          const outcome = await inner.createOrder(order);
+          // Outside any trace (no active span) the order keeps the trace derived from its id, as before.
+          const traced =
+            order.traceparent !== undefined || request === undefined
+              ? order
+              : { ...order, traceparent: traceparentOf(span.spanContext()) };
+          const outcome = await inner.createOrder(traced);
           span.setAttribute("varsel.outcome", outcome);
           if (outcome === "created") {
             varselMetrics().ordersAccepted.add(1, {
@@ -110,12 +139,13 @@ export function tracedOrderStore<S extends OrderStore>(inner: S): S {
           }
           return outcome;
         },
-      ),
+      );
+    },
     updateOrder: (order, changes) => {
       const status = changes.status;
       if (status === undefined || status === order.status) return inner.updateOrder(order, changes);
       return inOrderSpan(
-        order.id,
+        { orderId: order.id, traceparent: order.traceparent },
         `order ${orderLifecycleName(status)}`,
         {
           attributes: {
@@ -142,7 +172,7 @@ function statusChange<T>(
   if (!before || !after || after.status === before.status) return apply();
   const name = lifecycleName(after);
   return inOrderSpan(
-    notification.orderId,
+    { orderId: notification.orderId, traceparent: notification.traceparent },
     `notification ${name}`,
     {
       attributes: {

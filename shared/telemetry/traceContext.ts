@@ -9,9 +9,7 @@ import {
   type SpanContext,
 } from "@opentelemetry/api";
 import { z } from "zod";
-
-/** W3C Trace Context, version 00: trace id, parent span id, flags (lower-case hex, ids never all zero). */
-const traceparentPattern = /^00-(?!0{32})([0-9a-f]{32})-(?!0{16})([0-9a-f]{16})-([0-9a-f]{2})$/;
+import { traceparentPattern } from "../domain/order";
 
 /**
  * The trace context as it travels on a queue message's application properties or an HTTP request's headers.
@@ -36,10 +34,15 @@ function spanContextOf(traceparent: string, tracestate: string | undefined): Spa
   };
 }
 
+/** A span's context as a W3C `traceparent` (ids and flags; `tracestate` is not part of it). */
+export function traceparentOf(spanContext: SpanContext): string {
+  const flags = spanContext.traceFlags.toString(16).padStart(2, "0");
+  return `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+}
+
 /** The application properties that carry a span's context to the next hop. */
 export function traceCarrierOf(spanContext: SpanContext): Record<string, string> {
-  const flags = spanContext.traceFlags.toString(16).padStart(2, "0");
-  const traceparent = `00-${spanContext.traceId}-${spanContext.spanId}-${flags}`;
+  const traceparent = traceparentOf(spanContext);
   const tracestate = spanContext.traceState?.serialize();
   return { traceparent, "Diagnostic-Id": traceparent, ...(tracestate ? { tracestate } : {}) };
 }
@@ -62,11 +65,11 @@ export function contextFromCarrier(carrier: unknown): Context {
 }
 
 /**
- * Every span about an order belongs to one trace whose id is derived from the order id, so work that starts
- * without a message to carry the context (a provider's delivery report, a timer's re-drive) joins the same
- * trace as the request that created the order. The parent named here is the order's notional root span.
+ * The trace of an order written before intake stored one: its id is derived from the order id, so work that
+ * starts without a message to carry the context (a delivery report, a timer's re-drive) still finds it. The
+ * parent named here is that trace's notional root span.
  */
-export function orderSpanContext(orderId: string): SpanContext {
+export function derivedOrderSpanContext(orderId: string): SpanContext {
   const digest = createHash("sha256").update(`varsel-order:${orderId}`).digest("hex");
   return {
     traceId: digest.slice(0, 32),
@@ -74,4 +77,19 @@ export function orderSpanContext(orderId: string): SpanContext {
     traceFlags: TraceFlags.SAMPLED,
     isRemote: true,
   };
+}
+
+/** What a document about an order says of the order's trace: its id, and the `traceparent` intake stored. */
+export interface OrderTrace {
+  orderId: string;
+  traceparent?: string | undefined;
+}
+
+/**
+ * The span an order's work continues from: the one intake stored on the order (and its notifications copy),
+ * in the trace of the HTTP request that registered it; for documents written before that, the derived root.
+ */
+export function orderSpanContext(order: OrderTrace): SpanContext {
+  const stored = order.traceparent === undefined ? undefined : spanContextOf(order.traceparent, undefined);
+  return stored ?? derivedOrderSpanContext(order.orderId);
 }

@@ -9,7 +9,7 @@ import {
   type SpanKind,
 } from "@opentelemetry/api";
 import { isAppError } from "../errors";
-import { orderSpanContext } from "./traceContext";
+import { orderSpanContext, type OrderTrace } from "./traceContext";
 
 /** The instrumentation scope of every span varsel makes; the SDK that exports them is chosen at start-up. */
 export const tracer = () => trace.getTracer("varsel");
@@ -60,19 +60,20 @@ export async function inSpan<T>(
 }
 
 /**
- * Runs `work` in a span of the order's trace: a child of the active span when that is already in the
- * order's trace, else a child of the order's notional root linked to the active span (the HTTP request that
- * created the order, the timer run or delivery report that came back to it).
+ * Runs `work` in a span of the order's trace (the request that registered it, or for an older order the trace
+ * derived from its id): a child of the active span when that is already in the order's trace (the request
+ * itself, a queue hop whose message carried the context), else a child of the span the order's document
+ * names, linked to the active span (the timer run or delivery report that came back to the order).
  */
 export function inOrderSpan<T>(
-  orderId: string,
+  order: OrderTrace,
   name: string,
   options: Omit<SpanOptions, "parent" | "links">,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
-  const root = orderSpanContext(orderId);
+  const root = orderSpanContext(order);
   const active = trace.getSpanContext(context.active());
-  const attributes = { "varsel.order.id": orderId, ...options.attributes };
+  const attributes = { "varsel.order.id": order.orderId, ...options.attributes };
   if (active?.traceId === root.traceId) return inSpan(name, { ...options, attributes }, work);
   return inSpan(
     name,

@@ -61,6 +61,8 @@ export async function claimAndPublish(
         messageId: `process:${o.id}:${o.releaseCount}`,
         body: { orderId: o.id },
         correlationId: o.id,
+        // A timer's release continues the order's trace (the request that registered it).
+        orderTrace: { traceparent: o.traceparent },
       })),
     );
   }

@@ -44,6 +44,8 @@ export function notificationFor(
     sendAfter: nextSendTime(requested, policy, window).toISOString(),
     sendingTimePolicy: policy,
     completedBySweeper: isCompletedBySweeper(order) || undefined,
+    // The order's trace rides along, so the report that finishes this notification joins it without reading the order.
+    traceparent: order.traceparent,
     expiry: notificationExpiry({
       channel: address.channel,
       policy,

@@ -1,5 +1,5 @@
 import { expiryGraceSeconds } from "../domain/expiry";
-import { laneOf, sendQueueOf, type Lane } from "../domain/lanes";
+import { laneOf, sendQueueOf } from "../domain/lanes";
 import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
 import { abandonedSendMs, lostSendGraceMs } from "../domain/recoveryTimes";
@@ -68,7 +68,7 @@ function nextSweep(
 
 async function republish(
   deps: ReconcileDeps,
-  lane: Lane,
+  order: OrderDocument,
   singles: NotificationDocument[],
   batches: SendBatchDocument[],
   at: string,
@@ -81,6 +81,8 @@ async function republish(
           messageId: `send:${n.id}:sweep:${at}`,
           body: { orderId: n.orderId, notificationId: n.id },
           correlationId: n.orderId,
+          // The sweeper's re-drive continues the order's trace.
+          orderTrace: { traceparent: order.traceparent },
         })),
       ...batches
         .filter((b) => b.channel === channel)
@@ -88,9 +90,10 @@ async function republish(
           messageId: `batch:${b.id}:sweep:${at}`,
           body: { orderId: b.orderId, batchId: b.id, attempt: b.attempts },
           correlationId: b.orderId,
+          orderTrace: { traceparent: order.traceparent },
         })),
     ];
-    if (messages.length > 0) await deps.publisher.publish(sendQueueOf(lane, channel), messages);
+    if (messages.length > 0) await deps.publisher.publish(sendQueueOf(laneOf(order), channel), messages);
   }
 }
 
@@ -130,7 +133,7 @@ export async function reconcileProcessedOrder(
         isAbandonedSend(n, now)),
   );
   const overdueBatches = batches.documents.filter((b) => isOverdueBatch(b, now.getTime()));
-  await republish(deps, laneOf(order), singles, overdueBatches, now.toISOString());
+  await republish(deps, order, singles, overdueBatches, now.toISOString());
   summary.resent += singles.length + overdueBatches.reduce((sum, b) => sum + b.notificationIds.length, 0);
   await confirmFeed(
     deps,

@@ -70,6 +70,40 @@ function traceOfOrder(orderId: string): ReadableSpan[] {
   return spans.filter((s) => s.spanContext().traceId === traceId);
 }
 
+/**
+ * One order, one trace: the server span of the request that registered it (`route`) and the order's
+ * `Order_Completed` have the same trace id, every span that names the order is in that trace, and each
+ * descends from the request span (its parents, followed up, reach it: none hangs off a root of its own).
+ */
+function expectOneTrace(orderId: string, route: string): ReadableSpan[] {
+  const spans = traceOfOrder(orderId);
+  const request = spans.find((s) => s.kind === SpanKind.SERVER && s.name === route);
+  expect(request, `the ${route} request span in the order's trace`).toBeDefined();
+  const traceId = request!.spanContext().traceId;
+  const completed = exporter
+    .getFinishedSpans()
+    .filter((s) => s.name === "order Order_Completed" && attribute(s, "varsel.order.id") === orderId);
+  expect(completed.length).toBeGreaterThan(0);
+  for (const span of completed) expect(span.spanContext().traceId).toBe(traceId);
+  const naming = exporter.getFinishedSpans().filter((s) => attribute(s, "varsel.order.id") === orderId);
+  expect(new Set(naming.map((s) => s.spanContext().traceId))).toEqual(new Set([traceId]));
+  const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+  const requestId = request!.spanContext().spanId;
+  for (const span of naming) {
+    let current: ReadableSpan | undefined = span;
+    for (let depth = 0; current && current.spanContext().spanId !== requestId && depth < 50; depth += 1)
+      current = byId.get(current.parentSpanContext?.spanId ?? "");
+    expect(current?.spanContext().spanId, `${span.name} descends from ${route}`).toBe(requestId);
+  }
+  return spans;
+}
+
+/** The trace of a span that a link points to. */
+function linkedTrace(span: ReadableSpan | undefined): ReadableSpan[] {
+  const linked = span?.links[0]?.context;
+  return exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === linked?.traceId);
+}
+
 describe("OpenTelemetry through the pipeline", () => {
   it("follows one email order in one trace from the HTTP request to Order_Completed", async () => {
     const orderId = await order("trace-email", {
@@ -79,10 +113,11 @@ describe("OpenTelemetry through the pipeline", () => {
     const shipment = await api.request("GET", `/future/shipment/${orderId}`);
     expect(shipment.body).toMatchObject({ status: "Order_Completed" });
 
-    const spans = traceOfOrder(orderId);
+    const spans = expectOneTrace(orderId, "POST future/orders");
     const names = spans.map((s) => s.name);
     expect(names).toEqual(
       expect.arrayContaining([
+        "POST future/orders",
         "order registered",
         "publish processOrder",
         "process process-order",
@@ -93,14 +128,10 @@ describe("OpenTelemetry through the pipeline", () => {
         "order Order_Completed",
       ]),
     );
-    // The HTTP request is the client's trace; the order's trace links back to it.
-    const request = exporter
-      .getFinishedSpans()
-      .find(
-        (s) => s.name === "POST future/orders" && s.spanContext().traceId !== spans[0]!.spanContext().traceId,
-      );
+    // The order's own subtree starts at its registration, a child of the request span.
+    const request = spans.find((s) => s.name === "POST future/orders")!;
     const registered = spans.find((s) => s.name === "order registered")!;
-    expect(registered.links.map((l) => l.context.spanId)).toContain(request?.spanContext().spanId);
+    expect(registered.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     // Each queue hop continues the span that published the message (W3C trace context on the message).
     const published = spans.find((s) => s.name === "publish sendEmail")!;
     const consumed = spans.find(
@@ -119,9 +150,16 @@ describe("OpenTelemetry through the pipeline", () => {
       },
     });
     await service.settle();
-    const names = traceOfOrder(orderId).map((s) => s.name);
+    const spans = expectOneTrace(orderId, "POST future/orders");
+    const names = spans.map((s) => s.name);
     expect(names.some((name) => name.startsWith("LINK send SMS"))).toBe(true);
     expect(names).toEqual(expect.arrayContaining(["notification SMS_Delivered", "order Order_Completed"]));
+    // The report came in a request of its own (the gateway's); the status change it made continues the
+    // order's trace from the notification it updated, linked to the report's delivery.
+    const delivered = spans.find((s) => s.name === "notification SMS_Delivered");
+    const registered = spans.find((s) => s.name === "order registered");
+    expect(delivered?.parentSpanContext?.spanId).toBe(registered?.spanContext().spanId);
+    expect(linkedTrace(delivered).map((s) => s.name)).toContain("POST delivery-reports/sms");
   });
 
   it("counts orders, final statuses, provider calls and queue waits for an operator", async () => {
@@ -182,16 +220,12 @@ describe("the bulk lane and batched delivery reports", () => {
     await service.host.runTimer("sweepOrders");
     await service.settle();
 
-    for (const [orderId, lane] of [
-      [orders[0]!, ["process-order-bulk", "send-email-bulk"]],
-      [orders[1]!, ["process-order-bulk", "send-sms-bulk"]],
+    for (const [orderId, route, lane] of [
+      [orders[0]!, "POST orders/email", ["process-order-bulk", "send-email-bulk"]],
+      [orders[1]!, "POST orders/sms", ["process-order-bulk", "send-sms-bulk"]],
     ] as const) {
-      const spans = traceOfOrder(orderId);
-      // Every span that names the order is in its trace: no hop started a trace of its own.
-      const naming = exporter.getFinishedSpans().filter((s) => attribute(s, "varsel.order.id") === orderId);
-      expect(new Set(naming.map((s) => s.spanContext().traceId))).toEqual(
-        new Set([spans[0]!.spanContext().traceId]),
-      );
+      // The request's trace holds every span that names the order: no hop started a trace of its own.
+      const spans = expectOneTrace(orderId, route);
       // Each bulk-lane delivery continues the span that published its message.
       const producers = new Set(
         spans.filter((s) => s.kind === SpanKind.PRODUCER).map((s) => s.spanContext().spanId),
@@ -201,8 +235,10 @@ describe("the bulk lane and batched delivery reports", () => {
         new Set(lane),
       );
       for (const consumer of consumers) expect(producers).toContain(consumer.parentSpanContext?.spanId);
-      // The sweeper's completion joins the order's trace, linked to the timer run.
+      // The sweeper's completion continues the order's trace from the order it read, linked to the timer run.
       const completion = spans.find((s) => s.name === "order Order_Completed");
+      const registered = spans.find((s) => s.name === "order registered");
+      expect(completion?.parentSpanContext?.spanId).toBe(registered?.spanContext().spanId);
       const timerRuns = exporter.getFinishedSpans().filter((s) => s.name === "timer sweepOrders");
       expect(timerRuns.map((s) => s.spanContext().spanId)).toContain(completion?.links[0]?.context.spanId);
       // Each notification's delivery report is in it (a repeated report's write is a span with outcome conflict).
@@ -235,5 +271,47 @@ describe("the bulk lane and batched delivery reports", () => {
       attributes: { "varsel.job": "sweepOrders", "varsel.action": "completed" },
       value: 2,
     });
+  });
+});
+
+describe("a bulk order (future/orders/bulk)", () => {
+  it("is one trace from the submit request to Order_Completed", async () => {
+    const created = await api.request("POST", "/future/orders/bulk", {
+      idempotencyId: "trace-bulk",
+      sendersReference: "trace-bulk",
+      channelSchema: "Email",
+      emailSettings: { subject: "Bulk", body: "Bulk" },
+    });
+    expect(created.status, created.text).toBe(201);
+    const orderId = (created.body as { notificationOrderId: string }).notificationOrderId;
+    const lines = Array.from({ length: 3 }, (_, i) =>
+      JSON.stringify({ emailAddress: `bulkpart${i}@example.net` }),
+    );
+    const part = await api.request("PUT", `/future/orders/bulk/${orderId}/recipients/1`, lines.join("\n"), {
+      "content-type": "application/x-ndjson",
+    });
+    expect(part.status, part.text).toBe(201);
+    const submitted = await api.request("POST", `/future/orders/bulk/${orderId}/submit`);
+    expect(submitted.status, submitted.text).toBe(202);
+    let status = "";
+    for (let round = 0; round < 20 && status !== "Completed"; round += 1) {
+      await service.settle();
+      await service.host.runTimer("sweepOrders");
+      await service.settle();
+      service.clock.freeze(new Date(service.clock.now().getTime() + 60_000));
+      status = ((await api.request("GET", `/future/orders/bulk/${orderId}`)).body as { status: string })
+        .status;
+    }
+    expect(status).toBe("Completed");
+
+    // The order was registered by the submit request, not by the request that opened the bulk order.
+    const spans = expectOneTrace(orderId, "POST future/orders/bulk/{id}/submit");
+    const delivered = spans.filter(
+      (s) => s.name === "notification Email_Delivered" && attribute(s, "varsel.outcome") === "updated",
+    );
+    expect(new Set(delivered.map((s) => attribute(s, "varsel.notification.id"))).size).toBe(3);
+    // Each delivery report continued the trace from its notification, linked to the report's delivery.
+    for (const span of delivered)
+      expect(linkedTrace(span).some((s) => s.name === "process delivery-reports")).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import type { Container, Database } from "@azure/cosmos";
 import { z } from "zod";
+import { storedTraceparentSchema } from "../../domain/order";
 import { containers } from "../../platform/resources";
 import { mapCosmosError } from "./errors";
 
@@ -11,6 +12,7 @@ const orderRowSchema = z.object({
   status: z.string(),
   created: z.string(),
   requestedSendTime: z.string(),
+  traceparent: storedTraceparentSchema,
 });
 
 const notificationRowSchema = z.object({
