@@ -258,6 +258,7 @@ async function uploadBulkOrder(service, count, sendAt, tenant = "991825827") {
  */
 async function countingCosmos() {
   const { createHttpServer } = require("@vercel/cosmosdb-server");
+  requireCompiled("shared", "local", "linearQueryEngine.js").useLinearQueryEngine();
   const counter = { writes: 0 };
   const server = createHttpServer({ keepAlive: true });
   server.on("request", (req) => {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import Account from "@vercel/cosmosdb-server/lib/account";
 import routes from "@vercel/cosmosdb-server/lib/routes";
+import { useLinearQueryEngine } from "./linearQueryEngine";
 import { openCosmosStore, type CosmosStore, type CosmosStoreOptions } from "./persistence/cosmosStore";
 
 /** The embedded server does not check keys; the SDK still needs one to sign requests. */
@@ -101,6 +102,7 @@ export async function startEmbeddedCosmos(
 ): Promise<EmbeddedCosmos> {
   // The request listener comes once the account exists (its metadata names the port, and it may first be
   // restored from disk); it is attached before the event loop turns again, so no request can come first.
+  useLinearQueryEngine();
   const server: Server = createServer({ keepAlive: true });
   server.keepAliveTimeout = keepAliveSeconds * 1000;
   await new Promise<void>((resolve, reject) => {

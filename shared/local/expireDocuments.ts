@@ -50,8 +50,14 @@ async function expireContainer(
   if (definition.defaultTtl === undefined) return 0;
   const container = database.container(definition.name);
   let resources: unknown[];
+  // Only what the deadline needs, in one page: the embedded server evaluates a query again for every page
+  // (a scan of 20,000 documents in pages of 100 took a minute).
+  const partitionKey = `c${definition.partitionKeyPath.replaceAll("/", ".")}`;
+  const fields = ["c.id", "c._ts", "c.ttl", "c.retainUntil", partitionKey];
   try {
-    ({ resources } = await container.items.query("SELECT * FROM c").fetchAll());
+    ({ resources } = await container.items
+      .query(`SELECT ${[...new Set(fields)].join(", ")} FROM c`, { maxItemCount: -1 })
+      .fetchAll());
   } catch (error) {
     throw mapCosmosError(error, `expire ${definition.name}: query`);
   }
