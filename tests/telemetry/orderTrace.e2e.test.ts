@@ -72,17 +72,17 @@ function traceOfOrder(orderId: string): ReadableSpan[] {
 
 /**
  * One order, one trace: the server span of the request that registered it (`route`) and the order's
- * `Order_Completed` have the same trace id, every span that names the order is in that trace, and each
+ * `Order_Completed` (or another `last` span) have the same trace id, every span that names the order is in that trace, and each
  * descends from the request span (its parents, followed up, reach it: none hangs off a root of its own).
  */
-function expectOneTrace(orderId: string, route: string): ReadableSpan[] {
+function expectOneTrace(orderId: string, route: string, last = "order Order_Completed"): ReadableSpan[] {
   const spans = traceOfOrder(orderId);
   const request = spans.find((s) => s.kind === SpanKind.SERVER && s.name === route);
   expect(request, `the ${route} request span in the order's trace`).toBeDefined();
   const traceId = request!.spanContext().traceId;
   const completed = exporter
     .getFinishedSpans()
-    .filter((s) => s.name === "order Order_Completed" && attribute(s, "varsel.order.id") === orderId);
+    .filter((s) => s.name === last && attribute(s, "varsel.order.id") === orderId);
   expect(completed.length).toBeGreaterThan(0);
   for (const span of completed) expect(span.spanContext().traceId).toBe(traceId);
   const naming = exporter.getFinishedSpans().filter((s) => attribute(s, "varsel.order.id") === orderId);
@@ -313,5 +313,55 @@ describe("a bulk order (future/orders/bulk)", () => {
     // Each delivery report continued the trace from its notification, linked to the report's delivery.
     for (const span of delivered)
       expect(linkedTrace(span).some((s) => s.name === "process delivery-reports")).toBe(true);
+  });
+});
+
+describe("orders the timers and the instant route move on", () => {
+  it("keeps an order released later by the sweeper in its request's trace", async () => {
+    const sendAt = new Date(service.clock.now().getTime() + 2 * 3600_000).toISOString();
+    const created = await api.request("POST", "/future/orders", {
+      idempotencyId: "trace-later",
+      requestedSendTime: sendAt,
+      recipient: {
+        recipientEmail: {
+          emailAddress: "later@example.net",
+          emailSettings: { subject: "Hi", body: "Later" },
+        },
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const orderId = (created.body as { notification: { shipmentId: string } }).notification.shipmentId;
+    await service.settle();
+    service.clock.freeze(new Date(Date.parse(sendAt) + 60_000));
+    await service.host.runTimer("sweepOrders");
+    await service.settle();
+    const shipment = await api.request("GET", `/future/shipment/${orderId}`);
+    expect(shipment.body).toMatchObject({ status: "Order_Completed" });
+
+    const spans = expectOneTrace(orderId, "POST future/orders");
+    // The timer's release read the order and published in its trace, linked to the run.
+    const release = spans.find((s) => s.name === "publish processOrder");
+    const registered = spans.find((s) => s.name === "order registered");
+    expect(release?.parentSpanContext?.spanId).toBe(registered?.spanContext().spanId);
+    expect(linkedTrace(release).map((s) => s.name)).toContain("timer sweepOrders");
+  });
+
+  it("keeps an instant email, sent while its request waits, in the request's trace", async () => {
+    const sent = await api.request("POST", "/future/orders/instant/email", {
+      idempotencyId: "trace-instant",
+      recipientEmail: {
+        emailAddress: "instant@example.net",
+        emailSettings: { subject: "Code", body: "Code" },
+      },
+    });
+    expect(sent.status, sent.text).toBe(201);
+    const orderId = (sent.body as { notification: { shipmentId: string } }).notification.shipmentId;
+    await service.settle();
+    // Its delivery report finds no notification (sendInstant stores no ACS reference before the call, as the
+    // send queue does; a gap outside tracing), so the order stays Processed: its trace is followed to there.
+    const spans = expectOneTrace(orderId, "POST future/orders/instant/email", "order Order_Processed");
+    expect(spans.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["ACS send email", "notification Email_Succeeded", "order Order_Processed"]),
+    );
   });
 });
