@@ -1,13 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, expect } from "vitest";
+import { localTelemetry } from "../../shared/telemetry/localTelemetry";
 import { errorResponses } from "./errorResponses";
 import { findPersonalData } from "./personalData";
 import { captureProcessOutput, leaksIn, personalDataIn, type OutputCapture } from "./personalDataScan";
 
 /**
  * Every end-to-end file (`*.e2e.test.ts`) runs under this guard (vitest `setupFiles`): everything it printed —
- * the local host's function logs, error messages, console output — and the error answers its clients got may
+ * the local host's function logs, error messages, console output —, every span its services recorded (names,
+ * attributes, events, status messages) and the error answers its clients got may
  * hold no national identity number, phone number or email address. Two scans: the values the end-to-end sources and the sample register hold
  * (however printed), and anything that looks like one (generated recipients too). A new suite is covered
  * without doing anything; a leak fails the file.
@@ -40,19 +43,43 @@ export function personalDataPrinted(text: string, used: readonly string[]): stri
   return [...found];
 }
 
+/** Keeps the text of every span ended in this process: what an exporter would send to Application Insights. */
+class SpanText implements SpanExporter {
+  readonly lines: string[] = [];
+  export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
+    for (const span of spans)
+      this.lines.push(
+        JSON.stringify([
+          span.name,
+          span.attributes,
+          span.status.message,
+          span.events.map((e) => [e.name, e.attributes]),
+        ]),
+      );
+    done({ code: 0 });
+  }
+  async shutdown(): Promise<void> {}
+}
+
 let capture: OutputCapture | undefined;
+let spans: { text: SpanText; stop(): void } | undefined;
 
 beforeAll(() => {
   errorResponses.length = 0;
-  if (/\.e2e\.test\.ts$/.test(expect.getState().testPath ?? "")) capture = captureProcessOutput();
+  if (!/\.e2e\.test\.ts$/.test(expect.getState().testPath ?? "")) return;
+  capture = captureProcessOutput();
+  const text = new SpanText();
+  spans = { text, stop: localTelemetry().addExporter(text) };
 });
 
 afterAll(() => {
   if (!capture) return;
   // What was printed, and the error answers the suite's clients received (problem documents' messages).
-  const text = `${capture.text()}\n${errorResponses.join("\n")}`;
+  const text = `${capture.text()}\n${errorResponses.join("\n")}\n${spans?.text.lines.join("\n") ?? ""}`;
   capture.stop();
   capture = undefined;
+  spans?.stop();
+  spans = undefined;
   const printed = personalDataPrinted(text, usedPersonalData());
   // The values are the suites' own fixtures, named so the line that printed them can be found.
   if (printed.length > 0)
