@@ -50,6 +50,11 @@ export class SpanJournal implements SpanExporter {
     done({ code: exportSucceeded });
   }
 
+  /** Every span kept, in the order they ended. */
+  all(): ReadableSpan[] {
+    return this.order.slice(this.head).filter((span): span is ReadableSpan => span !== undefined);
+  }
+
   /** The spans of one trace, in the order they ended. */
   trace(traceId: string): ReadableSpan[] {
     return [...(this.byTrace.get(traceId) ?? [])];
@@ -127,6 +132,11 @@ export interface LocalTelemetry {
 }
 
 let installed: LocalTelemetry | undefined;
+
+/** Local telemetry if this process installed it, without installing it. */
+export function installedLocalTelemetry(): LocalTelemetry | undefined {
+  return installed;
+}
 
 /**
  * Local mode's telemetry, installed once per process as the global providers (tracing with the

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, expect } from "vitest";
-import { localTelemetry } from "../../shared/telemetry/localTelemetry";
+import type { installedLocalTelemetry as InstalledLocalTelemetry } from "../../shared/telemetry/localTelemetry";
 import { errorResponses } from "./errorResponses";
 import { findPersonalData } from "./personalData";
 import { captureProcessOutput, leaksIn, personalDataIn, type OutputCapture } from "./personalDataScan";
@@ -43,43 +43,42 @@ export function personalDataPrinted(text: string, used: readonly string[]): stri
   return [...found];
 }
 
-/** Keeps the text of every span ended in this process: what an exporter would send to Application Insights. */
-class SpanText implements SpanExporter {
-  readonly lines: string[] = [];
-  export(spans: ReadableSpan[], done: Parameters<SpanExporter["export"]>[1]): void {
-    for (const span of spans)
-      this.lines.push(
-        JSON.stringify([
-          span.name,
-          span.attributes,
-          span.status.message,
-          span.events.map((e) => [e.name, e.attributes]),
-        ]),
-      );
-    done({ code: 0 });
-  }
-  async shutdown(): Promise<void> {}
+/**
+ * The spans this process recorded, as an exporter would send them to Application Insights (names, attributes,
+ * status messages, events). Read from the compiled local telemetry the services install (the journal keeps the
+ * latest 10,000), without installing it here: installing would take the process's global providers from a
+ * test that registers its own.
+ */
+function recordedSpans(): string {
+  const compiled: { installedLocalTelemetry: typeof InstalledLocalTelemetry } = createRequire(__filename)(
+    join(projectRoot, "dist", "shared", "telemetry", "localTelemetry.js"),
+  );
+  const spans = compiled.installedLocalTelemetry()?.journal.all() ?? [];
+  return spans
+    .map((span) =>
+      JSON.stringify([
+        span.name,
+        span.attributes,
+        span.status.message,
+        span.events.map((e) => [e.name, e.attributes]),
+      ]),
+    )
+    .join("\n");
 }
 
 let capture: OutputCapture | undefined;
-let spans: { text: SpanText; stop(): void } | undefined;
 
 beforeAll(() => {
   errorResponses.length = 0;
-  if (!/\.e2e\.test\.ts$/.test(expect.getState().testPath ?? "")) return;
-  capture = captureProcessOutput();
-  const text = new SpanText();
-  spans = { text, stop: localTelemetry().addExporter(text) };
+  if (/\.e2e\.test\.ts$/.test(expect.getState().testPath ?? "")) capture = captureProcessOutput();
 });
 
 afterAll(() => {
   if (!capture) return;
   // What was printed, and the error answers the suite's clients received (problem documents' messages).
-  const text = `${capture.text()}\n${errorResponses.join("\n")}\n${spans?.text.lines.join("\n") ?? ""}`;
+  const text = `${capture.text()}\n${errorResponses.join("\n")}\n${recordedSpans()}`;
   capture.stop();
   capture = undefined;
-  spans?.stop();
-  spans = undefined;
   const printed = personalDataPrinted(text, usedPersonalData());
   // The values are the suites' own fixtures, named so the line that printed them can be found.
   if (printed.length > 0)
