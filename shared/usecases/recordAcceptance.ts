@@ -58,8 +58,20 @@ export function referenceOf(n: NotificationDocument, reference: string): Deliver
 }
 
 /**
- * Records that the provider took the message: its reference (so a delivery report finds the notification)
- * and the status Succeeded (email) or Accepted (SMS).
+ * Before an email goes to ACS: ACS takes the notification id as its operation id, so the delivery report can
+ * find the notification even when it comes before ACS's answer, or when the sender dies before recording it.
+ */
+export async function rememberEmailOperation(
+  deps: Pick<AcceptanceDeps, "references">,
+  sending: NotificationDocument,
+): Promise<void> {
+  if (sending.channel === "email") await deps.references.put(referenceOf(sending, sending.id));
+}
+
+/**
+ * Records that the provider took the message: its reference (so a delivery report finds the notification;
+ * an email's operation id is there already, see rememberEmailOperation) and the status Succeeded (email) or
+ * Accepted (SMS).
  */
 export async function recordAcceptance(
   deps: AcceptanceDeps,

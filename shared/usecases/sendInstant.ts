@@ -9,7 +9,7 @@ import type { DeliveryReferenceStore } from "../ports/notificationStore";
 import type { SmsSender } from "../ports/smsSender";
 import { callProvider } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
-import { recordAcceptance } from "./recordAcceptance";
+import { recordAcceptance, rememberEmailOperation } from "./recordAcceptance";
 import { notificationFor } from "./notificationDrafts";
 import { registerOrderChain, type ChainIds, type ChangedPayloadPolicy } from "./registerOrderChain";
 import type { ResolvedAddress } from "./resolveOrderRecipients";
@@ -154,6 +154,7 @@ export async function sendInstant(
     throw error;
   }
 
+  await rememberEmailOperation(deps, sending);
   const reference = await dispatch(deps, sending);
   if (reference === undefined) {
     await deps.notifications.remove(order.id, sending.id);

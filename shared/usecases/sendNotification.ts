@@ -15,7 +15,7 @@ import type { SmsSender } from "../ports/smsSender";
 import { callProvider, type ProviderOutcome } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { pauseProvider, takeTokensFor } from "./paceSends";
-import { recordAcceptance, settle } from "./recordAcceptance";
+import { recordAcceptance, rememberEmailOperation, settle } from "./recordAcceptance";
 import type { TransitionDeps } from "./transitionOrder";
 
 export interface SendDeps extends TransitionDeps {
@@ -125,15 +125,7 @@ export async function sendNotification(deps: SendDeps, message: SendNotification
     throw error;
   }
 
-  if (sending.channel === "email") {
-    // ACS uses our notification id as its operation id, so the report can be matched before ACS answers.
-    await deps.references.put({
-      provider: "acs",
-      reference: sending.id,
-      orderId: sending.orderId,
-      notificationId: sending.id,
-    });
-  }
+  await rememberEmailOperation(deps, sending);
   let outcome: ProviderOutcome;
   try {
     outcome = await callProvider(deps, sending);
