@@ -122,6 +122,22 @@ describe("concurrent requests", () => {
     agent.destroy();
   });
 
+  it("keeps a line per function: one function's full queue does not hold up another", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 100 });
+    // 4 run and 8 wait on `slow`; `quick`, sent after them, is answered before any of them.
+    const answered: string[] = [];
+    const flood = Array.from({ length: 12 }, () =>
+      get("/api/slow?ms=600", agent).then((r) => answered.push(`slow ${r.status}`)),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    const quick = await get("/api/quick", agent);
+    answered.push(`quick ${quick.status}`);
+    await Promise.all(flood);
+    expect(answered[0]).toBe("quick 200");
+    expect(answered.filter((a) => a === "slow 200")).toHaveLength(12);
+    agent.destroy();
+  });
+
   it("turns a request away with 503 once it has waited maxWaitMs", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 100 });
     const responses = await Promise.all(Array.from({ length: 8 }, () => get("/api/slow?ms=2000", agent)));

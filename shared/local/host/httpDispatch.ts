@@ -117,7 +117,16 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
     .filter((registration) => registration.trigger.type === "httpTrigger")
     .map((registration) => compilePrefixedRoute(registration, options.routePrefix));
 
-  const gate = new AdmissionGate(options.admission);
+  // One line per function: on Azure the HTTP functions scale out under a flood; one local process cannot, and
+  // with one line a flood of LINK delivery-report callbacks held order intake up for seconds.
+  const gates = new Map<string, AdmissionGate>();
+  const gateOf = (name: string): AdmissionGate => {
+    const existing = gates.get(name);
+    if (existing) return existing;
+    const created = new AdmissionGate(options.admission);
+    gates.set(name, created);
+    return created;
+  };
   // Half the longest wait: long enough for the queue to move, short enough not to lose the client.
   const retryAfterSeconds = String(Math.max(1, Math.ceil(options.admission.maxWaitMs / 2_000)));
 
@@ -167,6 +176,7 @@ export function createHttpDispatcher(options: HttpDispatchOptions): RequestListe
     });
     const clientGone = clientGoneSignal(request, response);
     attachClientSignal(httpRequest, clientGone);
+    const gate = gateOf(registration.name);
     if (!(await gate.enter())) {
       return writeProblem(response, 503, "Service Unavailable", { "retry-after": retryAfterSeconds });
     }

@@ -14,3 +14,11 @@ app.http("slow", {
     return { jsonBody: { waited: ms, received: body.length } };
   },
 });
+
+// Answers at once: another function, with its own line at the admission gate.
+app.http("quick", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "quick",
+  handler: async () => ({ jsonBody: { quick: true } }),
+});
