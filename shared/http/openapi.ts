@@ -154,6 +154,24 @@ const orderLocation = location("the order (GET orders/{id})");
 const operatorResponses = { "401": "No valid bearer token.", "403": "The token lacks the operator scope." };
 
 /** Every HTTP function, documented; a test checks this list against the registration files. */
+/** The answers of the instant routes, which send before they answer; `provider` is what may fail. */
+function instantResponses(provider: string): OperationSpec["responses"] {
+  return {
+    "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
+    "200": {
+      description: "Replay: the idempotencyId was used before on an instant route.",
+      body: "NotificationOrderChainResponse",
+      headers: shipmentLocation,
+      optionalHeaders: changedReplay,
+    },
+    "409":
+      "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
+    "503": `NOT-00004: ${provider} failed; nothing was stored.`,
+    ...createResponses,
+    ...clientClosedResponse,
+  };
+}
+
 export const operations: OperationSpec[] = [
   {
     method: "post",
@@ -203,20 +221,7 @@ export const operations: OperationSpec[] = [
     summary: "Send one SMS now (Altinn's older route; prefer future/orders/instant/sms)",
     requestBody: "InstantNotificationOrderRequest",
     parameters: [strictIdempotency],
-    responses: {
-      "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
-      "200": {
-        description: "Replay: the idempotencyId was used before on an instant route.",
-        body: "NotificationOrderChainResponse",
-        headers: shipmentLocation,
-        optionalHeaders: changedReplay,
-      },
-      "409":
-        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
-      "503": "NOT-00004: the gateway failed; nothing was stored.",
-      ...createResponses,
-      ...clientClosedResponse,
-    },
+    responses: instantResponses("the gateway"),
   },
   {
     method: "post",
@@ -225,20 +230,7 @@ export const operations: OperationSpec[] = [
     summary: "Send one SMS now",
     requestBody: "InstantSmsNotificationOrderRequest",
     parameters: [strictIdempotency],
-    responses: {
-      "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
-      "200": {
-        description: "Replay: the idempotencyId was used before on an instant route.",
-        body: "NotificationOrderChainResponse",
-        headers: shipmentLocation,
-        optionalHeaders: changedReplay,
-      },
-      "409":
-        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
-      "503": "NOT-00004: the gateway failed; nothing was stored.",
-      ...createResponses,
-      ...clientClosedResponse,
-    },
+    responses: instantResponses("the gateway"),
   },
   {
     method: "post",
@@ -247,20 +239,7 @@ export const operations: OperationSpec[] = [
     summary: "Send one email now",
     requestBody: "InstantEmailNotificationOrderRequest",
     parameters: [strictIdempotency],
-    responses: {
-      "201": { description: "Sent.", body: "NotificationOrderChainResponse", headers: shipmentLocation },
-      "200": {
-        description: "Replay: the idempotencyId was used before on an instant route.",
-        body: "NotificationOrderChainResponse",
-        headers: shipmentLocation,
-        optionalHeaders: changedReplay,
-      },
-      "409":
-        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict.",
-      "503": "NOT-00004: the email service failed; nothing was stored.",
-      ...createResponses,
-      ...clientClosedResponse,
-    },
+    responses: instantResponses("the email service"),
   },
   {
     method: "post",

@@ -1,10 +1,10 @@
 import { metrics } from "@opentelemetry/api";
-import { MeterProvider, MetricReader, type DataPoint } from "@opentelemetry/sdk-metrics";
 import { SpanKind } from "@opentelemetry/api";
 import { InMemorySpanExporter, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalService } from "../../shared/local/localService";
 import { apiClient, localToken, startCompiledService, type ApiClient } from "../support/localService";
+import { collectMetrics } from "../support/metricPoints";
 
 const tenant = "991825827";
 /** Monday 23 November 2026, 10:00 in Oslo: inside the daytime window. */
@@ -15,27 +15,10 @@ let api: ApiClient;
 const exporter = new InMemorySpanExporter();
 let stopExporting: () => void;
 
-/** Reads the instruments on demand (collect()); nothing is pushed anywhere. */
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-const reader = new CollectingReader();
-
-/** The data points of one metric, with their attributes and values (a sum, or a histogram's count). */
-async function points(name: string): Promise<Array<{ attributes: Record<string, unknown>; value: number }>> {
-  const { resourceMetrics } = await reader.collect();
-  const metric = resourceMetrics.scopeMetrics
-    .flatMap((scope) => scope.metrics)
-    .find((m) => m.descriptor.name === name);
-  return (metric?.dataPoints ?? []).map((point: DataPoint<unknown>) => ({
-    attributes: point.attributes,
-    value: typeof point.value === "number" ? point.value : Number((point.value as { count?: number }).count),
-  }));
-}
+let points: ReturnType<typeof collectMetrics>;
 
 beforeAll(async () => {
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  points = collectMetrics();
   service = await startCompiledService();
   stopExporting = service.telemetry.addExporter(exporter);
   service.clock.freeze(monday10);

@@ -5,7 +5,6 @@
  */
 import { InvocationContext } from "@azure/functions";
 import { metrics } from "@opentelemetry/api";
-import { MeterProvider, MetricReader, type DataPoint } from "@opentelemetry/sdk-metrics";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
@@ -13,32 +12,16 @@ import { AppError, transient } from "../../shared/errors";
 import { queues } from "../../shared/platform/resources";
 import { queueBatchJob, queueJob } from "../../shared/queue/handlers";
 import { recordTimerWork } from "../../shared/telemetry/queueEdge";
+import { collectMetrics } from "../support/metricPoints";
 import { ManualClock } from "../support/pipeline";
 
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-let reader: CollectingReader;
+let points: ReturnType<typeof collectMetrics>;
 
 beforeAll(() => {
-  reader = new CollectingReader();
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  points = collectMetrics();
 });
 afterAll(() => metrics.disable());
 afterEach(() => useDependencies(undefined));
-
-/** Each data point of one metric, cumulative since the provider was set. */
-async function points(name: string): Promise<Array<{ attributes: Record<string, unknown>; value: number }>> {
-  const { resourceMetrics } = await reader.collect();
-  const metric = resourceMetrics.scopeMetrics
-    .flatMap((scope) => scope.metrics)
-    .find((m) => m.descriptor.name === name);
-  return (metric?.dataPoints ?? []).map((point: DataPoint<unknown>) => ({
-    attributes: point.attributes,
-    value: typeof point.value === "number" ? point.value : Number((point.value as { count?: number }).count),
-  }));
-}
 
 const now = new Date("2026-12-04T10:00:00.000Z");
 function withClock(): void {
