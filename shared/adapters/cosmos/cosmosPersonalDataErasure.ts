@@ -78,6 +78,15 @@ function query(container: Container, text: string, nin: string, what: string): P
   return queryWith(container, text, [{ name: "@nin", value: nin }], what);
 }
 
+function addressQuery(container: Container, text: string, address: string, what: string): Promise<Stored[]> {
+  return queryWith(container, text, [{ name: "@address", value: address }], what);
+}
+
+/** Recipient rows (a feed entry's, a webhook payload's) with the address's destination blanked. */
+function withBlankDestination<R extends { destination: string }>(rows: R[], address: string): R[] {
+  return rows.map((r) => (r.destination === address ? { ...r, destination: "" } : r));
+}
+
 /** The delivery with the address blanked wherever its payload names it; undefined when it names it nowhere. */
 function withoutAddress(doc: Stored, address: string): Stored | undefined {
   const parsed = webhookDeliverySchema.safeParse(doc);
@@ -93,13 +102,7 @@ function withoutAddress(doc: Stored, address: string): Stored | undefined {
       data: {
         ...data,
         ...(data.destination === address ? { destination: "" } : {}),
-        ...(data.recipients
-          ? {
-              recipients: data.recipients.map((r) =>
-                r.destination === address ? { ...r, destination: "" } : r,
-              ),
-            }
-          : {}),
+        ...(data.recipients ? { recipients: withBlankDestination(data.recipients, address) } : {}),
       },
     },
   };
@@ -312,9 +315,9 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
   private async blankFeedDestinations(feed: Container, addresses: Set<string>): Promise<number> {
     let changed = 0;
     for (const address of addresses) {
-      const entries = await query(
+      const entries = await addressQuery(
         feed,
-        "SELECT * FROM c WHERE c.docType = 'entry' AND ARRAY_CONTAINS(c.recipients, {'destination': @nin}, true)",
+        "SELECT * FROM c WHERE c.docType = 'entry' AND ARRAY_CONTAINS(c.recipients, {'destination': @address}, true)",
         address,
         "status feed entries",
       );
@@ -328,12 +331,7 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
           (current) => {
             const rows = feedEntrySchema.safeParse(current);
             if (!rows.success) return undefined;
-            return {
-              ...current,
-              recipients: rows.data.recipients.map((r) =>
-                r.destination === address ? { ...r, destination: "" } : r,
-              ),
-            };
+            return { ...current, recipients: withBlankDestination(rows.data.recipients, address) };
           },
           "status feed entry",
           this.clock,
@@ -348,9 +346,9 @@ export class CosmosPersonalDataErasure implements PersonalDataErasure {
   private async blankWebhookDestinations(webhooks: Container, addresses: Set<string>): Promise<number> {
     let changed = 0;
     for (const address of addresses) {
-      const deliveries = await query(
+      const deliveries = await addressQuery(
         webhooks,
-        "SELECT * FROM c WHERE c.docType = 'delivery' AND (c.payload.data.destination = @nin OR ARRAY_CONTAINS(c.payload.data.recipients, {'destination': @nin}, true))",
+        "SELECT * FROM c WHERE c.docType = 'delivery' AND (c.payload.data.destination = @address OR ARRAY_CONTAINS(c.payload.data.recipients, {'destination': @address}, true))",
         address,
         "webhook deliveries",
       );
