@@ -1,6 +1,5 @@
 import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
 import { metrics } from "@opentelemetry/api";
-import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
 import { createInstantSms } from "../../shared/http/handlers/instantOrders";
@@ -10,6 +9,7 @@ import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
 import { attachClientSignal } from "../../shared/platform/clientConnection";
 import { chainIds } from "../../shared/usecases/registerOrderChain";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { collectMetrics } from "../support/metricPoints";
 import { testDependencies } from "../support/dependencies";
 import { serviceOwnerClaims, startTestIssuer, type TestIssuer } from "../support/jwks";
 import { ManualClock } from "../support/pipeline";
@@ -27,23 +27,15 @@ let token: string;
 const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
 const base = "http://localhost:7071/notifications/api/v1";
 
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-const reader = new CollectingReader();
+let points: ReturnType<typeof collectMetrics>;
 
 /** How many 499s varsel.http.client_closed has counted so far, over every route. */
 async function clientClosedCount(): Promise<number> {
-  const { resourceMetrics } = await reader.collect();
-  const metric = resourceMetrics.scopeMetrics
-    .flatMap((scope) => scope.metrics)
-    .find((m) => m.descriptor.name === "varsel.http.client_closed");
-  return (metric?.dataPoints ?? []).reduce((sum, point) => sum + Number(point.value), 0);
+  return (await points("varsel.http.client_closed")).reduce((sum, point) => sum + point.value, 0);
 }
 
 beforeAll(async () => {
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  points = collectMetrics();
   cosmos = await startTestCosmos();
   issuer = await startTestIssuer();
   token = await issuer.sign(serviceOwnerClaims(tenant));

@@ -6,7 +6,6 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { metrics, trace } from "@opentelemetry/api";
-import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -19,19 +18,16 @@ import { isAppError } from "../../shared/errors";
 import { startFakeAcs } from "../../shared/local/fakeAcs";
 import { Outbox } from "../../shared/local/outbox";
 import { tracedEmailSender, tracedSmsSender } from "../../shared/telemetry/instrumentedPorts";
+import { collectMetrics } from "../support/metricPoints";
 
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-const reader = new CollectingReader();
+let points: ReturnType<typeof collectMetrics>;
 const spans = new InMemorySpanExporter();
 let server: Server;
 let url: string;
 let nextStatus = 429;
 
 beforeAll(async () => {
-  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] }));
+  points = collectMetrics();
   trace.setGlobalTracerProvider(
     new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
   );
@@ -49,11 +45,7 @@ afterAll(async () => {
 });
 
 async function failures(): Promise<Array<Record<string, unknown>>> {
-  const { resourceMetrics } = await reader.collect();
-  const metric = resourceMetrics.scopeMetrics
-    .flatMap((s) => s.metrics)
-    .find((m) => m.descriptor.name === "varsel.provider.failures");
-  return (metric?.dataPoints ?? []).map((p) => ({ ...p.attributes, count: p.value }));
+  return (await points("varsel.provider.failures")).map((p) => ({ ...p.attributes, count: p.value }));
 }
 
 describe("a throttled or failing provider", () => {
