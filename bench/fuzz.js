@@ -32,7 +32,7 @@ const connections = Number(values.connections);
 const deadline = Date.now() + Number(values["max-seconds"]) * 1000;
 const hangMs = 5_000;
 
-const identifiers = requireCompiled("shared", "domain", "identifiers.js");
+const identifiers = requireCompiled("shared", "domain", "norwegianIdentifiers.js");
 const tenant = "991825827";
 
 /** Requests by what came back: statuses, hangs, resets, invalid acceptances, 5xx, latencies. */

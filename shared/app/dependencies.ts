@@ -58,7 +58,7 @@ import type { IntakeLimiter, NotificationQuota } from "../ports/intakeLimiter";
 import type { TestModeProviders } from "../ports/testMode";
 import { testModeProviders } from "../adapters/simulator/testModeProviders";
 import { withTelemetry } from "../telemetry/instrumentedPorts";
-import { sendingAttachments } from "../usecases/sendingAttachments";
+import { sendingAttachments } from "../usecases/steps/sendingAttachments";
 import { localRuntime } from "./localRuntime";
 
 export interface Dependencies {
@@ -121,7 +121,7 @@ function build(config: Settings): Omit<Dependencies, "testMode"> {
       statusFeedDays: config.STATUS_FEED_RETENTION_DAYS,
       deadReportDays: config.DEAD_REPORT_RETENTION_DAYS,
     },
-    clock,
+    () => clock.now(),
   );
   return {
     settings: config,

@@ -1,4 +1,4 @@
-import type { ResolvedAddress } from "./contactLookupTypes";
+import type { ResolvedAddress } from "./contactLookup/types";
 
 /**
  * Placeholders in email subjects, email bodies and SMS bodies (reference §1.12). Case-sensitive, as Altinn's.

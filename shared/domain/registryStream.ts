@@ -5,7 +5,7 @@ import {
   registryEntrySchemas,
   type RegistryData,
   type RegistryEntryKind,
-} from "./contactLookupRegistryFormat";
+} from "./contactLookup/registryFormat";
 
 /**
  * The streamed register format (docs/registry-format.md): one JSON value per line, a header first. A

@@ -1,4 +1,3 @@
-import type { Clock } from "../ports/clock";
 import { expiryGraceSeconds } from "./expiry";
 import { finalOrderStatuses, type OrderStatus } from "./statuses";
 import { webhookRetentionSeconds, type WebhookDeliveryStatus } from "./webhooks";
@@ -51,7 +50,8 @@ const dayMs = 86_400_000;
 export class RetentionRules {
   constructor(
     readonly policy: RetentionPolicy,
-    private readonly clock: Clock,
+    /** The current time (the service's clock, so a test's fake clock moves retention too). */
+    private readonly now: () => Date,
   ) {}
 
   /** Final: the retention from now. Otherwise kept until the order cannot be running any more. */
@@ -102,12 +102,12 @@ export class RetentionRules {
   }
 
   private daysFromNow(days: number): Retention {
-    return this.until(this.clock.now().getTime() + days * dayMs, days);
+    return this.until(this.now().getTime() + days * dayMs, days);
   }
 
   /** At `at`, but never sooner than `minimumDays` from now (a late write restarts the retention). */
   private until(at: number, minimumDays: number): Retention {
-    const now = this.clock.now().getTime();
+    const now = this.now().getTime();
     const ttl = Math.ceil((Math.max(at, now + minimumDays * dayMs) - now) / 1000);
     return { ttl, retainUntil: new Date(now + ttl * 1000).toISOString() };
   }
@@ -134,4 +134,4 @@ export const defaultRetentionPolicy: RetentionPolicy = {
 };
 
 /** What a store uses unless it is given the configured rules: the defaults, by the system clock. */
-export const defaultRetentionRules = new RetentionRules(defaultRetentionPolicy, { now: () => new Date() });
+export const defaultRetentionRules = new RetentionRules(defaultRetentionPolicy, () => new Date());

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import { LocalBroker } from "../adapters/local/localBroker";
+import { LocalBroker } from "./broker/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import { registerLocalRuntime } from "../app/localRuntime";
-import { readLocalView } from "../adapters/cosmos/cosmosLocalView";
+import { readLocalView } from "./cosmosLocalView";
 import { localTelemetry, type LocalTelemetry } from "../telemetry/localTelemetry";
 import { buildPageView } from "./localView";
 import { settings } from "../config/settings";

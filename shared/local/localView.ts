@@ -1,5 +1,5 @@
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { LocalView } from "../adapters/cosmos/cosmosLocalView";
+import type { LocalView } from "./cosmosLocalView";
 import type { MetricSeries } from "../telemetry/localTelemetry";
 import { orderSpanContext } from "../telemetry/traceContext";
 import type { CapturedMessage } from "./outbox";

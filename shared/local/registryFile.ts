@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { validateRegistryData } from "../domain/contactLookupRegistryFormat";
+import { validateRegistryData } from "../domain/contactLookup/registryFormat";
 import {
   parseLineJson,
   parseRegistryHeader,

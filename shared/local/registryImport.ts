@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { createCosmosClient } from "../adapters/cosmos/client";
 import { importRegistryChanges, type RegistryImportSummary } from "../adapters/cosmos/cosmosRegistryImport";
-import type { RegistryEntryKind } from "../domain/contactLookupRegistryFormat";
+import type { RegistryEntryKind } from "../domain/contactLookup/registryFormat";
 import type { RegistryHeader } from "../domain/registryStream";
 import { isAppError } from "../errors";
 import { containers } from "../platform/resources";

@@ -1,7 +1,5 @@
 import type { NotificationDocument } from "../domain/notification";
-
-/** Whose notifications a support lookup asks for: one person or one organisation, as a recipient. */
-export type SupportRecipient = { nationalIdentityNumber: string } | { organizationNumber: string };
+import type { SupportRecipient } from "../domain/requests/dashboardQuery";
 
 /** Support's view across every organisation's orders (Altinn's dashboard), by recipient and time. */
 export interface SupportLookup {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { processOrderMessageSchema, sendMessageSchema } from "../domain/messages";
+import { processOrderMessageSchema, sendMessageSchema } from "./messages";
 import { applyDeliveryReports } from "../usecases/applyDeliveryReport";
 import { processOrder } from "../usecases/processOrder";
 import { sendBatch } from "../usecases/sendBatch";

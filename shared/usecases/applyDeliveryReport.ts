@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { reportEnvelopeSchema, type ReportEnvelope } from "../domain/messages";
+import { reportEnvelopeSchema, type ReportEnvelope } from "../queue/messages";
 import type { NotificationDocument } from "../domain/notification";
 import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
@@ -7,8 +7,8 @@ import type { DeadDeliveryReports } from "../ports/deadDeliveryReports";
 import type { DeliveryReportParser, ParsedDeliveryReport } from "../ports/deliveryReportParser";
 import type { DeliveryReferenceStore } from "../ports/notificationStore";
 import type { Publisher } from "../ports/publisher";
-import { completeOrderIfDone } from "./completeOrderIfDone";
-import type { TransitionDeps } from "./transitionOrder";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
+import type { TransitionDeps } from "./steps/transitionOrder";
 
 export interface ReportDeps extends TransitionDeps {
   references: DeliveryReferenceStore;

@@ -2,7 +2,7 @@ import { isAppError } from "../errors";
 import type { BulkOrders } from "../ports/bulkOrders";
 import { cancelOrder } from "./cancelOrder";
 import { getTenantBulkOrder } from "./registerBulkOrder";
-import type { TransitionDeps } from "./transitionOrder";
+import type { TransitionDeps } from "./steps/transitionOrder";
 
 /**
  * Cancels a bulk order. Before submission it is simply closed (its uploaded parts expire with it); after,

@@ -2,7 +2,7 @@ import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
 import { cancelOrder } from "./cancelOrder";
 import { mainOrderIdOf } from "./registerOrderChain";
-import type { TransitionDeps } from "./transitionOrder";
+import type { TransitionDeps } from "./steps/transitionOrder";
 
 export interface ChainCancellation {
   notificationOrderId: string;

@@ -1,7 +1,7 @@
 import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
 import { getTenantOrder } from "./getTenantOrder";
-import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 /** Altinn refuses a cancel this close to the send time, so a cancel never races the release. */
 export const cancelCutoffMs = 5 * 60_000;

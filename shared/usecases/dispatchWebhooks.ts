@@ -1,5 +1,5 @@
 import { mapInParallel } from "../concurrency";
-import { deterministicId } from "../domain/ids";
+import { deterministicId } from "../domain/deterministicIds";
 import { webhookHeaders } from "../domain/webhookSignature";
 import {
   nextRetryAt,

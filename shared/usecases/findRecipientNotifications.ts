@@ -1,7 +1,8 @@
 import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
 import type { OrderStore } from "../ports/orderStore";
-import type { SupportLookup, SupportRecipient } from "../ports/supportLookup";
+import type { SupportRecipient } from "../domain/requests/dashboardQuery";
+import type { SupportLookup } from "../ports/supportLookup";
 
 /** One shipment to the recipient and each attempt to reach them (Altinn's `DashboardNotification`). */
 export interface RecipientShipment {

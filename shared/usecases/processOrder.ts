@@ -1,5 +1,5 @@
 import { laneOf, processQueueOf } from "../domain/lanes";
-import type { ProcessOrderMessage } from "../domain/messages";
+import type { ProcessOrderMessage } from "../queue/messages";
 import { maxListedNotifications } from "../domain/completion";
 import type { OrderDocument } from "../domain/order";
 import type { SendingWindow } from "../domain/sendingWindow";
@@ -13,11 +13,11 @@ import type { Publisher } from "../ports/publisher";
 import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
 import type { SendConditionChecker } from "../ports/sendCondition";
-import { completeOrderIfDone } from "./completeOrderIfDone";
-import { notificationsFor } from "./notificationDrafts";
-import { planSends, publishSends } from "./planSends";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
+import { notificationsFor } from "./steps/notificationDrafts";
+import { planSends, publishSends } from "./steps/planSends";
 import { resolveOrderRecipients } from "./resolveOrderRecipients";
-import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 export interface ProcessDeps extends TransitionDeps {
   contacts: ContactRegistry;

@@ -1,4 +1,4 @@
-import { requestHash } from "../domain/ids";
+import { requestHash } from "../domain/deterministicIds";
 import type { BulkOrderDocument, BulkOrderDraft } from "../domain/bulkOrder";
 import type { BulkOrderRequest } from "../domain/requests/bulkOrder";
 import { AppError } from "../errors";

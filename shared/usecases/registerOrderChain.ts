@@ -1,4 +1,4 @@
-import { chainIdFor, deterministicId, requestHash } from "../domain/ids";
+import { chainIdFor, deterministicId, requestHash } from "../domain/deterministicIds";
 import type { ChainReceipt, NewOrder, OrderDocument } from "../domain/order";
 import { AppError } from "../errors";
 import type { Clock } from "../ports/clock";

@@ -1,5 +1,5 @@
 import type { NewOrder, OrderDocument } from "../domain/order";
-import { claimAndPublish, type ReleaseDeps } from "./claimAndPublish";
+import { claimAndPublish, type ReleaseDeps } from "./steps/claimAndPublish";
 
 /**
  * Releases just-registered orders whose send time has come, through the same ETag claim as the sweeper,

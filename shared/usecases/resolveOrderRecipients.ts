@@ -5,9 +5,9 @@ import {
   type RecipientLookupSummary,
   type RecipientSpec,
   type ResolvedAddress,
-} from "../domain/contactLookup";
-import { loadRegistrySnapshot } from "../domain/contactLookupLoad";
-import { recipientSpecsFor } from "../domain/contactLookupSpecs";
+} from "../domain/contactLookup/lookup";
+import { loadRegistrySnapshot } from "./steps/loadRegistrySnapshot";
+import { recipientSpecsFor } from "../domain/contactLookup/specs";
 import type { NewOrder, StoredRecipient } from "../domain/order";
 import type { ContactRegistry } from "../ports/contactRegistry";
 

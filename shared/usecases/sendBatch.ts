@@ -1,4 +1,4 @@
-import type { SendBatchMessage } from "../domain/messages";
+import type { SendBatchMessage } from "../queue/messages";
 import type { NotificationDocument, SmsNotificationDocument } from "../domain/notification";
 import { abandonedSendMs, defaultProviderRetryMs } from "../domain/recoveryTimes";
 import type { SendBatchDocument } from "../domain/sendBatch";
@@ -7,10 +7,10 @@ import { mapInParallel } from "../concurrency";
 import { AppError, isAppError } from "../errors";
 import type { DeliveryReference } from "../ports/notificationStore";
 import type { SendBatches } from "../ports/sendBatches";
-import { callProvider, callSmsProvider, type ProviderOutcome } from "./callProvider";
-import { completeOrderIfDone } from "./completeOrderIfDone";
-import { pauseProvider, takeTokensFor } from "./paceSends";
-import { referenceOf, withRetries } from "./recordAcceptance";
+import { callProvider, callSmsProvider, type ProviderOutcome } from "./steps/callProvider";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
+import { pauseProvider, takeTokensFor } from "./steps/paceSends";
+import { referenceOf, withRetries } from "./steps/recordAcceptance";
 import { sendQueueFor, type SendDeps } from "./sendNotification";
 
 export interface SendBatchDeps extends SendDeps {

@@ -7,13 +7,13 @@ import { AppError, isAppError } from "../errors";
 import type { EmailSender } from "../ports/emailSender";
 import type { DeliveryReferenceStore } from "../ports/notificationStore";
 import type { SmsSender } from "../ports/smsSender";
-import { callProvider } from "./callProvider";
-import { completeOrderIfDone } from "./completeOrderIfDone";
-import { recordAcceptance, rememberEmailOperation } from "./recordAcceptance";
-import { notificationFor } from "./notificationDrafts";
+import { callProvider } from "./steps/callProvider";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
+import { recordAcceptance, rememberEmailOperation } from "./steps/recordAcceptance";
+import { notificationFor } from "./steps/notificationDrafts";
 import { registerOrderChain, type ChainIds, type ChangedPayloadPolicy } from "./registerOrderChain";
 import type { ResolvedAddress } from "./resolveOrderRecipients";
-import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 export interface InstantDeps extends TransitionDeps {
   references: DeliveryReferenceStore;

@@ -1,6 +1,6 @@
 import { laneOf, sendQueueOf } from "../domain/lanes";
 import type { NotificationDocument } from "../domain/notification";
-import type { SendNotificationMessage } from "../domain/messages";
+import type { SendNotificationMessage } from "../queue/messages";
 import { abandonedSendMs, defaultProviderRetryMs, lostSendGraceMs } from "../domain/recoveryTimes";
 import { nextSendTime, type SendingWindow } from "../domain/sendingWindow";
 import { isPendingNotification } from "../domain/statuses";
@@ -12,11 +12,11 @@ import type { Publisher } from "../ports/publisher";
 import type { EmailSender } from "../ports/emailSender";
 import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
-import { callProvider, type ProviderOutcome } from "./callProvider";
-import { completeOrderIfDone } from "./completeOrderIfDone";
-import { pauseProvider, takeTokensFor } from "./paceSends";
-import { recordAcceptance, rememberEmailOperation, settle } from "./recordAcceptance";
-import type { TransitionDeps } from "./transitionOrder";
+import { callProvider, type ProviderOutcome } from "./steps/callProvider";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
+import { pauseProvider, takeTokensFor } from "./steps/paceSends";
+import { recordAcceptance, rememberEmailOperation, settle } from "./steps/recordAcceptance";
+import type { TransitionDeps } from "./steps/transitionOrder";
 
 export interface SendDeps extends TransitionDeps {
   notifications: NotificationStore;

@@ -2,9 +2,9 @@ import type { OrderDocument } from "../domain/order";
 import { isAppError } from "../errors";
 import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
-import { claimAndPublish, type ReleaseDeps } from "./claimAndPublish";
-import { reconcileProcessedOrder } from "./reconcileProcessedOrder";
-import { confirmFeed } from "./transitionOrder";
+import { claimAndPublish, type ReleaseDeps } from "./steps/claimAndPublish";
+import { reconcileProcessedOrder } from "./steps/reconcileProcessedOrder";
+import { confirmFeed } from "./steps/transitionOrder";
 
 export interface SweepDeps extends ReleaseDeps {
   sendBatches: SendBatches;

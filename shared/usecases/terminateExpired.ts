@@ -2,8 +2,8 @@ import { expiryGraceSeconds } from "../domain/expiry";
 import type { NotificationDocument } from "../domain/notification";
 import { isAppError } from "../errors";
 import type { UnreadableDocument } from "../ports/sweepPage";
-import { completeOrderIfDone } from "./completeOrderIfDone";
-import type { TransitionDeps } from "./transitionOrder";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
+import type { TransitionDeps } from "./steps/transitionOrder";
 
 export interface TerminateOptions {
   batchSize: number;

@@ -14,9 +14,9 @@ import {
   externalIdentityKey,
   resolveRecipientsForOrder,
   type RecipientSpec,
-} from "../../shared/domain/contactLookup";
-import { loadRegistrySnapshot } from "../../shared/domain/contactLookupLoad";
-import { RegistryDataError } from "../../shared/domain/contactLookupRegistryFormat";
+} from "../../shared/domain/contactLookup/lookup";
+import { loadRegistrySnapshot } from "../../shared/usecases/steps/loadRegistrySnapshot";
+import { RegistryDataError } from "../../shared/domain/contactLookup/registryFormat";
 import { isAppError } from "../../shared/errors";
 import {
   importTargetFrom,

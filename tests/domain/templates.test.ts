@@ -9,7 +9,7 @@ import {
   templateRequestSchema,
   type TemplateDocument,
 } from "../../shared/domain/templates";
-import { notificationFor } from "../../shared/usecases/notificationDrafts";
+import { notificationFor } from "../../shared/usecases/steps/notificationDrafts";
 import { templateTexts } from "../../shared/usecases/orderDrafts";
 import { sampleOrder } from "../support/orders";
 

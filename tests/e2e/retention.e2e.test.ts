@@ -196,7 +196,7 @@ describe("retention: every document with personal data expires, and local mode d
     expect(receiver.requests.length).toBeGreaterThan(0);
     const dead = new CosmosDeadDeliveryReports(
       database.container(containers.deadDeliveryReports.name),
-      new RetentionRules(defaultRetentionPolicy, service.clock),
+      new RetentionRules(defaultRetentionPolicy, () => service.clock.now()),
     );
     await dead.save({
       id: "report-1",

@@ -21,7 +21,7 @@ import {
   isValidNationalIdentityNumber,
   isValidOrganizationNumber,
   normalizeMobileNumber,
-} from "../../shared/domain/identifiers";
+} from "../../shared/domain/norwegianIdentifiers";
 import { operations } from "../../shared/http/openapi";
 import {
   callHandler,

@@ -2,7 +2,7 @@ import { get } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LocalBroker, maxDeliveryCountExceeded } from "../../shared/adapters/local/localBroker";
+import { LocalBroker, maxDeliveryCountExceeded } from "../../shared/local/broker/localBroker";
 import { startFunctionsHost, type FunctionsHost } from "../../shared/local/host/functionsHost";
 import { gate, ManualClock, testQueues } from "./manualClock";
 

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterEach, expect, it, vi } from "vitest";
-import { LocalBroker } from "../../shared/adapters/local/localBroker";
+import { LocalBroker } from "../../shared/local/broker/localBroker";
 import { startFunctionsHost } from "../../shared/local/host/functionsHost";
 import { testQueues } from "./manualClock";
 

@@ -1,5 +1,8 @@
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { isValidNationalIdentityNumber, normalizeMobileNumber } from "../../shared/domain/identifiers";
+import {
+  isValidNationalIdentityNumber,
+  normalizeMobileNumber,
+} from "../../shared/domain/norwegianIdentifiers";
 
 export interface PersonalDataFinding {
   kind: "national identity number" | "phone number" | "email address";

@@ -1,5 +1,8 @@
 import { format } from "node:util";
-import { isValidNationalIdentityNumber, normalizeMobileNumber } from "../../shared/domain/identifiers";
+import {
+  isValidNationalIdentityNumber,
+  normalizeMobileNumber,
+} from "../../shared/domain/norwegianIdentifiers";
 
 /**
  * Finds national identity numbers, phone numbers and email addresses in what a test run printed. Reusable

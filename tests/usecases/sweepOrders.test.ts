@@ -7,7 +7,7 @@ import type { OrderStore } from "../../shared/ports/orderStore";
 import type { StatusFeed } from "../../shared/ports/statusFeed";
 import { sendNotification } from "../../shared/usecases/sendNotification";
 import { sweepOrders } from "../../shared/usecases/sweepOrders";
-import { transitionOrder } from "../../shared/usecases/transitionOrder";
+import { transitionOrder } from "../../shared/usecases/steps/transitionOrder";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { sampleEmail, sampleSms } from "../support/notifications";
 import { sampleOrder } from "../support/orders";

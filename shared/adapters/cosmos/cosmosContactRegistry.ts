@@ -1,24 +1,24 @@
 import { createHash } from "node:crypto";
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
-import { bareResourceId, externalIdentityKey } from "../../domain/contactLookupSelection";
+import { bareResourceId, externalIdentityKey } from "../../domain/contactLookup/selection";
 import {
   RegistryDataError,
   validateRegistryData,
   type RegistryData,
   type RegistryEntryKind,
   type registryEntrySchemas,
-} from "../../domain/contactLookupRegistryFormat";
+} from "../../domain/contactLookup/registryFormat";
 import { AppError } from "../../errors";
+import type { ContactRegistry } from "../../ports/contactRegistry";
 import type {
-  ContactRegistry,
   OrganizationContact,
   PersonContact,
   ResourcePolicy,
   RoleAssignment,
   SelfIdentifiedUserContact,
   UserContactPoint,
-} from "../../ports/contactRegistry";
+} from "../../domain/contactLookup/contacts";
 import { readMany } from "./bulk";
 import { mapCosmosError } from "./errors";
 import { mapInParallel } from "../../concurrency";

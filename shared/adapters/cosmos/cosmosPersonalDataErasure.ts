@@ -4,7 +4,7 @@ import { retentionKept } from "../../domain/retention";
 import { systemClock, type Clock } from "../../ports/clock";
 import type { ErasureReport, PersonalDataErasure } from "../../ports/personalDataErasure";
 import { containers } from "../../platform/resources";
-import { normalizeMobileNumber } from "../../domain/identifiers";
+import { normalizeMobileNumber } from "../../domain/norwegianIdentifiers";
 import { pendingEmailResults, pendingSmsResults } from "../../domain/statuses";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { personDocumentId } from "./cosmosContactRegistry";

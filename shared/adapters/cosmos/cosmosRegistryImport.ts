@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
-import type { RegistryEntryKind } from "../../domain/contactLookupRegistryFormat";
+import type { RegistryEntryKind } from "../../domain/contactLookup/registryFormat";
 import type { RegistryChange, RegistryHeader } from "../../domain/registryStream";
 import { AppError } from "../../errors";
 import { mapInParallel } from "../../concurrency";

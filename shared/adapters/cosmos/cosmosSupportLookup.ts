@@ -1,6 +1,7 @@
 import type { Container } from "@azure/cosmos";
 import { notificationDocumentSchema, type NotificationDocument } from "../../domain/notification";
-import type { SupportLookup, SupportRecipient } from "../../ports/supportLookup";
+import type { SupportRecipient } from "../../domain/requests/dashboardQuery";
+import type { SupportLookup } from "../../ports/supportLookup";
 import { mapCosmosError } from "./errors";
 
 /**

@@ -1,5 +1,5 @@
 import type { Container } from "@azure/cosmos";
-import { deterministicId } from "../../domain/ids";
+import { deterministicId } from "../../domain/deterministicIds";
 import {
   templateDocumentSchema,
   templatePartition,

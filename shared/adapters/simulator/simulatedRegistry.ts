@@ -1,5 +1,6 @@
 import { simulatedPersons } from "../../domain/testMode";
-import type { ContactRegistry, PersonContact } from "../../ports/contactRegistry";
+import type { ContactRegistry } from "../../ports/contactRegistry";
+import type { PersonContact } from "../../domain/contactLookup/contacts";
 
 /**
  * The register as a test-mode organisation sees it: the simulated persons (a reserved one, one not in the

@@ -1,5 +1,7 @@
-import type { SupportRecipient } from "../../ports/supportLookup";
 import type { ValidationResult } from "./validate";
+
+/** Whose notifications a support lookup asks for: one person or one organisation, as a recipient. */
+export type SupportRecipient = { nationalIdentityNumber: string } | { organizationNumber: string };
 
 export interface DashboardQuery {
   recipient: SupportRecipient;

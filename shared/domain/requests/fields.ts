@@ -4,7 +4,7 @@ import {
   isValidNationalIdentityNumber,
   isValidOrganizationNumber,
   normalizeMobileNumber,
-} from "../identifiers";
+} from "../norwegianIdentifiers";
 import { smsSegmentProblem } from "../smsSegments";
 import { maxTextLength } from "./limits";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidExternalIdentity } from "../identifiers";
+import { isValidExternalIdentity } from "../norwegianIdentifiers";
 import { notificationChannels } from "../order";
 import { templateReferenceSchema } from "../templates";
 import {

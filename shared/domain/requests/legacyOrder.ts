@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidEmailAddress, normalizeMobileNumber } from "../identifiers";
+import { isValidEmailAddress, normalizeMobileNumber } from "../norwegianIdentifiers";
 import { notificationChannels } from "../order";
 import {
   boundedString,

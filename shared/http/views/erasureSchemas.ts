@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isValidNationalIdentityNumber } from "../../domain/identifiers";
+import { isValidNationalIdentityNumber } from "../../domain/norwegianIdentifiers";
 
 /** `POST operations/erasure`: the person, in the body so the number never appears in a URL or access log. */
 export const erasureRequestSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { LocalBroker, type Subscription } from "../../adapters/local/localBroker";
+import { LocalBroker, type Subscription } from "../broker/localBroker";
 import { systemClock, type Clock } from "../../ports/clock";
 import type { AdmissionLimits } from "./admission";
 import { createHttpDispatcher, type ExtraRoute } from "./httpDispatch";

@@ -1,5 +1,5 @@
 import type { TriggerMetadata } from "@azure/functions";
-import type { LocalBroker, ReceivedMessage, Subscription } from "../../adapters/local/localBroker";
+import type { LocalBroker, ReceivedMessage, Subscription } from "../broker/localBroker";
 import { createInvocationContext, formatLogLine, type HostLogger } from "./invocation";
 import type { FunctionRegistration } from "./registrations";
 import { resolvePlaceholders, type SettingResolver } from "./settings";

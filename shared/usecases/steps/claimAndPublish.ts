@@ -1,0 +1,70 @@
+import { laneOf, processQueueOf } from "../../domain/lanes";
+import type { OrderDocument } from "../../domain/order";
+import { instantLeaseMs, releaseLeaseMs } from "../../domain/recoveryTimes";
+import { isAppError } from "../../errors";
+import type { Publisher } from "../../ports/publisher";
+import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+
+export interface ReleaseDeps extends TransitionDeps {
+  publisher: Publisher;
+}
+
+async function claim(deps: ReleaseDeps, order: OrderDocument): Promise<OrderDocument | undefined> {
+  // An instant order lives minutes, not days: its recovery must come well inside its time to live.
+  const leaseMs = order.type === "Instant" ? instantLeaseMs : releaseLeaseMs;
+  const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
+  try {
+    return await transitionOrder(deps, order, "Processing", {
+      leaseUntil,
+      sweepAt: leaseUntil,
+      releaseCount: order.releaseCount + 1,
+    });
+  } catch (error) {
+    // Another tick or a cancel changed the order first; it is theirs now.
+    if (isAppError(error, "conflict")) return undefined;
+    throw error;
+  }
+}
+
+export interface ReleaseOutcome {
+  claimed: OrderDocument[];
+  /** Orders whose claim failed for another reason; each stays as it was and is tried again later. */
+  failed: Array<{ orderId: string; problem: string }>;
+}
+
+/**
+ * Claims the given orders under ETag conditions (skipping any another worker took) and publishes one
+ * process message per claim. Each claim stands alone: one that fails holds back none of the others.
+ */
+export async function claimAndPublish(
+  deps: ReleaseDeps,
+  candidates: OrderDocument[],
+): Promise<ReleaseOutcome> {
+  const outcomes = await Promise.allSettled(candidates.map((o) => claim(deps, o)));
+  const claimed: OrderDocument[] = [];
+  const failed: ReleaseOutcome["failed"] = [];
+  outcomes.forEach((outcome, index) => {
+    if (outcome.status === "fulfilled") {
+      if (outcome.value) claimed.push(outcome.value);
+    } else {
+      failed.push({ orderId: candidates[index]!.id, problem: String((outcome.reason as Error).message) });
+    }
+  });
+  if (claimed.length === 0) return { claimed, failed };
+  // A publish failure leaves the claims in place: their leases run out and the sweeper releases them again.
+  for (const lane of ["priority", "bulk"] as const) {
+    const inLane = claimed.filter((o) => laneOf(o) === lane);
+    if (inLane.length === 0) continue;
+    await deps.publisher.publish(
+      processQueueOf(lane),
+      inLane.map((o) => ({
+        messageId: `process:${o.id}:${o.releaseCount}`,
+        body: { orderId: o.id },
+        correlationId: o.id,
+        // A timer's release continues the order's trace (the request that registered it).
+        orderTrace: { traceparent: o.traceparent },
+      })),
+    );
+  }
+  return { claimed, failed };
+}

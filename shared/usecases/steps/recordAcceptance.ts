@@ -1,0 +1,87 @@
+import type { NotificationDocument } from "../../domain/notification";
+import { isAppError } from "../../errors";
+import type { Clock } from "../../ports/clock";
+import type {
+  DeliveryReference,
+  DeliveryReferenceStore,
+  NotificationStore,
+} from "../../ports/notificationStore";
+
+export interface AcceptanceDeps {
+  notifications: NotificationStore;
+  references: DeliveryReferenceStore;
+  clock: Clock;
+}
+
+/**
+ * Pauses between attempts to record an acceptance after a transient store error. Between the provider
+ * accepting a message and this record lies the only window in which a message can be sent twice (an SMS
+ * gateway has no idempotency key), so a passing store error is waited out here instead of handing the
+ * message back to the broker, whose redelivery would find it Sending and leave it to the sweeper.
+ */
+const retryDelaysMs = [50, 250, 1_000, 3_000];
+
+export async function withRetries(work: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await work();
+      return;
+    } catch (error) {
+      const delay = retryDelaysMs[attempt];
+      if (delay === undefined || !isAppError(error, "transient")) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Applies a status unless a delivery report got there first (then the report's status stands). */
+export async function settle(
+  deps: AcceptanceDeps,
+  sending: NotificationDocument,
+  changes: Partial<NotificationDocument>,
+): Promise<void> {
+  try {
+    await deps.notifications.update(sending, { ...changes, statusChangedAt: deps.clock.now().toISOString() });
+  } catch (error) {
+    if (!isAppError(error, "conflict")) throw error;
+  }
+}
+
+/** Where a delivery report carrying this provider reference finds the notification. */
+export function referenceOf(n: NotificationDocument, reference: string): DeliveryReference {
+  return {
+    provider: n.channel === "email" ? "acs" : "link",
+    reference,
+    orderId: n.orderId,
+    notificationId: n.id,
+  };
+}
+
+/**
+ * Before an email goes to ACS: ACS takes the notification id as its operation id, so the delivery report can
+ * find the notification even when it comes before ACS's answer, or when the sender dies before recording it.
+ */
+export async function rememberEmailOperation(
+  deps: Pick<AcceptanceDeps, "references">,
+  sending: NotificationDocument,
+): Promise<void> {
+  if (sending.channel === "email") await deps.references.put(referenceOf(sending, sending.id));
+}
+
+/**
+ * Records that the provider took the message: its reference (so a delivery report finds the notification;
+ * an email's operation id is there already, see rememberEmailOperation) and the status Succeeded (email) or
+ * Accepted (SMS).
+ */
+export async function recordAcceptance(
+  deps: AcceptanceDeps,
+  sending: NotificationDocument,
+  reference: string,
+): Promise<void> {
+  if (sending.channel === "sms" || reference !== sending.id) {
+    await withRetries(() => deps.references.put(referenceOf(sending, reference)));
+  }
+  await withRetries(() =>
+    settle(deps, sending, { status: sending.channel === "email" ? "Succeeded" : "Accepted", reference }),
+  );
+}
