@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNotificationStore";
-import { containers } from "../../shared/platform/resources";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { sampleEmail, sampleSms } from "../support/notifications";
+import { CosmosNotificationStore } from "../../../shared/adapters/cosmos/cosmosNotificationStore";
+import { containers } from "../../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
+import { sampleEmail, sampleSms } from "../../support/notifications";
 
 let cosmos: TestCosmos;
 let store: CosmosNotificationStore;

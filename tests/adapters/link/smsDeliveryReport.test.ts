@@ -3,10 +3,10 @@
  * wiki.pswin.com so that the adapter and the local gateway cannot agree on a wrong format between them.
  */
 import { describe, expect, it } from "vitest";
-import { deliveryReportAcknowledgementXml, isAcknowledged } from "../../shared/adapters/link/pswinReport";
-import { parseSubmitResponse, submitRequestXml } from "../../shared/adapters/link/pswinSubmit";
-import { parseSmsDeliveryReport } from "../../shared/adapters/link/smsDeliveryReport";
-import { escapeXml, parseXml, XmlParseError } from "../../shared/adapters/link/xml";
+import { deliveryReportAcknowledgementXml, isAcknowledged } from "../../../shared/adapters/link/pswinReport";
+import { parseSubmitResponse, submitRequestXml } from "../../../shared/adapters/link/pswinSubmit";
+import { parseSmsDeliveryReport } from "../../../shared/adapters/link/smsDeliveryReport";
+import { escapeXml, parseXml, XmlParseError } from "../../../shared/adapters/link/xml";
 
 /** Verbatim from "Receive delivery report request XML" (also Altinn's DeliveryReportControllerTests). */
 const wikiReport = `<?xml version="1.0"?>

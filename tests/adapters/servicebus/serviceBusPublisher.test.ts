@@ -5,11 +5,11 @@
 import { createServer } from "node:net";
 import type { RetryOptions } from "@azure/service-bus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ServiceBusPublisher } from "../../shared/adapters/servicebus/serviceBusPublisher";
-import { AppError, isAppError } from "../../shared/errors";
-import { queues } from "../../shared/platform/resources";
-import type { OutgoingMessage } from "../../shared/ports/publisher";
-import { startAmqpBroker, type AmqpBroker } from "../support/amqpBroker";
+import { ServiceBusPublisher } from "../../../shared/adapters/servicebus/serviceBusPublisher";
+import { AppError, isAppError } from "../../../shared/errors";
+import { queues } from "../../../shared/platform/resources";
+import type { OutgoingMessage } from "../../../shared/ports/publisher";
+import { startAmqpBroker, type AmqpBroker } from "../../support/amqpBroker";
 
 /** The SDK defaults retry for minutes; failure tests need the verdict in well under a second. */
 const fastRetry: RetryOptions = {

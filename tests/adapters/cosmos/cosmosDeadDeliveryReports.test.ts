@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosDeadDeliveryReports } from "../../shared/adapters/cosmos/cosmosDeadDeliveryReports";
-import { containers } from "../../shared/platform/resources";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { CosmosDeadDeliveryReports } from "../../../shared/adapters/cosmos/cosmosDeadDeliveryReports";
+import { containers } from "../../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 
 let cosmos: TestCosmos;
 

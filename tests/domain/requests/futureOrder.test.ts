@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { futureOrderRequestSchema } from "../../shared/domain/requests/futureOrder";
-import { validate } from "../../shared/domain/requests/validate";
+import { futureOrderRequestSchema } from "../../../shared/domain/requests/futureOrder";
+import { validate } from "../../../shared/domain/requests/validate";
 
 const now = new Date("2026-11-23T10:00:00.000Z");
 const check = (body: unknown, at: Date = now) => validate(futureOrderRequestSchema, body, { now: at });

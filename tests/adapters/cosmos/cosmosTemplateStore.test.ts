@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
-import { CosmosTemplateStore } from "../../shared/adapters/cosmos/cosmosTemplateStore";
-import { isAppError } from "../../shared/errors";
-import { containers } from "../../shared/platform/resources";
-import { createTemplateVersion } from "../../shared/usecases/createTemplateVersion";
-import { retireTemplate } from "../../shared/usecases/retireTemplate";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { sampleOrder } from "../support/orders";
+import { CosmosOrderStore } from "../../../shared/adapters/cosmos/cosmosOrderStore";
+import { CosmosTemplateStore } from "../../../shared/adapters/cosmos/cosmosTemplateStore";
+import { isAppError } from "../../../shared/errors";
+import { containers } from "../../../shared/platform/resources";
+import { createTemplateVersion } from "../../../shared/usecases/createTemplateVersion";
+import { retireTemplate } from "../../../shared/usecases/retireTemplate";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
+import { sampleOrder } from "../../support/orders";
 
 let cosmos: TestCosmos;
 let templates: CosmosTemplateStore;

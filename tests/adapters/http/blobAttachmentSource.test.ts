@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BlobAttachmentSource } from "../../shared/adapters/http/blobAttachmentSource";
-import { isAppError } from "../../shared/errors";
+import { BlobAttachmentSource } from "../../../shared/adapters/http/blobAttachmentSource";
+import { isAppError } from "../../../shared/errors";
 
 /** A blob endpoint answering each path as the test says: a status, and a body of some size. */
 let server: Server;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { InstanceTokenBlocks, tokenHoldMs } from "../../shared/adapters/pacing/instanceTokenBlocks";
-import type { PacingLane, TokenGrant } from "../../shared/domain/tokenBucket";
-import type { PacedBucket, SendPacer } from "../../shared/ports/sendPacer";
+import { InstanceTokenBlocks, tokenHoldMs } from "../../../shared/adapters/pacing/instanceTokenBlocks";
+import type { PacingLane, TokenGrant } from "../../../shared/domain/tokenBucket";
+import type { PacedBucket, SendPacer } from "../../../shared/ports/sendPacer";
 
 /** A shared bucket with `available` tokens that records every request made to it. */
 class CountingPacer implements SendPacer {

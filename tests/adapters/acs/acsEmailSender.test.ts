@@ -5,12 +5,12 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { AcsEmailSender } from "../../shared/adapters/acs/acsEmailSender";
-import { parseEmailDeliveryReport } from "../../shared/adapters/acs/emailDeliveryReport";
-import { isAppError, type AppError } from "../../shared/errors";
-import type { EmailMessage } from "../../shared/ports/emailSender";
-import { startFakeAcs, type EmailDeliveryReportEvent, type FakeAcs } from "../../shared/local/fakeAcs";
-import { Outbox } from "../../shared/local/outbox";
+import { AcsEmailSender } from "../../../shared/adapters/acs/acsEmailSender";
+import { parseEmailDeliveryReport } from "../../../shared/adapters/acs/emailDeliveryReport";
+import { isAppError, type AppError } from "../../../shared/errors";
+import type { EmailMessage } from "../../../shared/ports/emailSender";
+import { startFakeAcs, type EmailDeliveryReportEvent, type FakeAcs } from "../../../shared/local/fakeAcs";
+import { Outbox } from "../../../shared/local/outbox";
 
 const recipient = "kari.nordmann@example.no";
 const outbox = new Outbox();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileRoute, comparePrecedence, pathSegments } from "../../shared/local/host/routeTemplate";
+import { compileRoute, comparePrecedence, pathSegments } from "../../../shared/local/host/routeTemplate";
 
 const guid = "0f8fad5b-d9cb-469f-a165-70867728950e";
 

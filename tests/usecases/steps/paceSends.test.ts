@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CosmosSendPacer } from "../../shared/adapters/cosmos/cosmosSendPacer";
-import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
-import type { BucketLimit } from "../../shared/domain/tokenBucket";
-import { throttled } from "../../shared/errors";
-import { containers } from "../../shared/platform/resources";
-import type { EmailMessage, EmailSendOutcome, EmailSender } from "../../shared/ports/emailSender";
-import { sendBatch } from "../../shared/usecases/sendBatch";
-import { sendNotification } from "../../shared/usecases/sendNotification";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { sampleEmail } from "../support/notifications";
-import { sampleOrder } from "../support/orders";
-import { cosmosStores, ManualClock, RecordingPublisher } from "../support/pipeline";
+import { CosmosSendPacer } from "../../../shared/adapters/cosmos/cosmosSendPacer";
+import { defaultSendingWindow } from "../../../shared/domain/sendingWindow";
+import type { BucketLimit } from "../../../shared/domain/tokenBucket";
+import { throttled } from "../../../shared/errors";
+import { containers } from "../../../shared/platform/resources";
+import type { EmailMessage, EmailSendOutcome, EmailSender } from "../../../shared/ports/emailSender";
+import { sendBatch } from "../../../shared/usecases/sendBatch";
+import { sendNotification } from "../../../shared/usecases/sendNotification";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
+import { sampleEmail } from "../../support/notifications";
+import { sampleOrder } from "../../support/orders";
+import { cosmosStores, ManualClock, RecordingPublisher } from "../../support/pipeline";
 
 /** Records every email handed to it; a scripted step may refuse one (a 429). */
 class RecordingEmailSender implements EmailSender {

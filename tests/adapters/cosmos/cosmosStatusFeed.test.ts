@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosStatusFeed } from "../../shared/adapters/cosmos/cosmosStatusFeed";
-import { containers } from "../../shared/platform/resources";
-import type { NewStatusFeedEntry } from "../../shared/ports/statusFeed";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { CosmosStatusFeed } from "../../../shared/adapters/cosmos/cosmosStatusFeed";
+import { containers } from "../../../shared/platform/resources";
+import type { NewStatusFeedEntry } from "../../../shared/ports/statusFeed";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 
 let cosmos: TestCosmos;
 

@@ -8,25 +8,25 @@ import {
   personDocumentId,
   upsertRegistryDocuments,
   userContactPointsPartition,
-} from "../../shared/adapters/cosmos/cosmosContactRegistry";
+} from "../../../shared/adapters/cosmos/cosmosContactRegistry";
 import {
   collectLookupKeys,
   externalIdentityKey,
   resolveRecipientsForOrder,
   type RecipientSpec,
-} from "../../shared/domain/contactLookup/lookup";
-import { loadRegistrySnapshot } from "../../shared/usecases/steps/loadRegistrySnapshot";
-import { RegistryDataError } from "../../shared/domain/contactLookup/registryFormat";
-import { isAppError } from "../../shared/errors";
+} from "../../../shared/domain/contactLookup/lookup";
+import { loadRegistrySnapshot } from "../../../shared/usecases/steps/loadRegistrySnapshot";
+import { RegistryDataError } from "../../../shared/domain/contactLookup/registryFormat";
+import { isAppError } from "../../../shared/errors";
 import {
   importTargetFrom,
   localCosmosEndpoint,
   localCosmosKey,
   runRegistryImport,
-} from "../../shared/local/registryImport";
-import sampleRegistry from "../../shared/local/sampleRegistry.json";
-import { containers } from "../../shared/platform/resources";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+} from "../../../shared/local/registryImport";
+import sampleRegistry from "../../../shared/local/sampleRegistry.json";
+import { containers } from "../../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 
 const kari = "15838510075";
 const ola = "02879110001";

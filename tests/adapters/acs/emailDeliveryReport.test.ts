@@ -1,6 +1,6 @@
 /** Parsing ACS `EmailDeliveryReportReceived` events as Event Grid puts them on a Service Bus queue. */
 import { describe, expect, it } from "vitest";
-import { parseEmailDeliveryReport } from "../../shared/adapters/acs/emailDeliveryReport";
+import { parseEmailDeliveryReport } from "../../../shared/adapters/acs/emailDeliveryReport";
 
 const messageId = "0b5f8a52-7d3c-4c47-9d8e-2f1f3b8f6a11";
 

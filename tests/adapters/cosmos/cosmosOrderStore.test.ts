@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosOrderStore } from "../../shared/adapters/cosmos/cosmosOrderStore";
-import { isAppError } from "../../shared/errors";
-import { containers } from "../../shared/platform/resources";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { sampleOrder } from "../support/orders";
+import { CosmosOrderStore } from "../../../shared/adapters/cosmos/cosmosOrderStore";
+import { isAppError } from "../../../shared/errors";
+import { containers } from "../../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
+import { sampleOrder } from "../../support/orders";
 
 let cosmos: TestCosmos;
 let store: CosmosOrderStore;

@@ -1,24 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { futureOrderRequestSchema } from "../../shared/domain/requests/futureOrder";
+import { futureOrderRequestSchema } from "../../../shared/domain/requests/futureOrder";
 import {
   instantEmailOrderRequestSchema,
   instantSmsOrderRequestSchema,
-} from "../../shared/domain/requests/instantOrder";
+} from "../../../shared/domain/requests/instantOrder";
 import {
   legacyEmailOrderRequestSchema,
   legacyOrderRequestSchema,
   legacySmsOrderRequestSchema,
-} from "../../shared/domain/requests/legacyOrder";
+} from "../../../shared/domain/requests/legacyOrder";
 import {
   maxLegacyRecipients,
   maxReminders,
   maxReportedErrors,
   maxTextLength,
   tooManyErrorsMessage,
-} from "../../shared/domain/requests/limits";
-import { validate } from "../../shared/domain/requests/validate";
-import { capErrors } from "../../shared/http/problem";
+} from "../../../shared/domain/requests/limits";
+import { validate } from "../../../shared/domain/requests/validate";
+import { capErrors } from "../../../shared/http/problem";
 
 const now = new Date("2026-11-23T10:00:00.000Z");
 const emailSettings = { subject: "Ny melding", body: "Du har fått en ny melding." };

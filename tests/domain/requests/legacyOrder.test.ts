@@ -3,8 +3,8 @@ import {
   legacyEmailOrderRequestSchema,
   legacyOrderRequestSchema,
   legacySmsOrderRequestSchema,
-} from "../../shared/domain/requests/legacyOrder";
-import { validate } from "../../shared/domain/requests/validate";
+} from "../../../shared/domain/requests/legacyOrder";
+import { validate } from "../../../shared/domain/requests/validate";
 
 const now = new Date("2026-11-23T10:00:00.000Z");
 const emailTemplate = { subject: "Ny melding", body: "Du har fått en ny melding." };

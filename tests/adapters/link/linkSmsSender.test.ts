@@ -7,13 +7,13 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { LinkSmsSender } from "../../shared/adapters/link/linkSmsSender";
-import { deliveryReportAcknowledgementXml } from "../../shared/adapters/link/pswinReport";
-import { parseSmsDeliveryReport } from "../../shared/adapters/link/smsDeliveryReport";
-import { isAppError, type AppError } from "../../shared/errors";
-import type { SmsMessage } from "../../shared/ports/smsSender";
-import { startLocalLinkGateway, type LocalLinkGateway } from "../../shared/local/linkGateway";
-import { Outbox } from "../../shared/local/outbox";
+import { LinkSmsSender } from "../../../shared/adapters/link/linkSmsSender";
+import { deliveryReportAcknowledgementXml } from "../../../shared/adapters/link/pswinReport";
+import { parseSmsDeliveryReport } from "../../../shared/adapters/link/smsDeliveryReport";
+import { isAppError, type AppError } from "../../../shared/errors";
+import type { SmsMessage } from "../../../shared/ports/smsSender";
+import { startLocalLinkGateway, type LocalLinkGateway } from "../../../shared/local/linkGateway";
+import { Outbox } from "../../../shared/local/outbox";
 
 const gatewayCredentials = { username: "varsel", password: "gateway-secret" };
 const reportCredentials = { username: "link-reports", password: "report-secret" };

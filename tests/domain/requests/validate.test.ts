@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseIsoDateTime } from "../../shared/domain/requests/sendTime";
-import { atRequestTime, currentRequestTime } from "../../shared/domain/requests/requestTime";
-import { fieldPath, validate } from "../../shared/domain/requests/validate";
+import { parseIsoDateTime } from "../../../shared/domain/requests/sendTime";
+import { atRequestTime, currentRequestTime } from "../../../shared/domain/requests/requestTime";
+import { fieldPath, validate } from "../../../shared/domain/requests/validate";
 
 const now = new Date("2026-11-23T10:00:00.000Z");
 

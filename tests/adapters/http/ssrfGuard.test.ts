@@ -6,7 +6,7 @@ import {
   isAllowedAddress,
   localOutboundPolicy,
   type HostResolver,
-} from "../../shared/adapters/http/ssrfGuard";
+} from "../../../shared/adapters/http/ssrfGuard";
 
 // Pure decisions only: nothing here opens a connection, so public addresses can be used freely.
 

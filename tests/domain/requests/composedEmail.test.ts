@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { composedEmailRequestSchema } from "../../shared/domain/requests/composedEmail";
-import { validate } from "../../shared/domain/requests/validate";
+import { composedEmailRequestSchema } from "../../../shared/domain/requests/composedEmail";
+import { validate } from "../../../shared/domain/requests/validate";
 
 const now = new Date("2026-11-23T09:00:00.000Z");
 const blob = "https://acct.blob.core.windows.net/files/contract.pdf";

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { HttpSendConditionChecker } from "../../shared/adapters/http/sendConditionClient";
-import { hostedOutboundPolicy, localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
+import { HttpSendConditionChecker } from "../../../shared/adapters/http/sendConditionClient";
+import { hostedOutboundPolicy, localOutboundPolicy } from "../../../shared/adapters/http/ssrfGuard";
 
 // A condition endpoint on 127.0.0.1; the client runs with the guard in local mode (http + loopback allowed).
 // Timeouts are short, and the "slow" routes never answer, so no test waits on a sleep of its own.

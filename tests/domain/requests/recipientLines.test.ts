@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { recipientLineReader, splitCsvLine } from "../../shared/domain/requests/recipientLines";
-import { readLines, StreamTooLargeError, type BodyLine } from "../../shared/http/lineReader";
+import { recipientLineReader, splitCsvLine } from "../../../shared/domain/requests/recipientLines";
+import { readLines, StreamTooLargeError, type BodyLine } from "../../../shared/http/lineReader";
 
 async function linesOf(chunks: Array<string | number[]>, maxBytes = 1024, maxLineBytes = 64) {
   async function* body() {

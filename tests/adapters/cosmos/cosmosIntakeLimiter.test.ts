@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosIntakeLimiter } from "../../shared/adapters/cosmos/cosmosIntakeLimiter";
-import { CosmosNotificationQuota } from "../../shared/adapters/cosmos/cosmosNotificationQuota";
-import { containers } from "../../shared/platform/resources";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { CosmosIntakeLimiter } from "../../../shared/adapters/cosmos/cosmosIntakeLimiter";
+import { CosmosNotificationQuota } from "../../../shared/adapters/cosmos/cosmosNotificationQuota";
+import { containers } from "../../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 
 let cosmos: TestCosmos;
 

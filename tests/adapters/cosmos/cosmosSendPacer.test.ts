@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CosmosSendPacer } from "../../shared/adapters/cosmos/cosmosSendPacer";
-import type { BucketLimit } from "../../shared/domain/tokenBucket";
-import { containers } from "../../shared/platform/resources";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { CosmosSendPacer } from "../../../shared/adapters/cosmos/cosmosSendPacer";
+import type { BucketLimit } from "../../../shared/domain/tokenBucket";
+import { containers } from "../../../shared/platform/resources";
+import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 
 let cosmos: TestCosmos;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   instantEmailOrderRequestSchema,
   instantSmsOrderRequestSchema,
-} from "../../shared/domain/requests/instantOrder";
-import { validate } from "../../shared/domain/requests/validate";
+} from "../../../shared/domain/requests/instantOrder";
+import { validate } from "../../../shared/domain/requests/validate";
 
 const now = new Date("2026-11-23T10:00:00.000Z");
 
