@@ -18,7 +18,7 @@ const acceptedAlgorithms = [
   "EdDSA",
 ];
 
-export interface JwtVerifierOptions {
+interface JwtVerifierOptions {
   issuer: string;
   audience: string;
   jwksUri: string;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { orderDocumentSchema } from "./order";
 
 /** The order fields a bulk order fixes at its creation; its recipients come in parts, its order at submission. */
-export const bulkOrderDraftSchema = orderDocumentSchema.pick({
+const bulkOrderDraftSchema = orderDocumentSchema.pick({
   sendersReference: true,
   requestedSendTime: true,
   notificationChannel: true,
@@ -23,7 +23,7 @@ export type BulkOrderDraft = z.infer<typeof bulkOrderDraftSchema>;
  * writes), or accepted with its recipient count and the hash of its recipients, which tells a repeated
  * upload of the same part from a different one.
  */
-export const bulkPartSchema = z.discriminatedUnion("status", [
+const bulkPartSchema = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("Uploading"),
     attempt: z.string(),
@@ -49,7 +49,7 @@ export const notificationProgressSchema = z.object({
 });
 export type NotificationProgress = z.infer<typeof notificationProgressSchema>;
 
-export const bulkOrderStates = ["Open", "Submitted", "Cancelled"] as const;
+const bulkOrderStates = ["Open", "Submitted", "Cancelled"] as const;
 
 /**
  * A bulk order before and beside its order document, in the `orders` container in the order's partition

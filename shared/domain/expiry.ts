@@ -10,7 +10,7 @@ export const notificationTimeToLiveMs = 48 * 60 * 60 * 1000;
  */
 export const expiryGraceSeconds = 300;
 
-export interface NotificationExpiryInput {
+interface NotificationExpiryInput {
   channel: "email" | "sms";
   policy: SendingTimePolicy;
   requestedSendTime: Date;

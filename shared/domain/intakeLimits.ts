@@ -19,7 +19,7 @@ const limitFields = {
  * Defaults that only stop a flood: far above what a service owner sends in normal use (a 1,000-order batch
  * fits the burst). Operators set tighter limits per organisation.
  */
-export const defaultIntakeLimits = { requestsPerSecond: 200, burst: 2_000, monthlyNotifications: 10_000_000 };
+const defaultIntakeLimits = { requestsPerSecond: 200, burst: 2_000, monthlyNotifications: 10_000_000 };
 
 export const serviceOwnerLimitsSchema = z.object({
   requestsPerSecond: limitFields.requestsPerSecond.default(defaultIntakeLimits.requestsPerSecond),
@@ -77,7 +77,7 @@ export function exceedsQuota(used: number, requested: number, quota: number): bo
 }
 
 /** The policy's name in the RateLimit headers. */
-export const intakePolicyName = "intake";
+const intakePolicyName = "intake";
 
 /**
  * The IETF RateLimit headers (draft-ietf-httpapi-ratelimit-headers): the policy (`q` requests in a window of `w`

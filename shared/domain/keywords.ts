@@ -6,8 +6,8 @@ import type { ResolvedAddress } from "./contactLookup/types";
  * direct email address, phone number or external identity there is nothing to look up, so the text stays as
  * written (Altinn `KeywordsService`).
  */
-export const recipientNameKeyword = "$recipientName$";
-export const recipientNumberKeyword = "$recipientNumber$";
+const recipientNameKeyword = "$recipientName$";
+const recipientNumberKeyword = "$recipientNumber$";
 
 export type KeywordRecipient = Pick<
   ResolvedAddress,

@@ -15,7 +15,7 @@ export interface CivilDate {
   day: number;
 }
 
-export interface PublicHoliday {
+interface PublicHoliday {
   date: string;
   name: string;
 }

@@ -38,7 +38,7 @@ const notificationBase = {
   _etag: z.string().optional(),
 };
 
-export const emailNotificationSchema = z.object({
+const emailNotificationSchema = z.object({
   ...notificationBase,
   channel: z.literal("email"),
   status: z.enum(emailResults),
@@ -49,7 +49,7 @@ export const emailNotificationSchema = z.object({
   attachments: z.array(attachmentReferenceSchema).optional(),
 });
 
-export const smsNotificationSchema = z.object({
+const smsNotificationSchema = z.object({
   ...notificationBase,
   channel: z.literal("sms"),
   status: z.enum(smsResults),

@@ -19,7 +19,7 @@ const source = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "must be 1-64 lower
 const sequence = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const kinds = z.array(z.enum(registryEntryKinds)).min(1, "must name at least one kind");
 
-export const registryHeaderSchema = z.discriminatedUnion("kind", [
+const registryHeaderSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     format: z.literal("varsel-registry"),
     version: z.literal(1),
@@ -50,7 +50,7 @@ export type RegistryChange =
       [K in RegistryEntryKind]: { op: "delete"; kind: K; key: KeyOf<K>; sequence: number };
     }[RegistryEntryKind];
 
-export type LineResult = { ok: true; change: RegistryChange } | { ok: false; problems: string[] };
+type LineResult = { ok: true; change: RegistryChange } | { ok: false; problems: string[] };
 
 function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>(

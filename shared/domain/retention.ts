@@ -8,7 +8,7 @@ import { webhookRetentionSeconds, type WebhookDeliveryStatus } from "./webhooks"
  * written out, so an operator (and the local expiry job, whose store does not expire anything) can see when
  * it goes. Each write computes both again, so the last write decides, as it does for Cosmos.
  */
-export interface RetentionPolicy {
+interface RetentionPolicy {
   /** Orders, their recipient lists, notifications (addresses and message bodies): days after the order is final. */
   orderDays: number;
   /** Status feed entries: days after they were appended (Altinn deletes its feed after 90). */
@@ -17,7 +17,7 @@ export interface RetentionPolicy {
   deadReportDays: number;
 }
 
-export interface Retention {
+interface Retention {
   /** Seconds after this write when Cosmos DB deletes the document. */
   ttl: number;
   /** The same instant, ISO 8601. */
@@ -30,7 +30,7 @@ export interface Retention {
  * delay, rounded up generously. A document whose order is not final yet is kept at least this long past the
  * send time plus the retention, so an order is never deleted while it is still being worked on.
  */
-export const processingHorizonDays = 14;
+const processingHorizonDays = 14;
 
 /**
  * Notifications may become final a little before their order (the sweeper completes the order after the

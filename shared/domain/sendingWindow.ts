@@ -53,7 +53,7 @@ export function isInsideSendingWindow(at: Date, window: SendingWindow): boolean 
   return local.hour >= window.startHour && local.hour < window.endHour && isOpenDay(local, window);
 }
 
-export function isOpenDay(date: CivilDate, window: SendingWindow): boolean {
+function isOpenDay(date: CivilDate, window: SendingWindow): boolean {
   if (window.workingDaysOnly && isWeekend(date)) return false;
   if (window.holidays === "NO" && isNorwegianPublicHoliday(date)) return false;
   return !(window.extraClosedDates ?? []).includes(formatCivilDate(date));
@@ -102,7 +102,7 @@ function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
-export function localDateTime(at: Date, timeZone: string): LocalDateTime {
+function localDateTime(at: Date, timeZone: string): LocalDateTime {
   const parts: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const part of formatterFor(timeZone).formatToParts(at)) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);

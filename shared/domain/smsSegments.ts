@@ -14,7 +14,7 @@ const basicSet = new Set(basic);
 const extensionSet = new Set(extension);
 
 /** The first character outside the GSM 7-bit alphabet, or undefined when the text is all in it. */
-export function firstNonGsm7Character(text: string): string | undefined {
+function firstNonGsm7Character(text: string): string | undefined {
   for (const character of text)
     if (!basicSet.has(character) && !extensionSet.has(character)) return character;
   return undefined;
@@ -24,7 +24,7 @@ export function isGsm7(text: string): boolean {
   return firstNonGsm7Character(text) === undefined;
 }
 
-export interface SmsSegmentCount {
+interface SmsSegmentCount {
   encoding: "GSM-7" | "UCS-2";
   segments: number;
 }

@@ -73,8 +73,8 @@ export function isPendingNotification(
   return n.channel === "email" ? pendingEmailResults.has(n.status) : pendingSmsResults.has(n.status);
 }
 
-export const succeededEmailResults: ReadonlySet<EmailResult> = new Set(["Succeeded", "Delivered"]);
-export const succeededSmsResults: ReadonlySet<SmsResult> = new Set(["Accepted", "Delivered"]);
+const succeededEmailResults: ReadonlySet<EmailResult> = new Set(["Succeeded", "Delivered"]);
+const succeededSmsResults: ReadonlySet<SmsResult> = new Set(["Accepted", "Delivered"]);
 
 /** Succeeded as the v1 summaries count it: accepted by the provider or delivered. */
 export function isSucceededNotification(

@@ -16,10 +16,10 @@ import { maxTextLength } from "./requests/limits";
 
 export const templateLanguages = ["nb", "nn", "en"] as const;
 export type TemplateLanguage = (typeof templateLanguages)[number];
-export const defaultTemplateLanguage: TemplateLanguage = "nb";
+const defaultTemplateLanguage: TemplateLanguage = "nb";
 
 /** A template's name: what orders refer to, so letters, digits, `.`, `_` and `-` only (it sits in a URL). */
-export const maxTemplateNameLength = 100;
+const maxTemplateNameLength = 100;
 const templateNamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const templateNameMessage =
   "The template name must start with a letter or digit and hold only letters, digits, '.', '_' and '-'.";
@@ -28,7 +28,7 @@ export function isTemplateName(text: string): boolean {
   return text.length <= maxTemplateNameLength && templateNamePattern.test(text);
 }
 
-export const templateNameField = requiredText("The template name must not be empty.", {
+const templateNameField = requiredText("The template name must not be empty.", {
   field: "name",
   max: maxTemplateNameLength,
 })
@@ -55,7 +55,7 @@ function perLanguage<Shape extends z.ZodRawShape>(shape: Shape, missingNb: strin
   };
 }
 
-export const templateEmailSchema = z
+const templateEmailSchema = z
   .object({
     contentType: caseInsensitiveEnum(
       ["Plain", "Html"],
@@ -64,12 +64,10 @@ export const templateEmailSchema = z
     ...perLanguage(emailTextShape, "The Bokmål (nb) email text is required."),
   })
   .meta({ description: "The email: content type, and subject and body per language (nb required)." });
-export type TemplateEmail = z.output<typeof templateEmailSchema>;
 
-export const templateSmsSchema = z
+const templateSmsSchema = z
   .object(perLanguage(smsTextShape, "The Bokmål (nb) SMS text is required."))
   .meta({ description: "The SMS body per language (nb required), each within the segment limit." });
-export type TemplateSms = z.output<typeof templateSmsSchema>;
 
 /** `POST future/templates`: a new template, or a new version of one with this name. */
 export const templateRequestSchema = z

@@ -5,7 +5,7 @@
  */
 
 /** What the simulated provider does with an email, by the address's local part (any domain, any case). */
-export type SimulatedEmailOutcome =
+type SimulatedEmailOutcome =
   | { kind: "refused"; result: "Failed_InvalidEmailFormat" | "Failed_SupressedRecipient" }
   | { kind: "reported"; acsStatus: "Delivered" | "Bounced" | "Failed" | "FilteredSpam" | "Quarantined" };
 
@@ -26,7 +26,7 @@ export function simulatedEmailOutcome(address: string): SimulatedEmailOutcome {
 }
 
 /** What the simulated gateway does with an SMS, by the number (E.164). */
-export type SimulatedSmsOutcome =
+type SimulatedSmsOutcome =
   | { kind: "refused"; result: "Failed_InvalidRecipient" }
   | { kind: "reported"; state: "DELIVRD" | "UNDELIV" | "EXPIRED" | "REJECTD" };
 

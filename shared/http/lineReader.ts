@@ -11,7 +11,7 @@ export class StreamTooLargeError extends PayloadTooLargeError {
   }
 }
 
-export interface LineLimits {
+interface LineLimits {
   /** The whole body: past this the read stops with StreamTooLargeError. */
   maxBytes: number;
   /** One line, without its line break: a longer line is a problem of its own, and is not kept. */

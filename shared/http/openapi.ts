@@ -62,7 +62,7 @@ type Method = "get" | "post" | "put" | "delete";
  * A documented answer. Every 2xx names its body's component schema (`responseSchemas`); 4xx and 5xx are
  * problem documents and need only a description, given as a plain string.
  */
-export interface ResponseSpec {
+interface ResponseSpec {
   description: string;
   body: ResponseSchemaName;
   /** Defaults to application/json. */
@@ -74,13 +74,13 @@ export interface ResponseSpec {
 }
 
 /** A problem answer with headers a client acts on (a 429's Retry-After); a plain string is a problem too. */
-export interface ProblemSpec {
+interface ProblemSpec {
   description: string;
   headers?: Record<string, string>;
   optionalHeaders?: Record<string, string>;
 }
 
-export type AnswerSpec = string | ResponseSpec | ProblemSpec;
+type AnswerSpec = string | ResponseSpec | ProblemSpec;
 
 /** A success answer names its body's schema; everything else is a problem document. */
 export function isSuccessSpec(spec: AnswerSpec | undefined): spec is ResponseSpec {

@@ -2,7 +2,7 @@ import type { HttpResponseInit } from "@azure/functions";
 import { maxReportedErrors, tooManyErrorsMessage } from "../domain/requests/limits";
 import type { AppError, ErrorKind } from "../errors";
 
-export const problemContentType = "application/problem+json";
+const problemContentType = "application/problem+json";
 
 /** Altinn's problem codes (Altinn.Authorization.ProblemDetails, prefix NOT). */
 export const problemCodes = {
@@ -16,7 +16,7 @@ export const problemCodes = {
   temporaryFailure: { code: "NOT-00004", status: 503, detail: "A temporary network failure occurred" },
 } as const;
 
-export interface ProblemFields {
+interface ProblemFields {
   status: number;
   title: string;
   detail?: string;

@@ -32,7 +32,7 @@ function partitionKeyOf(document: Record<string, unknown>, path: string): unknow
 }
 
 /** When Cosmos would delete the document, in ms since the epoch; undefined: never. */
-export function expiresAt(document: z.infer<typeof expirableSchema>, defaultTtl: number): number | undefined {
+function expiresAt(document: z.infer<typeof expirableSchema>, defaultTtl: number): number | undefined {
   const ttl = document.ttl ?? defaultTtl;
   if (ttl === -1) return undefined;
   if (document.retainUntil !== undefined) {

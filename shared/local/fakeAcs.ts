@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { emailDeliveryReportEventType } from "../adapters/acs/emailDeliveryReport";
 import type { Outbox } from "./outbox";
 
-export type AcsDeliveryStatus =
+type AcsDeliveryStatus =
   "Delivered" | "Expanded" | "Failed" | "Bounced" | "Suppressed" | "FilteredSpam" | "Quarantined";
 
 /** An Event Grid (not CloudEvents) schema event, as ACS publishes it to a Service Bus queue subscription. */
@@ -33,13 +33,13 @@ export interface EmailDeliveryReportEvent {
   };
 }
 
-export interface InjectedAcsFailure {
+interface InjectedAcsFailure {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-export interface FakeAcsOptions {
+interface FakeAcsOptions {
   outbox: Outbox;
   /** Called after each accepted message, e.g. to put the event on the local delivery-report queue. */
   onDeliveryReport?: (event: EmailDeliveryReportEvent) => Promise<void> | void;

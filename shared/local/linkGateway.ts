@@ -18,7 +18,7 @@ import {
 import { XmlParseError } from "../adapters/link/xml";
 import type { Outbox } from "./outbox";
 
-export interface LocalLinkGatewayOptions {
+interface LocalLinkGatewayOptions {
   outbox: Outbox;
   /** The CLIENT/PW the gateway accepts; defaults to varsel/local. */
   credentials?: PswinCredentials;

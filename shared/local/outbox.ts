@@ -22,7 +22,7 @@ export interface CapturedMessage {
 
 export type CaptureInput = Omit<CapturedMessage, "id" | "at">;
 
-export interface OutboxOptions {
+interface OutboxOptions {
   /** Keep the captures in this file (one JSON line each) across restarts; memory only if unset. */
   path?: string;
   /** How many of the latest captures stay in memory (the file keeps them all). */
@@ -33,7 +33,7 @@ export interface OutboxOptions {
  * A local run of a population-wide order captures a million messages: memory keeps the latest ones (what the
  * local page shows), a few tens of MB, so local mode and the benches do not grow with volume.
  */
-export const defaultOutboxCapacity = 10_000;
+const defaultOutboxCapacity = 10_000;
 
 function isCapturedMessage(value: unknown): value is CapturedMessage {
   const m = value as Partial<CapturedMessage> | null;

@@ -3,7 +3,7 @@
  * Cosmos server and the local broker; the Bicep templates declare the same ones (checked by drift tests).
  */
 
-export interface CompositeIndexPath {
+interface CompositeIndexPath {
   path: string;
   order: "ascending" | "descending";
 }

@@ -199,7 +199,7 @@ function statusChange<T>(
   );
 }
 
-export function tracedNotificationStore<S extends NotificationStore>(inner: S): S {
+function tracedNotificationStore<S extends NotificationStore>(inner: S): S {
   return decorate<NotificationStore, S>(inner, {
     update: (notification, changes) =>
       statusChange(

@@ -4,7 +4,7 @@ import { metrics, type Counter, type Histogram } from "@opentelemetry/api";
  * The instruments an operator watches (docs/operations.md names the alerts built on them). Attributes are
  * ids of organisations, channels, statuses, queues and error kinds: never a recipient.
  */
-export interface VarselMetrics {
+interface VarselMetrics {
   ordersAccepted: Counter;
   notificationsFinal: Counter;
   providerDuration: Histogram;

@@ -15,7 +15,7 @@ import { traceparentPattern } from "../domain/order";
  * The trace context as it travels on a queue message's application properties or an HTTP request's headers.
  * `Diagnostic-Id` is where the Azure SDK and the Functions Service Bus extension put the same value.
  */
-export const traceCarrierSchema = z.object({
+const traceCarrierSchema = z.object({
   traceparent: z.string().regex(traceparentPattern).optional(),
   tracestate: z.string().max(512).optional(),
   "Diagnostic-Id": z.string().regex(traceparentPattern).optional(),

@@ -12,9 +12,9 @@ import { isAppError } from "../errors";
 import { orderSpanContext, type OrderTrace } from "./traceContext";
 
 /** The instrumentation scope of every span varsel makes; the SDK that exports them is chosen at start-up. */
-export const tracer = () => trace.getTracer("varsel");
+const tracer = () => trace.getTracer("varsel");
 
-export interface SpanOptions {
+interface SpanOptions {
   kind?: SpanKind;
   attributes?: Attributes;
   /** The parent; the active context when left out. */
@@ -32,7 +32,7 @@ export function errorType(error: unknown): string {
  * Marks the span failed with the error's kind. The message is not copied: provider and store errors can
  * quote an address, and the kind is what an operator filters on.
  */
-export function recordFailure(span: Span, error: unknown): void {
+function recordFailure(span: Span, error: unknown): void {
   span.setAttribute("error.type", errorType(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(error) });
 }

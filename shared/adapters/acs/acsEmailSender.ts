@@ -5,7 +5,7 @@ import type { FetchedAttachment } from "../../ports/attachmentSource";
 import type { EmailMessage, EmailSender, EmailSendOutcome, FileEmailSender } from "../../ports/emailSender";
 import { classifySendError, operationFailure } from "./acsSendErrors";
 
-export interface AcsEmailSenderOptions {
+interface AcsEmailSenderOptions {
   /** `https://<resource>.communication.azure.net`, or the local fake's `http://127.0.0.1:<port>`. */
   endpoint: string;
   /** On Azure: the managed identity (`DefaultAzureCredential`), which needs a role on the ACS resource. */
@@ -21,7 +21,7 @@ export interface AcsEmailSenderOptions {
 }
 
 /** Asks Exchange/Outlook not to send out-of-office and other automatic replies to a notification. */
-export const automatedMessageHeaders: Readonly<Record<string, string>> = {
+const automatedMessageHeaders: Readonly<Record<string, string>> = {
   "X-Auto-Response-Suppress": "All",
 };
 

@@ -56,7 +56,7 @@ export function operationFailure(error: unknown): FailedEmail | undefined {
   return failedResult(undefined, error.message);
 }
 
-export type ClassifiedSendError =
+type ClassifiedSendError =
   { kind: "failed"; result: FailedEmail } | { kind: "already-accepted" } | { kind: "unknown" };
 
 /**

@@ -4,7 +4,7 @@ import type { ParsedDeliveryReport } from "../../ports/deliveryReportParser";
 export const emailDeliveryReportEventType = "Microsoft.Communication.EmailDeliveryReportReceived";
 
 /** The final statuses an ACS delivery report can give a notification (Altinn `Utils.ParseDeliveryStatus`). */
-export type EmailDeliveryStatus =
+type EmailDeliveryStatus =
   | "Delivered"
   | "Failed"
   | "Failed_Bounced"
@@ -22,7 +22,7 @@ const statusByAcsStatus: Readonly<Record<string, EmailDeliveryStatus>> = {
   suppressed: "Failed_SupressedRecipient",
 };
 
-export interface DeliveryStatusDetails {
+interface DeliveryStatusDetails {
   statusMessage?: string;
   recipientMailServerHostName?: string;
 }
@@ -31,7 +31,7 @@ export interface DeliveryStatusDetails {
  * One report, shaped to fit the `ParsedDeliveryReport` port: `reference` is the operation id (ACS's
  * `messageId`), and `raw` is the single event, so re-parsing `raw` gives this report again.
  */
-export type EmailDeliveryReport =
+type EmailDeliveryReport =
   | {
       valid: true;
       provider: "acs";

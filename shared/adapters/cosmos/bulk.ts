@@ -9,13 +9,13 @@ import { transient } from "../../errors";
 import { mapCosmosError } from "./errors";
 
 /** One write of a bulk request; every kind here is safe to repeat. */
-export type BulkWrite =
+type BulkWrite =
   | { kind: "create"; body: object }
   | { kind: "upsert"; body: object }
   | { kind: "replace"; id: string; partitionKey: string; ifMatch: string; body: object };
 
 /** A per-write result the caller decides on; anything else fails the whole call. */
-export type BulkOutcome = "done" | "exists" | "changed" | "missing";
+type BulkOutcome = "done" | "exists" | "changed" | "missing";
 
 /** The SDK takes at most this many operations per bulk call. */
 const maxOperationsPerCall = 100;

@@ -95,20 +95,20 @@ const selfIdentifiedUserDocumentSchema = z.object({
 });
 
 export const personDocumentId = (nationalIdentityNumber: string) => `person:${nationalIdentityNumber}`;
-export const organizationDocumentId = (organizationNumber: string) => `org:${organizationNumber}`;
+const organizationDocumentId = (organizationNumber: string) => `org:${organizationNumber}`;
 /** The partition holding every user contact point of one organisation. */
 export const userContactPointsPartition = (organizationNumber: string) => `orgusers:${organizationNumber}`;
 /** Encoded so no user id can put a character Cosmos forbids in ids (`/`, `\`, `?`, `#`) into one. */
-export const userContactPointDocumentId = (organizationNumber: string, userId: string) =>
+const userContactPointDocumentId = (organizationNumber: string, userId: string) =>
   `${userContactPointsPartition(organizationNumber)}:${encodeURIComponent(userId)}`;
 /** Role assignments live beside the user contact points of their organisation: one query reads both. */
-export const roleAssignmentDocumentId = (organizationNumber: string, userId: string) =>
+const roleAssignmentDocumentId = (organizationNumber: string, userId: string) =>
   `orgroles:${organizationNumber}:${encodeURIComponent(userId)}`;
 /** Encoded: resource ids are chosen by service owners and may hold characters Cosmos forbids in ids. */
-export const resourcePolicyDocumentId = (resourceId: string) =>
+const resourcePolicyDocumentId = (resourceId: string) =>
   `resource:${encodeURIComponent(bareResourceId(resourceId))}`;
 /** Hashed: URNs can hold any character and be long, and the id then never shows the email or username. */
-export const selfIdentifiedUserDocumentId = (externalIdentity: string) =>
+const selfIdentifiedUserDocumentId = (externalIdentity: string) =>
   `selfidentified:${createHash("sha256").update(externalIdentityKey(externalIdentity)).digest("hex")}`;
 
 /** Parallel point reads/writes per call: keeps one order's batch fast without flooding the account. */
@@ -274,7 +274,7 @@ export class CosmosContactRegistry implements ContactRegistry {
   }
 }
 
-export interface RegistryImportCounts {
+interface RegistryImportCounts {
   persons: number;
   organizations: number;
   userContactPoints: number;

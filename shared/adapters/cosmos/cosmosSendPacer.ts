@@ -15,7 +15,7 @@ import type { PacedBucket, SendPacer } from "../../ports/sendPacer";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 
 /** Per provider: its bucket limits, or undefined when its sends are not paced. */
-export type PacingLimits = Record<PacedProvider, BucketLimit | undefined>;
+type PacingLimits = Record<PacedProvider, BucketLimit | undefined>;
 
 /**
  * Attempts at one read-modify-write before giving up: instances racing for one bucket each lose at most a few

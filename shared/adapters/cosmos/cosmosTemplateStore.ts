@@ -13,7 +13,7 @@ import { replaceIfUnchanged } from "./replaceIfUnchanged";
 /** The namespace of template version ids: one id per (organisation, name, version), so a race creates one. */
 const templateIdNamespace = "3d1c7a52-8a6e-4f0b-b1d4-5e2f9c7a0b61";
 
-export function templateVersionId(creator: string, name: string, version: number): string {
+function templateVersionId(creator: string, name: string, version: number): string {
   return deterministicId(templateIdNamespace, `${creator}\n${name}\n${version}`);
 }
 

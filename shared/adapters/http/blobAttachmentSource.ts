@@ -10,7 +10,7 @@ import type {
 import { pinnedLookup } from "./pinnedLookup";
 import { checkOutboundUrl, hostOf, type HostResolver, type OutboundPolicy } from "./ssrfGuard";
 
-export interface BlobAttachmentSourceOptions extends OutboundPolicy {
+interface BlobAttachmentSourceOptions extends OutboundPolicy {
   /** Bound on one file: DNS, connect, headers and body. */
   timeoutMs?: number;
   resolveHost?: HostResolver;

@@ -6,7 +6,7 @@ import type { SendConditionChecker, SendConditionResult } from "../../ports/send
 import { pinnedLookup } from "./pinnedLookup";
 import { checkOutboundUrl, hostOf, type HostResolver, type OutboundPolicy } from "./ssrfGuard";
 
-export interface SendConditionOptions extends OutboundPolicy {
+interface SendConditionOptions extends OutboundPolicy {
   /** Whole-call budget: DNS, connect, TLS, headers and body. */
   timeoutMs?: number;
   /** The answer is one boolean; anything much larger is not a condition response. */

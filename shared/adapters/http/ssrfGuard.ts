@@ -17,7 +17,7 @@ export interface OutboundPolicy {
 export const hostedOutboundPolicy: OutboundPolicy = { allowHttp: false, allowLoopback: false };
 export const localOutboundPolicy: OutboundPolicy = { allowHttp: true, allowLoopback: true };
 
-export type AddressCategory =
+type AddressCategory =
   | "public"
   | "loopback"
   | "private"
@@ -29,12 +29,11 @@ export type AddressCategory =
   | "documentation"
   | "reserved";
 
-export type GuardDecision =
-  { allowed: true; address: string; family: 4 | 6 } | { allowed: false; reason: string };
+type GuardDecision = { allowed: true; address: string; family: 4 | 6 } | { allowed: false; reason: string };
 
 export type HostResolver = (hostname: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;
 
-export const systemHostResolver: HostResolver = (hostname) => dns.lookup(hostname, { all: true });
+const systemHostResolver: HostResolver = (hostname) => dns.lookup(hostname, { all: true });
 
 /**
  * Cloud metadata names, refused before any lookup. They normally resolve to link-local or unique-local

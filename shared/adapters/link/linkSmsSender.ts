@@ -13,7 +13,7 @@ import {
 } from "./pswinSubmit";
 import { XmlParseError } from "./xml";
 
-export interface LinkSmsSenderOptions {
+interface LinkSmsSenderOptions {
   /** The PSWin XML endpoint, e.g. https://xml.pswin.com (Altinn: a Digdir-dedicated gateway). */
   url: string;
   username: string;

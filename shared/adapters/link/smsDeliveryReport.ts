@@ -3,7 +3,7 @@ import { XmlParseError } from "./xml";
 import type { ParsedDeliveryReport } from "../../ports/deliveryReportParser";
 
 /** The final statuses a LINK delivery report can give a notification (Altinn `SmsSendResultMapper`). */
-export type SmsDeliveryResult =
+type SmsDeliveryResult =
   | "Delivered"
   | "Failed"
   | "Failed_BarredReceiver"
@@ -29,7 +29,7 @@ const resultByState: Readonly<Record<string, SmsDeliveryResult>> = {
  * One report, shaped to fit the `ParsedDeliveryReport` port (`reference`, `status`); `gatewayReference` and
  * `result` name the same values. `raw` is a one-message PSWin document, so re-parsing it gives this report.
  */
-export type SmsDeliveryReport =
+type SmsDeliveryReport =
   | {
       valid: true;
       provider: "link";

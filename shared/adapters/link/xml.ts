@@ -5,7 +5,7 @@
  * external DTD is ever fetched.
  */
 
-export interface XmlElement {
+interface XmlElement {
   name: string;
   children: XmlElement[];
   /** Concatenated text directly inside this element, entities decoded. */

@@ -32,7 +32,7 @@ export function isGrantedAction(
 }
 
 /** KRR: contact details not confirmed within 18 months are not used unless the order allows stale ones. */
-export const staleAfterMonths = 18;
+const staleAfterMonths = 18;
 
 /** Whether a detail confirmed at `lastVerified` is still current at `asOf` (unknown: current). */
 export function isCurrentContactDetail(lastVerified: string | undefined, asOf: Date | undefined): boolean {

@@ -20,9 +20,9 @@ import type { NotificationChannel } from "../order";
 
 export type * from "./types";
 export { emptyRegistrySnapshot } from "./types";
-export { bareResourceId, externalIdentityKey, resourceMatches } from "./selection";
+export { externalIdentityKey, resourceMatches } from "./selection";
 export { mustRejectForMissingContact, summarizeLookup } from "./summary";
-export type { RecipientLookupStatus, RecipientLookupSummary } from "./summary";
+export type { RecipientLookupSummary } from "./summary";
 
 type Identity = Pick<
   ResolvedAddress,

@@ -108,7 +108,7 @@ const resourcePolicySchema = z.strictObject({
     .refine((actions) => Object.keys(actions).length > 0, "must name at least one action"),
 });
 
-export const registryDataSchema = z.strictObject({
+const registryDataSchema = z.strictObject({
   persons: z.array(personSchema),
   organizations: z.array(organizationSchema),
   userContactPoints: z.array(userContactPointSchema),
@@ -140,12 +140,6 @@ export const registryEntryKeySchemas = {
 } as const;
 
 export type RegistryData = z.infer<typeof registryDataSchema>;
-export type RegistryPerson = RegistryData["persons"][number];
-export type RegistryOrganization = RegistryData["organizations"][number];
-export type RegistryUserContactPoint = RegistryData["userContactPoints"][number];
-export type RegistrySelfIdentifiedUser = NonNullable<RegistryData["selfIdentifiedUsers"]>[number];
-export type RegistryRoleAssignment = NonNullable<RegistryData["roleAssignments"]>[number];
-export type RegistryResourcePolicy = NonNullable<RegistryData["resourcePolicies"]>[number];
 
 /** How each list identifies an entry; two entries with the same key would silently overwrite each other. */
 const entryKeys: Record<string, (entry: Record<string, unknown>) => string | undefined> = {
@@ -203,8 +197,7 @@ function pathText(path: readonly PropertyKey[]): string {
   );
 }
 
-export type RegistryValidation =
-  { success: true; data: RegistryData } | { success: false; problems: string[] };
+type RegistryValidation = { success: true; data: RegistryData } | { success: false; problems: string[] };
 
 /** Parses a register copy, listing every problem as `path: message`. */
 export function validateRegistryData(input: unknown): RegistryValidation {

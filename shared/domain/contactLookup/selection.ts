@@ -20,7 +20,7 @@ export interface ContactPoint {
   address: string;
 }
 
-export interface ContactSelection {
+interface ContactSelection {
   /** KRR reservation; only persons can be reserved. */
   isReserved: boolean;
   recipientName?: string;

@@ -2,7 +2,7 @@ import type { RecipientSpec } from "./types";
 import type { NotificationChannel, StoredRecipient } from "../order";
 
 /** The order-level settings a stored recipient is resolved with (v1 sets them per order, v2 per recipient). */
-export interface RecipientSpecOptions {
+interface RecipientSpecOptions {
   notificationChannel: NotificationChannel;
   ignoreReservation?: boolean;
   useStaleContactInformation?: boolean;

@@ -6,7 +6,7 @@ import type { LookedUpRecipientSpec, RecipientSpec, RegistrySnapshot } from "./t
  * says); v2 rejects the request with 422 NOT-00001 when it lists any missing contact (reference §1.3, §1.6).
  */
 
-export type RecipientLookupStatus = "Success" | "PartialSuccess" | "Failed";
+type RecipientLookupStatus = "Success" | "PartialSuccess" | "Failed";
 
 export interface RecipientLookupSummary {
   status: RecipientLookupStatus;

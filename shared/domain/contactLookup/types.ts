@@ -19,13 +19,13 @@ export type LookupStage = "registration" | "processing";
 export type AddressChannel = "email" | "sms";
 
 /** A recipient given by a direct email address: used as is, no lookup. */
-export interface EmailRecipientSpec {
+interface EmailRecipientSpec {
   kind: "email";
   emailAddress: string;
 }
 
 /** A recipient given by a direct mobile number: normalised, no lookup. */
-export interface SmsRecipientSpec {
+interface SmsRecipientSpec {
   kind: "sms";
   phoneNumber: string;
 }
@@ -53,7 +53,7 @@ export interface OrganizationRecipientSpec {
 }
 
 /** A self-identified or ID-porten email user looked up by external identity URN. */
-export interface ExternalIdentityRecipientSpec {
+interface ExternalIdentityRecipientSpec {
   kind: "externalIdentity";
   externalIdentity: string;
   channel: NotificationChannel;
@@ -89,7 +89,7 @@ export const emptyRegistrySnapshot: RegistrySnapshot = {
 };
 
 /** The statuses a notification can be born with: sendable, or already final because lookup failed. */
-export type ResolvedStatus = "New" | "Failed_RecipientReserved" | "Failed_RecipientNotIdentified";
+type ResolvedStatus = "New" | "Failed_RecipientReserved" | "Failed_RecipientNotIdentified";
 
 /**
  * One notification-to-be: an address on a channel, or a failure row without address that records why the

@@ -82,7 +82,7 @@ const lineSchema = z
   }, evenWhenOtherFieldsFailed);
 
 /** The settings an order has, which decide whether it can send to plain addresses. */
-export interface BulkChannels {
+interface BulkChannels {
   email: boolean;
   sms: boolean;
 }

@@ -3,7 +3,7 @@ import type { ValidationResult } from "./validate";
 /** Whose notifications a support lookup asks for: one person or one organisation, as a recipient. */
 export type SupportRecipient = { nationalIdentityNumber: string } | { organizationNumber: string };
 
-export interface DashboardQuery {
+interface DashboardQuery {
   recipient: SupportRecipient;
   from: Date;
   to: Date;

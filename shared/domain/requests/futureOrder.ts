@@ -79,7 +79,7 @@ function smsSendingOptions(missingMessage?: string) {
     )
     .meta({ description: "The SMS to send. Daytime SMS wait for the daytime window (Norwegian time)." });
 }
-export const smsSendingOptionsSchema = smsSendingOptions();
+const smsSendingOptionsSchema = smsSendingOptions();
 export type SmsSendingOptions = z.output<typeof smsSendingOptionsSchema>;
 
 const channelSchemaField = caseInsensitiveEnum(notificationChannels, "Invalid channel scheme value.");
@@ -227,7 +227,7 @@ const recipientKinds = [
 ] as const;
 
 /** Altinn `NotificationRecipientExt`: exactly one of its members is set. */
-export const notificationRecipientSchema = z
+const notificationRecipientSchema = z
   .object(
     {
       recipientEmail: recipientEmailSchema.optional(),
@@ -268,7 +268,7 @@ const conditionEndpointField = boundedString({ field: "conditionEndpoint", max: 
   .meta({ format: "uri", description: 'Called before sending; answers {"sendNotification": true|false}.' })
   .optional();
 
-export const notificationReminderSchema = z
+const notificationReminderSchema = z
   .object({
     sendersReference: boundedString(reference("sendersReference")).optional(),
     conditionEndpoint: conditionEndpointField,

@@ -65,7 +65,6 @@ export const instantNotificationOrderRequestSchema = z
   .meta({
     description: "POST future/orders/instant (deprecated in Altinn; use instant/sms): one SMS, sent now.",
   });
-export type InstantNotificationOrderRequest = z.output<typeof instantNotificationOrderRequestSchema>;
 
 export const instantEmailOrderRequestSchema = z
   .object({

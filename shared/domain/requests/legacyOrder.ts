@@ -49,7 +49,7 @@ function optionalMobileNumber(invalidMessage: string) {
 }
 
 /** Altinn `RecipientExt`: a direct address, or an identifier for contact lookup. */
-export const legacyRecipientSchema = z
+const legacyRecipientSchema = z
   .object({
     emailAddress: optionalChecked({ field: "emailAddress", max: maxTextLength.emailAddress }, (text) =>
       isValidEmailAddress(text) ? undefined : "Invalid email address format.",
@@ -87,7 +87,7 @@ export const legacyRecipientSchema = z
     description:
       "One addressee: an email address and/or mobile number, or an organization number, or a national identity number.",
   });
-export type LegacyRecipient = z.output<typeof legacyRecipientSchema>;
+type LegacyRecipient = z.output<typeof legacyRecipientSchema>;
 
 type RecipientRuleSet = "email" | "sms" | "preferred";
 

@@ -5,7 +5,7 @@ export const recipientFormats = { "application/x-ndjson": "ndjson", "text/csv": 
 export type RecipientFormat = (typeof recipientFormats)[keyof typeof recipientFormats];
 
 /** What one line holds: a recipient's fields, nothing (a blank line, the CSV header), or a problem. */
-export type LineContent =
+type LineContent =
   | { kind: "fields"; fields: Record<string, unknown> }
   | { kind: "none" }
   | { kind: "problem"; message: string };

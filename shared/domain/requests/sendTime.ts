@@ -8,7 +8,7 @@ import { latestSendTimeMs, schedulingHorizonText } from "./timeLimits";
  * bound, the scheduling horizon of `timeLimits.ts`.
  */
 
-export interface SendTimeRules {
+interface SendTimeRules {
   /** Message when the value carries no offset or `Z` (a .NET `DateTimeKind.Unspecified`). */
   missingTimeZone: string;
   /** Message when the time is earlier than the request time minus `toleranceMs`. */

@@ -14,13 +14,13 @@
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** The horizon in whole years, as the messages and documentation state it. */
-export const schedulingHorizonYears = 10;
+const schedulingHorizonYears = 10;
 
 /**
  * The horizon in days: 365 a year plus 3, the most leap days any ten consecutive years hold, so the same date
  * ten calendar years ahead is always inside it.
  */
-export const schedulingHorizonDays = 3653;
+const schedulingHorizonDays = 3653;
 
 /** "3653 days (10 years)", for messages and descriptions. */
 export const schedulingHorizonText = `${schedulingHorizonDays} days (${schedulingHorizonYears} years)`;

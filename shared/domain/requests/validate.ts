@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { atRequestTime } from "./requestTime";
 
-export interface ValidationContext {
+interface ValidationContext {
   /** When the request was received: send-time rules and the default send time use it. */
   now: Date;
 }

@@ -27,12 +27,12 @@ const dateTime = z.string().meta({ format: "date-time" });
 const uuid = z.string().meta({ format: "uuid" });
 
 /** `NotificationOrderChainResponseExt` (`POST future/orders`) and the instant routes' receipt. */
-export const notificationOrderChainResponseSchema = chainReceiptSchema.meta({
+const notificationOrderChainResponseSchema = chainReceiptSchema.meta({
   description: "The chain's id and the shipment id of the notification and of each reminder.",
 });
 
 /** A shipment's identity and lifecycle status (`Order_Registered`, `Order_Completed`, …). */
-export const shipmentSummarySchema = z.object({
+const shipmentSummarySchema = z.object({
   shipmentId: uuid,
   sendersReference: z.string().optional(),
   type: z.enum(orderTypes),
@@ -42,7 +42,7 @@ export const shipmentSummarySchema = z.object({
 export type ShipmentSummary = z.infer<typeof shipmentSummarySchema>;
 
 /** `GET future/orders/{id}`. */
-export const orderChainSchema = z.object({
+const orderChainSchema = z.object({
   notificationOrderId: uuid,
   idempotencyId: z.string(),
   created: dateTime,
@@ -50,13 +50,13 @@ export const orderChainSchema = z.object({
 });
 
 /** `PUT future/orders/{id}/cancel`. */
-export const chainCancellationSchema = z.object({
+const chainCancellationSchema = z.object({
   notificationOrderId: uuid.optional().meta({ description: "Present when a whole chain was named." }),
   shipments: z.array(shipmentSummarySchema.extend({ cancelled: z.boolean() })),
 });
 
 /** `NotificationDeliveryManifestExt`: `GET future/shipment/{id}`. */
-export const shipmentSchema = shipmentSummarySchema.extend({
+const shipmentSchema = shipmentSummarySchema.extend({
   recipients: z.array(
     z.object({
       type: z.enum(["Email", "SMS"]),
@@ -69,7 +69,7 @@ export const shipmentSchema = shipmentSummarySchema.extend({
 export type ShipmentView = z.infer<typeof shipmentSchema>;
 
 /** One entry of `GET future/shipment/feed`. */
-export const statusFeedEntrySchema = z.object({
+const statusFeedEntrySchema = z.object({
   sequenceNumber: z.number().int(),
   shipmentId: uuid,
   sendersReference: z.string().optional(),
@@ -78,7 +78,7 @@ export const statusFeedEntrySchema = z.object({
   lastUpdate: dateTime,
   shipmentType: z.enum(orderTypes),
 });
-export const statusFeedSchema = z.array(statusFeedEntrySchema);
+const statusFeedSchema = z.array(statusFeedEntrySchema);
 
 /** `RecipientLookupResultExt`. */
 const recipientLookupSchema = z.object({
@@ -88,7 +88,7 @@ const recipientLookupSchema = z.object({
 });
 
 /** `OrderIdExt` (legacy `POST orders`, `orders/email`, `orders/sms`). */
-export const orderAcceptedSchema = z.object({
+const orderAcceptedSchema = z.object({
   orderId: uuid,
   recipientLookup: recipientLookupSchema.optional(),
 });
@@ -102,7 +102,7 @@ const recipientSchema = z.object({
 });
 
 /** `NotificationOrderExt`: legacy `GET orders/{id}`. */
-export const notificationOrderSchema = z.object({
+const notificationOrderSchema = z.object({
   id: uuid,
   sendersReference: z.string().optional(),
   requestedSendTime: dateTime,
@@ -128,7 +128,7 @@ export const notificationOrderSchema = z.object({
 export type NotificationOrderView = z.infer<typeof notificationOrderSchema>;
 
 /** `NotificationOrderListExt`: legacy `GET orders?sendersReference=`. */
-export const notificationOrderListSchema = z.object({
+const notificationOrderListSchema = z.object({
   count: z.number().int(),
   orders: z.array(notificationOrderSchema),
 });
@@ -140,7 +140,7 @@ const channelSummarySchema = z.object({
 });
 
 /** `NotificationOrderWithStatusExt`: legacy `GET orders/{id}/status` and `PUT orders/{id}/cancel`. */
-export const notificationOrderWithStatusSchema = notificationOrderSchema
+const notificationOrderWithStatusSchema = notificationOrderSchema
   .omit({ recipients: true, emailTemplate: true, smsTemplate: true, links: true })
   .extend({
     processingStatus: z.object({
@@ -180,18 +180,18 @@ function notificationSummary<Result extends string>(
 }
 
 /** `EmailNotificationSummaryExt`: legacy `GET orders/{id}/notifications/email`. */
-export const emailNotificationSummarySchema = notificationSummary(
+const emailNotificationSummarySchema = notificationSummary(
   emailResults,
   z.object({ emailAddress: z.string().optional() }),
 );
 /** `SmsNotificationSummaryExt`: legacy `GET orders/{id}/notifications/sms`. */
-export const smsNotificationSummarySchema = notificationSummary(
+const smsNotificationSummarySchema = notificationSummary(
   smsResults,
   z.object({ mobileNumber: z.string().optional() }),
 );
 
 /** `GET operations/dead-delivery-reports`. */
-export const deadDeliveryReportListSchema = z.object({
+const deadDeliveryReportListSchema = z.object({
   count: z.number().int(),
   reports: z.array(
     z.object({
@@ -207,16 +207,16 @@ export const deadDeliveryReportListSchema = z.object({
 });
 
 /** `POST operations/dead-delivery-reports/replay`. */
-export const deadDeliveryReportReplaySchema = z.object({
+const deadDeliveryReportReplaySchema = z.object({
   replayed: z.number().int(),
   ids: z.array(z.string()),
 });
 
 /** `GET health` (text/plain) and the LINK acknowledgement (XML): documented as strings. */
-export const plainTextSchema = z.string();
+const plainTextSchema = z.string();
 
 /** `GET openapi.json`. */
-export const openApiDocumentSchema = z
+const openApiDocumentSchema = z
   .record(z.string(), z.unknown())
   .meta({ description: "An OpenAPI 3.1 document." });
 

@@ -4,7 +4,7 @@ import { notificationChannels, orderTypes } from "../../domain/order";
 const dateTime = z.string().meta({ format: "date-time" });
 
 /** `DashboardNotificationExt`: one shipment to the recipient asked about, with each delivery attempt. */
-export const recipientShipmentSchema = z.object({
+const recipientShipmentSchema = z.object({
   shipmentId: z.string().meta({ format: "uuid" }),
   creatorName: z.string(),
   resourceId: z.string().optional(),
@@ -27,10 +27,10 @@ export const recipientShipmentSchema = z.object({
 export type RecipientShipmentView = z.infer<typeof recipientShipmentSchema>;
 
 /** Altinn's `SendConditionResponse`. */
-export const sendConditionResponseSchema = z.object({ sendNotification: z.boolean() });
+const sendConditionResponseSchema = z.object({ sendNotification: z.boolean() });
 
 /** `GET metrics/monthly`: notifications per organisation and channel in a month. */
-export const monthlyUsageSchema = z.object({
+const monthlyUsageSchema = z.object({
   year: z.number().int(),
   month: z.number().int(),
   metrics: z.array(

@@ -22,7 +22,7 @@ export const templateViewSchema = z.object({
     .optional(),
   sms: z.object({ nb: smsText, nn: smsText.optional(), en: smsText.optional() }).optional(),
 });
-export type TemplateView = z.infer<typeof templateViewSchema>;
+type TemplateView = z.infer<typeof templateViewSchema>;
 
 /** `GET future/templates`: the latest version of each of the organisation's templates, retired ones too. */
 export const templateListSchema = z.object({ templates: z.array(templateViewSchema) });

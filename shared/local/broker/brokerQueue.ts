@@ -31,7 +31,7 @@ export interface DeadLetteredMessage {
   deadLetteredTime: Date;
 }
 
-export type PeekedMessageState = "active" | "scheduled" | "locked";
+type PeekedMessageState = "active" | "scheduled" | "locked";
 
 export interface PeekedMessage {
   messageId: string;

@@ -9,15 +9,9 @@ import {
   type ReceivedMessage,
 } from "./brokerQueue";
 
-export {
-  MessageLockLostError,
-  maxDeliveryCountExceeded,
-  type DeadLetteredMessage,
-  type PeekedMessage,
-  type ReceivedMessage,
-} from "./brokerQueue";
+export { MessageLockLostError, maxDeliveryCountExceeded, type ReceivedMessage } from "./brokerQueue";
 
-export interface LocalBrokerOptions {
+interface LocalBrokerOptions {
   /** Decides when scheduled messages are due and locks expire; defaults to the system clock. */
   clock?: Clock;
   queues?: Record<QueueKey, QueueDefinition>;
@@ -35,16 +29,16 @@ export interface LocalBrokerOptions {
   timers?: boolean;
 }
 
-export type MessageHandler = (message: ReceivedMessage) => Promise<void> | void;
+type MessageHandler = (message: ReceivedMessage) => Promise<void> | void;
 /** A trigger with `cardinality: "many"`: the messages that were ready together, settled together. */
-export type BatchMessageHandler = (messages: ReceivedMessage[]) => Promise<void> | void;
+type BatchMessageHandler = (messages: ReceivedMessage[]) => Promise<void> | void;
 
-export interface SubscribeOptions {
+interface SubscribeOptions {
   /** Deliveries in flight at once on this queue (host.json `maxConcurrentCalls`). */
   concurrency?: number;
 }
 
-export interface BatchSubscribeOptions extends SubscribeOptions {
+interface BatchSubscribeOptions extends SubscribeOptions {
   /** Messages handed over at most in one call (host.json `maxMessageBatchSize`). */
   maxBatchSize: number;
 }
@@ -54,7 +48,7 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-export interface BrokerStats {
+interface BrokerStats {
   publishCalls: number;
   published: number;
   duplicatesDropped: number;

@@ -14,17 +14,17 @@ import type ItemObject from "@vercel/cosmosdb-server/lib/account/item-object";
 import type Items from "@vercel/cosmosdb-server/lib/account/items";
 
 /** Ids of the parents of a set: [] the databases, [db] a database's containers, [db, container] its documents. */
-export type Scope = [] | [string] | [string, string];
+type Scope = [] | [string] | [string, string];
 
 /** The stored object as it is after a create or replace; replaying it overwrites by id and partition key. */
-export interface PutRecord {
+interface PutRecord {
   in: Scope;
   put: ItemObject;
   /** The set's rid counter after the write, so a rid is never handed out twice. */
   n?: number;
 }
 
-export interface DeleteRecord {
+interface DeleteRecord {
   in: Scope;
   del: string;
   /** The partition key value the server indexed the resource under. */
@@ -32,7 +32,7 @@ export interface DeleteRecord {
 }
 
 /** A set's rid counter on its own (a snapshot writes it even for a set that is empty now). */
-export interface CountRecord {
+interface CountRecord {
   in: Scope;
   n: number;
 }

@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 /** A data folder problem the user can fix (a damaged file, a folder in use); its message says how. */
 export class LocalDataError extends Error {}
 
-export interface NdjsonContents {
+interface NdjsonContents {
   /** Every complete line, parsed. */
   records: unknown[];
   /** Length in bytes of the complete lines; anything after it is a torn tail. */

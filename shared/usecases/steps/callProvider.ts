@@ -11,7 +11,7 @@ type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
 export type ProviderOutcome =
   { kind: "accepted"; reference: string } | { kind: "failed"; status: NotificationDocument["status"] };
 
-export interface ProviderDeps {
+interface ProviderDeps {
   emailSender: EmailSender;
   smsSender: SmsSender;
   clock: Clock;

@@ -26,7 +26,7 @@ async function claim(deps: ReleaseDeps, order: OrderDocument): Promise<OrderDocu
   }
 }
 
-export interface ReleaseOutcome {
+interface ReleaseOutcome {
   claimed: OrderDocument[];
   /** Orders whose claim failed for another reason; each stays as it was and is tried again later. */
   failed: Array<{ orderId: string; problem: string }>;

@@ -3,12 +3,12 @@ import { pacingKeyOf, type PacingLane } from "../../domain/tokenBucket";
 import type { Clock } from "../../ports/clock";
 import type { SendPacer } from "../../ports/sendPacer";
 
-export interface PacingDeps {
+interface PacingDeps {
   pacer: SendPacer;
   clock: Clock;
 }
 
-export interface PacedSends {
+interface PacedSends {
   /** May go to the provider now: each has its token. */
   ready: NotificationDocument[];
   /** Wait for tokens; they stay New and their message comes back at `retryAt`. */

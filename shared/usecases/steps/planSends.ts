@@ -4,7 +4,7 @@ import type { OrderDocument } from "../../domain/order";
 import type { NewNotification } from "../../ports/notificationStore";
 import type { Publisher } from "../../ports/publisher";
 
-export interface SendPlan {
+interface SendPlan {
   /** Every notification of the step; those sent in a batch carry its id. */
   notifications: NewNotification[];
   batches: NewSendBatch[];

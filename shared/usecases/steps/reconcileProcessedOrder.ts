@@ -10,12 +10,12 @@ import type { UnreadableDocument } from "../../ports/sweepPage";
 import { isAbandonedSend } from "../sendNotification";
 import { confirmFeed, transitionOrder, type TransitionDeps } from "./transitionOrder";
 
-export interface ReconcileDeps extends TransitionDeps {
+interface ReconcileDeps extends TransitionDeps {
   publisher: Publisher;
   sendBatches: SendBatches;
 }
 
-export interface ReconcileSummary {
+interface ReconcileSummary {
   resent: number;
   completed: number;
   quarantined: Array<UnreadableDocument & { kind: "order" | "notification" | "sendBatch" }>;

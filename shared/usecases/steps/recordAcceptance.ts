@@ -7,7 +7,7 @@ import type {
   NotificationStore,
 } from "../../ports/notificationStore";
 
-export interface AcceptanceDeps {
+interface AcceptanceDeps {
   notifications: NotificationStore;
   references: DeliveryReferenceStore;
   clock: Clock;
