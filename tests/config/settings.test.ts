@@ -23,6 +23,41 @@ describe("settings", () => {
     expect(problems.length).toBeGreaterThanOrEqual(8);
   });
 
+  it("takes the settings for Azure when VARSEL_MODE is unset, and names an unknown mode", () => {
+    expect(problemsOf({ ...auth })).toEqual(
+      expect.arrayContaining(["COSMOS_ENDPOINT: COSMOS_ENDPOINT is required when VARSEL_MODE is azure"]),
+    );
+    expect(problemsOf({ VARSEL_MODE: "cloud", ...auth })).toEqual([expect.stringMatching(/^VARSEL_MODE:/)]);
+  });
+
+  it("refuses the local host's settings in Azure mode, listed with the missing ones", () => {
+    const problems = problemsOf({ VARSEL_MODE: "azure", ...auth, LOCAL_CLOCK_FIXED: "2026-01-01T00:00:00Z" });
+    expect(problems).toContain("LOCAL_CLOCK_FIXED: LOCAL_CLOCK_FIXED is only allowed in local mode");
+    expect(problems).toContain("LINK_PASSWORD: LINK_PASSWORD is required when VARSEL_MODE is azure");
+  });
+
+  it("gives the Azure endpoints as set, and keeps a malformed one's own message", () => {
+    const azure = {
+      VARSEL_MODE: "azure",
+      ...auth,
+      COSMOS_ENDPOINT: "https://cosmos.example/",
+      ServiceBusConnection__fullyQualifiedNamespace: "sb.example",
+      ACS_EMAIL_ENDPOINT: "https://acs.example/",
+      LINK_GATEWAY_URL: "https://link.example/",
+      LINK_USERNAME: "u",
+      LINK_PASSWORD: "p",
+      LINK_REPORT_USERNAME: "ru",
+      LINK_REPORT_PASSWORD: "rp",
+    };
+    const parsed = parseSettings(azure);
+    expect(parsed.VARSEL_MODE === "azure" && parsed.ServiceBusConnection__fullyQualifiedNamespace).toBe(
+      "sb.example",
+    );
+    expect(problemsOf({ ...azure, COSMOS_ENDPOINT: "not a url" })).toEqual([
+      expect.stringMatching(/^COSMOS_ENDPOINT: (?!COSMOS_ENDPOINT is required)/),
+    ]);
+  });
+
   it("names the key and the problem of a malformed value", () => {
     const problems = problemsOf({
       VARSEL_MODE: "local",

@@ -22,7 +22,7 @@ import {
   type Template,
 } from "./bicep";
 import type { ZodType } from "zod";
-import { settingsSchema } from "../../shared/config/settings";
+import { azureSettingsSchema } from "../../shared/config/settings";
 import { azureSettings, hostSettingKeys, localOnlySettings, schemaKeys } from "./settingsProbe";
 
 const main = parseTemplate("infra/main.bicep");
@@ -228,7 +228,7 @@ describe("Function App settings match shared/config/settings.ts", () => {
 
   it("defaults every setting it passes through a template parameter to what the code defaults it to", () => {
     const moduleArgs = moduleParams(main, "functionApp");
-    const shape = settingsSchema.shape as Record<string, ZodType>;
+    const shape = azureSettingsSchema.shape as Record<string, ZodType>;
     let compared = 0;
     for (const [key, value] of Object.entries(appSettings)) {
       const field = shape[key];

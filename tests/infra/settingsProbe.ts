@@ -3,10 +3,11 @@
  * by reading its source: which keys it requires when VARSEL_MODE=azure and which it rejects there.
  */
 import type { ZodType } from "zod";
-import { parseSettings, settingsProblems, settingsSchema } from "../../shared/config/settings";
+import { localSettingsSchema, parseSettings, settingsProblems } from "../../shared/config/settings";
 import { Expr, type BicepValue } from "./bicep";
 
-export const schemaKeys = Object.keys(settingsSchema.shape);
+// The local settings name every key and accept any well-formed value for it (Azure's refuse the local ones).
+export const schemaKeys = Object.keys(localSettingsSchema.shape);
 
 /** Keys the schema declares that an Azure deployment must not set, and why. */
 export const localOnlySettings = [
@@ -44,7 +45,7 @@ const candidates = [
 /** A value the schema accepts for the key, standing in for one that is only known at deployment time. */
 export function placeholder(key: string): string {
   if (key === "VARSEL_MODE") return "azure";
-  const field = (settingsSchema.shape as Record<string, ZodType>)[key];
+  const field = (localSettingsSchema.shape as Record<string, ZodType>)[key];
   if (!field) return "placeholder";
   const value = candidates.find((c) => field.safeParse(c).success);
   if (value === undefined) throw new Error(`no placeholder fits ${key}; add a candidate`);
