@@ -75,6 +75,8 @@ export const feedDraftSchema = z.object({
   status: z.string(),
   lastUpdate: z.iso.datetime({ offset: true }),
   recipients: z.array(z.object({ destination: z.string(), status: z.string(), lastUpdate: z.string() })),
+  /** A final order with more recipients than an entry lists: readers page through its notifications instead. */
+  recipientsOmitted: z.boolean().optional(),
 });
 export type FeedDraft = z.infer<typeof feedDraftSchema>;
 

@@ -9,6 +9,8 @@ export interface StatusFeedEntry {
   status: string;
   lastUpdate: string;
   recipients: Array<{ destination: string; status: string; lastUpdate: string }>;
+  /** A final order with more recipients than an entry lists: its recipients are read from its notifications. */
+  recipientsOmitted?: boolean;
   /** When the entry was appended. */
   created: string;
 }

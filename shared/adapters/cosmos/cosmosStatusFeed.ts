@@ -20,6 +20,7 @@ const entrySchema = z.object({
   status: z.string(),
   lastUpdate: z.string(),
   recipients: z.array(z.object({ destination: z.string(), status: z.string(), lastUpdate: z.string() })),
+  recipientsOmitted: z.boolean().optional(),
   created: z.string(),
 });
 

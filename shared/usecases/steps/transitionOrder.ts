@@ -42,17 +42,19 @@ async function feedDraft(
   // every one of its notifications into memory only to list none.
   const listable = (order.recipientCount ?? order.recipients.length) <= maxFeedRecipients;
   const notifications = final && listable ? await notificationsOf(deps, order) : [];
+  const omitted = final && (!listable || notifications.length > maxFeedRecipients);
   return {
     status: orderLifecycleName(status),
     lastUpdate: at,
-    recipients:
-      notifications.length > maxFeedRecipients
-        ? []
-        : notifications.map((n) => ({
-            destination: n.recipient.address ?? "",
-            status: n.channel === "email" ? emailLifecycleName(n.status) : smsLifecycleName(n.status),
-            lastUpdate: n.statusChangedAt,
-          })),
+    recipients: omitted
+      ? []
+      : notifications.map((n) => ({
+          destination: n.recipient.address ?? "",
+          status: n.channel === "email" ? emailLifecycleName(n.status) : smsLifecycleName(n.status),
+          lastUpdate: n.statusChangedAt,
+        })),
+    // The webhook dispatcher reads such an order's recipients from its notifications, a page at a time.
+    ...(omitted ? { recipientsOmitted: true } : {}),
   };
 }
 
