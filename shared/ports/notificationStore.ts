@@ -3,6 +3,7 @@ import type {
   NotificationDocument,
   SmsNotificationDocument,
 } from "../domain/notification";
+import type { RecipientStatusPages } from "./recipientStatuses";
 import type { SweepPage } from "./sweepPage";
 
 export type NewNotification =
@@ -10,7 +11,7 @@ export type NewNotification =
 
 type Changes<T> = Partial<Omit<T, "id" | "orderId" | "channel">>;
 
-export interface NotificationStore {
+export interface NotificationStore extends RecipientStatusPages {
   listByOrder(orderId: string): Promise<NotificationDocument[]>;
   get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined>;
   /** Point reads of known notifications of one order (missing ones are left out). */

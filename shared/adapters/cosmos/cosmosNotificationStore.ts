@@ -1,6 +1,9 @@
 import type { Container, SqlQuerySpec } from "@azure/cosmos";
+import { z } from "zod";
 import { notificationDocumentSchema, type NotificationDocument } from "../../domain/notification";
+import { emailResults, smsResults } from "../../domain/statuses";
 import type { NewNotification, NotificationStore } from "../../ports/notificationStore";
+import type { RecipientStatus, RecipientStatusPage } from "../../ports/recipientStatuses";
 import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
@@ -12,6 +15,24 @@ import { defaultRetentionRules, type RetentionRules } from "../../domain/retenti
 /** Pending as `isPendingNotification` says; a quarantined document is never pending. */
 const pendingCondition =
   "((c.channel = 'email' AND c.status IN ('New', 'Sending', 'Succeeded')) OR (c.channel = 'sms' AND c.status IN ('New', 'Sending', 'Accepted'))) AND NOT IS_DEFINED(c.quarantine)";
+
+/** The fields of a notification that say where it went and how it ended, as `recipientStatuses` projects them. */
+const recipientStatusRow = z.discriminatedUnion("channel", [
+  z.object({
+    id: z.string(),
+    channel: z.literal("email"),
+    status: z.enum(emailResults),
+    address: z.string().optional(),
+    statusChangedAt: z.string(),
+  }),
+  z.object({
+    id: z.string(),
+    channel: z.literal("sms"),
+    status: z.enum(smsResults),
+    address: z.string().optional(),
+    statusChangedAt: z.string(),
+  }),
+]);
 
 /**
  * Notifications in the `notifications` container, partitioned by order id. Every write carries the
@@ -130,6 +151,40 @@ export class CosmosNotificationStore implements NotificationStore {
         { name: "@cutoff", value: cutoff.toISOString() },
       ],
     });
+  }
+
+  /** A projection, not the documents: a page of 500 costs a few request units, whatever the bodies weigh. */
+  async recipientStatuses(orderId: string, after: string, limit: number): Promise<RecipientStatusPage> {
+    let resources: unknown[];
+    try {
+      ({ resources } = await this.container.items
+        .query(
+          {
+            query:
+              "SELECT TOP @limit c.id, c.channel, c.status, c.recipient.address AS address, c.statusChangedAt FROM c WHERE c.orderId = @orderId AND c.id > @after ORDER BY c.id ASC",
+            parameters: [
+              { name: "@limit", value: limit },
+              { name: "@orderId", value: orderId },
+              { name: "@after", value: after },
+            ],
+          },
+          { partitionKey: orderId },
+        )
+        .fetchAll());
+    } catch (error) {
+      throw mapCosmosError(error, "read recipient statuses");
+    }
+    const statuses: RecipientStatus[] = [];
+    for (const resource of resources) {
+      const row = recipientStatusRow.safeParse(resource);
+      // An unreadable notification is left out, as listByOrder leaves it out of a small order's feed entry.
+      if (!row.success) continue;
+      const { id, ...status } = row.data;
+      statuses.push({ notificationId: id, ...status });
+    }
+    // The cursor is the last row read, readable or not, so a page of unreadable ones is passed, not repeated.
+    const last = z.object({ id: z.string() }).safeParse(resources.at(-1));
+    return { statuses, next: resources.length === limit && last.success ? last.data.id : undefined };
   }
 
   quarantine(orderId: string, notificationId: string, problem: string, at: Date): Promise<void> {
