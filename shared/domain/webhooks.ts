@@ -56,6 +56,11 @@ export const webhookSubscriptionSchema = z.object({
   secrets: z.array(webhookSecretSchema).min(1),
   /** The last status-feed sequence number whose events are queued as deliveries. */
   feedCursor: z.number().int().min(0),
+  /**
+   * While the recipient events of the entry after `feedCursor` are being queued (an order with more recipients
+   * than an entry lists): that entry's sequence number and the cursor into its order's notifications.
+   */
+  recipientCursor: z.object({ sequence: z.number().int(), after: z.string() }).optional(),
   created: z.string(),
   updated: z.string(),
   _etag: z.string().optional(),

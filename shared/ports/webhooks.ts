@@ -21,6 +21,8 @@ export interface WebhookStore {
   deleteSubscription(tenant: string, id: string): Promise<boolean>;
   /** Creates the deliveries that do not exist yet (ids are deterministic, so a repeat adds nothing). */
   addDeliveries(deliveries: WebhookDelivery[]): Promise<void>;
+  /** How many of the subscription's deliveries are pending (due or waiting for a retry). */
+  pendingDeliveries(subscription: WebhookSubscription): Promise<number>;
   /** The subscription's pending deliveries due at `now`, in feed order. */
   dueDeliveries(subscription: WebhookSubscription, now: Date, limit: number): Promise<WebhookDelivery[]>;
   listDeliveries(

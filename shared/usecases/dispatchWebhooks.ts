@@ -1,24 +1,17 @@
 import { mapInParallel } from "../concurrency";
-import { deterministicId } from "../domain/deterministicIds";
 import { webhookHeaders } from "../domain/webhookSignature";
 import {
   nextRetryAt,
   webhookAttemptLeaseMs,
-  webhookDeliveryNamespace,
   type WebhookDelivery,
-  type WebhookPayload,
   type WebhookSubscription,
 } from "../domain/webhooks";
 import { isAppError } from "../errors";
-import type { Clock } from "../ports/clock";
-import type { StatusFeed, StatusFeedEntry } from "../ports/statusFeed";
-import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
+import type { WebhookPoster } from "../ports/webhooks";
+import { queueWebhookDeliveries, type QueueDeps } from "./steps/queueWebhookDeliveries";
 
-export interface DispatchDeps {
-  webhooks: WebhookStore;
+export interface DispatchDeps extends QueueDeps {
   webhookPoster: WebhookPoster;
-  statusFeed: StatusFeed;
-  clock: Clock;
 }
 
 export interface DispatchSummary {
@@ -30,9 +23,7 @@ export interface DispatchSummary {
   problems: string[];
 }
 
-/** Feed entries read per page, pages per subscription and run, deliveries attempted per subscription and run. */
-const feedPageSize = 100;
-const feedPagesPerRun = 10;
+/** Deliveries attempted per subscription and run. */
 const attemptsPerRun = 200;
 /** Subscriptions served at once; each one's deliveries go one at a time, in feed order. */
 const subscriptionsAtOnce = 8;
@@ -48,93 +39,14 @@ export async function dispatchWebhooks(deps: DispatchDeps): Promise<DispatchSumm
   const subscriptions = await deps.webhooks.activeSubscriptions();
   await mapInParallel(subscriptions, subscriptionsAtOnce, async (subscription) => {
     try {
-      const current = await queueFromFeed(deps, subscription, summary);
-      await attemptDue(deps, current, summary);
+      const queued = await queueWebhookDeliveries(deps, subscription);
+      summary.queued += queued.queued;
+      await attemptDue(deps, queued.subscription, summary);
     } catch (error) {
       summary.problems.push(`subscription ${subscription.id}: ${(error as Error).message}`);
     }
   });
   return summary;
-}
-
-/** The deliveries one feed entry makes for a subscription: one per subscribed event type it carries. */
-export function deliveriesFor(
-  subscription: WebhookSubscription,
-  entry: StatusFeedEntry,
-  now: Date,
-): WebhookDelivery[] {
-  const common = {
-    sequence: entry.sequenceNumber,
-    shipmentId: entry.shipmentId,
-    sendersReference: entry.sendersReference,
-    shipmentType: entry.shipmentType,
-  };
-  const payloads: Array<{ key: string; payload: WebhookPayload }> = [];
-  if (subscription.events.includes("order.status")) {
-    payloads.push({
-      key: "order",
-      payload: {
-        type: "order.status",
-        timestamp: entry.created,
-        data: { ...common, status: entry.status, lastUpdate: entry.lastUpdate, recipients: entry.recipients },
-      },
-    });
-  }
-  if (subscription.events.includes("recipient.status")) {
-    entry.recipients.forEach((recipient, index) =>
-      payloads.push({
-        key: `recipient:${index}`,
-        payload: {
-          type: "recipient.status",
-          timestamp: entry.created,
-          data: { ...common, ...recipient },
-        },
-      }),
-    );
-  }
-  const at = now.toISOString();
-  return payloads.map(({ key, payload }) => ({
-    id: deterministicId(
-      webhookDeliveryNamespace,
-      JSON.stringify([subscription.id, entry.sequenceNumber, key]),
-    ),
-    pk: subscription.tenant,
-    docType: "delivery",
-    tenant: subscription.tenant,
-    subscriptionId: subscription.id,
-    sequence: entry.sequenceNumber,
-    payload,
-    status: "pending",
-    attempts: 0,
-    nextAttemptAt: at,
-    created: at,
-  }));
-}
-
-async function queueFromFeed(
-  deps: DispatchDeps,
-  subscription: WebhookSubscription,
-  summary: DispatchSummary,
-): Promise<WebhookSubscription> {
-  let current = subscription;
-  for (let page = 0; page < feedPagesPerRun; page += 1) {
-    const entries = await deps.statusFeed.read({
-      creator: current.tenant,
-      after: current.feedCursor,
-      pageSize: feedPageSize,
-      order: "Asc",
-    });
-    const last = entries.at(-1);
-    if (!last) break;
-    const now = deps.clock.now();
-    const deliveries = entries.flatMap((entry) => deliveriesFor(current, entry, now));
-    // Created before the cursor moves: a run that dies in between creates the same deliveries again, harmlessly.
-    await deps.webhooks.addDeliveries(deliveries);
-    current = await deps.webhooks.updateSubscription(current, { feedCursor: last.sequenceNumber });
-    summary.queued += deliveries.length;
-    if (entries.length < feedPageSize) break;
-  }
-  return current;
 }
 
 /**

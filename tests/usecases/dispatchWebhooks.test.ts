@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CosmosNotificationStore } from "../../shared/adapters/cosmos/cosmosNotificationStore";
 import { CosmosStatusFeed } from "../../shared/adapters/cosmos/cosmosStatusFeed";
 import { CosmosWebhookStore } from "../../shared/adapters/cosmos/cosmosWebhookStore";
 import { hostedOutboundPolicy, localOutboundPolicy } from "../../shared/adapters/http/ssrfGuard";
@@ -39,6 +40,7 @@ beforeEach(async () => {
     webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
     statusFeed: feed,
+    notifications: new CosmosNotificationStore(database.container(containers.notifications.name)),
     clock,
   };
   return () => receiver.close();

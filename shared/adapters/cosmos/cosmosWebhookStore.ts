@@ -1,5 +1,5 @@
 import type { Container } from "@azure/cosmos";
-import type { z } from "zod";
+import { z } from "zod";
 import {
   webhookDeliverySchema,
   webhookSubscriptionSchema,
@@ -9,6 +9,7 @@ import {
 } from "../../domain/webhooks";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 import type { WebhookStore } from "../../ports/webhooks";
+import { runBulk } from "./bulk";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
@@ -84,13 +85,33 @@ export class CosmosWebhookStore implements WebhookStore {
   }
 
   async addDeliveries(deliveries: WebhookDelivery[]): Promise<void> {
-    for (const delivery of deliveries) {
-      try {
-        await this.container.items.create({ ...delivery, ...this.retention.webhookDelivery(delivery) });
-      } catch (error) {
-        // Already queued by an earlier run that stopped before moving the subscription's cursor.
-        if (!isCosmosStatus(error, 409)) throw mapCosmosError(error, "queue webhook delivery");
-      }
+    // Create-if-absent, many per request: an existing one was queued by an earlier run that stopped before
+    // moving the subscription's cursor.
+    await runBulk(
+      this.container,
+      deliveries.map((delivery) => ({
+        kind: "create" as const,
+        body: { ...delivery, ...this.retention.webhookDelivery(delivery) },
+      })),
+      "queue webhook deliveries",
+    );
+  }
+
+  async pendingDeliveries(subscription: WebhookSubscription): Promise<number> {
+    try {
+      const { resources } = await this.container.items
+        .query(
+          {
+            query:
+              "SELECT VALUE COUNT(1) FROM c WHERE c.docType = 'delivery' AND c.subscriptionId = @subscription AND c.status = 'pending'",
+            parameters: [{ name: "@subscription", value: subscription.id }],
+          },
+          { partitionKey: subscription.tenant },
+        )
+        .fetchAll();
+      return z.array(z.number().int()).parse(resources)[0] ?? 0;
+    } catch (error) {
+      throw mapCosmosError(error, "count pending webhook deliveries");
     }
   }
 
