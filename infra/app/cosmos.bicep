@@ -94,7 +94,13 @@ var containers = [
   {
     name: 'webhooks'
     partitionKeyPath: '/pk'
-    compositeIndexes: []
+    compositeIndexes: [
+      [
+        { path: '/subscriptionId', order: 'ascending' }
+        { path: '/status', order: 'ascending' }
+        { path: '/sequence', order: 'ascending' }
+      ]
+    ]
     uniqueKeys: []
     defaultTtl: -1
   }

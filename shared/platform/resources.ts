@@ -81,7 +81,15 @@ export const containers = {
   webhooks: {
     name: "webhooks",
     partitionKeyPath: "/pk",
-    compositeIndexes: [],
+    // A subscription's deliveries of one status in feed order, without passing the delivered ones it keeps for
+    // 30 days (a million for one large order's recipient events).
+    compositeIndexes: [
+      [
+        { path: "/subscriptionId", order: "ascending" },
+        { path: "/status", order: "ascending" },
+        { path: "/sequence", order: "ascending" },
+      ],
+    ],
     defaultTtl: -1,
     uniqueKeys: [],
   },

@@ -18,7 +18,9 @@ import { quarantineDocument, sweepPageOf } from "./sweepPage";
  * Webhook subscriptions and deliveries in the `webhooks` container, in the tenant's partition. A document
  * that fails its schema is set aside (quarantined) so it never stops the dispatcher for the others. Every
  * write of a delivery (its payload names recipients' addresses) carries its retention (`ttl`, `retainUntil`),
- * computed from the status written; subscriptions hold no personal data and stay until deleted.
+ * computed from the status written; subscriptions hold no personal data and stay until deleted. Delivery
+ * lists order by (subscription, status, sequence), the container's composite index, so a query for the pending
+ * ones never reads through the delivered ones kept beside them.
  */
 export class CosmosWebhookStore implements WebhookStore {
   constructor(
@@ -121,7 +123,7 @@ export class CosmosWebhookStore implements WebhookStore {
     limit: number,
   ): Promise<WebhookDelivery[]> {
     return this.query(
-      "SELECT TOP @limit * FROM c WHERE c.docType = 'delivery' AND c.subscriptionId = @subscription AND c.status = 'pending' AND c.nextAttemptAt <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.sequence ASC",
+      "SELECT TOP @limit * FROM c WHERE c.docType = 'delivery' AND c.subscriptionId = @subscription AND c.status = 'pending' AND c.nextAttemptAt <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.subscriptionId ASC, c.status ASC, c.sequence ASC",
       [
         { name: "@limit", value: limit },
         { name: "@subscription", value: subscription.id },
@@ -140,7 +142,7 @@ export class CosmosWebhookStore implements WebhookStore {
     limit: number,
   ): Promise<WebhookDelivery[]> {
     return this.query(
-      "SELECT TOP @limit * FROM c WHERE c.docType = 'delivery' AND c.subscriptionId = @subscription AND c.status = @status AND NOT IS_DEFINED(c.quarantine) ORDER BY c.sequence ASC",
+      "SELECT TOP @limit * FROM c WHERE c.docType = 'delivery' AND c.subscriptionId = @subscription AND c.status = @status AND NOT IS_DEFINED(c.quarantine) ORDER BY c.subscriptionId ASC, c.status ASC, c.sequence ASC",
       [
         { name: "@limit", value: limit },
         { name: "@subscription", value: subscriptionId },
