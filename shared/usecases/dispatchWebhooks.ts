@@ -14,7 +14,7 @@ export interface DispatchDeps extends QueueDeps {
   webhookPoster: WebhookPoster;
 }
 
-export interface DispatchSummary {
+interface DispatchSummary {
   queued: number;
   delivered: number;
   retrying: number;
@@ -125,7 +125,7 @@ async function recordFailure(
 }
 
 /** The current secret, and the previous one while it is still valid after a rotation. */
-export function signingSecrets(subscription: WebhookSubscription, now: Date): string[] {
+function signingSecrets(subscription: WebhookSubscription, now: Date): string[] {
   return subscription.secrets
     .filter((s) => s.expires === undefined || s.expires > now.toISOString())
     .map((s) => s.secret);

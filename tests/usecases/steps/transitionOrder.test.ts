@@ -59,6 +59,7 @@ describe("completeOrder: the feed entry of a final order", () => {
     const { entry, read } = await completedFeedEntry(sampleOrder());
     expect(read).toBe(2);
     expect(entry?.recipients).toHaveLength(2);
+    expect(entry?.recipientsOmitted).toBeUndefined();
   });
 
   it("reads no notification of an order with more recipients than an entry lists, and lists none", async () => {
@@ -68,5 +69,7 @@ describe("completeOrder: the feed entry of a final order", () => {
     expect(read).toBe(0);
     expect(entry?.status).toBe("Order_Completed");
     expect(entry?.recipients).toEqual([]);
+    // Webhook subscribers to recipient events read them from the order's notifications instead.
+    expect(entry?.recipientsOmitted).toBe(true);
   });
 });
