@@ -14,7 +14,7 @@ const organizationNumberWeights = [3, 2, 7, 6, 5, 4, 3, 2] as const;
  */
 function mod11CheckDigit(digits: string, weights: readonly number[]): number | undefined {
   let sum = 0;
-  for (let i = 0; i < weights.length; i++) sum += Number(digits[i]) * weights[i]!;
+  for (const [i, weight] of weights.entries()) sum += Number(digits[i]) * weight;
   const remainder = sum % 11;
   if (remainder === 0) return 0;
   if (remainder === 1) return undefined;

@@ -6,6 +6,7 @@ import {
   type RegistryData,
   type RegistryEntryKind,
 } from "./contactLookup/registryFormat";
+import { isRecord } from "../narrowing";
 
 /**
  * The streamed register format (docs/registry-format.md): one JSON value per line, a header first. A
@@ -52,6 +53,18 @@ export type RegistryChange =
 
 type LineResult = { ok: true; change: RegistryChange } | { ok: false; problems: string[] };
 
+// TypeScript cannot tie a kind to its own entry or key type once the kind is a union (microsoft/TypeScript#30581),
+// so these two say what the schemas of that kind already checked.
+function upsertChange<K extends RegistryEntryKind>(kind: K, entry: EntryOf<K>): RegistryChange {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- see above: entry is kind's output
+  return { op: "upsert", kind, entry } as RegistryChange;
+}
+
+function deleteChange<K extends RegistryEntryKind>(kind: K, key: KeyOf<K>, sequence: number): RegistryChange {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- see above: key is kind's output
+  return { op: "delete", kind, key, sequence } as RegistryChange;
+}
+
 function pathText(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (out, part) =>
@@ -73,7 +86,8 @@ export function parseLineJson(
   line: number,
 ): { ok: true; value: unknown } | { ok: false; problem: string } {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value: unknown = JSON.parse(text);
+    return { ok: true, value };
   } catch {
     return { ok: false, problem: `line ${line}: not valid JSON` };
   }
@@ -96,9 +110,9 @@ function kindOf(value: Record<string, unknown>): RegistryEntryKind | undefined {
 
 /** One entry line of a snapshot, or one change line of a delta. */
 export function parseRegistryLine(header: RegistryHeader, value: unknown, line: number): LineResult {
-  if (typeof value !== "object" || value === null || Array.isArray(value))
+  if (!isRecord(value) || Array.isArray(value))
     return { ok: false, problems: [`line ${line}: must be a JSON object`] };
-  const record = value as Record<string, unknown>;
+  const record = value;
   if (header.kind === "snapshot") {
     const kind = kindOf(record);
     if (kind === undefined || Object.keys(record).length !== 1)
@@ -114,17 +128,15 @@ export function parseRegistryLine(header: RegistryHeader, value: unknown, line: 
   if (!seq.success) return { ok: false, problems: problemsOf(line, seq.error, "sequence") };
   if ("delete" in record) {
     const target = record["delete"];
-    const kind =
-      typeof target === "object" && target !== null ? kindOf(target as Record<string, unknown>) : undefined;
-    if (kind === undefined || Object.keys(record).length !== 2)
+    const kind = isRecord(target) ? kindOf(target) : undefined;
+    if (!isRecord(target) || kind === undefined || Object.keys(record).length !== 2)
       return {
         ok: false,
         problems: [`line ${line}: delete must name exactly one kind, beside sequence only`],
       };
-    const key = registryEntryKeySchemas[kind].safeParse((target as Record<string, unknown>)[kind]);
+    const key = registryEntryKeySchemas[kind].safeParse(target[kind]);
     if (!key.success) return { ok: false, problems: problemsOf(line, key.error, `delete.${kind}`) };
-    // The cast joins the kind to its key schema's output, which TypeScript cannot follow through the index.
-    return { ok: true, change: { op: "delete", kind, key: key.data, sequence: seq.data } as RegistryChange };
+    return { ok: true, change: deleteChange(kind, key.data, seq.data) };
   }
   const { sequence: _sequence, ...rest } = record;
   const kind = kindOf(rest);
@@ -142,7 +154,7 @@ export function parseRegistryLine(header: RegistryHeader, value: unknown, line: 
 function upsertOf(kind: RegistryEntryKind, raw: unknown, line: number): LineResult {
   const entry = registryEntrySchemas[kind].safeParse(raw);
   if (!entry.success) return { ok: false, problems: problemsOf(line, entry.error, kind) };
-  return { ok: true, change: { op: "upsert", kind, entry: entry.data } as RegistryChange };
+  return { ok: true, change: upsertChange(kind, entry.data) };
 }
 
 /** The kinds a whole-file register copy (the JSON object format) is the truth for, and its entries. */
@@ -150,7 +162,7 @@ export function snapshotOfRegistryData(data: RegistryData): {
   covers: RegistryEntryKind[];
   changes: RegistryChange[];
 } {
-  const lists: Array<[RegistryEntryKind, readonly unknown[] | undefined]> = [
+  const lists: Array<[RegistryEntryKind, readonly EntryOf<RegistryEntryKind>[] | undefined]> = [
     ["person", data.persons],
     ["organization", data.organizations],
     ["userContactPoint", data.userContactPoints],
@@ -159,8 +171,6 @@ export function snapshotOfRegistryData(data: RegistryData): {
     ["resourcePolicy", data.resourcePolicies],
   ];
   const covers = lists.filter(([, list]) => list !== undefined).map(([kind]) => kind);
-  const changes = lists.flatMap(([kind, list]) =>
-    (list ?? []).map((entry) => ({ op: "upsert", kind, entry }) as RegistryChange),
-  );
+  const changes = lists.flatMap(([kind, list]) => (list ?? []).map((entry) => upsertChange(kind, entry)));
   return { covers, changes };
 }

@@ -3,6 +3,7 @@ import type { HttpRequest } from "@azure/functions";
 import { maxBodyBytes, maxJsonDepth } from "../domain/requests/limits";
 import { fieldPath } from "../domain/requests/validate";
 import { AppError } from "../errors";
+import { errorMessage, nullPrototypeRecord } from "../narrowing";
 
 export { maxBodyBytes } from "../domain/requests/limits";
 
@@ -36,10 +37,10 @@ export function parseJsonBody(bytes: Uint8Array): unknown {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch (error) {
     const message = validUtf8
-      ? `The request body is not valid JSON: ${(error as Error).message}`
+      ? `The request body is not valid JSON: ${errorMessage(error)}`
       : `The request body is not valid UTF-8 (byte ${firstInvalidUtf8Byte(bytes)}).`;
     throw new AppError("validation", "The request body is not valid JSON.", { errors: { $: [message] } });
   }
@@ -148,7 +149,7 @@ const maxProblems = 20;
  */
 export function jsonProblems(root: unknown, validUtf8 = true): Record<string, string[]> {
   // No prototype: a property named "constructor" or "__proto__" is a field like any other.
-  const errors: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const errors = nullPrototypeRecord<string[]>();
   let count = 0;
   const report = (key: string, message: string) => {
     const messages = (errors[key] ??= []);
@@ -156,8 +157,7 @@ export function jsonProblems(root: unknown, validUtf8 = true): Record<string, st
     count += 1;
   };
   const stack: Node[] = [{ value: root, key: undefined, parent: undefined, depth: 0 }];
-  while (stack.length > 0 && count < maxProblems) {
-    const node = stack.pop()!;
+  for (let node = stack.pop(); node !== undefined && count < maxProblems; node = stack.pop()) {
     const { value } = node;
     if (typeof value === "string") {
       const problem = textProblem(value, validUtf8);
@@ -181,14 +181,15 @@ export function jsonProblems(root: unknown, validUtf8 = true): Record<string, st
         children.push({ value: item, key, parent: node, depth });
       }
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (const child of children.reverse()) stack.push(child);
   }
   return errors;
 }
 
 /** The length of the UTF-8 sequence starting at `at`, or 0 when the bytes there are not one. */
 function utf8SequenceLength(bytes: Uint8Array, at: number): number {
-  const first = bytes[at]!;
+  const first = bytes[at];
+  if (first === undefined) return 0;
   if (first < 0x80) return 1;
   const continuation = (offset: number, min = 0x80, max = 0xbf) => {
     const byte = bytes[at + offset];
@@ -234,7 +235,7 @@ export function decodeUtf8KeepingInvalidBytes(bytes: Uint8Array): string {
       continue;
     }
     parts.push(Buffer.from(bytes.subarray(validFrom, at)).toString("utf8"));
-    parts.push(String.fromCharCode(0xdc00 | bytes[at]!));
+    parts.push(String.fromCharCode(0xdc00 | (bytes[at] ?? 0)));
     at += 1;
     validFrom = at;
   }

@@ -503,10 +503,7 @@ const problemSchema = {
 };
 
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io: "input",
-    unrepresentable: "any",
-  }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
   return rest;
 }
 
@@ -516,14 +513,12 @@ const problemContent = {
 
 function headerObjects(spec: ResponseSpec | ProblemSpec) {
   const headers = [
-    ...Object.entries(spec.headers ?? {}).map(([name, description]) => [
-      name,
-      { description, required: true, schema: { type: "string" } },
-    ]),
-    ...Object.entries(spec.optionalHeaders ?? {}).map(([name, description]) => [
-      name,
-      { description, schema: { type: "string" } },
-    ]),
+    ...Object.entries(spec.headers ?? {}).map(
+      ([name, description]) => [name, { description, required: true, schema: { type: "string" } }] as const,
+    ),
+    ...Object.entries(spec.optionalHeaders ?? {}).map(
+      ([name, description]) => [name, { description, schema: { type: "string" } }] as const,
+    ),
   ];
   return headers.length > 0 ? { headers: Object.fromEntries(headers) } : {};
 }

@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from "@azure/functions";
 import { maxReportedErrors, tooManyErrorsMessage } from "../domain/requests/limits";
 import type { AppError, ErrorKind } from "../errors";
+import { nullPrototypeRecord } from "../narrowing";
 
 const problemContentType = "application/problem+json";
 
@@ -62,7 +63,7 @@ export function problem(fields: ProblemFields): HttpResponseInit {
  */
 export function capErrors(errors: Record<string, string[]>): Record<string, string[]> {
   // No prototype: a field named "constructor" or "__proto__" is a key like any other.
-  const capped: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  const capped = nullPrototypeRecord<string[]>();
   let count = 0;
   for (const [key, messages] of Object.entries(errors)) {
     for (const message of messages) {

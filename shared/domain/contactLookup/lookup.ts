@@ -63,9 +63,10 @@ function channelsFor(channel: NotificationChannel, points: ContactPoint[]): Addr
       return ["email", "sms"];
     case "EmailPreferred":
     case "SmsPreferred": {
-      const order: AddressChannel[] = channel === "EmailPreferred" ? ["email", "sms"] : ["sms", "email"];
+      const order: [AddressChannel, AddressChannel] =
+        channel === "EmailPreferred" ? ["email", "sms"] : ["sms", "email"];
       const present = order.filter((c) => points.some((p) => p.channel === c));
-      return present.length > 0 ? present : [order[0]!];
+      return present.length > 0 ? present : [order[0]];
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   normalizeMobileNumber,
 } from "../norwegianIdentifiers";
 import { bareResourceId, externalIdentityKey } from "./selection";
+import { isRecord, knownKeys } from "../../narrowing";
 
 /**
  * The file format of a contact register copy (docs/registry-format.md): what `npm run registry:import` and
@@ -127,7 +128,7 @@ export const registryEntrySchemas = {
   resourcePolicy: resourcePolicySchema,
 } as const;
 export type RegistryEntryKind = keyof typeof registryEntrySchemas;
-export const registryEntryKinds = Object.keys(registryEntrySchemas) as RegistryEntryKind[];
+export const registryEntryKinds = knownKeys(registryEntrySchemas);
 
 /** What identifies an entry of each kind: a delta deletes by it. */
 export const registryEntryKeySchemas = {
@@ -171,15 +172,15 @@ function text(value: unknown): string | undefined {
 
 /** Duplicate entries, checked on the raw input so they are reported together with every other problem. */
 function duplicateProblems(input: unknown): string[] {
-  if (typeof input !== "object" || input === null) return [];
+  if (!isRecord(input)) return [];
   const problems: string[] = [];
   for (const [list, keyOf] of Object.entries(entryKeys)) {
-    const entries = (input as Record<string, unknown>)[list];
+    const entries = input[list];
     if (!Array.isArray(entries)) continue;
     const firstIndex = new Map<string, number>();
     entries.forEach((entry: unknown, index) => {
-      if (typeof entry !== "object" || entry === null) return;
-      const key = keyOf(entry as Record<string, unknown>);
+      if (!isRecord(entry)) return;
+      const key = keyOf(entry);
       if (key === undefined) return;
       const first = firstIndex.get(key);
       if (first === undefined) firstIndex.set(key, index);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isRecord } from "../../narrowing";
 import {
   hasReadPermission,
   hasRequiredSasParameters,
@@ -116,13 +117,15 @@ function checkSasValidity(
   if (Number.isNaN(sendTimeMs) || !Array.isArray(attachments)) return;
   const list: readonly unknown[] = attachments;
   list.forEach((attachment, index) => {
-    const { filename, sasUrl } = (attachment ?? {}) as AttachmentInput;
-    if (sasUrl === undefined || !URL.canParse(sasUrl)) return;
+    const fields = isRecord(attachment) ? attachment : {};
+    const sasUrl = fields["sasUrl"];
+    const filename = typeof fields["filename"] === "string" ? fields["filename"] : "";
+    if (typeof sasUrl !== "string" || !URL.canParse(sasUrl)) return;
     const expiry = sasExpiryMs(new URL(sasUrl));
     if (expiry !== undefined && expiry < sendTimeMs + minimumSasValidityAfterSendMs) {
       ctx.addIssue({
         code: "custom",
-        message: `Attachment '${filename ?? ""}': sasUrl must be valid for at least 15 minutes after requestedSendTime.`,
+        message: `Attachment '${filename}': sasUrl must be valid for at least 15 minutes after requestedSendTime.`,
         path: ["recipient", "emailSettings", "attachments", index],
       });
     }

@@ -1,4 +1,5 @@
 import { recipientLineFields, type RecipientLineField } from "./bulkOrder";
+import { errorMessage, nullPrototypeRecord } from "../../narrowing";
 
 /** The formats a part of recipients may come in. */
 export const recipientFormats = { "application/x-ndjson": "ndjson", "text/csv": "csv" } as const;
@@ -16,15 +17,15 @@ const isBlank = (text: string) => /^[ \t]*$/.test(text);
 function ndjsonLine(text: string): LineContent {
   let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch (error) {
-    return { kind: "problem", message: `The line is not valid JSON: ${(error as Error).message}` };
+    return { kind: "problem", message: `The line is not valid JSON: ${errorMessage(error)}` };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return { kind: "problem", message: "The line must be a JSON object." };
   }
   // As for a JSON body: a null property counts as absent.
-  const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const fields: Record<string, unknown> = nullPrototypeRecord();
   for (const [key, field] of Object.entries(value)) if (field !== null) fields[key] = field;
   return { kind: "fields", fields };
 }
@@ -110,7 +111,7 @@ function csvReader(): (text: string) => LineContent {
         message: `The row has ${cells.length} fields; the header has ${columns.length}.`,
       };
     }
-    const fields: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const fields: Record<string, unknown> = nullPrototypeRecord();
     columns.forEach((column, index) => {
       const cell = cells[index];
       if (column !== undefined && cell !== undefined && cell !== "") fields[column] = cell;

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { atRequestTime } from "./requestTime";
+import { nullPrototypeRecord } from "../../narrowing";
 
 interface ValidationContext {
   /** When the request was received: send-time rules and the default send time use it. */
@@ -26,7 +27,7 @@ export function validate<T>(
   if (result.success) return { ok: true, value: result.data };
 
   // No prototype: a field named "constructor" or "__proto__" is a key like any other.
-  const errors: ValidationErrors = Object.create(null) as ValidationErrors;
+  const errors: ValidationErrors = nullPrototypeRecord();
   for (const issue of result.error.issues) {
     const key = fieldPath(issue.path);
     const messages = (errors[key] ??= []);
