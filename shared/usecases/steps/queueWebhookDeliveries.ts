@@ -63,7 +63,11 @@ export async function queueWebhookDeliveries(
     await deps.webhooks.addDeliveries(deliveries);
     queued += deliveries.length;
     if (apart < 0) {
-      current = await deps.webhooks.updateSubscription(current, { feedCursor: last.sequenceNumber });
+      // A recipient cursor left from an entry that has since expired from the feed goes with the move.
+      current = await deps.webhooks.updateSubscription(current, {
+        feedCursor: last.sequenceNumber,
+        recipientCursor: undefined,
+      });
       if (entries.length < feedPageSize) break;
       continue;
     }
