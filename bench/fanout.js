@@ -94,13 +94,12 @@ async function rawUpsertRate(database) {
 }
 
 async function run(count) {
-  const { dependencies, useDependencies } = requireCompiled("shared", "app", "dependencies.js");
   const store = values.store === "process" ? await startStoreProcess() : undefined;
   if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
-    const deps = await dependencies();
+    const deps = service.dependencies();
     // Due a minute from now: the upload and submission are timed on their own, and the send path is counted
     // from the order's release (the clock moves on below).
     const sendAt = new Date(service.clock.now().getTime() + 60_000);
@@ -112,7 +111,7 @@ async function run(count) {
     const counted = { ...deps };
     for (const key of ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"])
       counted[key] = counting(deps[key], writes);
-    useDependencies(counted);
+    service.wrapDependencies(() => counted);
     const reportMessages = { published: 0 };
     const publish = service.broker.publish.bind(service.broker);
     service.broker.publish = (queue, messages) => {

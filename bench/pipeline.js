@@ -5,13 +5,7 @@
 // Usage: npm run build && node bench/pipeline.js [--orders 10000]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const {
-  countBulkOperations,
-  countingCosmos,
-  drainToOutbox,
-  requireCompiled,
-  startInProcess,
-} = require("./support");
+const { countBulkOperations, countingCosmos, drainToOutbox, startInProcess } = require("./support");
 
 const { values } = parseArgs({ options: { orders: { type: "string", default: "10000" } } });
 const total = Number(values.orders);
@@ -69,7 +63,6 @@ function orderFor(i, now) {
 }
 
 async function main() {
-  const { dependencies, useDependencies } = requireCompiled("shared", "app", "dependencies.js");
   const cosmos = await countingCosmos();
   const bulkOperations = countBulkOperations();
   const bulkWrites = () =>
@@ -77,12 +70,12 @@ async function main() {
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
-    const deps = await dependencies();
+    const deps = service.dependencies();
     const counter = { writes: 0 };
     const counted = { ...deps };
     for (const key of ["orders", "notifications", "references", "statusFeed", "deadReports"])
       counted[key] = countingWrites(deps[key], counter);
-    useDependencies(counted);
+    service.wrapDependencies(() => counted);
 
     const now = service.clock.now();
     for (let i = 0; i < total; i += 100) {

@@ -13,7 +13,6 @@ const {
   drainToOutbox,
   percentile,
   registerBulkOrder,
-  requireCompiled,
   startInProcess,
   startStoreProcess,
   token,
@@ -82,13 +81,12 @@ async function postSingle(service, bearer, i) {
 }
 
 async function run(lanes) {
-  const { dependencies } = requireCompiled("shared", "app", "dependencies.js");
   const store = values.store === "process" ? await startStoreProcess() : undefined;
   if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z"); // Monday 10:00 in Oslo
-    const deps = await dependencies();
+    const deps = service.dependencies();
     await registerBulkOrder(service, deps, recipients);
     if (lanes === "one") {
       const publish = service.broker.publish.bind(service.broker);

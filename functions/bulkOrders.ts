@@ -1,5 +1,6 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
+import { hostServices } from "../shared/app/hostServices";
 import {
   cancelBulkOrderEndpoint,
   createBulkOrder,
@@ -15,29 +16,29 @@ app.http("createBulkOrder", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders/bulk",
-  handler: createBulkOrder,
+  handler: createBulkOrder(hostServices),
 });
 app.http("getBulkOrder", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "future/orders/bulk/{id}",
-  handler: getBulkOrder,
+  handler: getBulkOrder(hostServices),
 });
 app.http("uploadBulkRecipients", {
   methods: ["PUT"],
   authLevel: "anonymous",
   route: "future/orders/bulk/{id}/recipients/{part}",
-  handler: uploadBulkRecipients,
+  handler: uploadBulkRecipients(hostServices),
 });
 app.http("submitBulkOrder", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders/bulk/{id}/submit",
-  handler: submitBulkOrderEndpoint,
+  handler: submitBulkOrderEndpoint(hostServices),
 });
 app.http("cancelBulkOrder", {
   methods: ["PUT"],
   authLevel: "anonymous",
   route: "future/orders/bulk/{id}/cancel",
-  handler: cancelBulkOrderEndpoint,
+  handler: cancelBulkOrderEndpoint(hostServices),
 });

@@ -1,5 +1,6 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
+import { hostServices } from "../shared/app/hostServices";
 import { cancelFutureOrder, getOrderChain } from "../shared/http/handlers/chains";
 import {
   createInstantEmail,
@@ -12,35 +13,35 @@ app.http("createOrderChain", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders",
-  handler: createOrderChain,
+  handler: createOrderChain(hostServices),
 });
 app.http("getOrderChain", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "future/orders/{id}",
-  handler: getOrderChain,
+  handler: getOrderChain(hostServices),
 });
 app.http("cancelFutureOrder", {
   methods: ["PUT"],
   authLevel: "anonymous",
   route: "future/orders/{id}/cancel",
-  handler: cancelFutureOrder,
+  handler: cancelFutureOrder(hostServices),
 });
 app.http("createInstantNotification", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders/instant",
-  handler: createInstantNotification,
+  handler: createInstantNotification(hostServices),
 });
 app.http("createInstantSms", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders/instant/sms",
-  handler: createInstantSms,
+  handler: createInstantSms(hostServices),
 });
 app.http("createInstantEmail", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "future/orders/instant/email",
-  handler: createInstantEmail,
+  handler: createInstantEmail(hostServices),
 });

@@ -1,5 +1,6 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
+import { hostServices } from "../shared/app/hostServices";
 import {
   erasePerson,
   listDeadDeliveryReports,
@@ -10,17 +11,17 @@ app.http("listDeadDeliveryReports", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "operations/dead-delivery-reports",
-  handler: listDeadDeliveryReports,
+  handler: listDeadDeliveryReports(hostServices),
 });
 app.http("replayDeadDeliveryReports", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "operations/dead-delivery-reports/replay",
-  handler: replayDeadDeliveryReports,
+  handler: replayDeadDeliveryReports(hostServices),
 });
 app.http("erasePerson", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "operations/erasure",
-  handler: erasePerson,
+  handler: erasePerson(hostServices),
 });

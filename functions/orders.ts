@@ -1,5 +1,6 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
+import { hostServices } from "../shared/app/hostServices";
 import {
   cancelOrderById,
   getEmailNotifications,
@@ -19,48 +20,53 @@ app.http("createOrder", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "orders",
-  handler: createLegacyOrder,
+  handler: createLegacyOrder(hostServices),
 });
 app.http("createEmailOrder", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "orders/email",
-  handler: createLegacyEmailOrder,
+  handler: createLegacyEmailOrder(hostServices),
 });
 app.http("createSmsOrder", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: "orders/sms",
-  handler: createLegacySmsOrder,
+  handler: createLegacySmsOrder(hostServices),
 });
-app.http("getOrder", { methods: ["GET"], authLevel: "anonymous", route: "orders/{id}", handler: getOrder });
+app.http("getOrder", {
+  methods: ["GET"],
+  authLevel: "anonymous",
+  route: "orders/{id}",
+  handler: getOrder(hostServices),
+});
 app.http("listOrders", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "orders",
-  handler: listOrdersBySendersReference,
+  handler: listOrdersBySendersReference(hostServices),
 });
 app.http("getOrderStatus", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "orders/{id}/status",
-  handler: getOrderStatus,
+  handler: getOrderStatus(hostServices),
 });
 app.http("cancelOrder", {
   methods: ["PUT"],
   authLevel: "anonymous",
   route: "orders/{id}/cancel",
-  handler: cancelOrderById,
+  handler: cancelOrderById(hostServices),
 });
 app.http("getEmailNotifications", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "orders/{id}/notifications/email",
-  handler: getEmailNotifications,
+  handler: getEmailNotifications(hostServices),
 });
 app.http("getSmsNotifications", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "orders/{id}/notifications/sms",
-  handler: getSmsNotifications,
+  handler: getSmsNotifications(hostServices),
 });

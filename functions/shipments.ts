@@ -1,5 +1,6 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
+import { hostServices } from "../shared/app/hostServices";
 import { getShipment } from "../shared/http/handlers/orderReads";
 import { getStatusFeed } from "../shared/http/handlers/statusFeed";
 
@@ -7,11 +8,11 @@ app.http("getShipment", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "future/shipment/{id}",
-  handler: getShipment,
+  handler: getShipment(hostServices),
 });
 app.http("getStatusFeed", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: "future/shipment/feed",
-  handler: getStatusFeed,
+  handler: getStatusFeed(hostServices),
 });

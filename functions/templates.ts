@@ -1,5 +1,6 @@
 import "../shared/telemetry/start";
 import { app } from "@azure/functions";
+import { hostServices } from "../shared/app/hostServices";
 import {
   createTemplate,
   getTemplate,
@@ -12,23 +13,23 @@ app.http("createTemplate", {
   methods: ["POST"],
   authLevel: "anonymous",
   route: templates,
-  handler: createTemplate,
+  handler: createTemplate(hostServices),
 });
 app.http("listTemplates", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: templates,
-  handler: listTenantTemplates,
+  handler: listTenantTemplates(hostServices),
 });
 app.http("getTemplate", {
   methods: ["GET"],
   authLevel: "anonymous",
   route: `${templates}/{name}`,
-  handler: getTemplate,
+  handler: getTemplate(hostServices),
 });
 app.http("retireTemplate", {
   methods: ["PUT"],
   authLevel: "anonymous",
   route: `${templates}/{name}/retire`,
-  handler: retireTenantTemplate,
+  handler: retireTenantTemplate(hostServices),
 });

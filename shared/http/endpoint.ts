@@ -1,5 +1,5 @@
 import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { dependencies, type Dependencies } from "../app/dependencies";
+import type { Dependencies, DependencySource } from "../app/dependencies";
 import type { Principal } from "../auth/principal";
 import { AppError, isAppError } from "../errors";
 import { clientSignal } from "../platform/clientConnection";
@@ -13,6 +13,9 @@ export interface AuthenticatedRequest {
   principal: Principal;
   deps: Dependencies;
 }
+
+/** An HTTP handler to be given its dependencies: a registration file passes its host's, a test its own. */
+export type Endpoint = (dependencies: DependencySource) => HttpHandler;
 
 /** The public base of every link we return, e.g. `https://host/notifications/api/v1`. */
 export function apiBase(request: HttpRequest): string {
@@ -63,25 +66,21 @@ export function stopIfClientClosed(request: HttpRequest): void {
 export function authenticatedEndpoint(
   requiredScope: string,
   handle: (input: AuthenticatedRequest) => Promise<HttpResponseInit>,
-): HttpHandler {
-  return (request, context) =>
-    inHttpRequest(request, context, async () => {
-      try {
-        const deps = await dependencies();
-        const principal = await deps.verifier.verify(request.headers.get("authorization"));
-        noteCaller(principal.tenant);
-        if (!principal.scopes.has(requiredScope)) {
-          throw new AppError("forbidden", `The token lacks the scope ${requiredScope}.`);
-        }
-        return await handle({ request, context, principal, deps });
-      } catch (error) {
-        return toResponse(error, context);
+): Endpoint {
+  return (dependencies) =>
+    answering(async (request, context) => {
+      const deps = await dependencies();
+      const principal = await deps.verifier.verify(request.headers.get("authorization"));
+      noteCaller(principal.tenant);
+      if (!principal.scopes.has(requiredScope)) {
+        throw new AppError("forbidden", `The token lacks the scope ${requiredScope}.`);
       }
+      return handle({ request, context, principal, deps });
     });
 }
 
-/** An endpoint without authentication (health, OpenAPI, provider callbacks that check their own credentials). */
-export function openEndpoint(
+/** Answers every failure of a handler with a problem response inside the request's telemetry. */
+function answering(
   handle: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
 ): HttpHandler {
   return (request, context) =>
@@ -92,6 +91,23 @@ export function openEndpoint(
         return toResponse(error, context);
       }
     });
+}
+
+/** An endpoint without authentication that needs no dependencies (health, OpenAPI). */
+export function openEndpoint(
+  handle: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>,
+): Endpoint {
+  return () => answering(handle);
+}
+
+/**
+ * An endpoint without a bearer token that uses the dependencies (provider callbacks that check their own
+ * credentials, Altinn's helpers).
+ */
+export function openEndpointWithDependencies(
+  handle: (request: HttpRequest, deps: Dependencies) => Promise<HttpResponseInit>,
+): Endpoint {
+  return (dependencies) => answering(async (request) => handle(request, await dependencies()));
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { LocalBroker } from "./broker/localBroker";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
-import { registerLocalRuntime } from "../app/localRuntime";
+import type { Dependencies } from "../app/dependencies";
+import { useLocalRoot } from "../app/hostServices";
 import { readLocalView } from "./cosmosLocalView";
 import { localTelemetry, type LocalTelemetry } from "../telemetry/localTelemetry";
 import { buildPageView } from "./localView";
@@ -15,6 +16,7 @@ import { startEmbeddedCosmos } from "./embeddedCosmos";
 import { startLocalBlobStorage } from "./localBlobStorage";
 import { localRoutes } from "./localRoutes";
 import { startFakeAcs, type FakeAcs } from "./fakeAcs";
+import { localRoot } from "./localRoot";
 import { streamedHttpFunctions } from "../http/streamedFunctions";
 import { startFunctionsHost, type FunctionsHost } from "./host/functionsHost";
 import { startLocalLinkGateway } from "./linkGateway";
@@ -60,6 +62,10 @@ export interface LocalService {
   cosmosEndpoint: string;
   /** The local ACS endpoint (its 429 count shows whether sends were paced below its rate limit). */
   acs: FakeAcs;
+  /** The dependencies the functions run with (the local composition root's). */
+  dependencies(): Dependencies;
+  /** Replaces them with a wrapping of them: benchmarks count port calls, fault injection breaks them. */
+  wrapDependencies(wrap: (deps: Dependencies) => Dependencies): void;
   /** Deletes what Cosmos DB's TTL would have deleted by the service's clock (it also runs every minute). */
   expireDocuments(): Promise<ExpiredCounts>;
   /**
@@ -115,13 +121,7 @@ async function start(
     const release = lockDataDir(options.dataDir);
     closers.push(async () => release());
   }
-  if (!process.env["COSMOS_ENDPOINT"]) {
-    const cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081, { dataDir: options.dataDir, log });
-    closers.push(() => cosmos.close());
-    process.env["COSMOS_ENDPOINT"] = cosmos.endpoint;
-    process.env["COSMOS_KEY"] = cosmos.key;
-    log(`embedded Cosmos DB server on ${cosmos.endpoint}`);
-  }
+  const cosmos = await cosmosConnection(options, closers, log);
   if (!process.env["LOCAL_BLOB_ENDPOINT"]) {
     const blobs = await startLocalBlobStorage(options.blobPort ?? 10000, options.dataDir);
     closers.push(() => blobs.close());
@@ -129,11 +129,7 @@ async function start(
     log(`local blob storage (Azurite) on ${blobs.endpoint}`);
   }
   const database = process.env["COSMOS_DATABASE"] || "varsel";
-  const cosmosClient = createCosmosClient({
-    endpoint: process.env["COSMOS_ENDPOINT"]!,
-    key: process.env["COSMOS_KEY"] || undefined,
-    database,
-  });
+  const cosmosClient = createCosmosClient({ ...cosmos, database });
   closers.push(async () => cosmosClient.dispose());
   const db = await ensureDatabase(cosmosClient, database);
   if (options.seedRegistry ?? true) {
@@ -151,17 +147,6 @@ async function start(
     queueConcurrency: localQueueConcurrency,
   });
   closers.push(() => broker.close());
-  registerLocalRuntime({
-    publisher: broker,
-    clock,
-    // As Altinn's condition client: Digdir's organisation number and the condition-check scope.
-    conditionToken: () =>
-      signLocalToken(key, {
-        organizationNumber: "991825827",
-        scope: scopes.conditionCheck,
-        expiresInSeconds: 300,
-      }),
-  });
   // Spans of this process go to the local page (and to a test's exporter).
   const telemetry = localTelemetry();
   const outbox = new Outbox(
@@ -217,7 +202,32 @@ async function start(
   setDefault("AUTH_ISSUER", localIssuer);
   setDefault("AUTH_AUDIENCE", localAudience);
   setDefault("AUTH_JWKS_URI", `${host.url}/.well-known/jwks.json`);
-  settings(); // fail fast, listing every bad setting, before the first request
+  // Fails fast, listing every bad setting, before the first request.
+  const config = settings();
+  if (config.VARSEL_MODE !== "local")
+    throw new Error("the settings were read before VARSEL_MODE was set to local");
+  let dependencies = localRoot(config, {
+    publisher: broker,
+    clock,
+    // As Altinn's condition client: Digdir's organisation number and the condition-check scope.
+    conditionToken: () =>
+      signLocalToken(key, {
+        organizationNumber: "991825827",
+        scope: scopes.conditionCheck,
+        expiresInSeconds: 300,
+      }),
+    cosmos,
+    acs: {
+      endpoint: config.ACS_EMAIL_ENDPOINT ?? acs.endpoint,
+      accessKey: config.ACS_EMAIL_ACCESS_KEY ?? acs.accessKey,
+    },
+    link: {
+      url: config.LINK_GATEWAY_URL ?? link.url,
+      username: config.LINK_USERNAME ?? gatewayCredentials.username,
+      password: config.LINK_PASSWORD ?? gatewayCredentials.password,
+    },
+  });
+  useLocalRoot(async () => dependencies);
 
   const expire = () => expireDocuments(db, clock.now());
   const expiryTimer = setInterval(() => {
@@ -239,8 +249,12 @@ async function start(
     outbox,
     clock,
     telemetry,
-    cosmosEndpoint: process.env["COSMOS_ENDPOINT"]!,
+    cosmosEndpoint: cosmos.endpoint,
     acs,
+    dependencies: () => dependencies,
+    wrapDependencies: (wrap) => {
+      dependencies = wrap(dependencies);
+    },
     expireDocuments: expire,
     settle: async () => {
       for (let previous = -1; ;) {
@@ -254,4 +268,20 @@ async function start(
     },
     close: closeAll,
   };
+}
+
+/** The Cosmos DB the settings name, or else the embedded server started here (and named in the settings). */
+async function cosmosConnection(
+  options: LocalServiceOptions,
+  closers: Array<() => Promise<void>>,
+  log: (line: string) => void,
+): Promise<{ endpoint: string; key?: string }> {
+  const endpoint = process.env["COSMOS_ENDPOINT"];
+  if (endpoint) return { endpoint, key: process.env["COSMOS_KEY"] || undefined };
+  const cosmos = await startEmbeddedCosmos(options.cosmosPort ?? 8081, { dataDir: options.dataDir, log });
+  closers.push(() => cosmos.close());
+  process.env["COSMOS_ENDPOINT"] = cosmos.endpoint;
+  process.env["COSMOS_KEY"] = cosmos.key;
+  log(`embedded Cosmos DB server on ${cosmos.endpoint}`);
+  return { endpoint: cosmos.endpoint, key: cosmos.key };
 }

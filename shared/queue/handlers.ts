@@ -1,6 +1,6 @@
 import type { InvocationContext, ServiceBusQueueHandler, TimerHandler } from "@azure/functions";
 import type { z } from "zod";
-import { dependencies, type Dependencies } from "../app/dependencies";
+import type { Dependencies, DependencySource } from "../app/dependencies";
 import { isAppError, type AppError } from "../errors";
 import {
   inQueueBatch,
@@ -9,6 +9,10 @@ import {
   recordDropped,
   recordFailedDelivery,
 } from "../telemetry/queueEdge";
+
+/** A queue handler to be given its dependencies by the registration file, as HTTP endpoints are. */
+export type QueueJob = (dependencies: DependencySource) => ServiceBusQueueHandler;
+export type TimerJob = (dependencies: DependencySource) => TimerHandler;
 
 /** How a log line names the message: its id and the order it belongs to (the correlation id), never PII. */
 function messageIdOf(context: InvocationContext): string {
@@ -26,8 +30,8 @@ function messageIdOf(context: InvocationContext): string {
 export function queueJob<Schema extends z.ZodType>(
   schema: Schema,
   handle: (message: z.output<Schema>, deps: Dependencies, context: InvocationContext) => Promise<void>,
-): ServiceBusQueueHandler {
-  return async (message, context) => {
+): QueueJob {
+  return (dependencies) => async (message, context) => {
     const deps = await dependencies();
     await inQueueDelivery(context, deps.clock.now(), async () => {
       const parsed = schema.safeParse(message);
@@ -62,8 +66,8 @@ export function queueJob<Schema extends z.ZodType>(
 /** Wraps a timer job; a run that did something logs its summary, and a failed run is retried next tick. */
 export function timerJob(
   handle: (deps: Dependencies, context: InvocationContext) => Promise<string | undefined>,
-): TimerHandler {
-  return async (_timer, context) => {
+): TimerJob {
+  return (dependencies) => async (_timer, context) => {
     const deps = await dependencies();
     const summary = await inTimerRun(context, () => handle(deps, context));
     if (summary) context.log(summary);
@@ -93,8 +97,8 @@ export function queueBatchJob<Schema extends z.ZodType>(
     messages: Array<{ message: z.output<Schema>; enqueuedTime: Date | undefined }>,
     deps: Dependencies,
   ) => Promise<void>,
-): ServiceBusQueueHandler {
-  return async (batch, context) => {
+): QueueJob {
+  return (dependencies) => async (batch, context) => {
     const deps = await dependencies();
     await inQueueBatch(context, deps.clock.now(), async () => {
       const bodies: unknown[] = Array.isArray(batch) ? batch : [batch];

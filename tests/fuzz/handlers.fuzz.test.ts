@@ -23,15 +23,7 @@ import {
   normalizeMobileNumber,
 } from "../../shared/domain/norwegianIdentifiers";
 import { operations } from "../../shared/http/openapi";
-import {
-  callHandler,
-  handlers,
-  now,
-  reportCredentials,
-  startHarness,
-  type Answer,
-  type Harness,
-} from "./harness";
+import { handlers, now, reportCredentials, startHarness, type Answer, type Harness } from "./harness";
 
 /**
  * The fuzz suite of issue 17: every route's real handler gets generated and mutated bodies, headers, query
@@ -61,7 +53,7 @@ beforeAll(async () => {
   // A few stored orders, so that reads and cancels also hit documents that exist.
   for (const [operationId, bodies] of Object.entries(validBodies(now))) {
     const body = { ...(bodies[0] as Record<string, unknown>), idempotencyId: `seed-${operationId}` };
-    const answer = await callHandler({
+    const answer = await harness.call({
       operationId,
       method: "POST",
       headers: { authorization: `Bearer ${harness.tokens.valid}`, "content-type": "application/json" },
@@ -195,7 +187,7 @@ describe("fuzz: every JSON route with generated and mutated bodies and headers",
           ...bearer(request.token),
           ...(request.contentType === null ? {} : { "content-type": request.contentType }),
         };
-        const answer = await callHandler({
+        const answer = await harness.call({
           operationId: request.operationId,
           method: "POST",
           headers,
@@ -269,7 +261,7 @@ describe("fuzz: every read, cancel, feed and operator route with generated ids a
     await fc.assert(
       fc.asyncProperty(readRequest, async (request) => {
         const spec = operations.find((op) => op.operationId === request.operationId)!;
-        const answer = await callHandler({
+        const answer = await harness.call({
           operationId: request.operationId,
           method: spec.method.toUpperCase(),
           params: { id: request.id, name: request.id, part: request.id },
@@ -342,7 +334,7 @@ describe("fuzz: tokens", () => {
             operationId === "createOrderChain"
               ? Buffer.from(JSON.stringify(bodies["createOrderChain"]![0]))
               : undefined;
-          const answer = await callHandler({
+          const answer = await harness.call({
             operationId,
             method: operationId === "createOrderChain" ? "POST" : "GET",
             headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -373,7 +365,7 @@ describe("fuzz: LINK delivery reports", () => {
         async (mutations, contentType, authorization) => {
           let bytes: Buffer = report;
           for (const m of mutations) bytes = applyTextMutation(bytes, m);
-          const answer = await callHandler({
+          const answer = await harness.call({
             operationId: "receiveSmsDeliveryReport",
             method: "POST",
             headers: { authorization, ...(contentType === null ? {} : { "content-type": contentType }) },

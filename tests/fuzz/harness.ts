@@ -1,5 +1,6 @@
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
+import type { Dependencies } from "../../shared/app/dependencies";
+import type { Endpoint } from "../../shared/http/endpoint";
 import { JwtVerifier } from "../../shared/auth/jwtVerifier";
 import { parseSettings } from "../../shared/config/settings";
 import {
@@ -70,7 +71,7 @@ import { ManualClock } from "../support/pipeline";
  */
 
 /** Every documented operation's handler, by operationId (= the registered function's name). */
-export const handlers: Record<string, HttpHandler> = {
+export const handlers: Record<string, Endpoint> = {
   createOrderChain,
   getOrderChain,
   cancelFutureOrder,
@@ -129,6 +130,8 @@ export interface Harness {
   deps: Dependencies;
   issuer: TestIssuer;
   tokens: { valid: string; operator: string; otherTenant: string; noScope: string; expired: string };
+  /** Calls one handler with the harness's dependencies; rejects with HangError when it hangs. */
+  call(call: Call): Promise<Answer>;
   close(): Promise<void>;
 }
 
@@ -151,7 +154,6 @@ export async function startHarness(): Promise<Harness> {
     jwksUri: issuer.jwksUri,
     clockSkewSeconds: deps.settings.AUTH_CLOCK_SKEW_SECONDS,
   });
-  useDependencies(deps);
   const epoch = Math.floor(Date.now() / 1000);
   const tokens = {
     valid: await issuer.sign(serviceOwnerClaims(tenant)),
@@ -169,8 +171,8 @@ export async function startHarness(): Promise<Harness> {
     deps,
     issuer,
     tokens,
+    call: (call) => callHandler(deps, call),
     close: async () => {
-      useDependencies(undefined);
       await issuer.close();
       await cosmos.close();
     },
@@ -199,9 +201,9 @@ export const hangBoundMs = 5_000;
 export class HangError extends Error {}
 
 /** Calls one handler; rejects with HangError when it has not answered within `hangBoundMs`. */
-export async function callHandler(call: Call): Promise<Answer> {
-  const handler = handlers[call.operationId];
-  if (!handler) throw new Error(`no handler for ${call.operationId}`);
+async function callHandler(deps: Dependencies, call: Call): Promise<Answer> {
+  const endpoint = handlers[call.operationId];
+  if (!endpoint) throw new Error(`no handler for ${call.operationId}`);
   const url = new URL(`http://localhost:7071/notifications/api/v1/${call.operationId}`);
   for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.append(key, value);
   const request = new HttpRequest({
@@ -222,7 +224,10 @@ export async function callHandler(call: Call): Promise<Answer> {
     );
   });
   try {
-    const response = (await Promise.race([handler(request, context), hang])) as HttpResponseInit;
+    const response = (await Promise.race([
+      endpoint(async () => deps)(request, context),
+      hang,
+    ])) as HttpResponseInit;
     const ms = performance.now() - started;
     const text =
       typeof response.body === "string"

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies } from "../../shared/app/dependencies";
+import type { Endpoint } from "../../shared/http/endpoint";
 import {
   createInstantEmail,
   createInstantNotification,
@@ -36,18 +37,16 @@ beforeAll(async () => {
   token = await issuer.sign(serviceOwnerClaims("991825827"));
 });
 afterAll(async () => {
-  useDependencies(undefined);
   await issuer.close();
   await cosmos.close();
 });
 beforeEach(async () => {
   ({ deps } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
-  useDependencies(deps);
   clock.set("2026-11-23T09:00:00.000Z");
 });
 
 async function call(
-  handler: HttpHandler,
+  endpoint: Endpoint,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
@@ -61,7 +60,7 @@ async function call(
     ...(body === undefined ? {} : { body: { string: JSON.stringify(body) } }),
   });
   const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
-  const response = (await handler(request, context)) as HttpResponseInit;
+  const response = (await endpoint(async () => deps)(request, context)) as HttpResponseInit;
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.jsonBody ?? null);
   return {
     status: response.status ?? 200,
@@ -516,10 +515,10 @@ describe("usage metrics (Altinn's metrics routes)", () => {
   });
 });
 
-async function handlerCall(handler: HttpHandler, path: string, headers: Record<string, string>) {
+async function handlerCall(endpoint: Endpoint, path: string, headers: Record<string, string>) {
   const request = new HttpRequest({ method: "POST", url: `${base}${path}`, headers });
   const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
-  const response = (await handler(request, context)) as HttpResponseInit;
+  const response = (await endpoint(async () => deps)(request, context)) as HttpResponseInit;
   const bytes =
     response.body instanceof Uint8Array
       ? Buffer.from(response.body)

@@ -1,6 +1,7 @@
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies } from "../../shared/app/dependencies";
+import type { Endpoint } from "../../shared/http/endpoint";
 import {
   cancelBulkOrderEndpoint,
   createBulkOrder,
@@ -26,13 +27,11 @@ beforeAll(async () => {
   token = await issuer.sign(serviceOwnerClaims("991825827"));
 });
 afterAll(async () => {
-  useDependencies(undefined);
   await issuer.close();
   await cosmos.close();
 });
 beforeEach(async () => {
   ({ deps } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
-  useDependencies(deps);
 });
 
 interface Call {
@@ -44,7 +43,7 @@ interface Call {
 }
 
 async function call(
-  handler: HttpHandler,
+  endpoint: Endpoint,
   { method, path, body, contentType = "application/json", params = {} }: Call,
 ) {
   const request = new HttpRequest({
@@ -55,7 +54,7 @@ async function call(
     ...(body === undefined ? {} : { body: { string: body } }),
   });
   const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
-  const response = (await handler(request, context)) as HttpResponseInit;
+  const response = (await endpoint(async () => deps)(request, context)) as HttpResponseInit;
   const text =
     typeof response.body === "string"
       ? response.body

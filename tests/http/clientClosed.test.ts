@@ -1,13 +1,14 @@
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { metrics } from "@opentelemetry/api";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies } from "../../shared/app/dependencies";
+import type { Endpoint } from "../../shared/http/endpoint";
 import { createInstantSms } from "../../shared/http/handlers/instantOrders";
 import { createOrderChain } from "../../shared/http/handlers/orderIntake";
 import { getShipment } from "../../shared/http/handlers/orderReads";
 import { getStatusFeed } from "../../shared/http/handlers/statusFeed";
 import { attachClientSignal } from "../../shared/platform/clientConnection";
-import { chainIds } from "../../shared/usecases/registerOrderChain";
+import { chainIds } from "../../shared/domain/deterministicIds";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 import { collectMetrics } from "../support/metricPoints";
 import { testDependencies } from "../support/dependencies";
@@ -42,13 +43,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   metrics.disable();
-  useDependencies(undefined);
   await issuer.close();
   await cosmos.close();
 });
 beforeEach(async () => {
   ({ deps } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
-  useDependencies(deps);
 });
 
 interface Call {
@@ -60,7 +59,7 @@ interface Call {
   client?: AbortController;
 }
 
-async function call(handler: HttpHandler, { method = "GET", path, body, params = {}, client }: Call) {
+async function call(endpoint: Endpoint, { method = "GET", path, body, params = {}, client }: Call) {
   const request = new HttpRequest({
     method,
     url: `${base}${path}`,
@@ -74,7 +73,7 @@ async function call(handler: HttpHandler, { method = "GET", path, body, params =
     functionName: "test",
     logHandler: (_level, ...args) => logged.push(args.join(" ")),
   });
-  const response = (await handler(request, context)) as HttpResponseInit;
+  const response = (await endpoint(async () => deps)(request, context)) as HttpResponseInit;
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.jsonBody ?? null);
   return { status: response.status ?? 200, body: JSON.parse(text) as Record<string, unknown>, logged };
 }

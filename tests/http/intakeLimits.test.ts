@@ -1,6 +1,7 @@
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies } from "../../shared/app/dependencies";
+import type { Endpoint } from "../../shared/http/endpoint";
 import { serviceOwnerLimitsSchema } from "../../shared/domain/intakeLimits";
 import {
   createBulkOrder,
@@ -36,7 +37,6 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  useDependencies(undefined);
   await issuer.close();
   await cosmos.close();
 });
@@ -50,14 +50,13 @@ beforeEach(async () => {
       tenants: { "991825827": { requestsPerSecond: 1, burst: 3, monthlyNotifications: 4 } },
     }),
   };
-  useDependencies(deps);
   clock.set("2026-11-23T09:00:00.000Z");
 });
 
 type Caller = "limited" | "other" | "composed";
 
 async function post(
-  handler: HttpHandler,
+  endpoint: Endpoint,
   body: unknown,
   who: Caller = "limited",
   { method = "POST", params = {}, contentType = "application/json" } = {},
@@ -70,7 +69,7 @@ async function post(
     body: { string: typeof body === "string" ? body : JSON.stringify(body) },
   });
   const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
-  const response: HttpResponseInit = await handler(request, context);
+  const response: HttpResponseInit = await endpoint(async () => deps)(request, context);
   return {
     status: response.status ?? 200,
     headers: new Headers(response.headers),

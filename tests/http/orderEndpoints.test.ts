@@ -1,6 +1,7 @@
-import { HttpRequest, InvocationContext, type HttpHandler, type HttpResponseInit } from "@azure/functions";
+import { HttpRequest, InvocationContext, type HttpResponseInit } from "@azure/functions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies } from "../../shared/app/dependencies";
+import type { Endpoint } from "../../shared/http/endpoint";
 import { cancelFutureOrder, getOrderChain } from "../../shared/http/handlers/chains";
 import { createInstantSms } from "../../shared/http/handlers/instantOrders";
 import { createLegacyOrder, createOrderChain } from "../../shared/http/handlers/orderIntake";
@@ -30,13 +31,11 @@ beforeAll(async () => {
   token = await issuer.sign(serviceOwnerClaims("991825827"));
 });
 afterAll(async () => {
-  useDependencies(undefined);
   await issuer.close();
   await cosmos.close();
 });
 beforeEach(async () => {
   ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
-  useDependencies(deps);
   clock.set("2026-11-23T09:00:00.000Z");
 });
 
@@ -48,7 +47,7 @@ interface Call {
   authorization?: string | null;
 }
 
-async function call(handler: HttpHandler, { method = "GET", path, body, params = {}, authorization }: Call) {
+async function call(endpoint: Endpoint, { method = "GET", path, body, params = {}, authorization }: Call) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const auth = authorization === undefined ? `Bearer ${token}` : authorization;
   if (auth !== null) headers["authorization"] = auth;
@@ -62,7 +61,7 @@ async function call(handler: HttpHandler, { method = "GET", path, body, params =
       : { body: { string: typeof body === "string" ? body : JSON.stringify(body) } }),
   });
   const context = new InvocationContext({ functionName: "test", logHandler: () => {} });
-  const response = (await handler(request, context)) as HttpResponseInit;
+  const response = (await endpoint(async () => deps)(request, context)) as HttpResponseInit;
   const text =
     typeof response.body === "string"
       ? response.body

@@ -1,16 +1,14 @@
 import { InvocationContext } from "@azure/functions";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies, DependencySource } from "../../shared/app/dependencies";
 import { AppError, transient } from "../../shared/errors";
 import { queueBatchJob, queueJob } from "../../shared/queue/handlers";
 import { ManualClock } from "../support/pipeline";
 
 /** The handlers read only the clock from their dependencies; the jobs here get theirs from the test. */
-function withClockOnly(): void {
-  const clock = new ManualClock(new Date("2026-12-04T10:00:00.000Z"));
-  useDependencies({ clock } as unknown as Dependencies);
-}
+const clockOnly: DependencySource = async () =>
+  ({ clock: new ManualClock(new Date("2026-12-04T10:00:00.000Z")) }) as unknown as Dependencies;
 
 function contextFor(metadata: Record<string, unknown>) {
   const logged: string[] = [];
@@ -22,17 +20,14 @@ function contextFor(metadata: Record<string, unknown>) {
   return { context, logged };
 }
 
-afterEach(() => useDependencies(undefined));
-
 describe("queueJob: complete or redeliver", () => {
   const schema = z.object({ n: z.number() });
 
   it("completes an unreadable message and a permanent failure, and hands a transient one back", async () => {
-    withClockOnly();
     const job = queueJob(schema, async ({ n }) => {
       if (n === 1) throw new AppError("permanent", "the order is gone");
       if (n === 2) throw transient("Cosmos DB is throttling");
-    });
+    })(clockOnly);
     const { context, logged } = contextFor({ messageId: "m-1" });
 
     await expect(job({ n: "not a number" }, context)).resolves.toBeUndefined();
@@ -50,13 +45,12 @@ describe("queueBatchJob: a batch settles as one", () => {
   });
 
   it("drops only the message that fails permanently and still handles the others", async () => {
-    withClockOnly();
     const handled: number[] = [];
     const job = queueBatchJob(schema, async (messages) => {
       if (messages.some(({ message }) => message.n === 2))
         throw new AppError("permanent", "unreadable order");
       handled.push(...messages.map(({ message }) => message.n));
-    });
+    })(clockOnly);
     const { context, logged } = contextFor(metadata(4));
 
     await job([{ n: 1 }, { n: 2 }, { n: 3 }, { bad: true }], context);
@@ -66,12 +60,11 @@ describe("queueBatchJob: a batch settles as one", () => {
   });
 
   it("hands the whole batch back on a transient failure, with each message's enqueued time", async () => {
-    withClockOnly();
     const seen: Array<Date | undefined> = [];
     const job = queueBatchJob(schema, async (messages) => {
       seen.push(...messages.map((m) => m.enqueuedTime));
       throw transient("Cosmos DB is throttling");
-    });
+    })(clockOnly);
 
     await expect(job([{ n: 1 }, { n: 2 }], contextFor(metadata(2)).context)).rejects.toThrow(/throttling/);
     expect(seen.map((d) => d?.toISOString())).toEqual([

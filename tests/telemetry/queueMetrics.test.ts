@@ -5,9 +5,9 @@
  */
 import { InvocationContext } from "@azure/functions";
 import { metrics } from "@opentelemetry/api";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { useDependencies, type Dependencies } from "../../shared/app/dependencies";
+import type { Dependencies, DependencySource } from "../../shared/app/dependencies";
 import { AppError, transient } from "../../shared/errors";
 import { queues } from "../../shared/platform/resources";
 import { queueBatchJob, queueJob } from "../../shared/queue/handlers";
@@ -21,12 +21,9 @@ beforeAll(() => {
   points = collectMetrics();
 });
 afterAll(() => metrics.disable());
-afterEach(() => useDependencies(undefined));
 
 const now = new Date("2026-12-04T10:00:00.000Z");
-function withClock(): void {
-  useDependencies({ clock: new ManualClock(now) } as unknown as Dependencies);
-}
+const clockOnly: DependencySource = async () => ({ clock: new ManualClock(now) }) as unknown as Dependencies;
 
 function contextOn(queueName: string, metadata: Record<string, unknown>): InvocationContext {
   return new InvocationContext({
@@ -43,7 +40,7 @@ describe("queue metrics of a single-message queue", () => {
   const job = queueJob(z.object({ n: z.number() }), async ({ n }) => {
     if (n === 1) throw new AppError("permanent", "the order is gone");
     if (n === 2) throw transient("Cosmos DB is throttling");
-  });
+  })(clockOnly);
   const on = (deliveryCount: number) =>
     contextOn("send-sms", {
       messageId: "m-1",
@@ -52,7 +49,6 @@ describe("queue metrics of a single-message queue", () => {
     });
 
   it("records each message's wait and counts drops by kind and dead-letters only on the last delivery", async () => {
-    withClock();
     await job({ n: "unreadable" }, on(1));
     await job({ n: 1 }, on(1));
     await expect(job({ n: 2 }, on(1))).rejects.toThrow();
@@ -74,10 +70,9 @@ describe("queue metrics of a single-message queue", () => {
 
 describe("queue metrics of a batch", () => {
   it("counts every message of a failed batch that was on its last delivery", async () => {
-    withClock();
     const job = queueBatchJob(z.object({ n: z.number() }), async () => {
       throw transient("Cosmos DB is throttling");
-    });
+    })(clockOnly);
     const context = contextOn("delivery-reports", {
       messageIdArray: ["a", "b", "c"],
       deliveryCountArray: [max, 3, max],

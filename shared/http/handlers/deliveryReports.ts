@@ -1,13 +1,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { applyDeliveryReport } from "../../usecases/applyDeliveryReport";
-import { dependencies } from "../../app/dependencies";
+import { acceptDeliveryReport } from "../../usecases/acceptDeliveryReport";
 import { deliveryReportAcknowledgementXml, parseDeliveryReportXml } from "../../adapters/link/pswinReport";
 import { AppError } from "../../errors";
 import { checkContentType, firstInvalidUtf8Byte, maxBodyBytes, PayloadTooLargeError } from "../body";
+import { openEndpointWithDependencies } from "../endpoint";
 
 /** What LINK posts (Altinn's receiver takes application/xml and text/plain). */
 const reportContentTypes = ["application/xml", "text/xml", "text/plain"] as const;
-import { openEndpoint } from "../endpoint";
 
 function sameSecret(a: string, b: string): boolean {
   // Hashing first gives equal lengths, so the comparison time says nothing about the secret.
@@ -31,8 +30,7 @@ function checkBasicAuth(
 }
 
 /** `POST delivery-reports/sms`: LINK posts delivery reports here (Basic auth); each is applied at once. */
-export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
-  const deps = await dependencies();
+export const receiveSmsDeliveryReport = openEndpointWithDependencies(async (request, deps) => {
   checkBasicAuth(
     request.headers.get("authorization"),
     deps.settings.LINK_REPORT_USERNAME,
@@ -59,22 +57,12 @@ export const receiveSmsDeliveryReport = openEndpoint(async (request) => {
       errors: { "": ["The body must be a PSWin delivery report (MSGLST)."] },
     });
   }
-  // Applied before LINK gets its 200: once acknowledged, a report is in the store (or, arriving before its
-  // send was recorded, on its retry schedule), so no lost queue message can lose it; a store failure answers
-  // 5xx and LINK posts it again.
-  await applyDeliveryReport(
-    deps,
-    {
-      varselReport: {
-        provider: "link",
-        firstSeen: deps.clock.now().toISOString(),
-        attempt: 0,
-        contentType: request.headers.get("content-type") ?? undefined,
-        payload: text,
-      },
-    },
-    undefined,
-  );
+  // Applied before LINK gets its 200; a store failure answers 5xx and LINK posts it again.
+  await acceptDeliveryReport(deps, {
+    provider: "link",
+    contentType: request.headers.get("content-type") ?? undefined,
+    payload: text,
+  });
   return {
     status: 200,
     headers: { "content-type": "application/xml; charset=utf-8" },

@@ -1,11 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
-import { dependencies, type Dependencies } from "../../app/dependencies";
+import type { Dependencies } from "../../app/dependencies";
 import { scopes } from "../../auth/principal";
 import type { NotificationDocument } from "../../domain/notification";
 import { isAppError } from "../../errors";
 import { dailyUsageFile, monthlyUsage } from "../../usecases/usageReports";
-import { authenticatedEndpoint, json, openEndpoint } from "../endpoint";
+import { authenticatedEndpoint, json, openEndpointWithDependencies } from "../endpoint";
 import { problem, validationProblem } from "../problem";
 import { queryValue } from "../query";
 
@@ -41,8 +41,7 @@ async function refusal(request: HttpRequest, deps: Dependencies): Promise<HttpRe
 
 /** `POST metrics/sms` and `POST metrics/email`: yesterday's notifications as Altinn's daily Parquet file. */
 function dailyFileEndpoint(channel: NotificationDocument["channel"]) {
-  return openEndpoint(async (request) => {
-    const deps = await dependencies();
+  return openEndpointWithDependencies(async (request, deps) => {
     const refused = await refusal(request, deps);
     if (refused) return refused;
     const environment = deps.settings.VARSEL_MODE;

@@ -1,5 +1,4 @@
-import { dependencies } from "../../app/dependencies";
-import { json, openEndpoint } from "../endpoint";
+import { json, openEndpointWithDependencies } from "../endpoint";
 import { problem } from "../problem";
 import { queryValue } from "../query";
 
@@ -9,8 +8,7 @@ import { queryValue } from "../query";
  * TEST_SENDCONDITION_ENABLED is set; elsewhere the route does not exist (404). Like Altinn's controller (no
  * `[ApiController]`, no token), a value that is not a boolean binds as false.
  */
-export const testSendCondition = openEndpoint(async (request) => {
-  const config = (await dependencies()).settings;
+export const testSendCondition = openEndpointWithDependencies(async (request, { settings: config }) => {
   if (config.VARSEL_MODE !== "local" && !config.TEST_SENDCONDITION_ENABLED)
     return problem({ status: 404, title: "Not Found" });
   const conditionMet = queryValue(request.query, "conditionMet")?.trim().toLowerCase() === "true";

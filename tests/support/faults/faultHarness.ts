@@ -85,7 +85,7 @@ export class FaultHarness {
     const service = await startCompiledService();
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const injector = new FaultInjector();
-    await injector.install(service.host.registrations);
+    injector.install(service);
     const condition = await startConditionEndpoint();
     return new FaultHarness(service, injector, condition);
   }

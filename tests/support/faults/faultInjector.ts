@@ -2,10 +2,10 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type * as CosmosErrorsModule from "../../../shared/adapters/cosmos/errors";
-import type * as DependenciesModule from "../../../shared/app/dependencies";
 import type { Dependencies } from "../../../shared/app/dependencies";
 import type * as ErrorsModule from "../../../shared/errors";
 import type { FunctionRegistration } from "../../../shared/local/host/registrations";
+import type { LocalService } from "../../../shared/local/localService";
 import type { OutgoingMessage } from "../../../shared/ports/publisher";
 import { projectRoot } from "../localService";
 
@@ -23,7 +23,6 @@ const dist = (...path: string[]) => join(projectRoot, "dist", "shared", ...path)
 
 /** The compiled modules the host uses (one module graph: `instanceof AppError` holds across it). */
 export const compiled = {
-  dependencies: () => requireCompiled(dist("app", "dependencies.js")) as typeof DependenciesModule,
   errors: () => requireCompiled(dist("errors.js")) as typeof ErrorsModule,
   cosmosErrors: () => requireCompiled(dist("adapters", "cosmos", "errors.js")) as typeof CosmosErrorsModule,
 };
@@ -149,16 +148,16 @@ export class FaultInjector {
   private readonly errors = compiled.errors();
   private readonly cosmosErrors = compiled.cosmosErrors();
 
-  /** Wraps the service's ports and installs the wrapped dependencies for every handler. */
-  async install(registrations: FunctionRegistration[]): Promise<void> {
-    const { dependencies, useDependencies } = compiled.dependencies();
-    const deps = await dependencies();
-    const wrapped: Dependencies = { ...deps };
-    for (const port of [...storePorts, ...providerPorts, ...otherPorts, "publisher"] as const) {
-      (wrapped as unknown as Record<string, unknown>)[port] = this.wrapPort(deps[port], port);
-    }
-    useDependencies(wrapped);
-    for (const registration of registrations) this.wrapHandler(registration);
+  /** Wraps the service's ports, so every handler runs with the wrapped ones, and runs each invocation apart. */
+  install(service: LocalService): void {
+    service.wrapDependencies((deps) => {
+      const wrapped: Dependencies = { ...deps };
+      for (const port of [...storePorts, ...providerPorts, ...otherPorts, "publisher"] as const) {
+        (wrapped as unknown as Record<string, unknown>)[port] = this.wrapPort(deps[port], port);
+      }
+      return wrapped;
+    });
+    for (const registration of service.host.registrations) this.wrapHandler(registration);
   }
 
   /** Records the fault points hit until `stop`; returns them in first-hit order. */
