@@ -1,6 +1,7 @@
 import { EmailClient, type EmailMessage as AcsEmailMessage } from "@azure/communication-email";
 import type { TokenCredential } from "@azure/identity";
 import { AppError } from "../../errors";
+import { isRecord } from "../../narrowing";
 import type { FetchedAttachment } from "../../ports/attachmentSource";
 import type { EmailMessage, EmailSender, EmailSendOutcome, FileEmailSender } from "../../ports/emailSender";
 import { classifySendError, operationFailure } from "./acsSendErrors";
@@ -33,7 +34,7 @@ function accepted(operationId: string): EmailSendOutcome {
 }
 
 function idOf(body: unknown): string | undefined {
-  const id = (body as { id?: unknown } | undefined)?.id;
+  const id = isRecord(body) ? body["id"] : undefined;
   return typeof id === "string" && id !== "" ? id : undefined;
 }
 

@@ -1,4 +1,5 @@
 import { throttled, transient } from "../../errors";
+import { isRecord } from "../../narrowing";
 import type { EmailSendOutcome } from "../../ports/emailSender";
 import { defaultRetryAfterMs, retryAfterMs } from "./retryAfter";
 
@@ -22,18 +23,20 @@ interface RestErrorLike {
   retryAfter?: string;
 }
 
+function hasGetter(value: unknown): value is { get(name: string): unknown } {
+  return isRecord(value) && typeof value["get"] === "function";
+}
+
 function asRestError(error: unknown): RestErrorLike | undefined {
-  if (!(error instanceof Error) || error.name !== "RestError") return undefined;
-  const fields = error as Error & {
-    code?: unknown;
-    statusCode?: unknown;
-    response?: { headers?: { get?: (name: string) => unknown } };
-  };
-  const retryAfter = fields.response?.headers?.get?.("retry-after");
+  // isRecord lets the SDK's untyped fields be read, each as unknown.
+  if (!(error instanceof Error) || error.name !== "RestError" || !isRecord(error)) return undefined;
+  const response = error["response"];
+  const headers = isRecord(response) ? response["headers"] : undefined;
+  const retryAfter = hasGetter(headers) ? headers.get("retry-after") : undefined;
   return {
     message: error.message,
-    code: typeof fields.code === "string" ? fields.code : undefined,
-    statusCode: typeof fields.statusCode === "number" ? fields.statusCode : undefined,
+    code: typeof error["code"] === "string" ? error["code"] : undefined,
+    statusCode: typeof error["statusCode"] === "number" ? error["statusCode"] : undefined,
     retryAfter: typeof retryAfter === "string" ? retryAfter : undefined,
   };
 }

@@ -110,7 +110,8 @@ function decodeBody(message: unknown): { ok: true; value: unknown } | { ok: fals
         : undefined;
   if (text === undefined) return { ok: true, value: message };
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const value: unknown = JSON.parse(text);
+    return { ok: true, value };
   } catch {
     return { ok: false };
   }

@@ -35,7 +35,8 @@ function indexingPolicy(definition: ContainerDefinition) {
  */
 export async function ensureDatabase(client: CosmosClient, databaseName: string): Promise<Database> {
   const { database } = await client.databases.createIfNotExists({ id: databaseName });
-  for (const definition of Object.values(containers) as ContainerDefinition[]) {
+  const definitions: ContainerDefinition[] = Object.values(containers);
+  for (const definition of definitions) {
     await database.containers.createIfNotExists({
       id: definition.name,
       partitionKey: { paths: [definition.partitionKeyPath] },

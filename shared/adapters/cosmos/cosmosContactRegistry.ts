@@ -138,6 +138,7 @@ async function readDocuments<T>(
 }
 
 function withoutUndefined<T extends object>(value: T): T {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- dropping undefined keeps T, no type says so
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 

@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import { z } from "zod";
 import type { DeliveryReference, DeliveryReferenceStore } from "../../ports/notificationStore";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
@@ -53,7 +53,7 @@ export class CosmosDeliveryReferenceStore implements DeliveryReferenceStore {
   ): Promise<DeliveryReference | undefined> {
     const id = keyOf(provider, reference);
     try {
-      const { resource } = await this.container.item(id, id).read();
+      const { resource } = await this.container.item(id, id).read<ItemDefinition>();
       return resource ? referenceSchema.parse(resource) : undefined;
     } catch (error) {
       throw mapCosmosError(error, "read delivery reference");

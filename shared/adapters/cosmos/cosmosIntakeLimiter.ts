@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import type { TenantLimits } from "../../domain/intakeLimits";
 import {
   newBucket,
@@ -107,7 +107,7 @@ export class CosmosIntakeLimiter implements IntakeLimiter {
 
   private async read(key: string): Promise<{ stored?: TokenBucket; etag?: string }> {
     try {
-      const { resource, etag } = await this.container.item(key, key).read();
+      const { resource, etag } = await this.container.item(key, key).read<ItemDefinition>();
       if (!resource) return {};
       const parsed = tokenBucketSchema.safeParse(resource);
       return { ...(parsed.success ? { stored: parsed.data } : {}), etag };

@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import { z } from "zod";
 import { transient } from "../../errors";
 import type { NotificationQuota } from "../../ports/intakeLimiter";
@@ -37,9 +37,12 @@ export class CosmosNotificationQuota implements NotificationQuota {
     return used + (this.pending.get(key) ?? 0);
   }
 
-  async add(tenant: string, month: string, count: number): Promise<void> {
-    if (count <= 0) return;
-    const key = counterId(tenant, month);
+  add(tenant: string, month: string, count: number): Promise<void> {
+    if (count > 0) this.addPending(counterId(tenant, month), count);
+    return Promise.resolve();
+  }
+
+  private addPending(key: string, count: number): void {
     this.pending.set(key, (this.pending.get(key) ?? 0) + count);
     if (this.timers.has(key)) return;
     const timer = setTimeout(() => {
@@ -90,7 +93,7 @@ export class CosmosNotificationQuota implements NotificationQuota {
   }
   private async read(key: string): Promise<{ used: number; etag?: string }> {
     try {
-      const { resource, etag } = await this.container.item(key, key).read();
+      const { resource, etag } = await this.container.item(key, key).read<ItemDefinition>();
       const parsed = counterSchema.safeParse(resource);
       return parsed.success ? { used: parsed.data.used, etag } : { used: 0, ...(resource ? { etag } : {}) };
     } catch (error) {

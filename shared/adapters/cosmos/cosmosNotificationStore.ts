@@ -1,4 +1,4 @@
-import type { Container, SqlQuerySpec } from "@azure/cosmos";
+import type { Container, ItemDefinition, SqlQuerySpec } from "@azure/cosmos";
 import { z } from "zod";
 import { notificationDocumentSchema, type NotificationDocument } from "../../domain/notification";
 import { emailResults, smsResults } from "../../domain/statuses";
@@ -38,6 +38,11 @@ const recipientStatusRow = z.discriminatedUnion("channel", [
  * Notifications in the `notifications` container, partitioned by order id. Every write carries the
  * notification's retention (`ttl`, `retainUntil`): its address and message body go with it.
  */
+/** An update never changes the channel, so the stored document is of the caller's kind again. */
+function sameChannel<T extends NotificationDocument>(like: T, document: NotificationDocument): document is T {
+  return document.channel === like.channel;
+}
+
 export class CosmosNotificationStore implements NotificationStore {
   constructor(
     private readonly container: Container,
@@ -58,7 +63,7 @@ export class CosmosNotificationStore implements NotificationStore {
 
   async get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined> {
     try {
-      const { resource } = await this.container.item(notificationId, orderId).read();
+      const { resource } = await this.container.item(notificationId, orderId).read<ItemDefinition>();
       return resource ? notificationDocumentSchema.parse(resource) : undefined;
     } catch (error) {
       throw mapCosmosError(error, "read notification");
@@ -127,7 +132,10 @@ export class CosmosNotificationStore implements NotificationStore {
       { ...changes, ...this.retention.notification({ ...notification, ...changes }) },
       "update notification",
     );
-    return notificationDocumentSchema.parse(resource) as T;
+    const updated = notificationDocumentSchema.parse(resource);
+    if (!sameChannel(notification, updated))
+      throw new AppError("permanent", "update notification: channel changed");
+    return updated;
   }
 
   listPending(orderId: string, limit: number): Promise<SweepPage<NotificationDocument>> {

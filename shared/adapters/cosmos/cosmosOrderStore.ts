@@ -1,10 +1,11 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import { orderDocumentSchema } from "../../domain/order";
 import type { NewOrder, OrderDocument } from "../../domain/order";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 import type { CreateOutcome, OrderStore } from "../../ports/orderStore";
 import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
+import { isRecord } from "../../narrowing";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
 
@@ -20,7 +21,7 @@ async function createIfAbsent(container: Container, document: object, what: stri
 
 async function readPoint(container: Container, id: string, what: string): Promise<unknown> {
   try {
-    const { resource } = await container.item(id, id).read();
+    const { resource } = await container.item(id, id).read<ItemDefinition>();
     return resource;
   } catch (error) {
     throw mapCosmosError(error, what);
@@ -55,7 +56,7 @@ export class CosmosOrderStore implements OrderStore {
 
   async getOrder(orderId: string): Promise<OrderDocument | undefined> {
     const resource = await readPoint(this.container, orderId, "read order");
-    if (!resource || (resource as { docType?: string }).docType !== "order") return undefined;
+    if (!isRecord(resource) || resource["docType"] !== "order") return undefined;
     return orderDocumentSchema.parse(resource);
   }
 

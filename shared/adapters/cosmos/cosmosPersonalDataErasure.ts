@@ -143,8 +143,9 @@ async function replaceWith(
 /** The recipient rows with the person's number emptied; undefined when none named the person. */
 function withoutPerson(rows: unknown, nin: string): { rows: unknown[]; erased: number } | undefined {
   if (!Array.isArray(rows)) return undefined;
+  const list: readonly unknown[] = rows;
   let erased = 0;
-  const kept = rows.map((row) => {
+  const kept = list.map((row) => {
     const parsed = recipientRowSchema.safeParse(row);
     if (!parsed.success || parsed.data.nationalIdentityNumber !== nin) return row;
     erased += 1;

@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import { sendBatchDocumentSchema, type NewSendBatch, type SendBatchDocument } from "../../domain/sendBatch";
 import type { SendBatches } from "../../ports/sendBatches";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
@@ -31,7 +31,7 @@ export class CosmosSendBatches implements SendBatches {
 
   async get(orderId: string, batchId: string): Promise<SendBatchDocument | undefined> {
     try {
-      const { resource } = await this.container.item(batchId, orderId).read();
+      const { resource } = await this.container.item(batchId, orderId).read<ItemDefinition>();
       return resource ? sendBatchDocumentSchema.parse(resource) : undefined;
     } catch (error) {
       throw mapCosmosError(error, "read send batch");

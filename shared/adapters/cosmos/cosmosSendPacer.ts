@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import {
   newBucket,
   pauseBucket,
@@ -82,7 +82,7 @@ export class CosmosSendPacer implements SendPacer {
   /** The bucket and its ETag; an unreadable one is replaced by a fresh (full) bucket rather than stop every send. */
   private async read(key: string): Promise<{ stored?: TokenBucket; etag?: string }> {
     try {
-      const { resource, etag } = await this.container.item(key, key).read();
+      const { resource, etag } = await this.container.item(key, key).read<ItemDefinition>();
       if (!resource) return {};
       const parsed = tokenBucketSchema.safeParse(resource);
       return { ...(parsed.success ? { stored: parsed.data } : {}), etag };

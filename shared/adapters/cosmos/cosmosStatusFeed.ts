@@ -1,4 +1,4 @@
-import { BulkOperationType, type Container } from "@azure/cosmos";
+import { BulkOperationType, type Container, type ItemDefinition } from "@azure/cosmos";
 import { z } from "zod";
 import { orderTypes } from "../../domain/order";
 import { transient } from "../../errors";
@@ -183,7 +183,7 @@ export class CosmosStatusFeed implements StatusFeed {
     const known = this.highest.get(creator);
     if (known && Date.now() - known.readAt < knownSequenceMs) return known.value;
     try {
-      const { resource: marker } = await this.container.item(markerId, creator).read();
+      const { resource: marker } = await this.container.item(markerId, creator).read<ItemDefinition>();
       const floor = marker === undefined ? 0 : markerSchema.parse(marker).highest;
       const { resources } = await this.container.items
         .query<number>(
@@ -205,7 +205,9 @@ export class CosmosStatusFeed implements StatusFeed {
 
   async has(creator: string, shipmentId: string, status: string): Promise<boolean> {
     try {
-      const { resource } = await this.container.item(entryId(shipmentId, status), creator).read();
+      const { resource } = await this.container
+        .item(entryId(shipmentId, status), creator)
+        .read<ItemDefinition>();
       return resource !== undefined;
     } catch (error) {
       throw mapCosmosError(error, "read status feed entry");

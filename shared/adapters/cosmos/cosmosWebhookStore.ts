@@ -1,4 +1,4 @@
-import type { Container } from "@azure/cosmos";
+import type { Container, ItemDefinition } from "@azure/cosmos";
 import { z } from "zod";
 import {
   webhookDeliverySchema,
@@ -176,7 +176,7 @@ export class CosmosWebhookStore implements WebhookStore {
 
   private async read(tenant: string, id: string, what: string): Promise<unknown> {
     try {
-      const { resource } = await this.container.item(id, tenant).read();
+      const { resource } = await this.container.item(id, tenant).read<ItemDefinition>();
       return resource;
     } catch (error) {
       if (isCosmosStatus(error, 404)) return undefined;

@@ -1,18 +1,14 @@
 import { AppError, transient } from "../../errors";
+import { isRecord } from "../../narrowing";
 
-interface CosmosLikeError {
-  code?: number | string;
-  statusCode?: number;
-  retryAfterInMs?: number;
-  retryAfterInMilliseconds?: number;
-  message?: string;
+/** A numeric field of an SDK error, which the SDK does not type. */
+function numberField(error: unknown, name: string): number | undefined {
+  const value = isRecord(error) ? error[name] : undefined;
+  return typeof value === "number" ? value : undefined;
 }
 
 function statusOf(error: unknown): number | undefined {
-  if (typeof error !== "object" || error === null) return undefined;
-  const e = error as CosmosLikeError;
-  if (typeof e.statusCode === "number") return e.statusCode;
-  return typeof e.code === "number" ? e.code : undefined;
+  return numberField(error, "statusCode") ?? numberField(error, "code");
 }
 
 export function isCosmosStatus(error: unknown, status: number): boolean {
@@ -23,7 +19,7 @@ export function isCosmosStatus(error: unknown, status: number): boolean {
 export function mapCosmosError(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
   const status = statusOf(error);
-  const e = (typeof error === "object" && error !== null ? error : {}) as CosmosLikeError;
+  const message = isRecord(error) && typeof error["message"] === "string" ? error["message"] : undefined;
   if (status === 412)
     return new AppError("conflict", `${what}: the document changed concurrently`, { cause: error });
   if (status === 409)
@@ -32,8 +28,8 @@ export function mapCosmosError(error: unknown, what: string): AppError {
   if (status === undefined || status === 408 || status === 429 || status === 449 || status >= 500) {
     // The cause's own words go into the message, so a log line names what really happened.
     return transient(
-      `${what}: Cosmos DB is unavailable (${status ?? e.message ?? "no answer"})`,
-      e.retryAfterInMs ?? e.retryAfterInMilliseconds,
+      `${what}: Cosmos DB is unavailable (${status ?? message ?? "no answer"})`,
+      numberField(error, "retryAfterInMs") ?? numberField(error, "retryAfterInMilliseconds"),
       error,
     );
   }

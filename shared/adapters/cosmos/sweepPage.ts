@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { SweepPage, UnreadableDocument } from "../../ports/sweepPage";
 import { retentionKept } from "../../domain/retention";
 import { isCosmosStatus, mapCosmosError } from "./errors";
+import { isRecord } from "../../narrowing";
 
 function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(document)"}: ${i.message}`).join("; ");
@@ -21,10 +22,7 @@ export function sweepPageOf<T>(
       page.documents.push(parsed.data);
       continue;
     }
-    const raw = (typeof resource === "object" && resource !== null ? resource : {}) as Record<
-      string,
-      unknown
-    >;
+    const raw = isRecord(resource) ? resource : {};
     page.unreadable.push({
       id: String(raw["id"]),
       partitionKey: String(partitionKeyOf(raw)),

@@ -2,6 +2,7 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { AttachmentReference } from "../../domain/attachments";
 import { transient } from "../../errors";
+import { errorCode } from "../../narrowing";
 import type {
   AttachmentFetchOutcome,
   AttachmentSource,
@@ -98,7 +99,9 @@ async function readBody(response: IncomingMessage, budget: number): Promise<OneF
   let size = 0;
   try {
     for await (const chunk of response) {
-      const buffer = chunk as Buffer;
+      // An IncomingMessage without an encoding yields Buffers; anything else is not the body we asked for.
+      if (!Buffer.isBuffer(chunk)) throw new TypeError("the response stream yielded text, not bytes");
+      const buffer = chunk;
       size += buffer.length;
       if (size > budget) {
         response.destroy();
@@ -109,7 +112,7 @@ async function readBody(response: IncomingMessage, budget: number): Promise<OneF
   } catch (error) {
     return {
       kind: "retry",
-      reason: `network error ${(error as NodeJS.ErrnoException).code ?? "while reading"}`,
+      reason: `network error ${errorCode(error) ?? "while reading"}`,
     };
   }
   return { kind: "read", content: Buffer.concat(chunks) };

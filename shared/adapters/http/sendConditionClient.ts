@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { z } from "zod";
+import { errorCode } from "../../narrowing";
 import type { BearerTokenSource } from "../../ports/bearerToken";
 import type { SendConditionChecker, SendConditionResult } from "../../ports/sendCondition";
 import { pinnedLookup } from "./pinnedLookup";
@@ -104,7 +105,9 @@ async function readResult(response: IncomingMessage, maxBytes: number): Promise<
   let size = 0;
   try {
     for await (const chunk of response) {
-      const buffer = chunk as Buffer;
+      // An IncomingMessage without an encoding yields Buffers; anything else is not the body we asked for.
+      if (!Buffer.isBuffer(chunk)) throw new TypeError("the response stream yielded text, not bytes");
+      const buffer = chunk;
       size += buffer.length;
       if (size > maxBytes) {
         response.destroy();
@@ -113,7 +116,7 @@ async function readResult(response: IncomingMessage, maxBytes: number): Promise<
       chunks.push(buffer);
     }
   } catch (error) {
-    return failure(`network error: ${(error as NodeJS.ErrnoException).code ?? "while reading body"}`);
+    return failure(`network error: ${errorCode(error) ?? "while reading body"}`);
   }
   let body: unknown;
   try {

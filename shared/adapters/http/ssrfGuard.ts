@@ -1,5 +1,6 @@
 import { promises as dns } from "node:dns";
 import { isIP } from "node:net";
+import { errorCode } from "../../narrowing";
 
 /**
  * Decides whether the service may call a URL supplied by a tenant (condition endpoints). A tenant must not be
@@ -129,7 +130,7 @@ export async function checkOutboundUrl(
   } catch (error) {
     return {
       allowed: false,
-      reason: `DNS lookup failed: ${(error as NodeJS.ErrnoException).code ?? "error"}`,
+      reason: `DNS lookup failed: ${errorCode(error) ?? "error"}`,
     };
   }
   const [first] = addresses;
@@ -189,7 +190,7 @@ function parseIpv6(ip: string): bigint {
   const [head = "", tail] = text.split("::");
   const headGroups = head === "" ? [] : head.split(":");
   const tailGroups = tail === undefined || tail === "" ? [] : tail.split(":");
-  const zeros: string[] = Array(8 - headGroups.length - tailGroups.length).fill("0");
+  const zeros = new Array<string>(8 - headGroups.length - tailGroups.length).fill("0");
   return [...headGroups, ...zeros, ...tailGroups].reduce(
     (value, group) => (value << 16n) | BigInt(parseInt(group, 16)),
     0n,

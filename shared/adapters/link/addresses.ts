@@ -28,8 +28,8 @@ function alphanumericSender(name: string): string {
  * A sender with nothing usable left falls back to `fallback`.
  */
 export function gatewaySender(requested: string, fallback: string): string {
-  const numeric = numericSender.exec(requested.trim());
-  if (numeric) return numeric[1]!;
+  const digits = numericSender.exec(requested.trim())?.[1];
+  if (digits !== undefined) return digits;
   return alphanumericSender(requested) || alphanumericSender(fallback);
 }
 

@@ -95,6 +95,7 @@ export function parseSmsDeliveryReport(body: unknown, contentType?: string): Sms
     if (!(error instanceof XmlParseError)) throw error;
     return [invalid(`not a PSWin delivery report: ${error.message}`, text)];
   }
-  if (messages.length === 1) return [toReport(messages[0]!, text)];
+  const [only] = messages;
+  if (only && messages.length === 1) return [toReport(only, text)];
   return messages.map((message) => toReport(message, deliveryReportXml([message])));
 }

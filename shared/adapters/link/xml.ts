@@ -59,7 +59,7 @@ function decodeEntities(text: string): string {
 function skipProlog(xml: string, start: number): number {
   let at = start;
   for (;;) {
-    while (at < xml.length && /\s/.test(xml[at]!)) at++;
+    while (at < xml.length && /\s/.test(xml.charAt(at))) at++;
     if (xml.startsWith("<?", at)) at = indexAfter(xml, "?>", at);
     else if (xml.startsWith("<!--", at)) at = indexAfter(xml, "-->", at);
     else if (xml.startsWith("<!DOCTYPE", at)) {

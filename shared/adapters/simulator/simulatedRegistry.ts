@@ -19,7 +19,7 @@ export function withSimulatedPersons(registry: ContactRegistry): ContactRegistry
   };
   // Every other question goes to the real copy, whatever the port grows to ask.
   return new Proxy(registry, {
-    get: (target, property, receiver) =>
+    get: (target, property, receiver): unknown =>
       property === "findPersons" ? findPersons : Reflect.get(target, property, receiver),
   });
 }
