@@ -24,7 +24,7 @@ import { errorType, inOrderSpan, inSpan } from "./tracing";
 /** The port with some of its methods replaced; the others are the inner port's, bound to it. */
 function decorate<Port extends object, T extends Port = Port>(inner: T, overrides: Partial<Port>): T {
   return new Proxy(inner, {
-    get(target, property, receiver) {
+    get(target, property, receiver): unknown {
       if (Object.hasOwn(overrides, property)) return Reflect.get(overrides, property);
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
@@ -93,7 +93,7 @@ export function tracedPublisher<P extends Publisher>(inner: P): P {
         // A queue hop publishes inside the span its message continued, already in the order's trace; only a
         // publisher that read the order (a timer), or one with no active span, starts from the order's document.
         const fromOrder = orderId !== undefined && (named !== undefined || activeTraceparent() === undefined);
-        const work = async () => stamp(group);
+        const work = () => Promise.resolve(stamp(group));
         stamped.push(
           ...(await (fromOrder
             ? inOrderSpan({ orderId, traceparent: named?.traceparent }, name, options, work)
@@ -220,7 +220,7 @@ function tracedNotificationStore<S extends NotificationStore>(inner: S): S {
           statusChange(
             u.notification,
             u.changes.status,
-            async () => results[i],
+            () => Promise.resolve(results[i]),
             (r) => r === "updated",
           ),
         ),

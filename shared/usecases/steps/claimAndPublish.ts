@@ -2,6 +2,7 @@ import { laneOf, processQueueOf } from "../../domain/lanes";
 import type { OrderDocument } from "../../domain/order";
 import { instantLeaseMs, releaseLeaseMs } from "../../domain/recoveryTimes";
 import { isAppError } from "../../errors";
+import { isRecord } from "../../narrowing";
 import type { Publisher } from "../../ports/publisher";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
@@ -32,6 +33,11 @@ interface ReleaseOutcome {
   failed: Array<{ orderId: string; problem: string }>;
 }
 
+/** A rejected claim's message, read off whatever was thrown. */
+function rejectionMessage(reason: unknown): string {
+  return String(isRecord(reason) ? reason["message"] : undefined);
+}
+
 /**
  * Claims the given orders under ETag conditions (skipping any another worker took) and publishes one
  * process message per claim. Each claim stands alone: one that fails holds back none of the others.
@@ -43,11 +49,12 @@ export async function claimAndPublish(
   const outcomes = await Promise.allSettled(candidates.map((o) => claim(deps, o)));
   const claimed: OrderDocument[] = [];
   const failed: ReleaseOutcome["failed"] = [];
-  outcomes.forEach((outcome, index) => {
-    if (outcome.status === "fulfilled") {
+  candidates.forEach((candidate, index) => {
+    const outcome = outcomes[index];
+    if (outcome?.status === "fulfilled") {
       if (outcome.value) claimed.push(outcome.value);
-    } else {
-      failed.push({ orderId: candidates[index]!.id, problem: String((outcome.reason as Error).message) });
+    } else if (outcome) {
+      failed.push({ orderId: candidate.id, problem: rejectionMessage(outcome.reason) });
     }
   });
   if (claimed.length === 0) return { claimed, failed };
