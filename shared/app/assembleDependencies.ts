@@ -36,7 +36,7 @@ import { withTelemetry } from "../telemetry/instrumentedPorts";
 import type { Dependencies } from "./dependencies";
 
 /** What a host's composition root decides: where the services are, how it reaches them, and its clock. */
-export interface HostWiring {
+interface HostWiring {
   cosmos: { endpoint: string; key?: string };
   link: { url: string; username: string; password: string };
   clock: Clock;

@@ -11,8 +11,8 @@ import {
 } from "../telemetry/queueEdge";
 
 /** A queue handler to be given its dependencies by the registration file, as HTTP endpoints are. */
-export type QueueJob = (dependencies: DependencySource) => ServiceBusQueueHandler;
-export type TimerJob = (dependencies: DependencySource) => TimerHandler;
+type QueueJob = (dependencies: DependencySource) => ServiceBusQueueHandler;
+type TimerJob = (dependencies: DependencySource) => TimerHandler;
 
 /** How a log line names the message: its id and the order it belongs to (the correlation id), never PII. */
 function messageIdOf(context: InvocationContext): string {
