@@ -1,6 +1,6 @@
 /**
  * Provider calls as an operator sees them: the LINK adapter against a local HTTP server that throttles (429)
- * or fails (503), wrapped as dependencies() wraps it; the failure counter and the client span name the status.
+ * or fails (503), wrapped as assembleDependencies wraps it; the failure counter and the client span name the status.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
