@@ -27,3 +27,8 @@ export function errorCode(error: unknown): string | undefined {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** JSON.parse, typed as what it really returns: a value to be checked before use. */
+export function parseJson(text: string): unknown {
+  return JSON.parse(text);
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { errorMessage, isRecord } from "../narrowing";
+import { listeningPort } from "./serverIo";
 import Account from "@vercel/cosmosdb-server/lib/account";
 import routes from "@vercel/cosmosdb-server/lib/routes";
 import { useLinearQueryEngine } from "./linearQueryEngine";
@@ -41,31 +42,32 @@ const queryMetrics =
   "userFunctionExecuteTimeInMs=0.00;retrievedDocumentCount=0;retrievedDocumentSize=0;outputDocumentCount=1;" +
   "outputDocumentSize=0;writeOutputTimeInMs=0.00;indexUtilizationRatio=0.00";
 
-type Body = { message?: string; _etag?: string } | undefined;
-
 /**
  * The request handler of @vercel/cosmosdb-server's `createHttpServer({ keepAlive: true })`, line for line,
  * over an `Account` we create: the package keeps its account in a closure, and persistence needs to reach it.
  */
 function handle(account: Account, req: IncomingMessage, res: ServerResponse): void {
+  // The package types its route table any[]; this is the pair its own server reads from it.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- see above
   const route = routes(req) as [Record<string, string>, RouteHandler] | undefined;
   void (async () => {
-    let body: Body;
+    let body: unknown;
     if (route) {
       const [params, handler] = route;
       try {
-        body = (await handler(account, req, res, params)) as Body;
+        body = await handler(account, req, res, params);
       } catch (error) {
         console.error(error); // as the package does: a 500 here is a server bug worth seeing
-        body = { message: (error as Error).message };
+        body = { message: errorMessage(error) };
         res.statusCode = 500;
       }
-      if (res.statusCode > 399 && body && !body.message) body.message = "";
+      if (res.statusCode > 399 && isRecord(body) && !body["message"]) body["message"] = "";
     } else {
       res.statusCode = 400;
       body = { message: "no route" };
     }
-    if (body?._etag) res.setHeader("etag", body._etag);
+    const etag = isRecord(body) ? body["_etag"] : undefined;
+    if (typeof etag === "string" && etag) res.setHeader("etag", etag);
     res.setHeader("content-type", "application/json");
     res.setHeader("content-location", `https://${req.headers.host}${req.url}`);
     res.setHeader("connection", "keep-alive");
@@ -109,7 +111,7 @@ export async function startEmbeddedCosmos(
     server.once("error", reject);
     server.listen(port, "127.0.0.1", () => resolve());
   });
-  const { port: actualPort } = server.address() as AddressInfo;
+  const actualPort = listeningPort(server);
   const close = () =>
     new Promise<void>((resolve) => {
       server.closeAllConnections();

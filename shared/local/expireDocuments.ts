@@ -1,6 +1,7 @@
 import type { Database } from "@azure/cosmos";
 import { z } from "zod";
 import { isCosmosStatus, mapCosmosError } from "../adapters/cosmos/errors";
+import { isRecord } from "../narrowing";
 import { containers, type ContainerDefinition } from "../platform/resources";
 
 /**
@@ -20,15 +21,11 @@ const expirableSchema = z.object({
 
 export type ExpiredCounts = Partial<Record<string, number>>;
 
-function partitionKeyOf(document: Record<string, unknown>, path: string): unknown {
+function partitionKeyOf(document: unknown, path: string): unknown {
   return path
     .slice(1)
     .split("/")
-    .reduce<unknown>(
-      (value, key) =>
-        typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined,
-      document,
-    );
+    .reduce<unknown>((value, key) => (isRecord(value) ? value[key] : undefined), document);
 }
 
 /** When Cosmos would delete the document, in ms since the epoch; undefined: never. */
@@ -67,7 +64,7 @@ async function expireContainer(
     if (!parsed.success) continue;
     const at = expiresAt(parsed.data, definition.defaultTtl);
     if (at === undefined || at > now.getTime()) continue;
-    const partitionKey = partitionKeyOf(resource as Record<string, unknown>, definition.partitionKeyPath);
+    const partitionKey = partitionKeyOf(resource, definition.partitionKeyPath);
     try {
       await container
         .item(parsed.data.id, typeof partitionKey === "string" ? partitionKey : undefined)
@@ -84,7 +81,8 @@ async function expireContainer(
 /** Deletes what has expired at `now` in every container, returning how many documents per container. */
 export async function expireDocuments(database: Database, now: Date): Promise<ExpiredCounts> {
   const counts: ExpiredCounts = {};
-  for (const definition of Object.values(containers) as ContainerDefinition[]) {
+  const definitions: ContainerDefinition[] = Object.values(containers);
+  for (const definition of definitions) {
     const deleted = await expireContainer(database, definition, now);
     if (deleted > 0) counts[definition.name] = deleted;
   }

@@ -7,7 +7,9 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { parseJson } from "../narrowing";
+import { listeningPort, readBytes } from "./serverIo";
 import { emailDeliveryReportEventType } from "../adapters/acs/emailDeliveryReport";
 import type { Outbox } from "./outbox";
 
@@ -83,16 +85,25 @@ interface Operation {
   error?: { code: string; message: string };
 }
 
-interface SendBody {
-  senderAddress: string;
-  content: { subject: string; plainText?: string; html?: string };
-  recipients: {
-    to?: Array<{ address: string }>;
-    cc?: Array<{ address: string }>;
-    bcc?: Array<{ address: string }>;
-  };
-  attachments?: Array<{ name: string; contentType: string; contentInBase64: string }>;
-}
+const addressesSchema = z.array(z.looseObject({ address: z.string() }));
+// Loose: ACS ignores what it does not read, and so does the fake.
+const sendBodySchema = z.looseObject({
+  senderAddress: z.string(),
+  content: z.looseObject({
+    subject: z.string(),
+    plainText: z.string().optional(),
+    html: z.string().optional(),
+  }),
+  recipients: z.looseObject({
+    to: addressesSchema.min(1),
+    cc: addressesSchema.optional(),
+    bcc: addressesSchema.optional(),
+  }),
+  attachments: z
+    .array(z.looseObject({ name: z.string(), contentType: z.string(), contentInBase64: z.string() }))
+    .optional(),
+});
+type SendBody = z.infer<typeof sendBodySchema>;
 
 /** ACS refuses a send request over 10 MiB (attachments base64-encoded) with 413. */
 const maxSendRequestBytes = 10 * 1024 * 1024;
@@ -141,9 +152,7 @@ function rateLimiter(perSecond: number, now: () => Date) {
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return (await readBytes(req)).toString("utf8");
 }
 
 /** ACS's access-key scheme, as `@azure/communication-common` signs: method, path?query, date;host;content hash. */
@@ -155,21 +164,16 @@ function hasValidSignature(req: IncomingMessage, body: string, accessKey: string
   if (!match || req.headers["x-ms-content-sha256"] !== contentHash) return false;
   const url = new URL(req.url ?? "/", "http://fake");
   const query = url.searchParams.toString();
-  const stringToSign = `${req.method}\n${url.pathname}${query ? `?${query}` : ""}\n${req.headers["x-ms-date"]};${req.headers.host};${contentHash}`;
+  const stringToSign = `${req.method}\n${url.pathname}${query ? `?${query}` : ""}\n${String(req.headers["x-ms-date"])};${req.headers.host};${contentHash}`;
   const expected = createHmac("sha256", Buffer.from(accessKey, "base64")).update(stringToSign).digest();
-  const given = Buffer.from(match[1]!, "base64");
+  const given = Buffer.from(match[1] ?? "", "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 function parseSendBody(text: string): SendBody | undefined {
   try {
-    const body = JSON.parse(text) as Partial<SendBody>;
-    const valid =
-      typeof body.senderAddress === "string" &&
-      typeof body.content?.subject === "string" &&
-      Array.isArray(body.recipients?.to) &&
-      body.recipients.to.length > 0;
-    return valid ? (body as SendBody) : undefined;
+    const parsed = sendBodySchema.safeParse(parseJson(text));
+    return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;
   }
@@ -178,7 +182,7 @@ function parseSendBody(text: string): SendBody | undefined {
 export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
   const accessKey = options.accessKey ?? randomBytes(32).toString("base64");
   const now = options.now ?? (() => new Date());
-  const failures: InjectedAcsFailure[] = ([] as InjectedAcsFailure[]).concat(options.failNext ?? []);
+  const failures: InjectedAcsFailure[] = [options.failNext ?? []].flat();
   const operationFailures: Array<NonNullable<Operation["error"]>> = [];
   const operations = new Map<string, Operation>();
   const pendingReports = new Set<Promise<void>>();
@@ -315,7 +319,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
     handle(req, res).catch(() => sendJson(res, 500, errorBody("InternalServerError", "Fake ACS failed.")));
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint = `http://127.0.0.1:${listeningPort(server)}`;
 
   return {
     endpoint,

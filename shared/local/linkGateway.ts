@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listeningPort, readBytes } from "./serverIo";
 import { deliveryReportXml, isAcknowledged } from "../adapters/link/pswinReport";
 import {
   parseSubmitRequest,
@@ -66,9 +66,7 @@ interface InjectedFailure {
 const alphanumericSender = /^[A-Za-z0-9 !"#%&'()*+\-./?><;]{1,11}$/;
 
 async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return (await readBytes(req)).toString("utf8");
 }
 
 function pad(value: number): string {
@@ -211,7 +209,7 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
     handle(req, res).catch(() => res.writeHead(500).end());
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const url = `http://127.0.0.1:${listeningPort(server)}/`;
 
   return {
     url,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { AppendOnlyFile, LocalDataError, readNdjson } from "./persistence/ndjsonFile";
+import { isRecord } from "../narrowing";
 
 /** One message a local provider fake accepted instead of sending it. */
 export interface CapturedMessage {
@@ -36,12 +37,10 @@ interface OutboxOptions {
 const defaultOutboxCapacity = 10_000;
 
 function isCapturedMessage(value: unknown): value is CapturedMessage {
-  const m = value as Partial<CapturedMessage> | null;
   return (
-    typeof m === "object" &&
-    m !== null &&
-    (m.channel === "email" || m.channel === "sms") &&
-    [m.id, m.to, m.from, m.body, m.reference, m.at].every((field) => typeof field === "string")
+    isRecord(value) &&
+    (value["channel"] === "email" || value["channel"] === "sms") &&
+    ["id", "to", "from", "body", "reference", "at"].every((field) => typeof value[field] === "string")
   );
 }
 

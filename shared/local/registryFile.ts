@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { validateRegistryData } from "../domain/contactLookup/registryFormat";
+import { parseJson } from "../narrowing";
 import {
   parseLineJson,
   parseRegistryHeader,
@@ -103,7 +104,7 @@ export async function readRegistryFile(file: string): Promise<RegistryFile> {
   }
   let input: unknown;
   try {
-    input = JSON.parse(await readFile(file, "utf8")) as unknown;
+    input = parseJson(await readFile(file, "utf8"));
   } catch {
     // JSON.parse's message quotes the text around the error, which may be personal data.
     return { ok: false, problems: ["not valid JSON"], total: 1 };

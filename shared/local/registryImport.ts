@@ -8,6 +8,7 @@ import type { RegistryEntryKind } from "../domain/contactLookup/registryFormat";
 import type { RegistryHeader } from "../domain/registryStream";
 import { isAppError } from "../errors";
 import { containers } from "../platform/resources";
+import { errorCode, errorMessage, knownKeys } from "../narrowing";
 import { embeddedCosmosKey } from "./embeddedCosmos";
 import { loadLocalSettings } from "./localSettings";
 import { readRegistryFile, type RegistryFile } from "./registryFile";
@@ -54,9 +55,9 @@ const kindNames: Record<RegistryEntryKind, string> = {
 };
 
 function describeCounts(counts: Partial<Record<RegistryEntryKind, number>>): string {
-  const parts = Object.entries(kindNames)
-    .filter(([kind]) => counts[kind as RegistryEntryKind] !== undefined)
-    .map(([kind, name]) => `${counts[kind as RegistryEntryKind]} ${name}`);
+  const parts = knownKeys(kindNames).flatMap((kind) =>
+    counts[kind] === undefined ? [] : [`${counts[kind]} ${kindNames[kind]}`],
+  );
   return parts.length > 0 ? parts.join(", ") : "nothing";
 }
 
@@ -107,13 +108,13 @@ export async function runRegistryImport(
   try {
     target = importTargetFrom(env);
   } catch (error) {
-    out.error((error as Error).message);
+    out.error(errorMessage(error));
     return 2;
   }
   try {
     await access(file, constants.R_OK);
   } catch (error) {
-    out.error(`cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    out.error(`cannot read ${file} (${errorCode(error) ?? "error"})`);
     return 1;
   }
   const read = await readRegistryFile(file);

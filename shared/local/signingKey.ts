@@ -1,7 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from "jose";
+import { z } from "zod";
 import { scopes } from "../auth/principal";
+import { isRecord, parseJson } from "../narrowing";
 
 /** Local mode's token issuer and audience; `npm run token` signs for these. */
 export const localIssuer = "varsel-local";
@@ -10,15 +12,15 @@ export const localAudience = "varsel";
 /** Kept beside the dependencies so that tokens survive restarts and the file is never committed. */
 export const signingKeyPath = join(process.cwd(), "node_modules", ".cache", "varsel", "signing-key.json");
 
-interface StoredKey {
-  privateJwk: JWK;
-  publicJwk: JWK;
-}
+// jose checks the keys themselves when it imports them; this only checks that the file holds two.
+const jwkSchema = z.custom<JWK>(isRecord);
+const storedKeySchema = z.object({ privateJwk: jwkSchema, publicJwk: jwkSchema });
+type StoredKey = z.infer<typeof storedKeySchema>;
 
 /** Loads local mode's ES256 signing key, creating it on first use. */
 export async function localSigningKey(path = signingKeyPath): Promise<StoredKey> {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as StoredKey;
+    return storedKeySchema.parse(parseJson(readFileSync(path, "utf8")));
   } catch {
     const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
     const kid = `local-${Date.now().toString(36)}`;

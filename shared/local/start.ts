@@ -35,6 +35,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const explained = error instanceof SettingsError || error instanceof LocalDataError;
-  process.stderr.write(`${explained ? error.message : (error as Error).stack}\n`);
+  process.stderr.write(
+    `${explained ? error.message : error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

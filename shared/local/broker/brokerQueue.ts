@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { parseJson } from "../../narrowing";
 import type { QueueDefinition } from "../../platform/resources";
 import type { OutgoingMessage } from "../../ports/publisher";
 import { parseIsoDuration } from "./isoDuration";
@@ -158,7 +159,7 @@ export class BrokerQueue {
     this.locked.set(message.lock.token, message);
     return {
       messageId: message.messageId,
-      body: JSON.parse(message.bodyJson) as unknown,
+      body: parseJson(message.bodyJson),
       deliveryCount: message.deliveryCount,
       enqueuedTime: new Date(message.enqueuedTimeMs),
       sequenceNumber: message.sequenceNumber,
@@ -217,7 +218,7 @@ export class BrokerQueue {
   peek(): PeekedMessage[] {
     const view = (message: StoredMessage, state: PeekedMessageState): PeekedMessage => ({
       messageId: message.messageId,
-      body: JSON.parse(message.bodyJson) as unknown,
+      body: parseJson(message.bodyJson),
       deliveryCount: message.deliveryCount,
       enqueuedTime: new Date(message.enqueuedTimeMs),
       sequenceNumber: message.sequenceNumber,
@@ -232,7 +233,7 @@ export class BrokerQueue {
   }
 
   deadLetters(): DeadLetteredMessage[] {
-    return this.dead.map(({ bodyJson, ...rest }) => ({ ...rest, body: JSON.parse(bodyJson) as unknown }));
+    return this.dead.map(({ bodyJson, ...rest }) => ({ ...rest, body: parseJson(bodyJson) }));
   }
 
   private takeLocked(lockToken: string): StoredMessage {

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from "../../ports/clock";
 import type { OutgoingMessage, Publisher } from "../../ports/publisher";
 import { queues as defaultQueues, type QueueDefinition, type QueueKey } from "../../platform/resources";
+import { knownKeys } from "../../narrowing";
 import {
   BrokerQueue,
   MessageLockLostError,
@@ -102,7 +103,7 @@ export class LocalBroker implements Publisher {
     this.clock = options.clock ?? systemClock;
     this.useTimers = options.timers ?? true;
     const definitions = options.queues ?? defaultQueues;
-    for (const key of Object.keys(definitions) as QueueKey[]) {
+    for (const key of knownKeys(definitions)) {
       const queue = new BrokerQueue(definitions[key], options.duplicateDelivery ?? false);
       this.queuesByKey.set(key, queue);
       this.queuesByName.set(queue.name, queue);

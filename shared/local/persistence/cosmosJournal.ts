@@ -12,6 +12,7 @@ import type Account from "@vercel/cosmosdb-server/lib/account";
 import type Item from "@vercel/cosmosdb-server/lib/account/item";
 import type ItemObject from "@vercel/cosmosdb-server/lib/account/item-object";
 import type Items from "@vercel/cosmosdb-server/lib/account/items";
+import { isRecord } from "../../narrowing";
 
 /** Ids of the parents of a set: [] the databases, [db] a database's containers, [db, container] its documents. */
 type Scope = [] | [string] | [string, string];
@@ -60,6 +61,7 @@ function watch<I extends Item>(
   write: (record: JournalRecord) => void,
   onNew?: (item: I, data: ItemObject) => void,
 ): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- each is called below with .call(this)
   const { create, replace, delete: remove, _newItem: newItem } = set;
   // A replace deletes the old object and sets the new one; only the put is recorded, as one line, so that
   // a kill can never leave the delete journaled without the put.
@@ -97,7 +99,8 @@ function watch<I extends Item>(
 
 /** `Item.read()` is typed as always returning an object, but a missing resource reads as undefined. */
 function readItem(item: Item): ItemObject | undefined {
-  return (item.read() as ItemObject | undefined | null) ?? undefined;
+  const read: ItemObject | undefined | null = item.read();
+  return read ?? undefined;
 }
 
 function resolveSet(account: Account, scope: Scope): ResourceSet {
@@ -114,7 +117,7 @@ function resolveSet(account: Account, scope: Scope): ResourceSet {
 export function applyRecord(account: Account, record: JournalRecord): void {
   const set = resolveSet(account, record.in);
   if ("put" in record) {
-    const partition = set._getPartition(record.put);
+    const partition: unknown = set._getPartition(record.put);
     const existing = readItem(set._item("/id", record.put.id, partition));
     if (existing) set.delete(existing.id, partition);
     // `_set` stores the object as given, unlike `create`, which would mint a new _rid and _etag.
@@ -150,14 +153,13 @@ function* setRecords<I extends Item>(
 
 /** Checks the shape of a record read back from disk. */
 export function isJournalRecord(value: unknown): value is JournalRecord {
-  if (typeof value !== "object" || value === null) return false;
-  const record = value as Record<string, unknown>;
+  if (!isRecord(value)) return false;
+  const record = value;
   const scope = record["in"];
   if (!Array.isArray(scope) || scope.length > 2 || !scope.every((s) => typeof s === "string")) return false;
   const put = record["put"];
   if (put !== undefined) {
-    const object = put as Record<string, unknown> | null;
-    return typeof object === "object" && object !== null && typeof object["id"] === "string";
+    return isRecord(put) && typeof put["id"] === "string";
   }
   if (record["del"] !== undefined) return typeof record["del"] === "string";
   return typeof record["n"] === "number";

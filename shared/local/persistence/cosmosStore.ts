@@ -10,6 +10,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import type Account from "@vercel/cosmosdb-server/lib/account";
+import { errorMessage, isRecord } from "../../narrowing";
 import { AppendOnlyFile, LocalDataError, readNdjson } from "./ndjsonFile";
 import {
   applyRecord,
@@ -52,13 +53,7 @@ interface SnapshotHeader {
 }
 
 function isHeader(value: unknown): value is SnapshotHeader {
-  const header = value as Partial<SnapshotHeader> | null;
-  return (
-    typeof header === "object" &&
-    header !== null &&
-    header.snapshot === 1 &&
-    Number.isInteger(header.generation)
-  );
+  return isRecord(value) && value["snapshot"] === 1 && Number.isInteger(value["generation"]);
 }
 
 function readRecords(path: string, records: unknown[]): JournalRecord[] {
@@ -86,7 +81,7 @@ function replay(account: Account, path: string, records: JournalRecord[]): void 
     try {
       applyRecord(account, record);
     } catch (error) {
-      throw new LocalDataError(`${path}: record ${index + 1} cannot be applied: ${(error as Error).message}`);
+      throw new LocalDataError(`${path}: record ${index + 1} cannot be applied: ${errorMessage(error)}`);
     }
   });
 }
@@ -174,7 +169,7 @@ export function openCosmosStore(
     } catch (error) {
       // The mutation is already journaled; a failed compaction only means a longer journal for now.
       compactAt = (journal?.size ?? 0) + compactAtBytes;
-      options.log?.(`compacting the Cosmos journal in ${dir} failed: ${(error as Error).message}`);
+      options.log?.(`compacting the Cosmos journal in ${dir} failed: ${errorMessage(error)}`);
     }
   }
 

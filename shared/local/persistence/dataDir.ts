@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { SettingsError } from "../../config/settings";
+import { errorCode } from "../../narrowing";
 import { LocalDataError } from "./ndjsonFile";
 
 /**
@@ -29,7 +30,7 @@ function isRunning(pid: number, path: string): boolean {
     return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    return errorCode(error) === "EPERM";
   }
 }
 
@@ -49,7 +50,7 @@ export function lockDataDir(dir: string): () => void {
       held.add(path);
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
+      if (errorCode(error) !== "EEXIST" || attempt > 0) throw error;
       let owner = Number.NaN;
       try {
         owner = Number.parseInt(readFileSync(path, "utf8"), 10);
