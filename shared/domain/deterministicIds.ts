@@ -10,8 +10,8 @@ function uuidBytes(uuid: string): Buffer {
 /** A name-based UUID (version 5): the same namespace and name always give the same id. */
 export function deterministicId(namespace: string, name: string): string {
   const hash = createHash("sha1").update(uuidBytes(namespace)).update(name, "utf8").digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  hash.writeUInt8((hash.readUInt8(6) & 0x0f) | 0x50, 6);
+  hash.writeUInt8((hash.readUInt8(8) & 0x3f) | 0x80, 8);
   const hex = hash.subarray(0, 16).toString("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -32,8 +32,7 @@ type Task = { text: string } | { value: unknown };
 export function canonicalJson(root: unknown): string {
   const out: string[] = [];
   const stack: Task[] = [{ value: root }];
-  while (stack.length > 0) {
-    const task = stack.pop()!;
+  for (let task = stack.pop(); task !== undefined; task = stack.pop()) {
     if ("text" in task) {
       out.push(task.text);
       continue;
@@ -48,20 +47,20 @@ export function canonicalJson(root: unknown): string {
       }
       stack.push({ text: "[" });
     } else if (value !== null && typeof value === "object") {
-      const entries = Object.entries(value as Record<string, unknown>)
+      const entries: [string, unknown][] = Object.entries(value)
         .filter(([, v]) => v !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       stack.push({ text: "}" });
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, item] = entries[i]!;
+      entries.reverse().forEach(([key, item], i) => {
         stack.push({ value: item });
         stack.push({ text: `${JSON.stringify(key)}:` });
-        if (i > 0) stack.push({ text: "," });
-      }
+        if (i < entries.length - 1) stack.push({ text: "," });
+      });
       stack.push({ text: "{" });
     } else {
       // As in an array joined by the recursive version, a value JSON cannot hold (undefined) becomes "".
-      out.push((JSON.stringify(value) as string | undefined) ?? "");
+      const text: string | undefined = JSON.stringify(value);
+      out.push(text ?? "");
     }
   }
   return out.join("");
