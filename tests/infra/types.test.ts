@@ -174,7 +174,7 @@ describe("Resource types, API versions and properties, against Azure's published
       }).join("\n"),
     ).toMatch(/defaultConsistencyLevel: "Sesion" is not one of/);
     expect(mutated(account.body, "2024-11-16").join("\n")).toMatch(/2024-11-16 is not in fixtures/);
-    const { databaseAccountOfferType: _offer, ...withoutRequired } = properties as Record<string, BicepValue>;
+    const { databaseAccountOfferType: _offer, ...withoutRequired } = properties;
     expect(mutated({ ...account.body, properties: withoutRequired }).join("\n")).toMatch(
       /properties\.databaseAccountOfferType is required/,
     );

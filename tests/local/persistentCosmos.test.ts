@@ -73,7 +73,7 @@ describe("embedded Cosmos with a data folder", () => {
       .item("replaced", "p1")
       .replace<Doc>(
         { id: "replaced", pk: "p1", value: 2 },
-        { accessCondition: { type: "IfMatch", condition: toReplace!._etag! } },
+        { accessCondition: { type: "IfMatch", condition: toReplace!._etag } },
       );
     await items.items.create<Doc>({ id: "patched", pk: "p1", value: 1, tags: ["a"] });
     await items.item("patched", "p1").patch([
@@ -127,7 +127,7 @@ describe("embedded Cosmos with a data folder", () => {
       .item("doc", "p1")
       .replace<Doc>(
         { id: "doc", pk: "p1", value: 2 },
-        { accessCondition: { type: "IfMatch", condition: created!._etag! } },
+        { accessCondition: { type: "IfMatch", condition: created!._etag } },
       );
     const { resource: fresh } = await again.items.create<Doc>({ id: "fresh", pk: "p1", value: 1 });
 
@@ -138,7 +138,7 @@ describe("embedded Cosmos with a data folder", () => {
         .item("doc", "p1")
         .replace<Doc>(
           { id: "doc", pk: "p1", value: 3 },
-          { accessCondition: { type: "IfMatch", condition: created!._etag! } },
+          { accessCondition: { type: "IfMatch", condition: created!._etag } },
         ),
     ).rejects.toMatchObject({ code: 412 });
   });

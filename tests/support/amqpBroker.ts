@@ -231,17 +231,17 @@ export async function startAmqpBroker(options: AmqpBrokerOptions = {}): Promise<
     if (!receiver || !delivery || message === undefined) return;
     const address = linkAddress(receiver.target);
     // rhea types the payload as Message, but for custom formats it is the raw Buffer.
-    const payload: Message | Buffer = message as Message | Buffer;
+    const payload: Message | Buffer = message;
 
     if (address === "$cbs") {
-      const request = payload as Message;
+      const request = payload;
       // Any token is good enough: the fixture tests the publisher, not authorisation.
       delivery.accept();
       reply(request, 200, "OK");
       return;
     }
     if (address.endsWith("/$management")) {
-      const request = payload as Message;
+      const request = payload;
       const props = request.application_properties as Record<string, unknown> | undefined;
       delivery.accept();
       reply(request, 501, `operation ${String(props?.operation)} is not implemented by the test broker`);

@@ -23,15 +23,17 @@ const consoleMethods = ["log", "info", "warn", "error", "debug", "trace"] as con
 export function captureProcessOutput(): OutputCapture {
   const chunks: string[] = [];
   const streams = [process.stdout, process.stderr];
-  const writers = streams.map((stream) => stream.write.bind(stream) as Writer);
+  const writers = streams.map((stream): Writer => stream.write.bind(stream));
   streams.forEach((stream, index) => {
     const original = writers[index];
     if (!original) return;
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    stream.write = (chunk: unknown, ...rest: unknown[]) => {
       chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
       return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as Writer;
+    };
   });
+  // Unbound on purpose: stop() puts back the very functions it took, and each call passes console as this.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const originals = consoleMethods.map((method) => console[method]);
   consoleMethods.forEach((method, index) => {
     const original = originals[index];

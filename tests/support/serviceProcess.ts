@@ -104,8 +104,8 @@ export function startServiceProcess(
       }
       if (output.length > 2 * keptOutputChars) output = output.slice(-keptOutputChars);
     };
-    child.stdout!.on("data", collect);
-    child.stderr!.on("data", collect);
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
     child.once("exit", (code, signal) => {
       if (ready === undefined) reject(new Error(`exited (${code ?? signal}) before ready:\n${output}`));
     });

@@ -302,8 +302,8 @@ export class FaultHarness {
           this.captured.push(line.replace(/^\S+ /, "").split("\\n")[0]!.slice(0, 300));
       return true;
     };
-    process.stdout.write = keep as typeof process.stdout.write;
-    process.stderr.write = keep as typeof process.stderr.write;
+    process.stdout.write = keep;
+    process.stderr.write = keep;
     return () => {
       process.stdout.write = out;
       process.stderr.write = err;
