@@ -15,7 +15,6 @@ export const sendingTimePolicies = ["Anytime", "Daytime"] as const;
 export type SendingTimePolicy = (typeof sendingTimePolicies)[number];
 /** Composed: an email with attachments (`future/orders/composed-email`). */
 export const orderTypes = ["Notification", "Reminder", "Instant", "Composed"] as const;
-export type OrderType = (typeof orderTypes)[number];
 
 /** One addressee as ordered: a direct address or an identifier that contact lookup resolves later. */
 export const storedRecipientSchema = z.object({
@@ -27,7 +26,7 @@ export const storedRecipientSchema = z.object({
 });
 export type StoredRecipient = z.infer<typeof storedRecipientSchema>;
 
-export const emailTemplateSchema = z.object({
+const emailTemplateSchema = z.object({
   fromAddress: z.string(),
   subject: z.string(),
   body: z.string(),
@@ -43,9 +42,8 @@ export const emailTemplateSchema = z.object({
     })
     .optional(),
 });
-export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 
-export const smsTemplateSchema = z.object({
+const smsTemplateSchema = z.object({
   senderNumber: z.string(),
   body: z.string(),
   sendingTimePolicy: z.enum(sendingTimePolicies),
@@ -56,7 +54,6 @@ export const smsTemplateSchema = z.object({
     .object({ nn: z.object({ body: z.string() }).optional(), en: z.object({ body: z.string() }).optional() })
     .optional(),
 });
-export type SmsTemplate = z.infer<typeof smsTemplateSchema>;
 
 export const chainReceiptSchema = z.object({
   notificationOrderId: z.uuid(),
@@ -71,7 +68,7 @@ export const chainReceiptSchema = z.object({
 export type ChainReceipt = z.infer<typeof chainReceiptSchema>;
 
 /** One status-feed entry as the transition wrote it; the feed gives it its sequence number when appended. */
-export const feedDraftSchema = z.object({
+const feedDraftSchema = z.object({
   status: z.string(),
   lastUpdate: z.iso.datetime({ offset: true }),
   recipients: z.array(z.object({ destination: z.string(), status: z.string(), lastUpdate: z.string() })),

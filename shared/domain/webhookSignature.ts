@@ -18,7 +18,7 @@ function secretBytes(secret: string): Buffer {
 }
 
 /** One `v1,…` signature of the message under one secret. */
-export function webhookSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
+function webhookSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
   const mac = createHmac("sha256", secretBytes(secret)).update(`${id}.${timestampSeconds}.${body}`);
   return `v1,${mac.digest("base64")}`;
 }

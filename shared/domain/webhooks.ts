@@ -9,7 +9,6 @@ import { maxTextLength } from "./requests/limits";
 
 /** `order.status`: an order's lifecycle status changed. `recipient.status`: a recipient's final status is known. */
 export const webhookEventTypes = ["order.status", "recipient.status"] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** A subscription's URL, as sent: the outbound guard decides on delivery whether it may be called. */
 const webhookUrlSchema = z
@@ -42,7 +41,7 @@ export const redeliveryRequestSchema = z.strictObject({
 });
 
 /** A signing secret; the previous one keeps signing beside the new one until it expires after a rotation. */
-export const webhookSecretSchema = z.object({ secret: z.string(), expires: z.string().optional() });
+const webhookSecretSchema = z.object({ secret: z.string(), expires: z.string().optional() });
 
 export const webhookSubscriptionSchema = z.object({
   id: z.string(),

@@ -10,7 +10,7 @@ import {
 import { authenticatedEndpoint, type AuthenticatedRequest } from "./endpoint";
 import { problem } from "./problem";
 
-export const problemTypes = {
+const problemTypes = {
   rateLimited: "https://varsel.no/problems/rate-limited",
   quotaExceeded: "https://varsel.no/problems/quota-exceeded",
 } as const;

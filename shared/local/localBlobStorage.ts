@@ -9,7 +9,7 @@ export const localBlobAccount = {
   key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
 } as const;
 
-export interface LocalBlobStorage {
+interface LocalBlobStorage {
   /** `http://127.0.0.1:<port>/devstoreaccount1`: blob URLs (and their SAS) start with it. */
   endpoint: string;
   close(): Promise<void>;

@@ -4,19 +4,19 @@ import type { MetricSeries } from "../telemetry/localTelemetry";
 import { orderSpanContext } from "../telemetry/traceContext";
 import type { CapturedMessage } from "./outbox";
 
-export interface TimelineStep {
+interface TimelineStep {
   status: string;
   at: string;
 }
 
-export interface TraceStep {
+interface TraceStep {
   name: string;
   start: string;
   durationMs: number;
   failed: boolean;
 }
 
-export interface OrderView {
+interface OrderView {
   id: string;
   creator: string;
   type: string;

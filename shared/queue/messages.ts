@@ -9,7 +9,7 @@ export const processOrderMessageSchema = z.object({
 export type ProcessOrderMessage = z.infer<typeof processOrderMessageSchema>;
 
 /** `send-email` / `send-sms`: send one notification. */
-export const sendNotificationMessageSchema = z.object({
+const sendNotificationMessageSchema = z.object({
   orderId: z.uuid(),
   notificationId: z.uuid(),
   /** How many times a transient provider failure has rescheduled this send. */
@@ -18,7 +18,7 @@ export const sendNotificationMessageSchema = z.object({
 export type SendNotificationMessage = z.infer<typeof sendNotificationMessageSchema>;
 
 /** `send-email` / `send-sms`: send one batch of notifications of one order. */
-export const sendBatchMessageSchema = z.object({
+const sendBatchMessageSchema = z.object({
   orderId: z.uuid(),
   batchId: z.string(),
   /** How many times the batch was put back (a transient provider failure, the sending window). */

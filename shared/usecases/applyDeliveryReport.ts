@@ -18,7 +18,7 @@ export interface ReportDeps extends TransitionDeps {
 }
 
 /** How long a report that arrived before its send result is retried (Altinn: about five minutes). */
-export const earlyReportRetryMs = 5 * 60_000;
+const earlyReportRetryMs = 5 * 60_000;
 const retryDelaysMs = [5_000, 15_000, 30_000, 60_000];
 
 function reportId(report: ParsedDeliveryReport): string {
@@ -104,7 +104,7 @@ async function applyOne(
 }
 
 /** One queue message (or HTTP body) of reports, with when the broker first took it. */
-export interface ReportDelivery {
+interface ReportDelivery {
   message: unknown;
   enqueuedTime: Date | undefined;
 }

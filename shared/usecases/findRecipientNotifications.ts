@@ -5,7 +5,7 @@ import type { SupportRecipient } from "../domain/requests/dashboardQuery";
 import type { SupportLookup } from "../ports/supportLookup";
 
 /** One shipment to the recipient and each attempt to reach them (Altinn's `DashboardNotification`). */
-export interface RecipientShipment {
+interface RecipientShipment {
   shipmentId: string;
   creatorName: string;
   resourceId?: string;

@@ -2,7 +2,7 @@ import type { Clock } from "../ports/clock";
 import type { DeadDeliveryReports, StoredDeadDeliveryReport } from "../ports/deadDeliveryReports";
 import type { Publisher } from "../ports/publisher";
 
-export interface ReplayDeps {
+interface ReplayDeps {
   deadReports: DeadDeliveryReports;
   publisher: Publisher;
   clock: Clock;

@@ -13,7 +13,7 @@ import { pauseProvider, takeTokensFor } from "./steps/paceSends";
 import { referenceOf, withRetries } from "./steps/recordAcceptance";
 import { sendQueueFor, type SendDeps } from "./sendNotification";
 
-export interface SendBatchDeps extends SendDeps {
+interface SendBatchDeps extends SendDeps {
   sendBatches: SendBatches;
 }
 

@@ -6,11 +6,11 @@ import { claimAndPublish, type ReleaseDeps } from "./steps/claimAndPublish";
 import { reconcileProcessedOrder } from "./steps/reconcileProcessedOrder";
 import { confirmFeed } from "./steps/transitionOrder";
 
-export interface SweepDeps extends ReleaseDeps {
+interface SweepDeps extends ReleaseDeps {
   sendBatches: SendBatches;
 }
 
-export interface SweepOptions {
+interface SweepOptions {
   /** Orders read per query. */
   batchSize: number;
   /** Bounds one timer run; the next run continues where this one stopped. */
@@ -19,7 +19,7 @@ export interface SweepOptions {
   pendingPerOrder: number;
 }
 
-export const defaultSweepOptions: SweepOptions = { batchSize: 50, maxBatches: 20, pendingPerOrder: 1000 };
+const defaultSweepOptions: SweepOptions = { batchSize: 50, maxBatches: 20, pendingPerOrder: 1000 };
 
 export interface SweepSummary {
   /** Due orders claimed and published for processing. */

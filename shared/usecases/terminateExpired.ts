@@ -5,7 +5,7 @@ import type { UnreadableDocument } from "../ports/sweepPage";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 import type { TransitionDeps } from "./steps/transitionOrder";
 
-export interface TerminateOptions {
+interface TerminateOptions {
   batchSize: number;
   maxBatches: number;
 }

@@ -7,14 +7,14 @@ import type { Clock } from "../ports/clock";
 import type { OrderStore } from "../ports/orderStore";
 import type { UsageCount, UsageMetrics } from "../ports/usageMetrics";
 
-export interface UsageDeps {
+interface UsageDeps {
   usageMetrics: UsageMetrics;
   orders: OrderStore;
   clock: Clock;
 }
 
 /** Altinn's daily metrics file: yesterday's (UTC) notifications on one channel, one row each, as Parquet. */
-export interface DailyUsageFile {
+interface DailyUsageFile {
   fileName: string;
   content: Uint8Array;
   /** MD5 of the file, base64, as Altinn's `X-File-Hash`. */

@@ -5,7 +5,7 @@ import type { WebhookPoster, WebhookRequest, WebhookResult } from "../../ports/w
 import { pinnedLookup } from "./pinnedLookup";
 import { checkOutboundUrl, hostOf, type HostResolver, type OutboundPolicy } from "./ssrfGuard";
 
-export interface WebhookClientOptions extends OutboundPolicy {
+interface WebhookClientOptions extends OutboundPolicy {
   timeoutMs?: number;
   resolveHost?: HostResolver;
 }

@@ -23,13 +23,13 @@ export const webhookSubscriptionViewSchema = z.object({
     .optional()
     .meta({ description: "The signing secret (whsec_…), shown only when created and when rotated." }),
 });
-export type WebhookSubscriptionView = z.infer<typeof webhookSubscriptionViewSchema>;
+type WebhookSubscriptionView = z.infer<typeof webhookSubscriptionViewSchema>;
 
 export const webhookSubscriptionListSchema = z.object({
   subscriptions: z.array(webhookSubscriptionViewSchema),
 });
 
-export const webhookDeliveryViewSchema = z.object({
+const webhookDeliveryViewSchema = z.object({
   id: z.string().meta({ format: "uuid", description: "The webhook-id header of every attempt." }),
   subscriptionId: z.string().meta({ format: "uuid" }),
   sequence: z.number().int(),
@@ -41,7 +41,7 @@ export const webhookDeliveryViewSchema = z.object({
   deliveredAt: dateTime.optional(),
   payload: webhookPayloadSchema,
 });
-export type WebhookDeliveryView = z.infer<typeof webhookDeliveryViewSchema>;
+type WebhookDeliveryView = z.infer<typeof webhookDeliveryViewSchema>;
 
 export const webhookDeliveryListSchema = z.object({ deliveries: z.array(webhookDeliveryViewSchema) });
 

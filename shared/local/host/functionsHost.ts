@@ -18,11 +18,8 @@ import { environmentSettings, type SettingResolver } from "./settings";
 import { TimerRunner } from "./timers";
 
 export type { ExtraRoute } from "./httpDispatch";
-export type { HostLogger } from "./invocation";
-export type { FunctionRegistration, TriggerBinding } from "./registrations";
-export { loadRegistrations } from "./registrations";
 
-export interface FunctionsHostOptions {
+interface FunctionsHostOptions {
   /** Holds package.json (whose `main` glob names the compiled registration files) and host.json. */
   projectRoot: string;
   /** 0 picks a free port. */
@@ -51,7 +48,7 @@ export interface FunctionsHostOptions {
 }
 
 /** Defaults: Kestrel gives 30 s for the headers and then wants the body at 240 bytes/s; loopback is faster. */
-export const defaultHostLimits = {
+const defaultHostLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   // Requests wait up to 30 s: a client that gives up earlier is skipped when its turn comes, and shedding

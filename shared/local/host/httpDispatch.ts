@@ -17,7 +17,7 @@ export interface ExtraRoute {
   handler(request: IncomingMessage, response: ServerResponse): void | Promise<void>;
 }
 
-export interface HttpDispatchOptions {
+interface HttpDispatchOptions {
   routePrefix: string;
   registrations: FunctionRegistration[];
   extraRoutes: ExtraRoute[];
@@ -32,7 +32,7 @@ export interface HttpDispatchOptions {
   streamedFunctions: ReadonlySet<string>;
 }
 
-export type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
 /** Header values as the Functions host passes them: one string per name, repeats joined. */
 function headerRecord(request: IncomingMessage): Record<string, string> {

@@ -9,7 +9,7 @@ export interface HttpRoute {
   methods: string[];
 }
 
-export type RouteSelection =
+type RouteSelection =
   | { kind: "matched"; route: HttpRoute; params: Record<string, string> }
   | { kind: "method-not-allowed"; allowed: string[] }
   | { kind: "not-found" };

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
-export interface ProjectLayout {
+interface ProjectLayout {
   /** Compiled registration files named by package.json `main`, sorted, absolute. */
   registrationFiles: string[];
   /** host.json `extensions.http.routePrefix`; Functions defaults to `api`. */
@@ -30,7 +30,7 @@ function property(value: unknown, ...path: string[]): unknown {
 }
 
 /** Expands `main` as the Functions host does for the v4 model; a `*` may appear in the file name only. */
-export function expandMainGlob(projectRoot: string, main: string): string[] {
+function expandMainGlob(projectRoot: string, main: string): string[] {
   const directory = resolve(projectRoot, dirname(main));
   const namePattern = basename(main);
   if (dirname(main).includes("*"))

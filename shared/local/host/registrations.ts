@@ -12,10 +12,10 @@ import { resolve } from "node:path";
  * `InvocationModel.getArguments` builds them.
  */
 
-export type FunctionHandler = (input: unknown, context: unknown) => unknown;
+type FunctionHandler = (input: unknown, context: unknown) => unknown;
 
 /** The trigger binding as the package describes it to the host (function.json shape). */
-export interface TriggerBinding {
+interface TriggerBinding {
   type: string;
   name: string;
   route?: string;
@@ -30,7 +30,7 @@ export interface TriggerBinding {
   cardinality?: "one" | "many";
 }
 
-export type BindingMetadata = Record<string, unknown> & { type: string; name: string; direction?: string };
+type BindingMetadata = Record<string, unknown> & { type: string; name: string; direction?: string };
 
 export interface FunctionRegistration {
   name: string;

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 
-export type RequestBody =
+type RequestBody =
   | { kind: "complete"; bytes: Buffer }
   /** Over the limit; `closeConnection` when the rest was not read and the socket can't be reused. */
   | { kind: "too-large"; closeConnection: boolean };

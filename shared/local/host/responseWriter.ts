@@ -58,7 +58,7 @@ function isHttpResponse(value: object): value is HttpResponse {
 }
 
 /** RFC 6265 Set-Cookie value for the cookies a handler returns (`HttpResponseInit.cookies`). */
-export function serializeCookie(cookie: Cookie): string {
+function serializeCookie(cookie: Cookie): string {
   const parts = [`${cookie.name}=${cookie.value}`];
   if (cookie.domain) parts.push(`Domain=${cookie.domain}`);
   if (cookie.path) parts.push(`Path=${cookie.path}`);

@@ -4,7 +4,7 @@ import { createInvocationContext, formatLogLine, type HostLogger } from "./invoc
 import type { FunctionRegistration } from "./registrations";
 import { resolvePlaceholders, type SettingResolver } from "./settings";
 
-export interface ServiceBusBindingOptions {
+interface ServiceBusBindingOptions {
   broker: LocalBroker;
   logger: HostLogger;
   resolveSetting: SettingResolver;

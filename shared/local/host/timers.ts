@@ -15,7 +15,7 @@ interface TimerFunction {
   queued?: Promise<void>;
 }
 
-export interface TimerRunnerOptions {
+interface TimerRunnerOptions {
   clock: Clock;
   logger: HostLogger;
   resolveSetting: SettingResolver;

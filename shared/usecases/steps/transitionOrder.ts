@@ -25,7 +25,7 @@ export const maxFeedRecipients = 1000;
 type OrderChanges = Partial<Omit<OrderDocument, "id" | "pk" | "docType" | "status" | "feedOutbox">>;
 
 /** The order's notifications: point reads when the order lists them, else one single-partition query. */
-export function notificationsOf(deps: Pick<TransitionDeps, "notifications">, order: OrderDocument) {
+function notificationsOf(deps: Pick<TransitionDeps, "notifications">, order: OrderDocument) {
   return order.notificationIds
     ? deps.notifications.getMany(order.id, order.notificationIds)
     : deps.notifications.listByOrder(order.id);
