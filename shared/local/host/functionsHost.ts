@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { LocalBroker, type Subscription } from "../broker/localBroker";
+import { isRecord } from "../../narrowing";
 import { systemClock, type Clock } from "../../ports/clock";
 import type { AdmissionLimits } from "./admission";
 import { createHttpDispatcher, type ExtraRoute } from "./httpDispatch";
@@ -63,8 +64,9 @@ const defaultHostLimits = {
  * without a body, or none): a problem document, then the connection closes.
  */
 function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (!socket.writable || inFlight?.headersSent || error.code === "ECONNRESET") {
+  // Node's private link from a socket to the response being written on it, read to not write twice.
+  const inFlight: unknown = Reflect.get(socket, "_httpMessage");
+  if (!socket.writable || (isRecord(inFlight) && inFlight["headersSent"]) || error.code === "ECONNRESET") {
     socket.destroy();
     return;
   }
@@ -95,7 +97,10 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
     server.once("error", reject);
     server.listen({ port, host, backlog: defaultHostLimits.backlog }, () => {
       server.off("error", reject);
-      resolve(server.address() as AddressInfo);
+      const address = server.address();
+      if (address === null || typeof address === "string")
+        reject(new Error("the host is not listening on TCP"));
+      else resolve(address);
     });
   });
 }

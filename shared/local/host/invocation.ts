@@ -23,8 +23,12 @@ const logLevels: ReadonlySet<string> = new Set<LogLevel>([
   "none",
 ]);
 
+function isLogLevel(level: string): level is LogLevel {
+  return logLevels.has(level);
+}
+
 export function toLogLevel(level: string): LogLevel {
-  return logLevels.has(level) ? (level as LogLevel) : "information";
+  return isLogLevel(level) ? level : "information";
 }
 
 /** Information and above, warnings and errors to stderr: host.json's default log level. */

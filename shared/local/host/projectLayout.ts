@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { isRecord } from "../../narrowing";
 
 interface ProjectLayout {
   /** Compiled registration files named by package.json `main`, sorted, absolute. */
@@ -14,17 +15,17 @@ interface ProjectLayout {
 
 function readJsonObject(path: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(readFileSync(path, "utf8"));
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed) || Array.isArray(parsed)) {
     throw new Error(`${path} does not hold a JSON object`);
   }
-  return parsed as Record<string, unknown>;
+  return parsed;
 }
 
 function property(value: unknown, ...path: string[]): unknown {
   let current = value;
   for (const key of path) {
-    if (typeof current !== "object" || current === null) return undefined;
-    current = (current as Record<string, unknown>)[key];
+    if (!isRecord(current)) return undefined;
+    current = current[key];
   }
   return current;
 }

@@ -1,5 +1,6 @@
 import Module, { createRequire } from "node:module";
 import { resolve } from "node:path";
+import { isRecord } from "../../narrowing";
 
 /**
  * How handlers are captured. `@azure/functions` looks for the Functions worker by requiring
@@ -80,15 +81,16 @@ const fakeFunctionsCore = {
 
 /** Answers `require("@azure/functions-core")` in this process from now on; idempotent. */
 export function installFunctionsCoreHook(): void {
-  const registry = globalThis as Record<symbol, unknown>;
-  if (registry[hookInstalledKey]) return;
+  if (Reflect.get(globalThis, hookInstalledKey)) return;
+  // Module._load is Node's internal loader, untyped; the hook replaces it as require-in-the-middle does.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- see above
   const loader = Module as unknown as { _load: ModuleLoad };
   const originalLoad = loader._load;
   loader._load = function load(this: unknown, request, parent, isMain) {
     if (request === "@azure/functions-core") return fakeFunctionsCore;
     return originalLoad.call(this, request, parent, isMain);
   };
-  registry[hookInstalledKey] = true;
+  Reflect.set(globalThis, hookInstalledKey, true);
 }
 
 /** Messages the package logs through the core (`workerSystemLog`), such as a dropped GET body. */
@@ -138,11 +140,17 @@ function captureFrom(file: string, load: () => unknown): FunctionRegistration[] 
   return calls.map((call) => toRegistration(call, file));
 }
 
+/** The package calls whatever handler a registration file gave it with (input, context). */
+function isFunctionHandler(value: unknown): value is FunctionHandler {
+  return typeof value === "function";
+}
+
 function toRegistration(call: CapturedCall, sourceFile: string): FunctionRegistration {
   const metadata = asRecord(call.metadata, "function metadata");
   const name = metadata.name;
   if (typeof name !== "string") throw new Error(`${sourceFile}: function metadata has no name`);
-  if (typeof call.handler !== "function") throw new Error(`${sourceFile}: function "${name}" has no handler`);
+  const handler = call.handler;
+  if (!isFunctionHandler(handler)) throw new Error(`${sourceFile}: function "${name}" has no handler`);
 
   const bindings: Record<string, BindingMetadata> = {};
   for (const [key, value] of Object.entries(asRecord(metadata.bindings, `bindings of "${name}"`))) {
@@ -164,7 +172,7 @@ function toRegistration(call: CapturedCall, sourceFile: string): FunctionRegistr
     name,
     trigger: toTriggerBinding(trigger),
     bindings,
-    handler: call.handler as FunctionHandler,
+    handler,
     sourceFile,
   };
 }
@@ -197,8 +205,8 @@ function toTriggerBinding(binding: BindingMetadata): TriggerBinding {
 }
 
 function asRecord(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isRecord(value) || Array.isArray(value)) {
     throw new Error(`${what} is not an object`);
   }
-  return value as Record<string, unknown>;
+  return value;
 }

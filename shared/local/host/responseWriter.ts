@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
-import { HttpResponse, type Cookie, type HttpResponseInit } from "@azure/functions";
+import { HttpResponse, type Cookie } from "@azure/functions";
+import { isRecord } from "../../narrowing";
 
 const problemTypes: Record<number, string> = {
   400: "https://tools.ietf.org/html/rfc9110#section-15.5.1",
@@ -49,11 +50,11 @@ export function writeProblem(
 
 function isHttpResponse(value: object): value is HttpResponse {
   // Duck-typed: a registration file may load its own copy of the package, so instanceof can fail.
-  const candidate = value as Partial<HttpResponse>;
   return (
-    typeof candidate.arrayBuffer === "function" &&
-    typeof candidate.status === "number" &&
-    candidate.headers instanceof Headers
+    isRecord(value) &&
+    typeof value["arrayBuffer"] === "function" &&
+    typeof value["status"] === "number" &&
+    value["headers"] instanceof Headers
   );
 }
 
@@ -90,7 +91,7 @@ export async function writeHandlerResult(
   if (typeof result !== "object") {
     throw new Error(`an HTTP handler returned a ${typeof result}; return an HttpResponseInit object`);
   }
-  const handlerResponse = isHttpResponse(result) ? result : new HttpResponse(result as HttpResponseInit);
+  const handlerResponse = isHttpResponse(result) ? result : new HttpResponse(result);
   const headers: Record<string, string | string[]> = { ...extraHeaders };
   handlerResponse.headers.forEach((value, name) => {
     // Framing is the server's business: the length is recomputed from the body written below.

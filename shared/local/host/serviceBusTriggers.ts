@@ -1,5 +1,6 @@
 import type { TriggerMetadata } from "@azure/functions";
 import type { LocalBroker, ReceivedMessage, Subscription } from "../broker/localBroker";
+import { parseJson } from "../../narrowing";
 import { createInvocationContext, formatLogLine, type HostLogger } from "./invocation";
 import type { FunctionRegistration } from "./registrations";
 import { resolvePlaceholders, type SettingResolver } from "./settings";
@@ -18,7 +19,7 @@ interface ServiceBusBindingOptions {
 function asFunctionsDelivers(body: unknown): unknown {
   if (typeof body !== "string") return body;
   try {
-    return JSON.parse(body) as unknown;
+    return parseJson(body);
   } catch {
     return body;
   }

@@ -85,7 +85,9 @@ export class TimerRunner {
   /** Stops the schedules and resolves when runs in progress have finished. */
   async stop(): Promise<void> {
     for (const scheduler of this.schedulers.splice(0)) scheduler.stop();
-    const inProgress = [...this.timers.values()].flatMap((timer) => [timer.running, timer.queued]);
+    const inProgress = [...this.timers.values()]
+      .flatMap((timer) => [timer.running, timer.queued])
+      .filter((run) => run !== undefined);
     await Promise.allSettled(inProgress);
   }
 
