@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defaultRetentionPolicy } from "../domain/retention";
 import { serviceOwnerLimitsSchema } from "../domain/intakeLimits";
 import { defaultSendingWindow, sendingWindowSchema } from "../domain/sendingWindow";
+import { parseJson } from "../narrowing";
 
 const optionalUrl = z.url().optional();
 const nonEmpty = z.string().min(1);
@@ -47,7 +48,7 @@ const commonSettings = {
     .string()
     .transform((text, ctx) => {
       try {
-        return JSON.parse(text) as unknown;
+        return parseJson(text);
       } catch {
         ctx.addIssue({ code: "custom", message: "must be JSON" });
         return z.NEVER;
@@ -63,7 +64,7 @@ const commonSettings = {
     .string()
     .transform((text, ctx) => {
       try {
-        return JSON.parse(text) as unknown;
+        return parseJson(text);
       } catch {
         ctx.addIssue({ code: "custom", message: "must be JSON" });
         return z.NEVER;

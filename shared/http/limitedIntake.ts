@@ -9,6 +9,7 @@ import {
 } from "../domain/intakeLimits";
 import { authenticatedEndpoint, type AuthenticatedRequest } from "./endpoint";
 import { problem } from "./problem";
+import { errorMessage } from "../narrowing";
 
 const problemTypes = {
   rateLimited: "https://varsel.no/problems/rate-limited",
@@ -122,6 +123,6 @@ async function charge({ deps, principal, context }: AuthenticatedRequest, copy: 
     const body: unknown = JSON.parse(await copy.text());
     await deps.notificationQuota.add(principal.tenant, quotaMonthOf(now).month, notificationsRequested(body));
   } catch (error) {
-    context.warn(`the accepted order was not counted against the quota: ${(error as Error).message}`);
+    context.warn(`the accepted order was not counted against the quota: ${errorMessage(error)}`);
   }
 }

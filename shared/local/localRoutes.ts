@@ -2,9 +2,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { JWK } from "jose";
 import type { ControllableClock } from "./controllableClock";
 import type { ExtraRoute } from "./host/functionsHost";
+import { isRecord, parseJson } from "../narrowing";
 import { localPageHtml } from "./localPage";
 import type { PageView } from "./localView";
 import type { Outbox } from "./outbox";
+import { readBytes } from "./serverIo";
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, {
@@ -15,9 +17,7 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
 }
 
 async function readText(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return (await readBytes(request)).toString("utf8");
 }
 
 const prefix = "/notifications/api/v1/local";
@@ -78,7 +78,9 @@ export function localRoutes(
       handler: async (req, res) => {
         let at: unknown;
         try {
-          ({ at } = JSON.parse((await readText(req)) || "{}") as { at?: unknown });
+          const body = parseJson((await readText(req)) || "{}");
+          if (!isRecord(body)) throw new TypeError("the body is not a JSON object");
+          at = body["at"];
         } catch {
           at = undefined;
         }

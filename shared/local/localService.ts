@@ -24,6 +24,7 @@ import { loadLocalSettings } from "./localSettings";
 import { Outbox } from "./outbox";
 import { lockDataDir } from "./persistence/dataDir";
 import { scopes } from "../auth/principal";
+import { isRecord } from "../narrowing";
 import { localAudience, localIssuer, localSigningKey, signLocalToken } from "./signingKey";
 import sampleRegistry from "./sampleRegistry.json";
 
@@ -160,7 +161,7 @@ async function start(
     rateLimitPerSecond: Number(process.env["LOCAL_ACS_RATE_LIMIT_PER_SECOND"]) || undefined,
     onDeliveryReport: (event) =>
       broker.publish("deliveryReports", [
-        { messageId: `acs-report:${String((event as { id?: unknown }).id)}`, body: event },
+        { messageId: `acs-report:${String(isRecord(event) ? event["id"] : undefined)}`, body: event },
       ]),
   });
   closers.push(() => acs.close());

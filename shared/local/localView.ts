@@ -1,3 +1,4 @@
+import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { LocalView } from "./cosmosLocalView";
 import type { MetricSeries } from "../telemetry/localTelemetry";
@@ -49,7 +50,7 @@ function traceOf(spans: ReadableSpan[]): TraceStep[] {
       name: span.name,
       start: new Date(millis(span.startTime)).toISOString(),
       durationMs: Math.round(millis(span.duration) * 10) / 10,
-      failed: span.status.code === 2,
+      failed: span.status.code === SpanStatusCode.ERROR,
     }))
     .sort((a, b) => a.start.localeCompare(b.start));
 }

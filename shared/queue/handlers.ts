@@ -2,6 +2,7 @@ import type { InvocationContext, ServiceBusQueueHandler, TimerHandler } from "@a
 import type { z } from "zod";
 import type { Dependencies, DependencySource } from "../app/dependencies";
 import { isAppError, type AppError } from "../errors";
+import { errorMessage } from "../narrowing";
 import {
   inQueueBatch,
   inQueueDelivery,
@@ -53,9 +54,7 @@ export function queueJob<Schema extends z.ZodType>(
           recordDropped(context, error.kind);
           return;
         }
-        context.warn(
-          `message ${messageIdOf(context)} failed and will be retried: ${(error as Error).message}`,
-        );
+        context.warn(`message ${messageIdOf(context)} failed and will be retried: ${errorMessage(error)}`);
         recordFailedDelivery(context);
         throw error;
       }
