@@ -19,7 +19,9 @@ export interface ReportDeps extends TransitionDeps {
 
 /** How long a report that arrived before its send result is retried (Altinn: about five minutes). */
 const earlyReportRetryMs = 5 * 60_000;
-const retryDelaysMs = [5_000, 15_000, 30_000, 60_000];
+const retryDelaysMs = [5_000, 15_000, 30_000] as const;
+/** Every retry after the listed ones waits this long. */
+const lastRetryDelayMs = 60_000;
 
 function reportId(report: ParsedDeliveryReport): string {
   return createHash("sha256").update(JSON.stringify(report.raw)).digest("hex").slice(0, 32);
@@ -48,7 +50,7 @@ async function retryLater(
   envelope: ReportEnvelope["varselReport"],
 ) {
   const attempt = envelope.attempt + 1;
-  const delay = retryDelaysMs[Math.min(attempt - 1, retryDelaysMs.length - 1)]!;
+  const delay = retryDelaysMs[attempt - 1] ?? lastRetryDelayMs;
   await deps.publisher.publish("deliveryReports", [
     {
       messageId: `report:${report.provider}:${report.reference}:${attempt}`,
@@ -93,7 +95,7 @@ async function applyOne(
         status: report.status,
         deliveryReport: report.raw,
         statusChangedAt: now.toISOString(),
-      } as Partial<NotificationDocument>);
+      });
       return current.completedBySweeper ? undefined : current.orderId;
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;
@@ -169,7 +171,8 @@ export async function applyDeliveryReports(deps: ReportDeps, deliveries: ReportD
       else await saveDead(deps, report, "INVALID_REPORT", envelope.firstSeen);
     }
   }
-  const notifications = received.length > 0 ? await notificationsOf(deps, received) : new Map();
+  const notifications =
+    received.length > 0 ? await notificationsOf(deps, received) : new Map<string, NotificationDocument>();
   const now = deps.clock.now();
   const updates: Array<Received & { notification: NotificationDocument }> = [];
   const later: Received[] = [];
@@ -194,7 +197,7 @@ export async function applyDeliveryReports(deps: ReportDeps, deliveries: ReportD
         status: report.status,
         deliveryReport: report.raw,
         statusChangedAt: now.toISOString(),
-      } as Partial<NotificationDocument>,
+      },
     })),
   );
   const orders = new Set<string>();

@@ -7,6 +7,7 @@ import {
   type WebhookSubscription,
 } from "../domain/webhooks";
 import { isAppError } from "../errors";
+import { errorMessage } from "../narrowing";
 import type { WebhookPoster } from "../ports/webhooks";
 import { queueWebhookDeliveries, type QueueDeps } from "./steps/queueWebhookDeliveries";
 
@@ -43,7 +44,7 @@ export async function dispatchWebhooks(deps: DispatchDeps): Promise<DispatchSumm
       summary.queued += queued.queued;
       await attemptDue(deps, queued.subscription, summary);
     } catch (error) {
-      summary.problems.push(`subscription ${subscription.id}: ${(error as Error).message}`);
+      summary.problems.push(`subscription ${subscription.id}: ${errorMessage(error)}`);
     }
   });
   return summary;

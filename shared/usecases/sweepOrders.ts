@@ -1,5 +1,6 @@
 import type { OrderDocument } from "../domain/order";
 import { isAppError } from "../errors";
+import { errorMessage } from "../narrowing";
 import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
 import { claimAndPublish, type ReleaseDeps } from "./steps/claimAndPublish";
@@ -105,7 +106,7 @@ export async function sweepOrders(
         // A lost race means another worker moved the order on; anything else is retried next run.
         if (isAppError(error, "conflict")) continue;
         failures += 1;
-        summary.failed.push({ orderId: order.id, problem: (error as Error).message });
+        summary.failed.push({ orderId: order.id, problem: errorMessage(error) });
       }
     }
     const full = page.documents.length + page.unreadable.length >= options.batchSize;

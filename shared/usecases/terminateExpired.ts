@@ -1,5 +1,4 @@
 import { expiryGraceSeconds } from "../domain/expiry";
-import type { NotificationDocument } from "../domain/notification";
 import { isAppError } from "../errors";
 import type { UnreadableDocument } from "../ports/sweepPage";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
@@ -37,7 +36,7 @@ export async function terminateExpired(
         await deps.notifications.update(notification, {
           status: "Failed_TTL",
           statusChangedAt: now.toISOString(),
-        } as Partial<NotificationDocument>);
+        });
         terminated += 1;
         orders.add(notification.orderId);
       } catch (error) {
