@@ -239,7 +239,7 @@ async function callHandler(deps: Dependencies, call: Call): Promise<Answer> {
             : "";
     return {
       status: response.status ?? 200,
-      headers: new Headers(response.headers as Record<string, string>),
+      headers: new Headers(response.headers),
       text,
       ms,
     };

@@ -64,7 +64,7 @@ async function call(
   const text = typeof response.body === "string" ? response.body : JSON.stringify(response.jsonBody ?? null);
   return {
     status: response.status ?? 200,
-    headers: new Headers(response.headers as Record<string, string>),
+    headers: new Headers(response.headers),
     body: JSON.parse(text) as Record<string, unknown>,
   };
 }
@@ -527,7 +527,7 @@ async function handlerCall(endpoint: Endpoint, path: string, headers: Record<str
         );
   return {
     status: response.status ?? 200,
-    headers: new Headers(response.headers as Record<string, string>),
+    headers: new Headers(response.headers),
     body: bytes.toString(),
     bytes,
   };

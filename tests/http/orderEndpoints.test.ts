@@ -70,7 +70,7 @@ async function call(endpoint: Endpoint, { method = "GET", path, body, params = {
         : "";
   return {
     status: response.status ?? 200,
-    headers: new Headers(response.headers as Record<string, string>),
+    headers: new Headers(response.headers),
     body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
   };
 }
