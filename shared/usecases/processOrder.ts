@@ -38,11 +38,16 @@ const chunkSize = 500;
 const sliceSize = 5_000;
 
 type ConditionDecision = "send" | "skip" | "deferred";
+type ConditionOutcome = { decision: ConditionDecision; reason?: string };
 
-async function evaluateCondition(deps: ProcessDeps, order: OrderDocument, message: ProcessOrderMessage) {
-  if (!order.conditionEndpoint) return { decision: "send" as ConditionDecision };
+async function evaluateCondition(
+  deps: ProcessDeps,
+  order: OrderDocument,
+  message: ProcessOrderMessage,
+): Promise<ConditionOutcome> {
+  if (!order.conditionEndpoint) return { decision: "send" };
   const result = await deps.conditions.check(order.conditionEndpoint);
-  if (result.outcome !== "error") return { decision: result.outcome as ConditionDecision };
+  if (result.outcome !== "error") return { decision: result.outcome };
   if (message.conditionAttempt === 1) {
     const retryAt = new Date(deps.clock.now().getTime() + conditionRetryDelayMs);
     await deps.publisher.publish(processQueueOf(laneOf(order)), [
@@ -53,7 +58,7 @@ async function evaluateCondition(deps: ProcessDeps, order: OrderDocument, messag
         correlationId: order.id,
       },
     ]);
-    return { decision: "deferred" as ConditionDecision };
+    return { decision: "deferred" };
   }
   const decision: ConditionDecision = order.conditionFailurePolicy === "skip" ? "skip" : "send";
   return {

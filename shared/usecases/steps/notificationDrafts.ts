@@ -64,7 +64,8 @@ export function notificationFor(
   // Only orders made from a template carry translations; the language is the order's, the recipient's, or nb.
   const language = chooseLanguage(order.template?.language, address.language);
   if (address.channel === "email") {
-    const t = order.emailTemplate!;
+    const t = order.emailTemplate;
+    if (!t) throw new Error(`order ${order.id} has an email address but no email template`);
     const text = inLanguage({ subject: t.subject, body: t.body }, t.translations, language);
     return {
       ...common,
@@ -77,7 +78,8 @@ export function notificationFor(
       attachments: t.attachments,
     };
   }
-  const t = order.smsTemplate!;
+  const t = order.smsTemplate;
+  if (!t) throw new Error(`order ${order.id} has a mobile number but no SMS template`);
   return {
     ...common,
     channel: "sms",
