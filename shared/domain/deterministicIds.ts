@@ -17,8 +17,30 @@ export function deterministicId(namespace: string, name: string): string {
 }
 
 /** The chain id of an idempotent request: one per (tenant, kind of request, idempotencyId). */
-export function chainIdFor(tenant: string, kind: string, idempotencyId: string): string {
+function chainIdFor(tenant: string, kind: string, idempotencyId: string): string {
   return deterministicId(varselNamespace, JSON.stringify([tenant, kind, idempotencyId]));
+}
+
+/** The ids of one registered request's orders: its chain (the `notificationOrderId`), main order and reminders. */
+export interface ChainIds {
+  chainId: string;
+  mainOrderId: string;
+  reminderOrderId(index: number): string;
+}
+
+/** The main order of a chain: the order that carries the chain's idempotency record. */
+export function mainOrderIdOf(chainId: string): string {
+  return deterministicId(chainId, "main");
+}
+
+/** Every id of a chain derives from (tenant, kind, idempotencyId), so a retry names the same documents. */
+export function chainIds(tenant: string, kind: string, idempotencyId: string): ChainIds {
+  const chainId = chainIdFor(tenant, kind, idempotencyId);
+  return {
+    chainId,
+    mainOrderId: mainOrderIdOf(chainId),
+    reminderOrderId: (index) => deterministicId(chainId, `reminder:${index}`),
+  };
 }
 
 type Task = { text: string } | { value: unknown };

@@ -1,6 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import type { Settings } from "../config/settings";
-import type { ChangedPayloadPolicy } from "../usecases/registerOrderChain";
+import type { ChangedPayloadPolicy } from "../usecases/steps/idempotentRegistration";
 
 /** A client that wants a changed body under a reused idempotencyId refused (409) sends `strict`. */
 export const idempotencyRequestHeader = "varsel-idempotency";

@@ -1,6 +1,6 @@
 import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
-import { getTenantOrder } from "./getTenantOrder";
+import { ordersOf, requireOrder } from "./steps/tenantScope";
 import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 /** Altinn refuses a cancel this close to the send time, so a cancel never races the release. */
@@ -24,8 +24,9 @@ export async function cancelOrder(
   tenant: string,
   orderId: string,
 ): Promise<CancelOutcome> {
+  const orders = ordersOf(deps.orders, tenant);
   for (let attempt = 0; ; attempt += 1) {
-    const order = await getTenantOrder(deps.orders, tenant, orderId);
+    const order = await requireOrder(orders, orderId);
     if (order.status === "Cancelled") return { order, cancelled: false };
     const now = deps.clock.now();
     if (!isCancellable(order, now)) {

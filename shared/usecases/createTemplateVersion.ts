@@ -2,6 +2,7 @@ import type { TemplateDocument, TemplateRequest } from "../domain/templates";
 import { AppError } from "../errors";
 import type { Clock } from "../ports/clock";
 import type { TemplateStore } from "../ports/templateStore";
+import { templatesOf } from "./steps/tenantScope";
 
 /** Concurrent posts of one name race for the next version number; the loser reads again and takes the next. */
 const maxAttempts = 5;
@@ -15,8 +16,9 @@ export async function createTemplateVersion(
   creator: string,
   request: TemplateRequest,
 ): Promise<TemplateDocument> {
+  const templates = templatesOf(deps.templates, creator);
   for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
-    const versions = await deps.templates.versions(creator, request.name);
+    const versions = await templates.versions(request.name);
     const latest = versions.at(-1);
     if (latest?.retired) throw new AppError("conflict", `The template ${request.name} is retired.`);
     const version = {
@@ -29,7 +31,7 @@ export async function createTemplateVersion(
       sms: request.sms,
     };
     if ((await deps.templates.createVersion(version)) === "created") {
-      const stored = await deps.templates.versions(creator, request.name);
+      const stored = await templates.versions(request.name);
       const created = stored.find((v) => v.version === version.version);
       if (created) return created;
       throw new AppError("transient", "The template version could not be read back.");

@@ -1,7 +1,7 @@
 import type { WebhookSubscription } from "../domain/webhooks";
 import type { Clock } from "../ports/clock";
 import type { WebhookStore } from "../ports/webhooks";
-import { getTenantWebhookSubscription } from "./getTenantWebhookSubscription";
+import { requireSubscription, webhooksOf } from "./steps/tenantScope";
 
 /**
  * Pauses or resumes deliveries. A paused subscription keeps its place in the feed: on resume it receives every
@@ -13,7 +13,7 @@ export async function pauseWebhookSubscription(
   id: string,
   paused: boolean,
 ): Promise<WebhookSubscription> {
-  const subscription = await getTenantWebhookSubscription(deps, tenant, id);
+  const subscription = await requireSubscription(webhooksOf(deps.webhooks, tenant), id);
   if (subscription.paused === paused) return subscription;
   return deps.webhooks.updateSubscription(subscription, { paused, updated: deps.clock.now().toISOString() });
 }

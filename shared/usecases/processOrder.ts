@@ -8,7 +8,7 @@ import { abandonedSendMs, releaseLeaseMs } from "../domain/recoveryTimes";
 import { isAppError } from "../errors";
 import type { ContactRegistry } from "../ports/contactRegistry";
 import type { TestModeProviders } from "../ports/testMode";
-import { contactsFor } from "./selectContactRegistry";
+import { contactsFor } from "./steps/selectContactRegistry";
 import type { Publisher } from "../ports/publisher";
 import type { RecipientLists } from "../ports/recipientLists";
 import type { SendBatches } from "../ports/sendBatches";
@@ -16,7 +16,7 @@ import type { SendConditionChecker } from "../ports/sendCondition";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 import { notificationsFor } from "./steps/notificationDrafts";
 import { planSends, publishSends } from "./steps/planSends";
-import { resolveOrderRecipients } from "./resolveOrderRecipients";
+import { resolveOrderRecipients } from "./steps/resolveOrderRecipients";
 import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 export interface ProcessDeps extends TransitionDeps {

@@ -1,7 +1,7 @@
 import type { WebhookDelivery } from "../domain/webhooks";
 import type { Clock } from "../ports/clock";
 import type { WebhookStore } from "../ports/webhooks";
-import { getTenantWebhookSubscription } from "./getTenantWebhookSubscription";
+import { requireSubscription, webhooksOf } from "./steps/tenantScope";
 
 /** Deliveries one call puts back in line (a page of the failed list). */
 export const maxRedeliveries = 100;
@@ -18,12 +18,11 @@ export async function redeliverWebhook(
   subscriptionId: string,
   deliveryIds?: readonly string[],
 ): Promise<WebhookDelivery[]> {
-  await getTenantWebhookSubscription(deps, tenant, subscriptionId);
+  const webhooks = webhooksOf(deps.webhooks, tenant);
+  await requireSubscription(webhooks, subscriptionId);
   const candidates = deliveryIds
-    ? await Promise.all(
-        deliveryIds.slice(0, maxRedeliveries).map((id) => deps.webhooks.getDelivery(tenant, id)),
-      )
-    : await deps.webhooks.listDeliveries(tenant, subscriptionId, "failed", maxRedeliveries);
+    ? await Promise.all(deliveryIds.slice(0, maxRedeliveries).map((id) => webhooks.getDelivery(id)))
+    : await webhooks.listDeliveries(subscriptionId, "failed", maxRedeliveries);
   const redelivered: WebhookDelivery[] = [];
   for (const delivery of candidates) {
     if (!delivery || delivery.subscriptionId !== subscriptionId || delivery.status === "pending") continue;

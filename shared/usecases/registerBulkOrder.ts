@@ -1,14 +1,16 @@
-import { requestHash } from "../domain/deterministicIds";
-import type { BulkOrderDocument, BulkOrderDraft } from "../domain/bulkOrder";
+import { chainIds, requestHash } from "../domain/deterministicIds";
+import type { BulkOrderDraft } from "../domain/bulkOrder";
 import type { BulkOrderRequest } from "../domain/requests/bulkOrder";
+import type { ValidationErrors, ValidationResult } from "../domain/requests/validate";
 import { AppError } from "../errors";
 import type { BulkOrders } from "../ports/bulkOrders";
 import type { Clock } from "../ports/clock";
-import { templates, type OrderDefaults } from "./orderDrafts";
-import { chainIds } from "./registerOrderChain";
+import { idempotencyIdOf } from "./steps/idempotentRegistration";
+import { templates, type OrderDefaults } from "./steps/orderDrafts";
+import { bulkOrdersOf } from "./steps/tenantScope";
 
 /** The order fields of a bulk order (as `draftsFromFutureOrder` maps a `recipientPerson`'s settings). */
-export function draftFromBulkOrder(request: BulkOrderRequest, defaults: OrderDefaults): BulkOrderDraft {
+function draftFromBulkOrder(request: BulkOrderRequest, defaults: OrderDefaults): BulkOrderDraft {
   return {
     sendersReference: request.sendersReference,
     requestedSendTime: request.requestedSendTime,
@@ -25,67 +27,61 @@ export function draftFromBulkOrder(request: BulkOrderRequest, defaults: OrderDef
 }
 
 /** A bulk order's id derives from (tenant, idempotencyId), in its own kind, so a retry names the same order. */
-export function bulkOrderIdOf(tenant: string, idempotencyId: string): string {
+function bulkOrderIdOf(tenant: string, idempotencyId: string): string {
   return chainIds(tenant, "bulk", idempotencyId).mainOrderId;
 }
 
-/** The earlier registration of exactly this request, if any; another request under the idempotencyId is a conflict. */
-function replayOf(stored: BulkOrderDocument, tenant: string, body: unknown): BulkOrderDocument {
-  if (stored.creator !== tenant || stored.requestHash !== requestHash(body)) {
-    throw new AppError("conflict", "The idempotencyId has already been used for a different request.");
-  }
-  return stored;
+interface BulkOrderIntake {
+  tenant: string;
+  /** The body as sent: its hash tells a retry from a reuse of the idempotencyId. */
+  body: unknown;
+  /** The body checked against the request schema; a retry of an accepted request may no longer pass. */
+  validated: ValidationResult<BulkOrderRequest>;
+  defaults: OrderDefaults;
 }
 
+type BulkOrderOutcome =
+  /** `created` false: a retry of the request that registered it. */
+  { kind: "registered"; orderId: string; created: boolean } | { kind: "invalid"; errors: ValidationErrors };
+
 /**
- * Registers a bulk order: its document is created under the deterministic id, so the create is the
- * idempotency check (no separate record), as for `future/orders`. A retry of the same request gets the same
- * order; the same idempotencyId with another request is a conflict.
+ * `POST future/orders/bulk`: the order's settings and templates; its recipients follow in parts. The bulk
+ * order is created under its deterministic id, so the create is the idempotency check (no separate record), as
+ * for `future/orders`. A retry of the same request gets the same order, also once it would no longer validate
+ * (its send time has passed); the same idempotencyId with another request is a conflict (a bulk order has no
+ * receipt to replay before its parts are uploaded).
  */
 export async function registerBulkOrder(
   deps: { bulkOrders: BulkOrders; clock: Clock },
-  request: { tenant: string; idempotencyId: string; body: unknown; draft: BulkOrderDraft },
-): Promise<{ orderId: string; created: boolean }> {
-  const orderId = bulkOrderIdOf(request.tenant, request.idempotencyId);
+  intake: BulkOrderIntake,
+): Promise<BulkOrderOutcome> {
+  const { tenant, body, validated } = intake;
+  const bulkOrders = bulkOrdersOf(deps.bulkOrders, tenant);
+  if (!validated.ok) {
+    const idempotencyId = idempotencyIdOf(body);
+    const stored = idempotencyId && (await bulkOrders.get(bulkOrderIdOf(tenant, idempotencyId)));
+    return stored && stored.requestHash === requestHash(body)
+      ? { kind: "registered", orderId: stored.orderId, created: false }
+      : { kind: "invalid", errors: validated.errors };
+  }
+  const { idempotencyId } = validated.value;
+  const orderId = bulkOrderIdOf(tenant, idempotencyId);
   const outcome = await deps.bulkOrders.create({
     orderId,
-    creator: request.tenant,
+    creator: tenant,
     created: deps.clock.now().toISOString(),
-    idempotencyId: request.idempotencyId,
-    requestHash: requestHash(request.body),
-    draft: request.draft,
+    idempotencyId,
+    requestHash: requestHash(body),
+    draft: draftFromBulkOrder(validated.value, intake.defaults),
     state: "Open",
     parts: {},
   });
-  if (outcome === "created") return { orderId, created: true };
-  const stored = await deps.bulkOrders.get(orderId);
-  if (!stored) throw new AppError("transient", "The bulk order could not be read back.");
-  replayOf(stored, request.tenant, request.body);
-  return { orderId, created: false };
-}
-
-/**
- * The earlier registration of exactly this request, for a retry that no longer validates (its send time
- * has passed since): it still gets its order.
- */
-export async function findBulkReplay(
-  deps: { bulkOrders: BulkOrders },
-  tenant: string,
-  idempotencyId: string,
-  body: unknown,
-): Promise<string | undefined> {
-  const stored = await deps.bulkOrders.get(bulkOrderIdOf(tenant, idempotencyId));
-  if (!stored || stored.creator !== tenant || stored.requestHash !== requestHash(body)) return undefined;
-  return stored.orderId;
-}
-
-/** The tenant's bulk order; another tenant's is indistinguishable from a missing one. */
-export async function getTenantBulkOrder(
-  bulkOrders: BulkOrders,
-  tenant: string,
-  orderId: string,
-): Promise<BulkOrderDocument> {
+  if (outcome === "created") return { kind: "registered", orderId, created: true };
+  // Not found now: with a collision of name-based ids, not the caller's; the client's retry decides.
   const stored = await bulkOrders.get(orderId);
-  if (!stored || stored.creator !== tenant) throw new AppError("not-found", "Bulk order not found.");
-  return stored;
+  if (!stored) throw new AppError("transient", "The bulk order could not be read back.");
+  if (stored.requestHash !== requestHash(body)) {
+    throw new AppError("conflict", "The idempotencyId has already been used for a different request.");
+  }
+  return { kind: "registered", orderId, created: false };
 }

@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import type { Clock } from "../ports/clock";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
+import { webhooksOf } from "./steps/tenantScope";
 
 /** Subscriptions an organisation may hold: enough for a few systems and environments, bounded dispatch work. */
 export const maxSubscriptionsPerTenant = 10;
@@ -32,7 +33,7 @@ export async function registerWebhookSubscription(
       errors: { url: [`The URL is refused: ${decision.reason}.`] },
     });
   }
-  const existing = await deps.webhooks.listSubscriptions(tenant);
+  const existing = await webhooksOf(deps.webhooks, tenant).listSubscriptions();
   if (existing.length >= maxSubscriptionsPerTenant) {
     throw new AppError(
       "conflict",

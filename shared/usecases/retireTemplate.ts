@@ -1,7 +1,7 @@
 import type { TemplateDocument } from "../domain/templates";
 import type { Clock } from "../ports/clock";
 import type { TemplateStore } from "../ports/templateStore";
-import { getTenantTemplate } from "./getTenantTemplate";
+import { requireTemplate, templatesOf } from "./steps/tenantScope";
 
 /**
  * Retires every version of a template: orders can no longer name it. Orders accepted before keep the texts
@@ -12,10 +12,11 @@ export async function retireTemplate(
   creator: string,
   name: string,
 ): Promise<TemplateDocument[]> {
-  const versions = await getTenantTemplate(deps, creator, name);
+  const templates = templatesOf(deps.templates, creator);
+  const versions = await requireTemplate(templates, name);
   const retired = deps.clock.now().toISOString();
   for (const version of versions.filter((v) => !v.retired)) {
     await deps.templates.retireVersion(version, retired);
   }
-  return getTenantTemplate(deps, creator, name);
+  return requireTemplate(templates, name);
 }

@@ -2,7 +2,7 @@ import { newWebhookSecret } from "../domain/webhookSignature";
 import { previousSecretValidityMs, type WebhookSubscription } from "../domain/webhooks";
 import type { Clock } from "../ports/clock";
 import type { WebhookStore } from "../ports/webhooks";
-import { getTenantWebhookSubscription } from "./getTenantWebhookSubscription";
+import { requireSubscription, webhooksOf } from "./steps/tenantScope";
 
 /**
  * Gives the subscription a new secret. The previous one keeps signing beside it for 24 hours (the
@@ -14,7 +14,7 @@ export async function rotateWebhookSecret(
   tenant: string,
   id: string,
 ): Promise<WebhookSubscription> {
-  const subscription = await getTenantWebhookSubscription(deps, tenant, id);
+  const subscription = await requireSubscription(webhooksOf(deps.webhooks, tenant), id);
   const now = deps.clock.now();
   const [current] = subscription.secrets;
   const expires = new Date(now.getTime() + previousSecretValidityMs).toISOString();

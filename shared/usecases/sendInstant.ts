@@ -1,3 +1,4 @@
+import type { ChainIds } from "../domain/deterministicIds";
 import type { NotificationDocument } from "../domain/notification";
 import type { ChainReceipt, NewOrder, OrderDocument } from "../domain/order";
 import { instantLeaseMs } from "../domain/recoveryTimes";
@@ -11,8 +12,9 @@ import { callProvider } from "./steps/callProvider";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 import { recordAcceptance, rememberEmailOperation } from "./steps/recordAcceptance";
 import { notificationFor } from "./steps/notificationDrafts";
-import { registerOrderChain, type ChainIds, type ChangedPayloadPolicy } from "./registerOrderChain";
-import type { ResolvedAddress } from "./resolveOrderRecipients";
+import { registerOrders, type ChangedPayloadPolicy } from "./steps/idempotentRegistration";
+import type { ResolvedAddress } from "./steps/resolveOrderRecipients";
+import { ordersOf } from "./steps/tenantScope";
 import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 export interface InstantDeps extends TransitionDeps {
@@ -99,8 +101,8 @@ function addressOf(order: OrderDocument): ResolvedAddress | undefined {
 const instantKinds: ReadonlyArray<InstantRequest["kind"]> = ["instant-sms", "instant-email"];
 
 /**
- * `future/orders/instant/*`: sends one message while the caller waits. The order is registered like any
- * chain (its creation is the idempotency check) and stored already claimed for processing; its
+ * `future/orders/instant/*`: sends one message while the caller waits. The order is registered as every order
+ * is (`registerOrders`: its creation is the idempotency check) and stored already claimed for processing; its
  * notification is stored New and claimed (Sending, under its ETag) before the provider is called, as the
  * send queue does. So a request that dies at any point leaves a stored order: the client's retry with the
  * same idempotencyId takes over a send that was never claimed, and the sweeper finishes the rest through the
@@ -117,23 +119,25 @@ export async function sendInstant(
   /** The client's signal: a request whose client went away stops before anything is stored or sent. */
   signal?: AbortSignal,
 ): Promise<InstantResult> {
-  const registration = await registerOrderChain(deps, {
+  const registration = await registerOrders(deps, {
     signal,
     tenant,
-    kind: input.kind,
-    idempotencyId,
-    body,
+    key: {
+      kind: input.kind,
+      idempotencyId,
+      body,
+      onChangedPayload,
+      // Altinn keys every instant order by (creator, idempotencyId), whatever its channel or route.
+      sharesIdsWith: instantKinds.filter((kind) => kind !== input.kind),
+    },
     buildOrders: (ids, now) => [instantOrder(input, tenant, ids, now)],
-    onChangedPayload,
-    // Altinn keys every instant order by (creator, idempotencyId), whatever its channel or route.
-    sharesIdsWith: instantKinds.filter((kind) => kind !== input.kind),
   });
   const result = {
     receipt: registration.receipt,
     created: registration.created,
     payloadChanged: registration.payloadChanged,
   };
-  const order = await deps.orders.getOrder(registration.receipt.notification.shipmentId);
+  const order = await ordersOf(deps.orders, tenant).getOrder(registration.receipt.notification.shipmentId);
   if (!order) throw new AppError("transient", "The instant order could not be read back.");
   const address = addressOf(order);
   if (order.status !== "Processing" || !address) return result;

@@ -4,10 +4,10 @@ import type { NewOrder } from "../domain/order";
 import { bulkLimits } from "../domain/requests/bulkOrder";
 import { AppError, isAppError } from "../errors";
 import type { BulkOrders } from "../ports/bulkOrders";
-import type { Clock } from "../ports/clock";
 import type { NotificationQuota } from "../ports/intakeLimiter";
-import type { OrderStore } from "../ports/orderStore";
-import { getTenantBulkOrder } from "./registerBulkOrder";
+import type { ReleaseDeps } from "./steps/claimAndPublish";
+import { releaseSoon } from "./steps/releaseIfDue";
+import { bulkOrdersOf, requireBulkOrder } from "./steps/tenantScope";
 
 /**
  * The recipients of the uploaded parts, if they make one list: parts 1 to n all accepted, none still being
@@ -70,16 +70,19 @@ export type SubmitOutcome =
  * order document created after (create-if-absent), so a submission that stopped in between is finished by
  * the client's retry, and no part can be accepted after the recipient count was fixed. Submitting again is
  * answered the same way. The recipients count against the monthly quota here, once: a bulk order is the one
- * order whose size is known before it is taken, so one that would go past the quota is refused whole.
+ * order whose size is known before it is taken, so one that would go past the quota is refused whole. The
+ * order is processed at its send time: at once when that has come (a failure of that only `warn`s, and leaves
+ * the order to the sweeper).
  */
 export async function submitBulkOrder(
-  deps: { bulkOrders: BulkOrders; orders: OrderStore; clock: Clock; notificationQuota: NotificationQuota },
+  deps: ReleaseDeps & { bulkOrders: BulkOrders; notificationQuota: NotificationQuota },
   tenant: string,
   orderId: string,
   quota: SubmitQuota,
+  warn: (message: string) => void,
 ): Promise<SubmitOutcome> {
   for (let attempt = 0; ; attempt += 1) {
-    let stored = await getTenantBulkOrder(deps.bulkOrders, tenant, orderId);
+    let stored = await requireBulkOrder(bulkOrdersOf(deps.bulkOrders, tenant), orderId);
     if (stored.state === "Cancelled") throw new AppError("conflict", "The bulk order is cancelled.");
     if (stored.state === "Open") {
       const recipientCount = recipientCountOf(stored);
@@ -98,6 +101,7 @@ export async function submitBulkOrder(
     }
     const order = orderOfBulk(stored, stored.recipientCount ?? 0, deps.clock.now());
     await deps.orders.createOrder(order);
+    await releaseSoon(deps, [order], warn);
     return { kind: "submitted", order };
   }
 }

@@ -8,7 +8,7 @@ import { AppError, isAppError } from "../errors";
 import type { BulkOrders } from "../ports/bulkOrders";
 import type { Clock } from "../ports/clock";
 import { recipientPartSize } from "../ports/recipientLists";
-import { getTenantBulkOrder } from "./registerBulkOrder";
+import { bulkOrdersOf, requireBulkOrder } from "./steps/tenantScope";
 
 /** One line as the edge read it: its text, or why it has none. */
 export type UploadedLine = { number: number; text: string } | { number: number; problem: string };
@@ -53,7 +53,7 @@ async function changeBulkOrder(
   change: (stored: BulkOrderDocument) => Partial<Pick<BulkOrderDocument, "parts">> | undefined,
 ): Promise<BulkOrderDocument> {
   for (let attempt = 0; ; attempt += 1) {
-    const stored = await getTenantBulkOrder(deps.bulkOrders, tenant, orderId);
+    const stored = await requireBulkOrder(bulkOrdersOf(deps.bulkOrders, tenant), orderId);
     const changes = change(stored);
     if (changes === undefined) return stored;
     try {
@@ -155,7 +155,7 @@ export async function uploadBulkPart(deps: UploadDeps, request: UploadRequest): 
   }
   const attempt = randomUUID();
   const accepted = await claimPart(deps, request, attempt);
-  const stored = await getTenantBulkOrder(deps.bulkOrders, request.tenant, request.orderId);
+  const stored = await requireBulkOrder(bulkOrdersOf(deps.bulkOrders, request.tenant), request.orderId);
   const writing = accepted === undefined;
   try {
     const outcome = await readPart(deps, request, stored, writing ? attempt : undefined);

@@ -5,7 +5,7 @@ import { isAppError } from "../errors";
 import type { BulkOrders, NotificationCounts } from "../ports/bulkOrders";
 import type { Clock } from "../ports/clock";
 import type { OrderStore } from "../ports/orderStore";
-import { getTenantBulkOrder } from "./registerBulkOrder";
+import { bulkOrdersOf, requireBulkOrder } from "./steps/tenantScope";
 
 /** Counts are taken at most this often per order, however often the view is asked for. */
 export const progressCountsMaxAgeMs = 30_000;
@@ -61,7 +61,7 @@ export async function viewBulkOrder(
   tenant: string,
   orderId: string,
 ): Promise<BulkOrderView> {
-  const bulk = await getTenantBulkOrder(deps.bulkOrders, tenant, orderId);
+  const bulk = await requireBulkOrder(bulkOrdersOf(deps.bulkOrders, tenant), orderId);
   if (bulk.state !== "Submitted") return { bulk };
   const order = await deps.orders.getOrder(orderId);
   if (!order) return { bulk };

@@ -10,7 +10,7 @@ import {
   type TemplateDocument,
 } from "../../shared/domain/templates";
 import { notificationFor } from "../../shared/usecases/steps/notificationDrafts";
-import { templateTexts } from "../../shared/usecases/orderDrafts";
+import { templateTexts } from "../../shared/usecases/steps/orderDrafts";
 import { sampleOrder } from "../support/orders";
 
 const now = new Date("2026-11-23T09:00:00.000Z");

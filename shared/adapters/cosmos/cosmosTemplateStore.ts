@@ -27,13 +27,17 @@ export class CosmosTemplateStore implements TemplateStore {
   versions(creator: string, name: string): Promise<TemplateDocument[]> {
     return this.query(
       creator,
-      "SELECT * FROM c WHERE c.docType = 'template' AND c.name = @name ORDER BY c.version ASC",
+      "SELECT * FROM c WHERE c.docType = 'template' AND c.pk = @partition AND c.name = @name ORDER BY c.version ASC",
       [{ name: "@name", value: name }],
     );
   }
 
   async latestVersions(creator: string): Promise<TemplateDocument[]> {
-    const all = await this.query(creator, "SELECT * FROM c WHERE c.docType = 'template'", []);
+    const all = await this.query(
+      creator,
+      "SELECT * FROM c WHERE c.docType = 'template' AND c.pk = @partition",
+      [],
+    );
     const latest = new Map<string, TemplateDocument>();
     for (const version of all) {
       const seen = latest.get(version.name);
@@ -62,19 +66,21 @@ export class CosmosTemplateStore implements TemplateStore {
     await replaceIfUnchanged(this.container, version, version.pk, { retired }, "retire template version");
   }
 
+  /** A query of the organisation's partition (`@partition`, named in the query too, so any engine keeps to it). */
   private async query(
     creator: string,
     query: string,
     parameters: Array<{ name: string; value: string }>,
   ): Promise<TemplateDocument[]> {
+    const partition = templatePartition(creator);
     try {
       const { resources } = await this.container.items
-        .query<unknown>({ query, parameters }, { partitionKey: templatePartition(creator) })
+        .query<unknown>(
+          { query, parameters: [...parameters, { name: "@partition", value: partition }] },
+          { partitionKey: partition },
+        )
         .fetchAll();
-      // The partition is the organisation's own; the creator check is a second lock on the same door.
-      return resources
-        .map((resource) => templateDocumentSchema.parse(resource))
-        .filter((version) => version.creator === creator);
+      return resources.map((resource) => templateDocumentSchema.parse(resource));
     } catch (error) {
       throw mapCosmosError(error, "query templates");
     }

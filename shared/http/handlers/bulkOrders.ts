@@ -1,16 +1,13 @@
 import { Readable } from "node:stream";
-import type { HttpRequest, InvocationContext } from "@azure/functions";
-import type { Dependencies } from "../../app/dependencies";
+import type { HttpRequest } from "@azure/functions";
 import { scopes } from "../../auth/principal";
 import { limitsOf, quotaMonthOf } from "../../domain/intakeLimits";
-import type { NewOrder } from "../../domain/order";
 import { bulkLimits, bulkOrderRequestSchema } from "../../domain/requests/bulkOrder";
 import { recipientFormats, type RecipientFormat } from "../../domain/requests/recipientLines";
 import { validate } from "../../domain/requests/validate";
 import { AppError } from "../../errors";
 import { cancelBulkOrder } from "../../usecases/cancelBulkOrder";
-import { draftFromBulkOrder, findBulkReplay, registerBulkOrder } from "../../usecases/registerBulkOrder";
-import { releaseIfDue } from "../../usecases/releaseIfDue";
+import { registerBulkOrder } from "../../usecases/registerBulkOrder";
 import { submitBulkOrder } from "../../usecases/submitBulkOrder";
 import { uploadBulkPart, type UploadOutcome } from "../../usecases/uploadBulkPart";
 import { viewBulkOrder } from "../../usecases/viewBulkOrder";
@@ -18,6 +15,7 @@ import { checkContentType, readJsonBody, UnsupportedMediaTypeError } from "../bo
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
 import { quotaExceededProblem, rateLimitedEndpoint } from "../limitedIntake";
 import { readLines, StreamTooLargeError } from "../lineReader";
+import { orderDefaultsOf } from "../orderDefaults";
 import { problem, validationProblem } from "../problem";
 import { orderIdParam } from "../routeParams";
 import { bulkOrderView } from "../views/bulkOrderView";
@@ -30,12 +28,6 @@ function links(request: HttpRequest, orderId: string) {
     submit: `${self}/submit`,
     shipment: `${apiBase(request)}/future/shipment/${orderId}`,
   };
-}
-
-function idempotencyIdOf(body: unknown): string | undefined {
-  if (typeof body !== "object" || body === null || !("idempotencyId" in body)) return undefined;
-  const { idempotencyId } = body;
-  return typeof idempotencyId === "string" && idempotencyId.trim() !== "" ? idempotencyId : undefined;
 }
 
 /**
@@ -57,24 +49,14 @@ export const createBulkOrder = rateLimitedEndpoint(scopes.create, async ({ reque
       { location: link.self },
     );
   };
-  const result = validate(bulkOrderRequestSchema, body, { now: deps.clock.now() });
-  if (!result.ok) {
-    // A retry of an accepted request whose send time has since passed still gets its order.
-    const idempotencyId = idempotencyIdOf(body);
-    const replay = idempotencyId && (await findBulkReplay(deps, principal.tenant, idempotencyId, body));
-    if (replay) return answer(200, replay);
-    return validationProblem(result.errors);
-  }
-  const registration = await registerBulkOrder(deps, {
+  const outcome = await registerBulkOrder(deps, {
     tenant: principal.tenant,
-    idempotencyId: result.value.idempotencyId,
     body,
-    draft: draftFromBulkOrder(result.value, {
-      emailSenderAddress: deps.settings.EMAIL_SENDER_ADDRESS,
-      smsSender: deps.settings.SMS_DEFAULT_SENDER,
-    }),
+    validated: validate(bulkOrderRequestSchema, body, { now: deps.clock.now() }),
+    defaults: orderDefaultsOf(deps.settings),
   });
-  return answer(registration.created ? 201 : 200, registration.orderId);
+  if (outcome.kind === "invalid") return validationProblem(outcome.errors);
+  return answer(outcome.created ? 201 : 200, outcome.orderId);
 });
 
 function formatOf(contentType: string | null): RecipientFormat {
@@ -133,15 +115,6 @@ export const uploadBulkRecipients = rateLimitedEndpoint(
   },
 );
 
-/** Orders due already are released at once; a failure leaves them to the sweeper, never loses them. */
-async function releaseSoon(deps: Dependencies, order: NewOrder, context: InvocationContext): Promise<void> {
-  try {
-    await releaseIfDue(deps, [order]);
-  } catch (error) {
-    context.warn(`immediate release failed; the sweeper will pick the order up: ${(error as Error).message}`);
-  }
-}
-
 /**
  * `POST future/orders/bulk/{id}/submit`: the list is complete; the order is processed at its send time. Its
  * recipients count against the monthly quota now; an order that would go past it is refused (429) and stays
@@ -153,15 +126,17 @@ export const submitBulkOrderEndpoint = rateLimitedEndpoint(
     const orderId = orderIdParam(request.params);
     const now = deps.clock.now();
     const limits = limitsOf(deps.settings.SERVICE_OWNER_LIMITS, principal.tenant);
-    const outcome = await submitBulkOrder(deps, principal.tenant, orderId, {
-      month: quotaMonthOf(now).month,
-      limit: limits.monthlyNotifications,
-    });
+    const outcome = await submitBulkOrder(
+      deps,
+      principal.tenant,
+      orderId,
+      { month: quotaMonthOf(now).month, limit: limits.monthlyNotifications },
+      (message) => context.warn(message),
+    );
     if (outcome.kind === "over-quota") {
       return quotaExceededProblem({ used: outcome.used, requested: outcome.recipientCount, limits, now });
     }
     const { order } = outcome;
-    await releaseSoon(deps, order, context);
     const link = links(request, orderId);
     return json(
       202,
@@ -183,8 +158,7 @@ export const cancelBulkOrderEndpoint = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
     const orderId = orderIdParam(request.params);
-    await cancelBulkOrder(deps, principal.tenant, orderId);
-    const view = await viewBulkOrder(deps, principal.tenant, orderId);
+    const view = await cancelBulkOrder(deps, principal.tenant, orderId);
     return json(200, bulkOrderView(view, links(request, orderId)));
   },
 );

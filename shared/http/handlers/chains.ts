@@ -1,9 +1,6 @@
 import { scopes } from "../../auth/principal";
-import type { OrderDocument } from "../../domain/order";
-import { AppError } from "../../errors";
-import { cancelChain } from "../../usecases/cancelChain";
-import { cancelOrder } from "../../usecases/cancelOrder";
-import { mainOrderIdOf } from "../../usecases/registerOrderChain";
+import { cancelChainOrShipment } from "../../usecases/cancelChainOrShipment";
+import { viewOrderChain } from "../../usecases/viewOrderChain";
 import { authenticatedEndpoint, json } from "../endpoint";
 import { orderIdParam } from "../routeParams";
 import { shipmentSummaryView } from "../views/orderViews";
@@ -14,18 +11,12 @@ import { shipmentSummaryView } from "../views/orderViews";
  */
 export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const chainId = orderIdParam(request.params);
-  const main = await deps.orders.getOrder(mainOrderIdOf(chainId));
-  if (!main?.chain || main.creator !== principal.tenant)
-    throw new AppError("not-found", "Order chain not found.");
-  const reminders = await Promise.all(main.chain.orderIds.slice(1).map((id) => deps.orders.getOrder(id)));
+  const { main, reminders } = await viewOrderChain(deps, principal.tenant, chainId);
   return json(200, {
     notificationOrderId: chainId,
     idempotencyId: main.chain.idempotencyId,
     created: main.created,
-    notification: {
-      ...shipmentSummaryView(main),
-      reminders: reminders.filter((r): r is OrderDocument => r !== undefined).map(shipmentSummaryView),
-    },
+    notification: { ...shipmentSummaryView(main), reminders: reminders.map(shipmentSummaryView) },
   });
 });
 
@@ -37,19 +28,14 @@ export const getOrderChain = authenticatedEndpoint(scopes.create, async ({ reque
 export const cancelFutureOrder = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
-    const id = orderIdParam(request.params);
-    const main = await deps.orders.getOrder(mainOrderIdOf(id));
-    if (main?.chain && main.creator === principal.tenant) {
-      const result = await cancelChain(deps, principal.tenant, id);
-      return json(200, {
-        notificationOrderId: result.notificationOrderId,
-        shipments: result.shipments.map((s) => ({
-          ...shipmentSummaryView(s.shipment),
-          cancelled: s.cancelled,
-        })),
-      });
-    }
-    const { order } = await cancelOrder(deps, principal.tenant, id);
-    return json(200, { shipments: [{ ...shipmentSummaryView(order), cancelled: true }] });
+    const { notificationOrderId, shipments } = await cancelChainOrShipment(
+      deps,
+      principal.tenant,
+      orderIdParam(request.params),
+    );
+    return json(200, {
+      ...(notificationOrderId === undefined ? {} : { notificationOrderId }),
+      shipments: shipments.map((s) => ({ ...shipmentSummaryView(s.shipment), cancelled: s.cancelled })),
+    });
   },
 );

@@ -2,13 +2,12 @@ import { scopes } from "../../auth/principal";
 import type { BlobOriginPolicy } from "../../domain/attachments";
 import { composedEmailRequestSchema } from "../../domain/requests/composedEmail";
 import { validate } from "../../domain/requests/validate";
-import { draftFromComposedEmail } from "../../usecases/composedEmailDraft";
 import { clientSignal } from "../../platform/clientConnection";
-import { registerOrderChain } from "../../usecases/registerOrderChain";
-import { releaseIfDue } from "../../usecases/releaseIfDue";
+import { registerComposedEmailOrder } from "../../usecases/registerComposedEmailOrder";
 import { readJsonBody } from "../body";
 import { apiBase, json } from "../endpoint";
 import { limitedIntakeEndpoint } from "../limitedIntake";
+import { orderDefaultsOf } from "../orderDefaults";
 import { validationProblem } from "../problem";
 
 const schemas = new Map<string, ReturnType<typeof composedEmailRequestSchema>>();
@@ -25,10 +24,9 @@ function schemaFor(policy: BlobOriginPolicy) {
 }
 
 /**
- * `POST future/orders/composed-email`: one email with attachments by SAS URL, under Altinn's own scope.
- * The files are not read now but when the email is sent (`sendingAttachments`). Idempotent per
- * idempotencyId, apart from `future/orders` (Altinn keeps composed orders' ids apart, too). Under the
- * organisation's request rate and monthly quota, as every order-creating route.
+ * `POST future/orders/composed-email`: one email with attachments by SAS URL, under Altinn's own scope
+ * (`registerComposedEmailOrder`). Under the organisation's request rate and monthly quota, as every
+ * order-creating route.
  */
 export const createComposedEmailOrder = limitedIntakeEndpoint(
   scopes.composedEmail,
@@ -37,30 +35,16 @@ export const createComposedEmailOrder = limitedIntakeEndpoint(
     const schema = schemaFor({ localBlobEndpoint: deps.settings.LOCAL_BLOB_ENDPOINT });
     const result = validate(schema, body, { now: deps.clock.now() });
     if (!result.ok) return validationProblem(result.errors);
-    const registration = await registerOrderChain(deps, {
+    const { receipt, created } = await registerComposedEmailOrder(deps, {
       tenant: principal.tenant,
-      kind: "composed",
-      signal: clientSignal(request),
-      idempotencyId: result.value.idempotencyId,
       body,
-      buildOrders: (ids, now) => [
-        draftFromComposedEmail(result.value, principal.tenant, ids, now, {
-          emailSenderAddress: deps.settings.EMAIL_SENDER_ADDRESS,
-          smsSender: deps.settings.SMS_DEFAULT_SENDER,
-        }),
-      ],
+      request: result.value,
+      defaults: orderDefaultsOf(deps.settings),
+      signal: clientSignal(request),
+      warn: (message) => context.warn(message),
     });
-    if (registration.created) {
-      try {
-        await releaseIfDue(deps, registration.orders);
-      } catch (error) {
-        context.warn(
-          `immediate release failed; the release timer will pick it up: ${(error as Error).message}`,
-        );
-      }
-    }
-    return json(registration.created ? 201 : 200, registration.receipt, {
-      location: `${apiBase(request)}/future/orders/${registration.receipt.notificationOrderId}`,
+    return json(created ? 201 : 200, receipt, {
+      location: `${apiBase(request)}/future/orders/${receipt.notificationOrderId}`,
     });
   },
 );

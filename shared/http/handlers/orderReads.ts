@@ -3,7 +3,10 @@ import { reference, tooLongMessage } from "../../domain/requests/fields";
 import { AppError } from "../../errors";
 import { textProblem } from "../body";
 import { cancelOrder } from "../../usecases/cancelOrder";
-import { getTenantOrder } from "../../usecases/getTenantOrder";
+import { findOrdersBySendersReference } from "../../usecases/findOrdersBySendersReference";
+import { viewOrder } from "../../usecases/viewOrder";
+import { viewOrderStatus } from "../../usecases/viewOrderStatus";
+import { viewShipment } from "../../usecases/viewShipment";
 import { apiBase, authenticatedEndpoint, json, stopIfClientClosed } from "../endpoint";
 import { guidParam, orderIdParam } from "../routeParams";
 import { problem, problemCodes } from "../problem";
@@ -17,7 +20,7 @@ function sendersReferenceProblem(text: string): string | undefined {
 }
 
 export const getOrder = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const order = await getTenantOrder(deps.orders, principal.tenant, orderIdParam(request.params));
+  const order = await viewOrder(deps, principal.tenant, orderIdParam(request.params));
   return json(200, orderView(order, apiBase(request)));
 });
 
@@ -36,22 +39,28 @@ export const listOrdersBySendersReference = authenticatedEndpoint(
         errors: { sendersReference: [problem] },
       });
     }
-    const orders = await deps.orders.findOrdersBySendersReference(principal.tenant, sendersReference);
+    const orders = await findOrdersBySendersReference(deps, principal.tenant, sendersReference);
     const base = apiBase(request);
     return json(200, { count: orders.length, orders: orders.map((o) => orderView(o, base)) });
   },
 );
 
 export const getOrderStatus = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const order = await getTenantOrder(deps.orders, principal.tenant, orderIdParam(request.params));
-  const notifications = await deps.notifications.listByOrder(order.id);
+  const { order, notifications } = await viewOrderStatus(
+    deps,
+    principal.tenant,
+    orderIdParam(request.params),
+  );
   return json(200, orderWithStatusView(order, notifications, apiBase(request)));
 });
 
 function notificationsOf(channel: "email" | "sms") {
   return authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-    const order = await getTenantOrder(deps.orders, principal.tenant, orderIdParam(request.params));
-    const notifications = await deps.notifications.listByOrder(order.id);
+    const { order, notifications } = await viewOrderStatus(
+      deps,
+      principal.tenant,
+      orderIdParam(request.params),
+    );
     return json(200, notificationSummaryView(order, notifications, channel));
   });
 }
@@ -66,12 +75,11 @@ export const cancelOrderById = authenticatedEndpoint(scopes.create, async ({ req
 
 export const getShipment = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const id = guidParam(request.params);
-  const order = id ? await deps.orders.getOrder(id) : undefined;
-  if (!order || order.creator !== principal.tenant) {
+  const shipment = id ? await viewShipment(deps, principal.tenant, id) : undefined;
+  if (!shipment) {
     const { code, status, detail } = problemCodes.shipmentNotFound;
     return problem({ status, title: "Not Found", code, detail });
   }
-  const notifications = await deps.notifications.listByOrder(order.id);
   stopIfClientClosed(request);
-  return json(200, shipmentView(order, notifications));
+  return json(200, shipmentView(shipment.order, shipment.notifications));
 });

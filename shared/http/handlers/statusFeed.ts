@@ -2,6 +2,7 @@ import { scopes } from "../../auth/principal";
 import { maxFeedSequence } from "../../domain/requests/limits";
 import { orderLifecycleName } from "../../domain/statuses";
 import { AppError } from "../../errors";
+import { readStatusFeed } from "../../usecases/readStatusFeed";
 import { authenticatedEndpoint, json, stopIfClientClosed } from "../endpoint";
 import { queryValue } from "../query";
 
@@ -45,14 +46,7 @@ function feedQuery(query: URLSearchParams) {
  * every status change instead (Registered, Processing, Processed, Cancelled too).
  */
 export const getStatusFeed = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const { after, pageSize, order, statuses } = feedQuery(request.query);
-  const entries = await deps.statusFeed.read({
-    creator: principal.tenant,
-    after,
-    pageSize,
-    order,
-    statuses,
-  });
+  const entries = await readStatusFeed(deps, principal.tenant, feedQuery(request.query));
   stopIfClientClosed(request);
   return json(
     200,

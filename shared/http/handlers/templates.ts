@@ -3,9 +3,9 @@ import { isTemplateName, templateRequestSchema } from "../../domain/templates";
 import { validate } from "../../domain/requests/validate";
 import { AppError } from "../../errors";
 import { createTemplateVersion } from "../../usecases/createTemplateVersion";
-import { getTenantTemplate } from "../../usecases/getTenantTemplate";
 import { listTemplates } from "../../usecases/listTemplates";
 import { retireTemplate } from "../../usecases/retireTemplate";
+import { viewTemplate } from "../../usecases/viewTemplate";
 import { readJsonBody } from "../body";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
 import { validationProblem } from "../problem";
@@ -36,7 +36,7 @@ export const listTenantTemplates = authenticatedEndpoint(scopes.create, async ({
 
 /** `GET future/templates/{name}`: every version, oldest first. */
 export const getTemplate = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
-  const versions = await getTenantTemplate(deps, principal.tenant, templateNameOf(request.params));
+  const versions = await viewTemplate(deps, principal.tenant, templateNameOf(request.params));
   return json(200, templateVersionsView(versions));
 });
 

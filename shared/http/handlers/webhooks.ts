@@ -6,18 +6,19 @@ import {
 } from "../../domain/webhooks";
 import { validate } from "../../domain/requests/validate";
 import { AppError } from "../../errors";
-import { getTenantWebhookSubscription } from "../../usecases/getTenantWebhookSubscription";
+import { findWebhookDeliveries } from "../../usecases/findWebhookDeliveries";
+import { findWebhookSubscriptions } from "../../usecases/findWebhookSubscriptions";
 import { pauseWebhookSubscription } from "../../usecases/pauseWebhookSubscription";
 import { redeliverWebhook } from "../../usecases/redeliverWebhook";
 import { registerWebhookSubscription } from "../../usecases/registerWebhookSubscription";
+import { removeWebhookSubscription } from "../../usecases/removeWebhookSubscription";
 import { rotateWebhookSecret } from "../../usecases/rotateWebhookSecret";
+import { viewWebhookSubscription } from "../../usecases/viewWebhookSubscription";
 import { readJsonBody } from "../body";
 import { apiBase, authenticatedEndpoint, json } from "../endpoint";
 import { validationProblem } from "../problem";
 import { guidParam } from "../routeParams";
 import { deliveryView, subscriptionView } from "../views/webhookViews";
-
-const deliveryPageSize = 100;
 
 /** A route id that cannot be a subscription's id is a 404 without a store read. */
 function subscriptionIdOf(params: Record<string, string>): string {
@@ -43,7 +44,7 @@ export const createWebhookSubscription = authenticatedEndpoint(
 
 /** `GET webhooks/subscriptions`. */
 export const listWebhookSubscriptions = authenticatedEndpoint(scopes.create, async ({ principal, deps }) => {
-  const subscriptions = await deps.webhooks.listSubscriptions(principal.tenant);
+  const subscriptions = await findWebhookSubscriptions(deps, principal.tenant);
   return json(200, { subscriptions: subscriptions.map((s) => subscriptionView(s)) });
 });
 
@@ -51,7 +52,7 @@ export const listWebhookSubscriptions = authenticatedEndpoint(scopes.create, asy
 export const getWebhookSubscription = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
-    const subscription = await getTenantWebhookSubscription(
+    const subscription = await viewWebhookSubscription(
       deps,
       principal.tenant,
       subscriptionIdOf(request.params),
@@ -64,13 +65,11 @@ export const getWebhookSubscription = authenticatedEndpoint(
 export const deleteWebhookSubscription = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
-    const subscription = await getTenantWebhookSubscription(
+    const subscription = await removeWebhookSubscription(
       deps,
       principal.tenant,
       subscriptionIdOf(request.params),
     );
-    if (!(await deps.webhooks.deleteSubscription(principal.tenant, subscription.id)))
-      throw new AppError("not-found", "Subscription not found.");
     return json(200, subscriptionView(subscription));
   },
 );
@@ -104,23 +103,14 @@ export const resumeWebhookDeliveries = pauseEndpoint(false);
 export const listWebhookDeliveries = authenticatedEndpoint(
   scopes.create,
   async ({ request, principal, deps }) => {
-    const subscription = await getTenantWebhookSubscription(
-      deps,
-      principal.tenant,
-      subscriptionIdOf(request.params),
-    );
+    const subscriptionId = subscriptionIdOf(request.params);
     const status = request.query.get("status") ?? "failed";
     const known = webhookDeliveryStatuses.find((s) => s === status);
     if (!known)
       return validationProblem({
         status: [`The status must be one of ${webhookDeliveryStatuses.join(", ")}.`],
       });
-    const deliveries = await deps.webhooks.listDeliveries(
-      principal.tenant,
-      subscription.id,
-      known,
-      deliveryPageSize,
-    );
+    const deliveries = await findWebhookDeliveries(deps, principal.tenant, subscriptionId, known);
     return json(200, { deliveries: deliveries.map(deliveryView) });
   },
 );

@@ -6,7 +6,7 @@ import type { OrderDocument } from "../../domain/order";
 import { nextSendTime, type SendingWindow } from "../../domain/sendingWindow";
 import { chooseLanguage, type TemplateLanguage } from "../../domain/templates";
 import type { NewNotification } from "../../ports/notificationStore";
-import type { ResolvedAddress } from "../resolveOrderRecipients";
+import type { ResolvedAddress } from "./resolveOrderRecipients";
 
 /** The text in the recipient's language when the order's template has one, else the Bokmål text. */
 function inLanguage<Text, Translations extends Partial<Record<"nn" | "en", Text>>>(

@@ -1,11 +1,13 @@
 import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
 import { cancelOrder } from "./cancelOrder";
-import { mainOrderIdOf } from "./registerOrderChain";
+import type { ChainOrder, TenantOrders } from "../ports/tenantScoped";
+import { ordersOf } from "./steps/tenantScope";
 import type { TransitionDeps } from "./steps/transitionOrder";
 
-export interface ChainCancellation {
-  notificationOrderId: string;
+interface ChainOrShipmentCancellation {
+  /** The chain's id, when the id named a chain (every shipment of it was considered). */
+  notificationOrderId?: string;
   shipments: Array<{ shipment: OrderDocument; cancelled: boolean }>;
 }
 
@@ -14,14 +16,14 @@ export interface ChainCancellation {
  * still Registered more than five minutes before its send time. Orders already under way are left as they
  * are and reported with their status. Nothing cancellable at all is a conflict.
  */
-export async function cancelChain(
+async function cancelChain(
   deps: TransitionDeps,
   tenant: string,
+  orders: TenantOrders,
+  main: ChainOrder,
   chainId: string,
-): Promise<ChainCancellation> {
-  const main = await deps.orders.getOrder(mainOrderIdOf(chainId));
-  if (!main?.chain || main.creator !== tenant) throw new AppError("not-found", "Order chain not found.");
-  const shipments: ChainCancellation["shipments"] = [];
+): Promise<ChainOrShipmentCancellation> {
+  const shipments: ChainOrShipmentCancellation["shipments"] = [];
   for (const orderId of main.chain.orderIds) {
     try {
       const outcome = await cancelOrder(deps, tenant, orderId);
@@ -31,7 +33,7 @@ export async function cancelChain(
       });
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;
-      const order = await deps.orders.getOrder(orderId);
+      const order = await orders.getOrder(orderId);
       if (order) shipments.push({ shipment: order, cancelled: false });
     }
   }
@@ -42,4 +44,21 @@ export async function cancelChain(
     );
   }
   return { notificationOrderId: chainId, shipments };
+}
+
+/**
+ * `PUT future/orders/{id}/cancel` (varsel extension; Altinn has no cancel for chains): the id is a chain's
+ * notificationOrderId, which cancels every shipment not yet started, or one shipmentId, which cancels just that
+ * notification or reminder (as `cancelOrder`: not found, or a conflict once it has started).
+ */
+export async function cancelChainOrShipment(
+  deps: TransitionDeps,
+  tenant: string,
+  id: string,
+): Promise<ChainOrShipmentCancellation> {
+  const orders = ordersOf(deps.orders, tenant);
+  const main = await orders.getChain(id);
+  if (main) return cancelChain(deps, tenant, orders, main, id);
+  const { order } = await cancelOrder(deps, tenant, id);
+  return { shipments: [{ shipment: order, cancelled: true }] };
 }

@@ -1,7 +1,7 @@
-import type { NewOrder } from "../domain/order";
-import type { ComposedEmailRequest } from "../domain/requests/composedEmail";
+import type { NewOrder } from "../../domain/order";
+import type { ComposedEmailRequest } from "../../domain/requests/composedEmail";
 import { draftsFromFutureOrder, type OrderDefaults } from "./orderDrafts";
-import type { ChainIds } from "./registerOrderChain";
+import type { ChainIds } from "../../domain/deterministicIds";
 
 /**
  * The order of a `POST future/orders/composed-email` request: a `future/orders` email to one address (the

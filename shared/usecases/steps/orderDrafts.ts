@@ -1,19 +1,19 @@
-import type { NewOrder, StoredRecipient } from "../domain/order";
+import type { NewOrder, StoredRecipient } from "../../domain/order";
 import type {
   EmailSendingOptions,
   FutureOrderRequest,
   NotificationRecipient,
   NotificationReminder,
   SmsSendingOptions,
-} from "../domain/requests/futureOrder";
+} from "../../domain/requests/futureOrder";
 import type {
   LegacyEmailOrderRequest,
   LegacyOrderRequest,
   LegacySmsOrderRequest,
-} from "../domain/requests/legacyOrder";
-import { delayedSendTimeMs } from "../domain/requests/timeLimits";
-import type { TemplateDocument, TemplateReference } from "../domain/templates";
-import type { ChainIds } from "./registerOrderChain";
+} from "../../domain/requests/legacyOrder";
+import { delayedSendTimeMs } from "../../domain/requests/timeLimits";
+import type { TemplateDocument, TemplateReference } from "../../domain/templates";
+import type { ChainIds } from "../../domain/deterministicIds";
 
 export interface OrderDefaults {
   emailSenderAddress: string;
@@ -150,7 +150,9 @@ function recipientFields(
     const org = recipient.recipientOrganization;
     return lookedUp({ organizationNumber: org.orgNumber }, org);
   }
-  const external = recipient.recipientExternalIdentity!;
+  const external = recipient.recipientExternalIdentity;
+  // The request schema requires one recipient kind, so a request without the others names this one.
+  if (!external) throw new Error("the request names no recipient");
   return lookedUp({ externalIdentity: external.externalIdentity }, external);
 }
 

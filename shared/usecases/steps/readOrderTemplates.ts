@@ -1,8 +1,9 @@
-import type { NotificationChannel } from "../domain/order";
-import type { FutureOrderRequest, NotificationRecipient } from "../domain/requests/futureOrder";
-import type { TemplateDocument, TemplateReference } from "../domain/templates";
-import { AppError } from "../errors";
-import type { TemplateStore } from "../ports/templateStore";
+import type { NotificationChannel } from "../../domain/order";
+import type { FutureOrderRequest, NotificationRecipient } from "../../domain/requests/futureOrder";
+import type { TemplateDocument, TemplateReference } from "../../domain/templates";
+import { AppError } from "../../errors";
+import type { TemplateStore } from "../../ports/templateStore";
+import { templatesOf } from "./tenantScope";
 
 const lookedUpKinds = ["recipientPerson", "recipientOrganization", "recipientExternalIdentity"] as const;
 
@@ -76,13 +77,14 @@ export async function readOrderTemplates(
   ];
   if (named.every((n) => n === undefined)) return named.map(() => undefined);
   const errors: Record<string, string[]> = {};
+  const templates = templatesOf(deps.templates, creator);
   const versionsByName = new Map<string, Promise<TemplateDocument[]>>();
   const chosen = await Promise.all(
     named.map(async (n) => {
       if (!n) return undefined;
       let versions = versionsByName.get(n.reference.name);
       if (!versions) {
-        versions = deps.templates.versions(creator, n.reference.name);
+        versions = templates.versions(n.reference.name);
         versionsByName.set(n.reference.name, versions);
       }
       const choice = chosenVersion(await versions, n);

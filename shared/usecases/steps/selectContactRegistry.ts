@@ -1,5 +1,5 @@
-import type { ContactRegistry } from "../ports/contactRegistry";
-import type { TestModeProviders } from "../ports/testMode";
+import type { ContactRegistry } from "../../ports/contactRegistry";
+import type { TestModeProviders } from "../../ports/testMode";
 
 /** The register an organisation's orders are looked up in: with the simulated persons in test mode. */
 export function contactsFor(

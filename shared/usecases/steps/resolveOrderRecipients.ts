@@ -5,11 +5,11 @@ import {
   type RecipientLookupSummary,
   type RecipientSpec,
   type ResolvedAddress,
-} from "../domain/contactLookup/lookup";
-import { loadRegistrySnapshot } from "./steps/loadRegistrySnapshot";
-import { recipientSpecsFor } from "../domain/contactLookup/specs";
-import type { NewOrder, StoredRecipient } from "../domain/order";
-import type { ContactRegistry } from "../ports/contactRegistry";
+} from "../../domain/contactLookup/lookup";
+import { loadRegistrySnapshot } from "./loadRegistrySnapshot";
+import { recipientSpecsFor } from "../../domain/contactLookup/specs";
+import type { NewOrder, StoredRecipient } from "../../domain/order";
+import type { ContactRegistry } from "../../ports/contactRegistry";
 
 export type { ResolvedAddress };
 

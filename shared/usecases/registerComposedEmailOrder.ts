@@ -1,0 +1,40 @@
+import type { ChainReceipt } from "../domain/order";
+import type { ComposedEmailRequest } from "../domain/requests/composedEmail";
+import type { ReleaseDeps } from "./steps/claimAndPublish";
+import { draftFromComposedEmail } from "./steps/composedEmailDraft";
+import { registerOrders } from "./steps/idempotentRegistration";
+import type { OrderDefaults } from "./steps/orderDrafts";
+import { releaseSoon } from "./steps/releaseIfDue";
+
+interface ComposedEmailIntake {
+  tenant: string;
+  /** The body as sent: its hash tells a retry from a reuse of the idempotencyId. */
+  body: unknown;
+  request: ComposedEmailRequest;
+  defaults: OrderDefaults;
+  /** The client's signal: a request whose client went away stops before anything is stored. */
+  signal?: AbortSignal;
+  /** Told when the immediate release failed (the sweeper releases the order instead). */
+  warn: (message: string) => void;
+}
+
+/**
+ * `POST future/orders/composed-email`: one email with attachments by SAS URL. The files are not read now but
+ * when the email is sent (`sendingAttachments`). Idempotent per idempotencyId, apart from `future/orders`
+ * (Altinn keeps composed orders' ids apart, too); a reused idempotencyId gets the first receipt. An order due
+ * already is released at once.
+ */
+export async function registerComposedEmailOrder(
+  deps: ReleaseDeps,
+  intake: ComposedEmailIntake,
+): Promise<{ receipt: ChainReceipt; created: boolean }> {
+  const { tenant, request } = intake;
+  const registration = await registerOrders(deps, {
+    tenant,
+    key: { kind: "composed", idempotencyId: request.idempotencyId, body: intake.body },
+    signal: intake.signal,
+    buildOrders: (ids, now) => [draftFromComposedEmail(request, tenant, ids, now, intake.defaults)],
+  });
+  if (registration.created) await releaseSoon(deps, registration.orders, intake.warn);
+  return { receipt: registration.receipt, created: registration.created };
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Dependencies } from "../../shared/app/dependencies";
+import { composedEmailRequestSchema } from "../../shared/domain/requests/composedEmail";
+import { validate } from "../../shared/domain/requests/validate";
+import { registerComposedEmailOrder } from "../../shared/usecases/registerComposedEmailOrder";
+import { registerFutureOrder } from "../../shared/usecases/registerFutureOrder";
+import { futureOrderRequestSchema } from "../../shared/domain/requests/futureOrder";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { testDependencies } from "../support/dependencies";
+import { startTestIssuer, type TestIssuer } from "../support/jwks";
+import { ManualClock, type RecordingPublisher } from "../support/pipeline";
+
+let cosmos: TestCosmos;
+let issuer: TestIssuer;
+let deps: Dependencies;
+let publisher: RecordingPublisher;
+const tenant = "991825827";
+const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const defaults = { emailSenderAddress: "noreply@varsel.local", smsSender: "Varsel" };
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  issuer = await startTestIssuer();
+});
+afterAll(async () => {
+  await issuer.close();
+  await cosmos.close();
+});
+beforeEach(async () => {
+  ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
+});
+
+const composed = (idempotencyId: string, emailAddress: string) => ({
+  idempotencyId,
+  recipient: { emailAddress, emailSettings: { subject: "S", body: "B" } },
+});
+
+function register(body: ReturnType<typeof composed>) {
+  const parsed = validate(composedEmailRequestSchema({}), body, { now: clock.now() });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+  return registerComposedEmailOrder(deps, { tenant, body, request: parsed.value, defaults, warn: () => {} });
+}
+
+describe("registerComposedEmailOrder", () => {
+  it("registers one Composed email order, releases it when due, and answers a retry with the same receipt", async () => {
+    const first = await register(composed("c1", "a@example.com"));
+    expect(first.created).toBe(true);
+    expect(await deps.orders.getOrder(first.receipt.notification.shipmentId)).toMatchObject({
+      type: "Composed",
+      recipients: [{ emailAddress: "a@example.com" }],
+    });
+    expect(publisher.on("processOrder")).toHaveLength(1);
+
+    expect(await register(composed("c1", "a@example.com"))).toEqual({
+      receipt: first.receipt,
+      created: false,
+    });
+    // A changed body gets the first receipt, as future/orders does by default.
+    expect(await register(composed("c1", "b@example.com"))).toEqual({
+      receipt: first.receipt,
+      created: false,
+    });
+    expect(publisher.on("processOrder")).toHaveLength(1);
+  });
+
+  it("keeps its idempotencyIds apart from future/orders'", async () => {
+    const mine = await register(composed("shared", "a@example.com"));
+    const body = {
+      idempotencyId: "shared",
+      recipient: {
+        recipientEmail: { emailAddress: "a@example.com", emailSettings: { subject: "S", body: "B" } },
+      },
+    };
+    const chain = await registerFutureOrder(deps, {
+      tenant,
+      body,
+      validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),
+      defaults,
+      onChangedPayload: "replay",
+      warn: () => {},
+    });
+    expect(chain).toMatchObject({ kind: "registered", created: true });
+    if (chain.kind === "registered")
+      expect(chain.receipt.notificationOrderId).not.toBe(mine.receipt.notificationOrderId);
+  });
+});

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Dependencies } from "../../shared/app/dependencies";
+import { chainIds } from "../../shared/domain/deterministicIds";
+import { futureOrderRequestSchema } from "../../shared/domain/requests/futureOrder";
+import { validate } from "../../shared/domain/requests/validate";
+import { isAppError } from "../../shared/errors";
+import { createTemplateVersion } from "../../shared/usecases/createTemplateVersion";
+import { registerFutureOrder } from "../../shared/usecases/registerFutureOrder";
+import { retireTemplate } from "../../shared/usecases/retireTemplate";
+import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { testDependencies } from "../support/dependencies";
+import { startTestIssuer, type TestIssuer } from "../support/jwks";
+import { ManualClock, type RecordingPublisher } from "../support/pipeline";
+
+let cosmos: TestCosmos;
+let issuer: TestIssuer;
+let deps: Dependencies;
+let publisher: RecordingPublisher;
+const tenant = "991825827";
+const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const defaults = { emailSenderAddress: "noreply@varsel.local", smsSender: "Varsel" };
+
+beforeAll(async () => {
+  cosmos = await startTestCosmos();
+  issuer = await startTestIssuer();
+});
+afterAll(async () => {
+  await issuer.close();
+  await cosmos.close();
+});
+beforeEach(async () => {
+  ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
+  clock.set("2026-11-23T09:00:00.000Z");
+});
+
+const emailOrder = (idempotencyId: string, extra: Record<string, unknown> = {}) => ({
+  idempotencyId,
+  requestedSendTime: "2026-11-24T09:00:00Z",
+  recipient: {
+    recipientEmail: { emailAddress: "a@example.com", emailSettings: { subject: "S", body: "B" } },
+  },
+  reminders: [
+    {
+      delayDays: 1,
+      recipient: {
+        recipientEmail: { emailAddress: "a@example.com", emailSettings: { subject: "R", body: "B" } },
+      },
+    },
+  ],
+  ...extra,
+});
+
+function register(body: unknown, options: { strict?: boolean; warnings?: string[] } = {}) {
+  return registerFutureOrder(deps, {
+    tenant,
+    body,
+    validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),
+    defaults,
+    onChangedPayload: options.strict ? "conflict" : "replay",
+    warn: (message) => options.warnings?.push(message),
+  });
+}
+
+describe("registerFutureOrder", () => {
+  it("registers the main order and its reminders, and answers a retry with the same receipt", async () => {
+    const first = await register(emailOrder("k1"));
+    expect(first).toMatchObject({ kind: "registered", created: true, payloadChanged: false });
+    if (first.kind !== "registered") throw new Error("not registered");
+    const { shipmentId, reminders } = first.receipt.notification;
+    expect((await deps.orders.getOrder(shipmentId))?.chain?.receipt).toEqual(first.receipt);
+    expect(await deps.orders.getOrder(reminders![0]!.shipmentId)).toBeDefined();
+    // Not due yet: the sweeper releases it at its send time.
+    expect(publisher.on("processOrder")).toHaveLength(0);
+
+    expect(await register(emailOrder("k1"))).toEqual({ ...first, created: false });
+    expect(await register(emailOrder("k1", { sendersReference: "other" }))).toEqual({
+      ...first,
+      created: false,
+      payloadChanged: true,
+    });
+    await expect(
+      register(emailOrder("k1", { sendersReference: "other" }), { strict: true }),
+    ).rejects.toSatisfy((e: unknown) => isAppError(e, "conflict"));
+  });
+
+  it("releases an order due at once", async () => {
+    const due = await register(emailOrder("due", { requestedSendTime: undefined, reminders: [] }));
+    expect(due).toMatchObject({ kind: "registered", created: true });
+    expect(publisher.on("processOrder")).toHaveLength(1);
+  });
+
+  it("tells a failed immediate release and leaves the order registered for the sweeper", async () => {
+    publisher.failNext = true;
+    const warnings: string[] = [];
+    const due = await register(emailOrder("release-fails", { requestedSendTime: undefined, reminders: [] }), {
+      warnings,
+    });
+    expect(due).toMatchObject({ kind: "registered", created: true });
+    expect(warnings).toEqual([expect.stringContaining("immediate release failed")]);
+  });
+
+  it("answers a retry whose send time has passed since with its receipt, and a new such request as invalid", async () => {
+    const body = emailOrder("late", { requestedSendTime: "2026-11-23T09:30:00Z", reminders: [] });
+    const first = await register(body);
+    clock.set("2026-11-23T10:00:00.000Z");
+    expect(await register(body)).toEqual({ ...first, created: false });
+    expect(await register({ ...body, idempotencyId: "late-2" })).toMatchObject({
+      kind: "invalid",
+      errors: { requestedSendTime: [expect.any(String)] },
+    });
+  });
+
+  it("answers a retry with its receipt after its template was retired, and refuses a new request naming it", async () => {
+    await createTemplateVersion(deps, tenant, {
+      name: "case-update",
+      email: { contentType: "Plain", nb: { subject: "S", body: "B" } },
+    });
+    const byTemplate = (idempotencyId: string) => ({
+      idempotencyId,
+      requestedSendTime: "2026-11-24T09:00:00Z",
+      recipient: {
+        recipientPerson: {
+          nationalIdentityNumber: "30859910013",
+          channelSchema: "Email",
+          template: { name: "case-update" },
+        },
+      },
+    });
+    const first = await register(byTemplate("templated"));
+    expect(first).toMatchObject({ kind: "registered", created: true });
+    await retireTemplate(deps, tenant, "case-update");
+    expect(await register(byTemplate("templated"))).toEqual({ ...first, created: false });
+    await expect(register(byTemplate("templated-2"))).rejects.toSatisfy((e: unknown) =>
+      isAppError(e, "validation"),
+    );
+  });
+
+  it("refuses a person without contact details and stores nothing", async () => {
+    const body = {
+      idempotencyId: "no-contact",
+      recipient: {
+        recipientPerson: {
+          nationalIdentityNumber: "01019010046",
+          channelSchema: "Email",
+          emailSettings: { subject: "S", body: "B" },
+        },
+      },
+    };
+    await expect(register(body)).rejects.toSatisfy((e: unknown) => isAppError(e, "missing-contact"));
+    expect(await deps.orders.getOrder(chainIds(tenant, "order", "no-contact").mainOrderId)).toBeUndefined();
+  });
+});
