@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import { applyDeliveryReport, applyDeliveryReports } from "../../shared/usecases/applyDeliveryReport";
+import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
+import { sendNotification } from "../../shared/usecases/sendNotification";
+import { sampleEmail, sampleSms } from "../support/notifications";
+import {
+  clock,
+  deps,
+  processedOrderWith,
+  publisher,
+  stores,
+  t0,
+  useSendAndReportFixture,
+} from "../support/sendAndReport";
+
+useSendAndReportFixture();
+
+describe("delivery reports", () => {
+  it("applies a report by provider reference and completes the order exactly once", async () => {
+    const e = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
+    const s = sampleSms("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(e, s);
+    await sendNotification(deps(), { orderId: order.id, notificationId: e.id, retry: 0 });
+    await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
+
+    await applyDeliveryReport(deps(), { reference: e.id, status: "Delivered" }, new Date(t0));
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
+    const smsReport = {
+      varselReport: {
+        provider: "link",
+        firstSeen: t0,
+        attempt: 0,
+        payload: { reference: "gw-1", status: "Delivered" },
+      },
+    };
+    await Promise.all([
+      applyDeliveryReport(deps(), smsReport, undefined),
+      applyDeliveryReport(deps(), smsReport, undefined),
+    ]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+    clock.advance(5_000);
+    const feed = await stores.statusFeed.read({
+      creator: order.creator,
+      after: 0,
+      pageSize: 50,
+      order: "Asc",
+    });
+    expect(feed.filter((f) => f.status === "Order_Completed")).toHaveLength(1);
+    expect(
+      feed
+        .find((f) => f.status === "Order_Completed")
+        ?.recipients.map((r) => r.status)
+        .sort(),
+    ).toEqual(["Email_Delivered", "SMS_Delivered"]);
+  });
+
+  it("applies a burst of reports together, each once and in arrival order, and retries only the early one", async () => {
+    const emails = [0, 1, 2].map(() => sampleEmail("00000000-0000-4000-8000-000000000000", t0));
+    const order = await processedOrderWith(...emails);
+    for (const e of emails)
+      await sendNotification(deps(), { orderId: order.id, notificationId: e.id, retry: 0 });
+    const [a, b, c] = emails.map((e) => e.id);
+
+    await applyDeliveryReports(
+      deps(),
+      [
+        { reference: a, status: "Delivered" },
+        { reference: "not-sent-yet", status: "Delivered" },
+        { reference: b, status: "Failed_Bounced" },
+        { reference: c, status: "Delivered" },
+        { reference: c, status: "Failed_Bounced" },
+      ].map((message) => ({ message, enqueuedTime: new Date(t0) })),
+    );
+
+    const statuses = await Promise.all(emails.map((e) => stores.notifications.get(order.id, e.id)));
+    expect(statuses.map((n) => n?.status)).toEqual(["Delivered", "Failed_Bounced", "Delivered"]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+    expect(
+      publisher
+        .on("deliveryReports")
+        .map((m) => (m.body as { varselReport: { payload: unknown } }).varselReport.payload),
+    ).toEqual([{ reference: "not-sent-yet", status: "Delivered" }]);
+  });
+
+  it("retries a report that arrived before its send result, then keeps it as a dead report", async () => {
+    const early = { reference: "unknown-op", status: "Delivered" };
+    await applyDeliveryReport(deps(), early, new Date(t0));
+    const [retry] = publisher.on("deliveryReports");
+    expect(retry?.scheduledEnqueueTime?.getTime()).toBeGreaterThan(clock.now().getTime());
+    clock.advance(6 * 60_000);
+    await applyDeliveryReport(deps(), retry!.body, undefined);
+    const dead = await stores.deadReports.list(10);
+    expect(dead.map((d) => d.reason)).toEqual(["RETRY_THRESHOLD_EXCEEDED"]);
+  });
+
+  it("lets an operator replay a dead report once its notification can be found", async () => {
+    const early = { reference: "op-late", status: "Delivered" };
+    await applyDeliveryReport(deps(), early, new Date(t0));
+    clock.advance(6 * 60_000);
+    await applyDeliveryReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
+    expect(await stores.deadReports.list(10)).toHaveLength(1);
+
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
+      status: "Succeeded",
+      reference: "op-late",
+    });
+    const order = await processedOrderWith(n);
+    await stores.references.put({
+      provider: "acs",
+      reference: "op-late",
+      orderId: order.id,
+      notificationId: n.id,
+    });
+    const replayed = await replayDeadReports(deps(), 10);
+    expect(replayed).toHaveLength(1);
+    expect(await stores.deadReports.list(10)).toEqual([]);
+    const [again] = publisher.on("deliveryReports").slice(-1);
+    await applyDeliveryReport(deps(), again!.body, undefined);
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Delivered");
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+  });
+
+  it("keeps a replayed report that failed again before the replay finished, for the operator to see", async () => {
+    const early = { reference: "op-never", status: "Delivered" };
+    await applyDeliveryReport(deps(), early, new Date(t0));
+    clock.advance(6 * 60_000);
+    await applyDeliveryReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
+    expect(await stores.deadReports.list(10)).toHaveLength(1);
+
+    // The replayed report is handled at once and fails again (its notification still cannot be found).
+    const failingFast = {
+      publish: async (queue: "deliveryReports", messages: Array<{ body: unknown }>) => {
+        await publisher.publish(queue, messages as never);
+        clock.advance(6 * 60_000);
+        for (const m of messages) {
+          const envelope = m.body as { varselReport: { firstSeen: string } };
+          envelope.varselReport.firstSeen = new Date(Date.parse(t0)).toISOString();
+          await applyDeliveryReport(deps(), envelope, undefined);
+        }
+      },
+    };
+    expect(await replayDeadReports({ ...deps(), publisher: failingFast }, 10)).toHaveLength(1);
+    expect(await stores.deadReports.list(10)).toHaveLength(1);
+  });
+
+  it("does not apply a report after the notification's expiry", async () => {
+    const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
+      status: "Succeeded",
+      reference: "op-1",
+    });
+    const order = await processedOrderWith(n);
+    await stores.references.put({
+      provider: "acs",
+      reference: "op-1",
+      orderId: order.id,
+      notificationId: n.id,
+    });
+    clock.advance(49 * 3_600_000);
+    await applyDeliveryReport(deps(), { reference: "op-1", status: "Delivered" }, clock.now());
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Succeeded");
+    expect((await stores.deadReports.list(10)).map((d) => d.reason)).toEqual(["NOTIFICATION_EXPIRED"]);
+  });
+});
