@@ -4,9 +4,9 @@ import { ordersOf, requireOrder } from "./steps/tenantScope";
 import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 /** Altinn refuses a cancel this close to the send time, so a cancel never races the release. */
-export const cancelCutoffMs = 5 * 60_000;
+const cancelCutoffMs = 5 * 60_000;
 
-export type CancelOutcome = { order: OrderDocument; cancelled: boolean };
+type CancelOutcome = { order: OrderDocument; cancelled: boolean };
 
 function isCancellable(order: OrderDocument, now: Date): boolean {
   return (

@@ -19,7 +19,7 @@ import { planSends, publishSends } from "./steps/planSends";
 import { resolveOrderRecipients } from "./steps/resolveOrderRecipients";
 import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
-export interface ProcessDeps extends TransitionDeps {
+interface ProcessDeps extends TransitionDeps {
   contacts: ContactRegistry;
   conditions: SendConditionChecker;
   publisher: Publisher;
@@ -31,7 +31,7 @@ export interface ProcessDeps extends TransitionDeps {
 }
 
 /** Altinn retries an inconclusive send condition once, after a minute. */
-export const conditionRetryDelayMs = 60_000;
+const conditionRetryDelayMs = 60_000;
 /** Recipients resolved, written and published per step, so an order of 100,000 never sits in memory at once. */
 const chunkSize = 500;
 /** Recipients one invocation fans out (seconds of work), far inside the queue lock and the function timeout. */

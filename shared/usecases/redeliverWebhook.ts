@@ -4,7 +4,7 @@ import type { WebhookStore } from "../ports/webhooks";
 import { requireSubscription, webhooksOf } from "./steps/tenantScope";
 
 /** Deliveries one call puts back in line (a page of the failed list). */
-export const maxRedeliveries = 100;
+const maxRedeliveries = 100;
 
 /**
  * Puts failed (or delivered) deliveries back in line: due now, with a fresh retry schedule. The named ones, or

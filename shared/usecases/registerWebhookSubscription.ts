@@ -8,9 +8,9 @@ import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
 import { webhooksOf } from "./steps/tenantScope";
 
 /** Subscriptions an organisation may hold: enough for a few systems and environments, bounded dispatch work. */
-export const maxSubscriptionsPerTenant = 10;
+const maxSubscriptionsPerTenant = 10;
 
-export interface RegisterWebhookDeps {
+interface RegisterWebhookDeps {
   webhooks: WebhookStore;
   webhookPoster: WebhookPoster;
   statusFeed: StatusFeed;

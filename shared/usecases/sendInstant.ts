@@ -17,7 +17,7 @@ import type { ResolvedAddress } from "./steps/resolveOrderRecipients";
 import { ordersOf } from "./steps/tenantScope";
 import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
-export interface InstantDeps extends TransitionDeps {
+interface InstantDeps extends TransitionDeps {
   references: DeliveryReferenceStore;
   emailSender: EmailSender;
   smsSender: SmsSender;
@@ -28,7 +28,7 @@ export type InstantRequest =
   | { kind: "instant-sms"; request: InstantSmsOrderRequest; defaultSender: string }
   | { kind: "instant-email"; request: InstantEmailOrderRequest; defaultSenderAddress: string };
 
-export interface InstantResult {
+interface InstantResult {
   receipt: ChainReceipt;
   created: boolean;
   /** A replay of another body under the same idempotencyId: its content was ignored. */

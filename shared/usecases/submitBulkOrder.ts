@@ -13,7 +13,7 @@ import { bulkOrdersOf, requireBulkOrder } from "./steps/tenantScope";
  * The recipients of the uploaded parts, if they make one list: parts 1 to n all accepted, none still being
  * uploaded, every part but the last full (the list has no gaps: part n starts at (n − 1) × 100,000).
  */
-export function recipientCountOf(stored: BulkOrderDocument): number {
+function recipientCountOf(stored: BulkOrderDocument): number {
   const numbers = Object.keys(stored.parts)
     .map(Number)
     .sort((a, b) => a - b);
@@ -38,7 +38,7 @@ export function recipientCountOf(stored: BulkOrderDocument): number {
 }
 
 /** The order a submitted bulk order becomes: its recipients beside it, released at its requested send time. */
-export function orderOfBulk(stored: BulkOrderDocument, recipientCount: number, now: Date): NewOrder {
+function orderOfBulk(stored: BulkOrderDocument, recipientCount: number, now: Date): NewOrder {
   return {
     ...stored.draft,
     id: stored.orderId,
@@ -55,12 +55,12 @@ export function orderOfBulk(stored: BulkOrderDocument, recipientCount: number, n
 }
 
 /** The organisation's monthly quota as it applies to this submission (`limit` 0: no quota). */
-export interface SubmitQuota {
+interface SubmitQuota {
   month: string;
   limit: number;
 }
 
-export type SubmitOutcome =
+type SubmitOutcome =
   | { kind: "submitted"; order: NewOrder }
   /** The recipients would take the month's count past the quota: nothing was submitted or counted. */
   | { kind: "over-quota"; recipientCount: number; used: number };

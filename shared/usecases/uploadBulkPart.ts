@@ -11,10 +11,10 @@ import { recipientPartSize } from "../ports/recipientLists";
 import { bulkOrdersOf, requireBulkOrder } from "./steps/tenantScope";
 
 /** One line as the edge read it: its text, or why it has none. */
-export type UploadedLine = { number: number; text: string } | { number: number; problem: string };
+type UploadedLine = { number: number; text: string } | { number: number; problem: string };
 
 /** One problem of one line: `field` is the line field it concerns, `""` the line as a whole. */
-export interface LineError {
+interface LineError {
   line: number;
   field: string;
   message: string;
@@ -24,12 +24,12 @@ export type UploadOutcome =
   | { kind: "accepted"; part: number; recipients: number; replay: boolean }
   | { kind: "invalid"; part: number; invalidLines: number; lineErrors: LineError[] };
 
-export interface UploadDeps {
+interface UploadDeps {
   bulkOrders: BulkOrders;
   clock: Clock;
 }
 
-export interface UploadRequest {
+interface UploadRequest {
   tenant: string;
   orderId: string;
   part: number;
@@ -41,7 +41,7 @@ export interface UploadRequest {
  * How long an upload holds its part without writing: a second upload of the part waits (409) while the first
  * is alive, and takes over after this when the first died without letting go.
  */
-export const partLeaseMs = 2 * 60_000;
+const partLeaseMs = 2 * 60_000;
 /** Recipient parts written per bulk request (10,000 recipients, about a megabyte in memory). */
 const partsPerWrite = 10;
 

@@ -8,7 +8,7 @@ import type { OrderStore } from "../ports/orderStore";
 import { bulkOrdersOf, requireBulkOrder } from "./steps/tenantScope";
 
 /** Counts are taken at most this often per order, however often the view is asked for. */
-export const progressCountsMaxAgeMs = 30_000;
+const progressCountsMaxAgeMs = 30_000;
 
 export interface BulkOrderView {
   bulk: BulkOrderDocument;
