@@ -248,13 +248,18 @@ export const operations: OperationSpec[] = [
     summary:
       "An email with attachments by SAS URL, read when it is sent (scope altinn:serviceowner/notifications.composedemail.create)",
     requestBody: "ComposedEmailRequest",
+    parameters: [strictIdempotency],
     responses: {
       "201": { description: "Registered.", body: "NotificationOrderChainResponse", headers: chainLocation },
       "200": {
-        description: "Replay of an earlier request with the same idempotencyId.",
+        description:
+          "Replay of an earlier request with the same idempotencyId (a changed body is ignored and marked varsel-idempotency-replay: payload-changed).",
         body: "NotificationOrderChainResponse",
         headers: chainLocation,
+        optionalHeaders: changedReplay,
       },
+      "409":
+        "The idempotencyId was used for a different body, and the request sent varsel-idempotency: strict (or IDEMPOTENCY_CHANGED_PAYLOAD is conflict).",
       ...createResponses,
       ...clientClosedResponse,
     },

@@ -35,10 +35,17 @@ const composed = (idempotencyId: string, emailAddress: string) => ({
   recipient: { emailAddress, emailSettings: { subject: "S", body: "B" } },
 });
 
-function register(body: ReturnType<typeof composed>) {
+function register(body: ReturnType<typeof composed>, onChangedPayload: "replay" | "conflict" = "replay") {
   const parsed = validate(composedEmailRequestSchema({}), body, { now: clock.now() });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return registerComposedEmailOrder(deps, { tenant, body, request: parsed.value, defaults, warn: () => {} });
+  return registerComposedEmailOrder(deps, {
+    tenant,
+    body,
+    request: parsed.value,
+    defaults,
+    onChangedPayload,
+    warn: () => {},
+  });
 }
 
 describe("registerComposedEmailOrder", () => {
@@ -54,13 +61,27 @@ describe("registerComposedEmailOrder", () => {
     expect(await register(composed("c1", "a@example.com"))).toEqual({
       receipt: first.receipt,
       created: false,
+      payloadChanged: false,
     });
-    // A changed body gets the first receipt, as future/orders does by default.
+    // A changed body gets the first receipt, marked as changed, as future/orders does by default.
     expect(await register(composed("c1", "b@example.com"))).toEqual({
       receipt: first.receipt,
       created: false,
+      payloadChanged: true,
     });
     expect(publisher.on("processOrder")).toHaveLength(1);
+  });
+
+  it("refuses a changed body under a reused idempotencyId with 409 when the strict policy applies", async () => {
+    const first = await register(composed("c-strict", "a@example.com"), "conflict");
+    await expect(register(composed("c-strict", "b@example.com"), "conflict")).rejects.toMatchObject({
+      kind: "conflict",
+    });
+    expect(await register(composed("c-strict", "a@example.com"), "conflict")).toEqual({
+      receipt: first.receipt,
+      created: false,
+      payloadChanged: false,
+    });
   });
 
   it("keeps its idempotencyIds apart from future/orders'", async () => {

@@ -6,6 +6,7 @@ import { clientSignal } from "../../platform/clientConnection";
 import { registerComposedEmailOrder } from "../../usecases/registerComposedEmailOrder";
 import { readJsonBody } from "../body";
 import { apiBase, json } from "../endpoint";
+import { changedPayloadPolicy, replayHeaders } from "../idempotency";
 import { limitedIntakeEndpoint } from "../limitedIntake";
 import { orderDefaultsOf } from "../orderDefaults";
 import { validationProblem } from "../problem";
@@ -35,16 +36,18 @@ export const createComposedEmailOrder = limitedIntakeEndpoint(
     const schema = schemaFor({ localBlobEndpoint: deps.settings.LOCAL_BLOB_ENDPOINT });
     const result = validate(schema, body, { now: deps.clock.now() });
     if (!result.ok) return validationProblem(result.errors);
-    const { receipt, created } = await registerComposedEmailOrder(deps, {
+    const { receipt, created, payloadChanged } = await registerComposedEmailOrder(deps, {
       tenant: principal.tenant,
       body,
       request: result.value,
       defaults: orderDefaultsOf(deps.settings),
+      onChangedPayload: changedPayloadPolicy(request, deps.settings),
       signal: clientSignal(request),
       warn: (message) => context.warn(message),
     });
     return json(created ? 201 : 200, receipt, {
       location: `${apiBase(request)}/future/orders/${receipt.notificationOrderId}`,
+      ...replayHeaders(payloadChanged),
     });
   },
 );

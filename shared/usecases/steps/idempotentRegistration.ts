@@ -20,8 +20,8 @@ import { isChainOrder, ordersOf } from "./tenantScope";
  *
  * Stored documents: this file changes no stored shape. Every order accepted since 2026-12-04 (future, composed
  * and instant alike) keeps its record in this shape on its main order. Orders accepted before the record moved
- * there (future orders before 2026-11-23, instant orders before 2026-12-04) kept it in a separate
- * `docType: "chain"` document, which nothing has read since: their main order, found without a record, answers a
+ * there (future orders before 2026-11-23, instant orders before 2026-12-04) kept it in a separate chain
+ * document, which nothing has read since: their main order, found without a record, answers a
  * retry as a used idempotencyId (409), as it has since then.
  */
 
