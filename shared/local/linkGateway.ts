@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listeningPort, readBytes } from "./serverIo";
+import { concurrencyLimit } from "../concurrency";
 import { deliveryReportXml, isAcknowledged } from "../adapters/link/pswinReport";
 import {
   parseSubmitRequest,
@@ -104,6 +105,9 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
   const timers = new Map<NodeJS.Timeout, () => void>();
   let hangs = 0;
   let closed = false;
+  // Reports go out over at most 8 connections at once: a connection per report of a 100-message submission
+  // crowded the local host's other clients out (order intake waited up to 26 s for its connection).
+  const reportSlot = concurrencyLimit(8);
 
   function stateOf(receiver: string): string {
     if (options.stateFor) return options.stateFor(receiver);
@@ -130,13 +134,15 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
       headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
     let acknowledged: boolean;
     try {
-      const response = await fetch(url, {
-        method: "POST",
-        headers,
-        body,
-        signal: AbortSignal.timeout(10_000),
+      acknowledged = await reportSlot(async () => {
+        const response = await fetch(url, {
+          method: "POST",
+          headers,
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        return response.ok && isAcknowledged(await response.text(), ["1"]);
       });
-      acknowledged = response.ok && isAcknowledged(await response.text(), ["1"]);
     } catch {
       acknowledged = false;
     }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
-import { createServer } from "node:net";
+import { createServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LinkSmsSender } from "../../../shared/adapters/link/linkSmsSender";
@@ -30,6 +30,8 @@ let reportReceiver: Server;
 let reportArrived: (report: ReceivedReport) => void = () => {};
 let gateway: LocalLinkGateway;
 const acknowledgements: boolean[] = [];
+/** The connections delivery reports arrived on. */
+const reportSockets = new Set<Socket>();
 
 function sms(overrides: Partial<SmsMessage> = {}): SmsMessage {
   return {
@@ -81,6 +83,7 @@ async function unusedPort(): Promise<number> {
 
 beforeAll(async () => {
   reportReceiver = createHttpServer((req, res) => {
+    reportSockets.add(req.socket);
     void readBody(req).then((body) => {
       const ids = parseSmsDeliveryReport(body, req.headers["content-type"]).length > 0 ? ["1"] : [];
       res.writeHead(200, { "content-type": "application/xml" }).end(deliveryReportAcknowledgementXml(ids));
@@ -161,6 +164,20 @@ describe("LinkSmsSender against the local PSWin gateway", () => {
         .map((m) => m.to),
     ).toEqual(["+4791000001", "+4791000003"]);
     await gateway.idle();
+  });
+
+  it("posts the reports of a large submission over at most 8 connections, not one each", async () => {
+    reportSockets.clear();
+    const receivers = Array.from({ length: 40 }, (_, i) =>
+      sms({ to: `+479200${String(i).padStart(4, "0")}` }),
+    );
+
+    const outcomes = await sender().sendMany(receivers);
+    await gateway.idle();
+
+    expect(outcomes.every((o) => o.outcome === "accepted")).toBe(true);
+    expect(acknowledgements).toEqual(Array.from({ length: 40 }, () => true));
+    expect(reportSockets.size).toBeLessThanOrEqual(8);
   });
 
   it("reports UNDELIV for receivers ending in the configured digits", async () => {
