@@ -1,34 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Dependencies } from "../../shared/app/dependencies";
+import { describe, expect, it } from "vitest";
 import { composedEmailRequestSchema } from "../../shared/domain/requests/composedEmail";
 import { validate } from "../../shared/domain/requests/validate";
 import { registerComposedEmailOrder } from "../../shared/usecases/registerComposedEmailOrder";
 import { registerFutureOrder } from "../../shared/usecases/registerFutureOrder";
 import { futureOrderRequestSchema } from "../../shared/domain/requests/futureOrder";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { testDependencies } from "../support/dependencies";
-import { startTestIssuer, type TestIssuer } from "../support/jwks";
-import { ManualClock, type RecordingPublisher } from "../support/pipeline";
+import { freshDependenciesPerTest } from "../support/freshDependencies";
+import { ManualClock } from "../support/pipeline";
 
-let cosmos: TestCosmos;
-let issuer: TestIssuer;
-let deps: Dependencies;
-let publisher: RecordingPublisher;
 const tenant = "991825827";
 const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const fresh = freshDependenciesPerTest(clock);
 const defaults = { emailSenderAddress: "noreply@varsel.local", smsSender: "Varsel" };
-
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-  issuer = await startTestIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-  await cosmos.close();
-});
-beforeEach(async () => {
-  ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
-});
 
 const composed = (idempotencyId: string, emailAddress: string) => ({
   idempotencyId,
@@ -38,7 +20,7 @@ const composed = (idempotencyId: string, emailAddress: string) => ({
 function register(body: ReturnType<typeof composed>, onChangedPayload: "replay" | "conflict" = "replay") {
   const parsed = validate(composedEmailRequestSchema({}), body, { now: clock.now() });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  return registerComposedEmailOrder(deps, {
+  return registerComposedEmailOrder(fresh.deps, {
     tenant,
     body,
     request: parsed.value,
@@ -52,11 +34,11 @@ describe("registerComposedEmailOrder", () => {
   it("registers one Composed email order, releases it when due, and answers a retry with the same receipt", async () => {
     const first = await register(composed("c1", "a@example.com"));
     expect(first.created).toBe(true);
-    expect(await deps.orders.getOrder(first.receipt.notification.shipmentId)).toMatchObject({
+    expect(await fresh.deps.orders.getOrder(first.receipt.notification.shipmentId)).toMatchObject({
       type: "Composed",
       recipients: [{ emailAddress: "a@example.com" }],
     });
-    expect(publisher.on("processOrder")).toHaveLength(1);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(1);
 
     expect(await register(composed("c1", "a@example.com"))).toEqual({
       receipt: first.receipt,
@@ -69,7 +51,7 @@ describe("registerComposedEmailOrder", () => {
       created: false,
       payloadChanged: true,
     });
-    expect(publisher.on("processOrder")).toHaveLength(1);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(1);
   });
 
   it("refuses a changed body under a reused idempotencyId with 409 when the strict policy applies", async () => {
@@ -92,7 +74,7 @@ describe("registerComposedEmailOrder", () => {
         recipientEmail: { emailAddress: "a@example.com", emailSettings: { subject: "S", body: "B" } },
       },
     };
-    const chain = await registerFutureOrder(deps, {
+    const chain = await registerFutureOrder(fresh.deps, {
       tenant,
       body,
       validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),

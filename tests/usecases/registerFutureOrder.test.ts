@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Dependencies } from "../../shared/app/dependencies";
+import { beforeEach, describe, expect, it } from "vitest";
 import { chainIds } from "../../shared/domain/deterministicIds";
 import { futureOrderRequestSchema } from "../../shared/domain/requests/futureOrder";
 import { validate } from "../../shared/domain/requests/validate";
@@ -7,29 +6,15 @@ import { isAppError } from "../../shared/errors";
 import { createTemplateVersion } from "../../shared/usecases/createTemplateVersion";
 import { registerFutureOrder } from "../../shared/usecases/registerFutureOrder";
 import { retireTemplate } from "../../shared/usecases/retireTemplate";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { testDependencies } from "../support/dependencies";
-import { startTestIssuer, type TestIssuer } from "../support/jwks";
-import { ManualClock, type RecordingPublisher } from "../support/pipeline";
+import { freshDependenciesPerTest } from "../support/freshDependencies";
+import { ManualClock } from "../support/pipeline";
 
-let cosmos: TestCosmos;
-let issuer: TestIssuer;
-let deps: Dependencies;
-let publisher: RecordingPublisher;
 const tenant = "991825827";
 const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const fresh = freshDependenciesPerTest(clock);
 const defaults = { emailSenderAddress: "noreply@varsel.local", smsSender: "Varsel" };
 
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-  issuer = await startTestIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-  await cosmos.close();
-});
 beforeEach(async () => {
-  ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
   clock.set("2026-11-23T09:00:00.000Z");
 });
 
@@ -51,7 +36,7 @@ const emailOrder = (idempotencyId: string, extra: Record<string, unknown> = {}) 
 });
 
 function register(body: unknown, options: { strict?: boolean; warnings?: string[] } = {}) {
-  return registerFutureOrder(deps, {
+  return registerFutureOrder(fresh.deps, {
     tenant,
     body,
     validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),
@@ -67,10 +52,10 @@ describe("registerFutureOrder", () => {
     expect(first).toMatchObject({ kind: "registered", created: true, payloadChanged: false });
     if (first.kind !== "registered") throw new Error("not registered");
     const { shipmentId, reminders } = first.receipt.notification;
-    expect((await deps.orders.getOrder(shipmentId))?.chain?.receipt).toEqual(first.receipt);
-    expect(await deps.orders.getOrder(reminders![0]!.shipmentId)).toBeDefined();
+    expect((await fresh.deps.orders.getOrder(shipmentId))?.chain?.receipt).toEqual(first.receipt);
+    expect(await fresh.deps.orders.getOrder(reminders![0]!.shipmentId)).toBeDefined();
     // Not due yet: the sweeper releases it at its send time.
-    expect(publisher.on("processOrder")).toHaveLength(0);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(0);
 
     expect(await register(emailOrder("k1"))).toEqual({ ...first, created: false });
     expect(await register(emailOrder("k1", { sendersReference: "other" }))).toEqual({
@@ -86,11 +71,11 @@ describe("registerFutureOrder", () => {
   it("releases an order due at once", async () => {
     const due = await register(emailOrder("due", { requestedSendTime: undefined, reminders: [] }));
     expect(due).toMatchObject({ kind: "registered", created: true });
-    expect(publisher.on("processOrder")).toHaveLength(1);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(1);
   });
 
   it("tells a failed immediate release and leaves the order registered for the sweeper", async () => {
-    publisher.failNext = true;
+    fresh.publisher.failNext = true;
     const warnings: string[] = [];
     const due = await register(emailOrder("release-fails", { requestedSendTime: undefined, reminders: [] }), {
       warnings,
@@ -111,7 +96,7 @@ describe("registerFutureOrder", () => {
   });
 
   it("answers a retry with its receipt after its template was retired, and refuses a new request naming it", async () => {
-    await createTemplateVersion(deps, tenant, {
+    await createTemplateVersion(fresh.deps, tenant, {
       name: "case-update",
       email: { contentType: "Plain", nb: { subject: "S", body: "B" } },
     });
@@ -128,7 +113,7 @@ describe("registerFutureOrder", () => {
     });
     const first = await register(byTemplate("templated"));
     expect(first).toMatchObject({ kind: "registered", created: true });
-    await retireTemplate(deps, tenant, "case-update");
+    await retireTemplate(fresh.deps, tenant, "case-update");
     expect(await register(byTemplate("templated"))).toEqual({ ...first, created: false });
     await expect(register(byTemplate("templated-2"))).rejects.toSatisfy((e: unknown) =>
       isAppError(e, "validation"),
@@ -147,6 +132,8 @@ describe("registerFutureOrder", () => {
       },
     };
     await expect(register(body)).rejects.toSatisfy((e: unknown) => isAppError(e, "missing-contact"));
-    expect(await deps.orders.getOrder(chainIds(tenant, "order", "no-contact").mainOrderId)).toBeUndefined();
+    expect(
+      await fresh.deps.orders.getOrder(chainIds(tenant, "order", "no-contact").mainOrderId),
+    ).toBeUndefined();
   });
 });

@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Dependencies } from "../../shared/app/dependencies";
+import { describe, expect, it } from "vitest";
 import { legacyEmailOrderRequestSchema } from "../../shared/domain/requests/legacyOrder";
 import { validate } from "../../shared/domain/requests/validate";
 import { registerLegacyOrder } from "../../shared/usecases/registerLegacyOrder";
 import type { LegacyRequest } from "../../shared/usecases/steps/orderDrafts";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
-import { testDependencies } from "../support/dependencies";
-import { startTestIssuer, type TestIssuer } from "../support/jwks";
-import { ManualClock, type RecordingPublisher } from "../support/pipeline";
+import { freshDependenciesPerTest } from "../support/freshDependencies";
+import { ManualClock } from "../support/pipeline";
 
-let cosmos: TestCosmos;
-let issuer: TestIssuer;
-let deps: Dependencies;
-let publisher: RecordingPublisher;
 const tenant = "991825827";
 const clock = new ManualClock(new Date("2026-11-23T09:00:00.000Z"));
+const fresh = freshDependenciesPerTest(clock);
 const defaults = { emailSenderAddress: "noreply@varsel.local", smsSender: "Varsel" };
-
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-  issuer = await startTestIssuer();
-});
-afterAll(async () => {
-  await issuer.close();
-  await cosmos.close();
-});
-beforeEach(async () => {
-  ({ deps, publisher } = await testDependencies(await cosmos.freshDatabase(), issuer, clock));
-});
 
 /** A v1 `POST orders/email` request, parsed as its route parses it. */
 function emailOrder(recipients: Array<Record<string, string>>, requestedSendTime: string): LegacyRequest {
@@ -38,7 +20,7 @@ function emailOrder(recipients: Array<Record<string, string>>, requestedSendTime
 }
 
 const register = (request: LegacyRequest) =>
-  registerLegacyOrder(deps, { tenant, request, defaults, warn: () => {} });
+  registerLegacyOrder(fresh.deps, { tenant, request, defaults, warn: () => {} });
 
 describe("registerLegacyOrder", () => {
   it("registers every request as a new v1 order, with no idempotency record", async () => {
@@ -46,7 +28,7 @@ describe("registerLegacyOrder", () => {
     const first = await register(request);
     const second = await register(request);
     expect(second.orderId).not.toBe(first.orderId);
-    const stored = await deps.orders.getOrder(first.orderId);
+    const stored = await fresh.deps.orders.getOrder(first.orderId);
     expect(stored).toMatchObject({
       api: "v1",
       creator: tenant,
@@ -56,7 +38,7 @@ describe("registerLegacyOrder", () => {
     expect(stored?.chain).toBeUndefined();
     // Direct addresses only: v1 leaves the lookup summary out.
     expect(first.recipientLookup).toBeUndefined();
-    expect(publisher.on("processOrder")).toHaveLength(0);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(0);
   });
 
   it("reports the register lookup of looked-up recipients and accepts the order all the same", async () => {
@@ -66,14 +48,14 @@ describe("registerLegacyOrder", () => {
     );
     const receipt = await register(request);
     expect(receipt.recipientLookup).toMatchObject({ status: "PartialSuccess", isReserved: ["24926810061"] });
-    expect(await deps.orders.getOrder(receipt.orderId)).toBeDefined();
+    expect(await fresh.deps.orders.getOrder(receipt.orderId)).toBeDefined();
   });
 
   it("releases an order due at once", async () => {
     const receipt = await register(
       emailOrder([{ emailAddress: "a@example.com" }], clock.now().toISOString()),
     );
-    expect(publisher.on("processOrder")).toHaveLength(1);
-    expect((await deps.orders.getOrder(receipt.orderId))?.status).toBe("Processing");
+    expect(fresh.publisher.on("processOrder")).toHaveLength(1);
+    expect((await fresh.deps.orders.getOrder(receipt.orderId))?.status).toBe("Processing");
   });
 });
