@@ -12,6 +12,7 @@ import { parseJson } from "../narrowing";
 import { listeningPort, readBytes } from "./serverIo";
 import { emailDeliveryReportEventType } from "../adapters/acs/emailDeliveryReport";
 import type { Outbox } from "./outbox";
+import { appendRecent, setRecent } from "./recentHistory";
 
 type AcsDeliveryStatus =
   "Delivered" | "Expanded" | "Failed" | "Bounced" | "Suppressed" | "FilteredSpam" | "Quarantined";
@@ -73,7 +74,7 @@ export interface FakeAcs {
   hangNext(): void;
   /** How many send requests were answered 429 for the rate limit. */
   throttledCount(): number;
-  /** The send requests received so far (parsed JSON bodies and the Operation-Id header), oldest first. */
+  /** The latest send requests received (parsed JSON bodies and the Operation-Id header), oldest first. */
   sendRequests(): Array<{ operationId?: string; body: unknown }>;
   /** Resolves once every delivery-report callback started so far has finished. */
   idle(): Promise<void>;
@@ -232,10 +233,12 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
 
   function send(req: IncomingMessage, res: ServerResponse, text: string, apiVersion: string) {
     const requestedId = req.headers["operation-id"];
-    sendRequests.push({
-      ...(typeof requestedId === "string" ? { operationId: requestedId } : {}),
-      body: parseSendBody(text) ?? text,
-    });
+    appendRecent(sendRequests, [
+      {
+        ...(typeof requestedId === "string" ? { operationId: requestedId } : {}),
+        body: parseSendBody(text) ?? text,
+      },
+    ]);
     const injected = failures.shift();
     if (injected) {
       const body = injected.body ?? errorBody(`Status${injected.status}`, "Injected failure");
@@ -279,7 +282,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
       );
     if (findOperation(id)) return accept(); // the same operation again: nothing new is sent
     const error = operationFailures.shift();
-    operations.set(id, error ? { status: "Failed", error } : { status: "Succeeded" });
+    setRecent(operations, id, error ? { status: "Failed", error } : { status: "Succeeded" });
     if (!error) {
       options.outbox.record({
         channel: "email",

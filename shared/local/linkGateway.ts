@@ -18,6 +18,7 @@ import {
 } from "../adapters/link/pswinSubmit";
 import { XmlParseError } from "../adapters/link/xml";
 import type { Outbox } from "./outbox";
+import { appendRecent } from "./recentHistory";
 
 interface LocalLinkGatewayOptions {
   outbox: Outbox;
@@ -51,7 +52,7 @@ export interface LocalLinkGateway {
   failWith(status: number, body?: string, headers?: Record<string, string>): void;
   /** The next submit gets no answer at all until `close()`, to exercise client timeouts. */
   hangNext(): void;
-  /** The messages of every well-formed submit received so far, as sent (credentials left out). */
+  /** The messages of the latest well-formed submits, as sent (credentials left out). */
   submissions(): PswinIncomingSubmit["messages"];
   /** Resolves once every report post (including scheduled retries) has finished. */
   idle(): Promise<void>;
@@ -176,7 +177,7 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
       if (!(error instanceof XmlParseError)) throw error;
       return void res.writeHead(400, { "content-type": "text/plain" }).end("XML is not well formed");
     }
-    submissions.push(...submit.messages);
+    appendRecent(submissions, submit.messages);
     const xml = (body: string) => res.writeHead(200, { "content-type": "text/xml; charset=utf-8" }).end(body);
     const { username, password } = submit.credentials;
     if (username !== credentials.username || password !== credentials.password) {
