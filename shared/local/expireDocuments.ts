@@ -39,43 +39,72 @@ function expiresAt(document: z.infer<typeof expirableSchema>, defaultTtl: number
   return (document._ts + ttl) * 1000;
 }
 
+/** Expired documents read per query: memory stays bounded however many expire at once. */
+const pageSize = 1000;
+
+/**
+ * The condition `expiresAt` applies, as a query, so the service reads only what has expired instead of a
+ * projection of every document (at 100,000 recipients that was 300,000 documents a minute in its heap).
+ */
+function expiredCondition(defaultTtl: number): string {
+  const expires =
+    defaultTtl === -1 ? "(IS_DEFINED(c.ttl) AND c.ttl != -1)" : "(NOT IS_DEFINED(c.ttl) OR c.ttl != -1)";
+  const byLastWrite = [
+    "(IS_DEFINED(c.ttl) AND c.ttl != -1 AND c._ts + c.ttl <= @seconds)",
+    ...(defaultTtl === -1 ? [] : ["(NOT IS_DEFINED(c.ttl) AND c._ts + @defaultTtl <= @seconds)"]),
+  ].join(" OR ");
+  return `(IS_DEFINED(c.retainUntil) AND c.retainUntil <= @now AND ${expires}) OR (NOT IS_DEFINED(c.retainUntil) AND (${byLastWrite}))`;
+}
+
 async function expireContainer(
   database: Database,
   definition: ContainerDefinition,
   now: Date,
 ): Promise<number> {
-  if (definition.defaultTtl === undefined) return 0;
+  const { defaultTtl } = definition;
+  if (defaultTtl === undefined) return 0;
   const container = database.container(definition.name);
-  let resources: unknown[];
-  // Only what the deadline needs, in one page: the embedded server evaluates a query again for every page
-  // (a scan of 20,000 documents in pages of 100 took a minute).
+  // Only what the deadline needs, in one page: the embedded server evaluates a query again for every page.
   const partitionKey = `c${definition.partitionKeyPath.replaceAll("/", ".")}`;
   const fields = ["c.id", "c._ts", "c.ttl", "c.retainUntil", partitionKey];
-  try {
-    ({ resources } = await container.items
-      .query(`SELECT ${[...new Set(fields)].join(", ")} FROM c`, { maxItemCount: -1 })
-      .fetchAll());
-  } catch (error) {
-    throw mapCosmosError(error, `expire ${definition.name}: query`);
-  }
+  const query = {
+    query: `SELECT TOP @limit ${[...new Set(fields)].join(", ")} FROM c WHERE ${expiredCondition(defaultTtl)}`,
+    parameters: [
+      { name: "@limit", value: pageSize },
+      { name: "@now", value: now.toISOString() },
+      { name: "@seconds", value: Math.floor(now.getTime() / 1000) },
+      { name: "@defaultTtl", value: defaultTtl },
+    ],
+  };
   let deleted = 0;
-  for (const resource of resources) {
-    const parsed = expirableSchema.safeParse(resource);
-    if (!parsed.success) continue;
-    const at = expiresAt(parsed.data, definition.defaultTtl);
-    if (at === undefined || at > now.getTime()) continue;
-    const partitionKey = partitionKeyOf(resource, definition.partitionKeyPath);
+  for (;;) {
+    let resources: unknown[];
     try {
-      await container
-        .item(parsed.data.id, typeof partitionKey === "string" ? partitionKey : undefined)
-        .delete();
-      deleted += 1;
+      ({ resources } = await container.items.query(query, { maxItemCount: -1 }).fetchAll());
     } catch (error) {
-      // Deleted meanwhile by the service itself (an erasure, a removed order): nothing left to expire.
-      if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, `expire ${definition.name}: delete`);
+      throw mapCosmosError(error, `expire ${definition.name}: query`);
     }
+    let gone = 0;
+    for (const resource of resources) {
+      const parsed = expirableSchema.safeParse(resource);
+      if (!parsed.success) continue;
+      const at = expiresAt(parsed.data, defaultTtl);
+      if (at === undefined || at > now.getTime()) continue;
+      const partitionKey = partitionKeyOf(resource, definition.partitionKeyPath);
+      try {
+        await container
+          .item(parsed.data.id, typeof partitionKey === "string" ? partitionKey : undefined)
+          .delete();
+        deleted += 1;
+      } catch (error) {
+        // Deleted meanwhile by the service itself (an erasure, a removed order): nothing left to expire.
+        if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, `expire ${definition.name}: delete`);
+      }
+      gone += 1;
+    }
+    // A short page was the last; a page of nothing deletable would only come back the same.
+    if (resources.length < pageSize || gone === 0) return deleted;
   }
-  return deleted;
 }
 
 /** Deletes what has expired at `now` in every container, returning how many documents per container. */
