@@ -77,6 +77,30 @@ function watchOutbox(service, started) {
   };
 }
 
+/**
+ * Samples the process's memory every 250 ms: the peak of each part, in MiB, to tell what the RSS holds.
+ * `phase()` returns the peaks since the previous call (the upload, generated in this process, apart from the
+ * send); `stop()` ends the sampling.
+ */
+function watchMemory() {
+  const fresh = () => ({ rss: 0, heapUsed: 0, heapTotal: 0, external: 0 });
+  let peak = fresh();
+  const sample = () => {
+    const usage = process.memoryUsage();
+    for (const key of Object.keys(peak)) peak[key] = Math.max(peak[key], usage[key] / 2 ** 20);
+  };
+  const timer = setInterval(sample, 250);
+  return {
+    phase: () => {
+      sample();
+      const ended = peak;
+      peak = fresh();
+      return ended;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** Point upserts of small documents by 16 concurrent callers: the store's raw write rate, measured now. */
 async function rawUpsertRate(database) {
   const { containers } = requireCompiled("shared", "platform", "resources.js");
@@ -96,6 +120,7 @@ async function rawUpsertRate(database) {
 async function run(count) {
   const store = values.store === "process" ? await startStoreProcess() : undefined;
   if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
+  const memory = watchMemory();
   const service = await startInProcess();
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
@@ -105,6 +130,7 @@ async function run(count) {
     const sendAt = new Date(service.clock.now().getTime() + 60_000);
     const { database, uploadSeconds } = await uploadBulkOrder(service, count, sendAt);
     const raw = await rawUpsertRate(database);
+    const uploadMemory = memory.phase();
 
     // Send path and report path apart: a report changes a notification with a single `update`.
     const writes = { send: 0, report: 0 };
@@ -144,6 +170,7 @@ async function run(count) {
       reportWritesPerNotification: writes.report / sent,
       queueOpsPerNotification: sendQueueOps / sent,
       deadLettered,
+      memory: { upload: uploadMemory, send: memory.phase() },
       // Send path and reports together, as Cosmos bills them (a bulk request's operations one by one).
       billed: store && {
         reads: served("pointReads", "Read"),
@@ -154,6 +181,7 @@ async function run(count) {
       },
     };
   } finally {
+    memory.stop();
     await service.close();
     if (store) {
       await store.close();
@@ -215,6 +243,10 @@ async function main() {
         `billed store ops / notif.: ${r.billed.writes.toFixed(2)} writes, ${r.billed.reads.toFixed(2)} point reads, ${r.billed.queries.toFixed(3)} queries returning ${r.billed.queriedDocuments.toFixed(2)} documents; ${r.billed.requests.toFixed(2)} requests (send path and reports)`,
       );
     console.log(`dead-lettered            : ${r.deadLettered}`);
+    for (const [phase, m] of Object.entries(r.memory))
+      console.log(
+        `memory peaks, ${phase.padEnd(6)}    : RSS ${m.rss.toFixed(0)} MiB, heap used ${m.heapUsed.toFixed(0)} MiB of ${m.heapTotal.toFixed(0)}, external ${m.external.toFixed(0)} MiB  (sampled every 250 ms)`,
+      );
   }
   console.log(
     `peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"}${heapFlag ? `, ${heapFlag}` : ""}; target ≤ 400)`,
