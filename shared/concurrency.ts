@@ -25,20 +25,3 @@ export async function mapInParallel<T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-
-/** Runs the work it is given at most `limit` at once; the rest wait their turn, first come, first served. */
-export function concurrencyLimit(limit: number): <R>(work: () => Promise<R>) => Promise<R> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (work) => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active += 1;
-    try {
-      return await work();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else active -= 1;
-    }
-  };
-}

@@ -7,7 +7,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listeningPort, readBytes } from "./serverIo";
-import { concurrencyLimit } from "../concurrency";
 import { deliveryReportXml, isAcknowledged } from "../adapters/link/pswinReport";
 import {
   parseSubmitRequest,
@@ -17,6 +16,7 @@ import {
   type PswinMessageResult,
 } from "../adapters/link/pswinSubmit";
 import { XmlParseError } from "../adapters/link/xml";
+import { AdmissionGate } from "./host/admission";
 import type { Outbox } from "./outbox";
 import { appendRecent } from "./recentHistory";
 
@@ -108,12 +108,23 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
   let closed = false;
   // Reports go out over at most 8 connections at once: a connection per report of a 100-message submission
   // crowded the local host's other clients out (order intake waited up to 26 s for its connection).
-  const reportSlot = concurrencyLimit(8);
+  const reportGate = new AdmissionGate({ maxActive: 8, maxWaiting: Infinity, maxWaitMs: Infinity });
 
   function stateOf(receiver: string): string {
     if (options.stateFor) return options.stateFor(receiver);
     const suffix = options.undeliverableSuffix;
     return suffix && receiver.endsWith(suffix) ? "UNDELIV" : "DELIVRD";
+  }
+
+  /** Whether the receiver acknowledged the report; waits for one of the gate's connections first. */
+  async function postThroughGate(url: string, init: RequestInit): Promise<boolean> {
+    await reportGate.enter();
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+      return response.ok && isAcknowledged(await response.text(), ["1"]);
+    } finally {
+      reportGate.leave();
+    }
   }
 
   async function postReport(reference: string, receiver: string, attempt: number): Promise<void> {
@@ -133,20 +144,7 @@ export async function startLocalLinkGateway(options: LocalLinkGatewayOptions): P
     const headers: Record<string, string> = { "content-type": "application/xml" };
     if (auth)
       headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString("base64")}`;
-    let acknowledged: boolean;
-    try {
-      acknowledged = await reportSlot(async () => {
-        const response = await fetch(url, {
-          method: "POST",
-          headers,
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        return response.ok && isAcknowledged(await response.text(), ["1"]);
-      });
-    } catch {
-      acknowledged = false;
-    }
+    const acknowledged = await postThroughGate(url, { method: "POST", headers, body }).catch(() => false);
     options.onReportPosted?.({ reference, state, acknowledged });
     const delay = retryDelays[attempt];
     if (acknowledged || delay === undefined || closed) return;

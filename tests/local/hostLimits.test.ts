@@ -1,7 +1,7 @@
 import { Agent, request as httpRequest } from "node:http";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AdmissionGate } from "../../shared/local/host/admission";
 import { startFunctionsHost, type FunctionsHost } from "../../shared/local/host/functionsHost";
 
@@ -176,5 +176,21 @@ describe("AdmissionGate", () => {
     gate.leave();
     expect(order).toEqual([2, 3]);
     expect(gate.stats()).toEqual({ active: 0, waiting: 0 });
+  });
+  it("keeps a waiter without a wait limit waiting however long the place stays taken", async () => {
+    vi.useFakeTimers();
+    try {
+      const gate = new AdmissionGate({ maxActive: 1, maxWaiting: Infinity, maxWaitMs: Infinity });
+      expect(await gate.enter()).toBe(true);
+      let admitted: boolean | undefined;
+      const waiting = gate.enter().then((ok) => (admitted = ok));
+      await vi.advanceTimersByTimeAsync(24 * 3_600_000);
+      expect(admitted).toBeUndefined();
+      gate.leave();
+      await waiting;
+      expect(admitted).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

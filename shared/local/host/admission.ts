@@ -7,12 +7,13 @@
 export interface AdmissionLimits {
   maxActive: number;
   maxWaiting: number;
+  /** Infinity: a waiter waits its turn however long it takes. */
   maxWaitMs: number;
 }
 
 interface Waiter {
   admit(): void;
-  timer: NodeJS.Timeout;
+  timer: NodeJS.Timeout | undefined;
 }
 
 export class AdmissionGate {
@@ -31,11 +32,13 @@ export class AdmissionGate {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         admit: () => resolve(true),
-        timer: setTimeout(() => {
-          const at = this.waiting.indexOf(waiter);
-          if (at >= 0) this.waiting.splice(at, 1);
-          resolve(false);
-        }, this.limits.maxWaitMs),
+        timer: Number.isFinite(this.limits.maxWaitMs)
+          ? setTimeout(() => {
+              const at = this.waiting.indexOf(waiter);
+              if (at >= 0) this.waiting.splice(at, 1);
+              resolve(false);
+            }, this.limits.maxWaitMs)
+          : undefined,
       };
       this.waiting.push(waiter);
     });
