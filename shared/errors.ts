@@ -1,3 +1,5 @@
+import { errorMessage } from "./narrowing";
+
 /**
  * Every failure the service raises carries a kind, so the edges (HTTP, queue handlers) decide what to do
  * without inspecting messages: HTTP maps kinds to status codes; queue handlers complete on permanent
@@ -43,4 +45,15 @@ export function transient(message: string, retryAfterMs?: number, cause?: unknow
 /** A provider refused for its rate limit (429): transient, and a pause for every send to it. */
 export function throttled(message: string, retryAfterMs: number): AppError {
   return new AppError("transient", message, { retryAfterMs, throttled: true });
+}
+
+/**
+ * After work over many items that isolated each item's failure: raises one of them, one the broker should
+ * redeliver for (anything but an AppError of a kind that retrying cannot help) before any other.
+ */
+export function raiseFailures(failures: readonly unknown[]): void {
+  const [first] = failures;
+  if (first === undefined) return;
+  const chosen = failures.find((e) => !(e instanceof AppError) || e.kind === "transient") ?? first;
+  throw chosen instanceof Error ? chosen : new Error(errorMessage(chosen));
 }

@@ -16,6 +16,14 @@ export function deterministicId(namespace: string, name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * A key derived from its parts, for a message that carries many of them: the same parts give the same
+ * message id, so a repeated step publishes nothing the broker has not dropped as a duplicate.
+ */
+export function digestOf(parts: readonly string[]): string {
+  return createHash("sha256").update(parts.join("\n")).digest("base64url").slice(0, 32);
+}
+
 /** The chain id of an idempotent request: one per (tenant, kind of request, idempotencyId). */
 function chainIdFor(tenant: string, kind: string, idempotencyId: string): string {
   return deterministicId(varselNamespace, JSON.stringify([tenant, kind, idempotencyId]));

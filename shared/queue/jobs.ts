@@ -2,8 +2,10 @@ import { z } from "zod";
 import { processOrderMessageSchema, sendMessageSchema } from "./messages";
 import { applyDeliveryReports } from "../usecases/applyDeliveryReport";
 import { processOrder } from "../usecases/processOrder";
+import { processOrderGroup } from "../usecases/processOrderGroup";
 import { sendBatch } from "../usecases/sendBatch";
 import { sendNotification } from "../usecases/sendNotification";
+import { sendNotificationGroup } from "../usecases/sendNotificationGroup";
 import { sweepOrders, type SweepSummary } from "../usecases/sweepOrders";
 import { terminateExpired } from "../usecases/terminateExpired";
 import { recordTimerWork } from "../telemetry/queueEdge";
@@ -46,12 +48,16 @@ export const terminateExpiredJob = timerJob(async (deps) => {
 });
 
 export const processOrderJob = queueJob(processOrderMessageSchema, (message, deps) =>
-  processOrder(deps, message),
+  "orderIds" in message ? processOrderGroup(deps, message) : processOrder(deps, message),
 );
 
-/** Serves both send queues: one notification or a batch; the documents say whether email or SMS. */
+/** Serves both send queues: one notification, a batch or a group; the documents say whether email or SMS. */
 export const sendNotificationJob = queueJob(sendMessageSchema, (message, deps) =>
-  "batchId" in message ? sendBatch(deps, message) : sendNotification(deps, message),
+  "sends" in message
+    ? sendNotificationGroup(deps, message)
+    : "batchId" in message
+      ? sendBatch(deps, message)
+      : sendNotification(deps, message),
 );
 
 /**

@@ -1,12 +1,28 @@
 import { z } from "zod";
 
+/** Orders one process message carries at most: a release of many small orders costs one message. */
+export const maxOrdersPerMessage = 50;
+/** Single sends one send message carries at most. */
+export const maxSendsPerMessage = 100;
+
 /** `process-order`: expand one released order into notifications. */
-export const processOrderMessageSchema = z.object({
+const processOneOrderMessageSchema = z.object({
   orderId: z.uuid(),
   /** 2 on the single retry after a send-condition error. */
   conditionAttempt: z.number().int().min(1).max(2).default(1),
 });
-export type ProcessOrderMessage = z.infer<typeof processOrderMessageSchema>;
+export type ProcessOrderMessage = z.infer<typeof processOneOrderMessageSchema>;
+
+/** `process-order`: expand many released orders (none with a send condition) into notifications at once. */
+const processOrderGroupMessageSchema = z.object({
+  orderIds: z.array(z.uuid()).min(1).max(maxOrdersPerMessage),
+});
+export type ProcessOrderGroupMessage = z.infer<typeof processOrderGroupMessageSchema>;
+
+export const processOrderMessageSchema = z.union([
+  processOrderGroupMessageSchema,
+  processOneOrderMessageSchema,
+]);
 
 /** `send-email` / `send-sms`: send one notification. */
 const sendNotificationMessageSchema = z.object({
@@ -26,8 +42,21 @@ const sendBatchMessageSchema = z.object({
 });
 export type SendBatchMessage = z.infer<typeof sendBatchMessageSchema>;
 
-/** What the send queues carry: one notification, or a batch of them. */
-export const sendMessageSchema = z.union([sendBatchMessageSchema, sendNotificationMessageSchema]);
+/** `send-email` / `send-sms`: single sends of many orders, each sent as its own message would send it. */
+const sendGroupMessageSchema = z.object({
+  sends: z
+    .array(z.object({ orderId: z.uuid(), notificationId: z.uuid() }))
+    .min(1)
+    .max(maxSendsPerMessage),
+});
+export type SendGroupMessage = z.infer<typeof sendGroupMessageSchema>;
+
+/** What the send queues carry: one notification, a batch of one order's, or single sends of many orders. */
+export const sendMessageSchema = z.union([
+  sendGroupMessageSchema,
+  sendBatchMessageSchema,
+  sendNotificationMessageSchema,
+]);
 
 /**
  * `delivery-reports` carries ACS Event Grid events as Event Grid delivers them, and our own envelope for

@@ -1,64 +1,21 @@
 import type { SendBatchMessage } from "../queue/messages";
-import type { NotificationDocument, SmsNotificationDocument } from "../domain/notification";
-import { abandonedSendMs, defaultProviderRetryMs } from "../domain/recoveryTimes";
+import type { NotificationDocument } from "../domain/notification";
+import { abandonedSendMs } from "../domain/recoveryTimes";
 import type { SendBatchDocument } from "../domain/sendBatch";
 import { nextSendTime } from "../domain/sendingWindow";
-import { mapInParallel } from "../concurrency";
-import { AppError, isAppError } from "../errors";
-import type { DeliveryReference } from "../ports/notificationStore";
+import { isAppError } from "../errors";
 import type { SendBatches } from "../ports/sendBatches";
-import { callProvider, callSmsProvider, type ProviderOutcome } from "./steps/callProvider";
+import { handOver, type SendResult } from "./steps/callProvider";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 import { pauseProvider, takeTokensFor } from "./steps/paceSends";
-import { referenceOf, withRetries } from "./steps/recordAcceptance";
-import { sendQueueFor, type SendDeps } from "./sendNotification";
+import { withRetries } from "./steps/recordAcceptance";
+import { sendQueueFor, type SendDeps } from "./steps/sendEach";
 
 interface SendBatchDeps extends SendDeps {
   sendBatches: SendBatches;
 }
 
-/** Provider calls in flight at once for one batch (ACS takes one email per request). */
-const providerConcurrency = 16;
-
-type Result =
-  | { notification: NotificationDocument; outcome: ProviderOutcome }
-  | { notification: NotificationDocument; retryAfterMs: number; throttled: boolean };
-
-async function send(deps: SendBatchDeps, notification: NotificationDocument): Promise<Result> {
-  try {
-    return { notification, outcome: await callProvider(deps, notification) };
-  } catch (error) {
-    if (!isAppError(error, "transient")) throw error;
-    const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
-    return { notification, retryAfterMs, throttled: error.details.throttled === true };
-  }
-}
-
-/** Emails one request each (in parallel); SMS in one gateway submission per batch. */
-async function sendAll(deps: SendBatchDeps, due: NotificationDocument[]): Promise<Result[]> {
-  const emails = due.filter((n) => n.channel === "email");
-  const sms = due.filter((n): n is SmsNotificationDocument => n.channel === "sms");
-  const results = await mapInParallel(emails, providerConcurrency, (n) => send(deps, n));
-  if (sms.length === 0) return results;
-  try {
-    const outcomes = await callSmsProvider(deps, sms);
-    return [
-      ...results,
-      ...sms.map((notification, i) => {
-        const outcome = outcomes[i];
-        if (!outcome) throw new AppError("permanent", "the SMS gateway gave fewer outcomes than messages");
-        return { notification, outcome };
-      }),
-    ];
-  } catch (error) {
-    if (!isAppError(error, "transient")) throw error;
-    const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
-    const throttled = error.details.throttled === true;
-    return [...results, ...sms.map((notification) => ({ notification, retryAfterMs, throttled }))];
-  }
-}
-
-function changesFor(result: Result, now: string): Partial<NotificationDocument> | undefined {
+function changesFor(result: SendResult, now: string): Partial<NotificationDocument> | undefined {
   if (!("outcome" in result)) return undefined;
   const { notification, outcome } = result;
   if (outcome.kind === "failed") return { status: outcome.status, statusChangedAt: now };
@@ -131,18 +88,8 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
     throw error;
   }
 
-  // ACS takes the notification id as its operation id, so an email's report can be matched before ACS answers.
-  const emailReferences = paced.ready.filter((n) => n.channel === "email").map((n) => referenceOf(n, n.id));
-  await withRetries(() => deps.references.putMany(emailReferences));
-  const results = await sendAll(deps, paced.ready);
-
+  const results = await handOver(deps, paced.ready);
   const recordedAt = deps.clock.now().toISOString();
-  const references: DeliveryReference[] = results.flatMap((r) =>
-    "outcome" in r && r.outcome.kind === "accepted" && r.outcome.reference !== r.notification.id
-      ? [referenceOf(r.notification, r.outcome.reference)]
-      : [],
-  );
-  await withRetries(() => deps.references.putMany(references));
   const updates = results.flatMap((r) => {
     const changes = changesFor(r, recordedAt);
     return changes ? [{ notification: r.notification, changes }] : [];

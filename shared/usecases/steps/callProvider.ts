@@ -1,14 +1,17 @@
 import type { NotificationDocument, SmsNotificationDocument } from "../../domain/notification";
-import { AppError } from "../../errors";
+import { mapInParallel } from "../../concurrency";
+import { defaultProviderRetryMs } from "../../domain/recoveryTimes";
+import { AppError, isAppError } from "../../errors";
 import type { Clock } from "../../ports/clock";
 import type { EmailSender } from "../../ports/emailSender";
-import type { NewNotification } from "../../ports/notificationStore";
+import type { DeliveryReferenceStore, NewNotification } from "../../ports/notificationStore";
 import type { SmsMessage, SmsSender } from "../../ports/smsSender";
 import type { TestModeProviders } from "../../ports/testMode";
+import { referenceOf, withRetries } from "./recordAcceptance";
 
 type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
 
-export type ProviderOutcome =
+type ProviderOutcome =
   { kind: "accepted"; reference: string } | { kind: "failed"; status: NotificationDocument["status"] };
 
 interface ProviderDeps {
@@ -65,11 +68,11 @@ function smsMessageOf(deps: ProviderDeps, n: SmsNotificationDocument | NewSmsNot
 }
 
 /** Hands SMS to the gateway in one submission: one outcome per notification, in order. */
-export async function callSmsProvider(
+async function callSmsProvider(
   deps: ProviderDeps,
   notifications: Array<SmsNotificationDocument | NewSmsNotification>,
 ): Promise<ProviderOutcome[]> {
-  // A batch holds one order's notifications, so one organisation's.
+  // The caller hands over one organisation's notifications.
   const { smsSender } = providersOf(deps, notifications[0]?.creator);
   const results = await smsSender.sendMany(notifications.map((n) => smsMessageOf(deps, n)));
   return results.map((result) =>
@@ -77,4 +80,80 @@ export async function callSmsProvider(
       ? { kind: "accepted", reference: result.gatewayReference }
       : { kind: "failed", status: result.result },
   );
+}
+
+/** Provider calls in flight at once for one batch or group (ACS takes one email per request). */
+const providerConcurrency = 16;
+
+/** What became of one send: the provider's outcome, or the transient failure that puts it back. */
+export type SendResult =
+  | { notification: NotificationDocument; outcome: ProviderOutcome }
+  | { notification: NotificationDocument; retryAfterMs: number; throttled: boolean };
+
+function putBack(notification: NotificationDocument, error: unknown): SendResult {
+  if (!isAppError(error, "transient")) throw error;
+  const retryAfterMs = error.details.retryAfterMs ?? defaultProviderRetryMs;
+  return { notification, retryAfterMs, throttled: error.details.throttled === true };
+}
+
+/**
+ * Hands claimed sends to their providers: emails one request each (in parallel), SMS in one gateway
+ * submission per organisation (each may have its own providers, see test mode). Transient failures come back
+ * as results; anything else is thrown.
+ */
+async function callProviders(deps: ProviderDeps, due: NotificationDocument[]): Promise<SendResult[]> {
+  const smsByCreator = new Map<string, SmsNotificationDocument[]>();
+  for (const n of due)
+    if (n.channel === "sms") smsByCreator.set(n.creator, [...(smsByCreator.get(n.creator) ?? []), n]);
+  const [emailResults, ...smsResults] = await Promise.all([
+    mapInParallel(
+      due.filter((n) => n.channel === "email"),
+      providerConcurrency,
+      async (notification): Promise<SendResult> => {
+        try {
+          return { notification, outcome: await callProvider(deps, notification) };
+        } catch (error) {
+          return putBack(notification, error);
+        }
+      },
+    ),
+    ...[...smsByCreator.values()].map((sms) => submitSms(deps, sms)),
+  ]);
+  return [...emailResults, ...smsResults.flat()];
+}
+
+/** One organisation's SMS in one gateway submission. */
+async function submitSms(deps: ProviderDeps, sms: SmsNotificationDocument[]): Promise<SendResult[]> {
+  try {
+    const outcomes = await callSmsProvider(deps, sms);
+    return sms.map((notification, i) => {
+      const outcome = outcomes[i];
+      if (!outcome) throw new AppError("permanent", "the SMS gateway gave fewer outcomes than messages");
+      return { notification, outcome };
+    });
+  } catch (error) {
+    return sms.map((notification) => putBack(notification, error));
+  }
+}
+
+/**
+ * Hands claimed sends over and remembers where their delivery reports must go, each in one request: the
+ * emails' operation ids before ACS sees them (ACS takes the notification id as its operation id, so a report
+ * is matched even before ACS answers), every other reference as soon as the providers answer, before any
+ * status is written.
+ */
+export async function handOver(
+  deps: ProviderDeps & { references: DeliveryReferenceStore },
+  claimed: NotificationDocument[],
+): Promise<SendResult[]> {
+  const emails = claimed.filter((n) => n.channel === "email");
+  await withRetries(() => deps.references.putMany(emails.map((n) => referenceOf(n, n.id))));
+  const results = await callProviders(deps, claimed);
+  const references = results.flatMap((r) =>
+    "outcome" in r && r.outcome.kind === "accepted" && r.outcome.reference !== r.notification.id
+      ? [referenceOf(r.notification, r.outcome.reference)]
+      : [],
+  );
+  await withRetries(() => deps.references.putMany(references));
+  return results;
 }

@@ -3,7 +3,9 @@ import type { OrderDocument } from "../../domain/order";
 import { instantLeaseMs, releaseLeaseMs } from "../../domain/recoveryTimes";
 import { isAppError } from "../../errors";
 import { isRecord } from "../../narrowing";
-import type { Publisher } from "../../ports/publisher";
+import { digestOf } from "../../domain/deterministicIds";
+import type { OutgoingMessage, Publisher } from "../../ports/publisher";
+import { maxOrdersPerMessage } from "../../queue/messages";
 import { transitionOrder, type TransitionDeps } from "./transitionOrder";
 
 export interface ReleaseDeps extends TransitionDeps {
@@ -59,19 +61,39 @@ export async function claimAndPublish(
   });
   if (claimed.length === 0) return { claimed, failed };
   // A publish failure leaves the claims in place: their leases run out and the sweeper releases them again.
-  for (const lane of ["priority", "bulk"] as const) {
-    const inLane = claimed.filter((o) => laneOf(o) === lane);
-    if (inLane.length === 0) continue;
-    await deps.publisher.publish(
-      processQueueOf(lane),
-      inLane.map((o) => ({
-        messageId: `process:${o.id}:${o.releaseCount}`,
-        body: { orderId: o.id },
-        correlationId: o.id,
-        // A timer's release continues the order's trace (the request that registered it).
-        orderTrace: { traceparent: o.traceparent },
-      })),
-    );
-  }
+  const grouped = claimed.filter(isGroupable);
+  const groups = Array.from({ length: Math.ceil(grouped.length / maxOrdersPerMessage) }, (_, i) =>
+    grouped.slice(i * maxOrdersPerMessage, (i + 1) * maxOrdersPerMessage),
+  );
+  const priority = [
+    ...groups.map((group) => (group.length === 1 && group[0] ? oneOrder(group[0]) : orderGroup(group))),
+    ...claimed.filter((o) => !isGroupable(o) && laneOf(o) === "priority").map(oneOrder),
+  ];
+  const bulk = claimed.filter((o) => laneOf(o) === "bulk").map(oneOrder);
+  if (priority.length > 0) await deps.publisher.publish(processQueueOf("priority"), priority);
+  if (bulk.length > 0) await deps.publisher.publish(processQueueOf("bulk"), bulk);
   return { claimed, failed };
+}
+
+/**
+ * Small orders without a send condition are processed many to a message: their sends then share messages
+ * too. A large order takes an invocation of its own, and a condition's HTTP call holds back no other order.
+ */
+const isGroupable = (o: OrderDocument) => laneOf(o) === "priority" && o.conditionEndpoint === undefined;
+
+function oneOrder(o: OrderDocument): OutgoingMessage {
+  return {
+    messageId: `process:${o.id}:${o.releaseCount}`,
+    body: { orderId: o.id },
+    correlationId: o.id,
+    // A timer's release continues the order's trace (the request that registered it).
+    orderTrace: { traceparent: o.traceparent },
+  };
+}
+
+function orderGroup(orders: OrderDocument[]): OutgoingMessage {
+  return {
+    messageId: `process:group:${digestOf(orders.map((o) => `${o.id}:${o.releaseCount}`))}`,
+    body: { orderIds: orders.map((o) => o.id) },
+  };
 }

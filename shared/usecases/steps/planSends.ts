@@ -1,8 +1,11 @@
+import { digestOf } from "../../domain/deterministicIds";
 import { sendQueueOf, type Lane } from "../../domain/lanes";
 import { maxBatchSize, minBatchSize, type NewSendBatch } from "../../domain/sendBatch";
 import type { OrderDocument } from "../../domain/order";
 import type { NewNotification } from "../../ports/notificationStore";
-import type { Publisher } from "../../ports/publisher";
+import type { QueueKey } from "../../platform/resources";
+import type { OutgoingMessage, Publisher } from "../../ports/publisher";
+import { maxSendsPerMessage } from "../../queue/messages";
 
 interface SendPlan {
   /** Every notification of the step; those sent in a batch carry its id. */
@@ -66,32 +69,74 @@ export function planSends(
 const scheduled = (sendAfter: string, now: Date) =>
   Date.parse(sendAfter) > now.getTime() ? { scheduledEnqueueTime: new Date(sendAfter) } : {};
 
-/** One message per batch, and one per notification sent on its own, on the order's lane. */
-export async function publishSends(
-  deps: { publisher: Publisher },
-  plan: SendPlan,
-  lane: Lane,
-  now: Date,
-): Promise<void> {
-  for (const channel of ["email", "sms"] as const) {
-    const singles = plan.notifications.filter(
-      (n) => n.channel === channel && n.status === "New" && !n.batchId,
-    );
-    const batches = plan.batches.filter((b) => b.channel === channel);
-    const messages = [
-      ...singles.map((n) => ({
-        messageId: `send:${n.id}`,
-        body: { orderId: n.orderId, notificationId: n.id },
-        correlationId: n.orderId,
-        ...scheduled(n.sendAfter, now),
-      })),
-      ...batches.map((b) => ({
-        messageId: `batch:${b.id}:0`,
-        body: { orderId: b.orderId, batchId: b.id },
-        correlationId: b.orderId,
-        ...scheduled(b.sendAfter, now),
-      })),
-    ];
-    if (messages.length > 0) await deps.publisher.publish(sendQueueOf(lane, channel), messages);
+interface SingleSend {
+  orderId: string;
+  notificationId: string;
+  scheduledEnqueueTime?: Date;
+}
+
+/**
+ * The sends that processing steps planned, published together: batches one message each, and single sends of
+ * however many orders `maxSendsPerMessage` to a message per queue and send time. A message of one send keeps
+ * the single-send form.
+ */
+export class PlannedSends {
+  private readonly batches = new Map<QueueKey, OutgoingMessage[]>();
+  private readonly singles = new Map<string, { queue: QueueKey; sends: SingleSend[] }>();
+
+  add(plan: SendPlan, lane: Lane, now: Date): void {
+    for (const n of plan.notifications) {
+      if (n.status !== "New" || n.batchId) continue;
+      const when = scheduled(n.sendAfter, now);
+      const queue = sendQueueOf(lane, n.channel);
+      const key = `${queue}|${when.scheduledEnqueueTime?.toISOString() ?? ""}`;
+      const group = this.singles.get(key) ?? { queue, sends: [] };
+      group.sends.push({ orderId: n.orderId, notificationId: n.id, ...when });
+      this.singles.set(key, group);
+    }
+    for (const b of plan.batches) {
+      const queue = sendQueueOf(lane, b.channel);
+      this.batches.set(queue, [
+        ...(this.batches.get(queue) ?? []),
+        {
+          messageId: `batch:${b.id}:0`,
+          body: { orderId: b.orderId, batchId: b.id },
+          correlationId: b.orderId,
+          ...scheduled(b.sendAfter, now),
+        },
+      ]);
+    }
   }
+
+  /** Publishes what was added since the last call. */
+  async publish(deps: { publisher: Publisher }): Promise<void> {
+    const messages = new Map<QueueKey, OutgoingMessage[]>(this.batches);
+    for (const { queue, sends } of this.singles.values()) {
+      const list = messages.get(queue) ?? [];
+      for (let start = 0; start < sends.length; start += maxSendsPerMessage)
+        list.push(singleSendMessage(sends.slice(start, start + maxSendsPerMessage)));
+      messages.set(queue, list);
+    }
+    this.batches.clear();
+    this.singles.clear();
+    for (const [queue, list] of messages) await deps.publisher.publish(queue, list);
+  }
+}
+
+function singleSendMessage(sends: SingleSend[]): OutgoingMessage {
+  const [first] = sends;
+  if (!first) throw new Error("a send message needs at least one send");
+  const when = first.scheduledEnqueueTime ? { scheduledEnqueueTime: first.scheduledEnqueueTime } : {};
+  if (sends.length === 1)
+    return {
+      messageId: `send:${first.notificationId}`,
+      body: { orderId: first.orderId, notificationId: first.notificationId },
+      correlationId: first.orderId,
+      ...when,
+    };
+  return {
+    messageId: `sends:${digestOf(sends.map((s) => s.notificationId))}`,
+    body: { sends: sends.map(({ orderId, notificationId }) => ({ orderId, notificationId })) },
+    ...when,
+  };
 }

@@ -7,7 +7,7 @@ import type { SendBatchDocument } from "../../domain/sendBatch";
 import type { Publisher } from "../../ports/publisher";
 import type { SendBatches } from "../../ports/sendBatches";
 import type { UnreadableDocument } from "../../ports/sweepPage";
-import { isAbandonedSend } from "../sendNotification";
+import { isAbandonedSend } from "./sendEach";
 import { confirmFeed, transitionOrder, type TransitionDeps } from "./transitionOrder";
 
 interface ReconcileDeps extends TransitionDeps {
