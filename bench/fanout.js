@@ -10,6 +10,8 @@ const { parseArgs } = require("node:util");
 const { setInterval, clearInterval } = require("node:timers");
 const {
   countBulkOperations,
+  countingWrites,
+  countReportMessages,
   drainToOutbox,
   requireCompiled,
   startInProcess,
@@ -40,28 +42,6 @@ if (heapFlag && !process.execArgv.includes(heapFlag)) {
 }
 const sizes = values.recipients.split(",").map(Number);
 const bulkOperations = countBulkOperations();
-
-const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
-/** A delivery report's write carries the report; every other write belongs to the send path. */
-const isReportWrite = (changes) => changes !== undefined && "deliveryReport" in changes;
-
-/** Wraps a port so every written document is counted, send path and delivery reports apart. */
-function counting(port, counter) {
-  return new Proxy(port, {
-    get(target, name) {
-      const value = Reflect.get(target, name, target);
-      if (typeof value !== "function") return value;
-      if (!writeMethods.test(String(name))) return value.bind(target);
-      return (...args) => {
-        if (name === "updateMany")
-          for (const { changes } of args[0]) counter[isReportWrite(changes) ? "report" : "send"] += 1;
-        else if (String(name).endsWith("Many")) counter.send += args[0].length;
-        else counter[name === "update" && isReportWrite(args[1]) ? "report" : "send"] += 1;
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 /** Watches the outbox while it fills: when the last message arrived, in seconds since `started`. */
 function watchOutbox(service, started) {
@@ -136,14 +116,9 @@ async function run(count) {
     const writes = { send: 0, report: 0 };
     const counted = { ...deps };
     for (const key of ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"])
-      counted[key] = counting(deps[key], writes);
+      counted[key] = countingWrites(deps[key], writes);
     service.wrapDependencies(() => counted);
-    const reportMessages = { published: 0 };
-    const publish = service.broker.publish.bind(service.broker);
-    service.broker.publish = (queue, messages) => {
-      if (queue === "deliveryReports") reportMessages.published += messages.length;
-      return publish(queue, messages);
-    };
+    const reportMessages = countReportMessages(service);
 
     const servedBefore = { ...(await store?.counts()), ...bulkOperations };
     service.clock.freeze(sendAt);

@@ -279,6 +279,39 @@ async function countingCosmos() {
   };
 }
 
+const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
+/** A delivery report's write carries the report; every other write belongs to the send path. */
+const isReportWrite = (changes) => changes !== undefined && "deliveryReport" in changes;
+
+/** Wraps a port so every written document is counted, send path and delivery reports apart. */
+function countingWrites(port, counter) {
+  return new Proxy(port, {
+    get(target, name) {
+      const value = Reflect.get(target, name, target);
+      if (typeof value !== "function") return value;
+      if (!writeMethods.test(String(name))) return value.bind(target);
+      return (...args) => {
+        if (name === "updateMany")
+          for (const { changes } of args[0]) counter[isReportWrite(changes) ? "report" : "send"] += 1;
+        else if (String(name).endsWith("Many")) counter.send += args[0].length;
+        else counter[name === "update" && isReportWrite(args[1]) ? "report" : "send"] += 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
+/** Counts the delivery-report messages published, so the send path's queue operations can be told apart. */
+function countReportMessages(service) {
+  const reportMessages = { published: 0 };
+  const publish = service.broker.publish.bind(service.broker);
+  service.broker.publish = (queue, messages) => {
+    if (queue === "deliveryReports") reportMessages.published += messages.length;
+    return publish(queue, messages);
+  };
+  return reportMessages;
+}
+
 /**
  * Runs the sweeper and lets every message settle until the outbox has not grown for `quietRounds` rounds;
  * returns the seconds until the last round that grew it and the broker's queue operations (published,
@@ -442,6 +475,8 @@ module.exports = {
   spawnService,
   startInProcess,
   drainToOutbox,
+  countingWrites,
+  countReportMessages,
   registerBulkOrder,
   uploadBulkOrder,
   startStoreProcess,
