@@ -7,7 +7,7 @@ import { isAppError } from "../errors";
 import type { SendBatches } from "../ports/sendBatches";
 import { handOver, type SendResult } from "./steps/callProvider";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
-import { pauseProvider, takeTokensFor } from "./steps/paceSends";
+import { pauseThrottled, takeTokensFor } from "./steps/paceSends";
 import { withRetries } from "./steps/recordAcceptance";
 import { sendQueueFor, type SendDeps } from "./steps/sendEach";
 
@@ -98,8 +98,7 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
   await withRetries(() => deps.notifications.updateMany(updates));
 
   const retries = results.flatMap((r) => ("retryAfterMs" in r ? [r] : []));
-  const throttled = retries.filter((r) => r.throttled).sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
-  if (throttled) await pauseProvider(deps, throttled.notification, throttled.retryAfterMs);
+  await pauseThrottled(deps, results);
   if (retries.length > 0 || paced.waiting.length > 0) {
     const retryAfterMs = Math.max(0, ...retries.map((r) => r.retryAfterMs));
     const providerRetry = deps.clock.now().getTime() + retryAfterMs;

@@ -2,6 +2,7 @@ import type { NotificationDocument } from "../../domain/notification";
 import { pacingKeyOf, type PacingLane } from "../../domain/tokenBucket";
 import type { Clock } from "../../ports/clock";
 import type { SendPacer } from "../../ports/sendPacer";
+import type { SendResult } from "./callProvider";
 
 interface PacingDeps {
   pacer: SendPacer;
@@ -47,12 +48,18 @@ export async function takeTokensFor(
   return paced;
 }
 
-/** A provider's 429: every send to that provider resource waits until its Retry-After, not just this one. */
-export async function pauseProvider(
-  deps: PacingDeps,
-  throttled: NotificationDocument,
-  retryAfterMs: number,
-): Promise<void> {
+/**
+ * A provider's 429: every send to that provider resource waits until its Retry-After, not just the sends
+ * that got it. Each throttled resource is paused once, until the longest Retry-After it gave.
+ */
+export async function pauseThrottled(deps: PacingDeps, results: SendResult[]): Promise<void> {
+  const longest = new Map<string, { notification: NotificationDocument; retryAfterMs: number }>();
+  for (const r of results) {
+    if (!("throttled" in r) || !r.throttled) continue;
+    const key = pacingKeyOf(r.notification).key;
+    if ((longest.get(key)?.retryAfterMs ?? -1) < r.retryAfterMs) longest.set(key, r);
+  }
   const now = deps.clock.now();
-  await deps.pacer.pause(pacingKeyOf(throttled), new Date(now.getTime() + retryAfterMs), now);
+  for (const { notification, retryAfterMs } of longest.values())
+    await deps.pacer.pause(pacingKeyOf(notification), new Date(now.getTime() + retryAfterMs), now);
 }

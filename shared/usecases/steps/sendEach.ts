@@ -15,7 +15,7 @@ import type { SmsSender } from "../../ports/smsSender";
 import type { SendNotificationMessage } from "../../queue/messages";
 import { handOver, type SendResult } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
-import { pauseProvider, takeTokensFor } from "./paceSends";
+import { pauseThrottled, takeTokensFor } from "./paceSends";
 import { settle, withRetries } from "./recordAcceptance";
 import type { TransitionDeps } from "./transitionOrder";
 
@@ -209,9 +209,6 @@ export async function sendEach(deps: SendDeps, messages: SendNotificationMessage
       if (send) await record(deps, send, result);
     }),
   );
-  const throttled = results
-    .flatMap((r) => ("throttled" in r && r.throttled ? [r] : []))
-    .sort((a, b) => b.retryAfterMs - a.retryAfterMs)[0];
-  if (throttled) await pauseProvider(deps, throttled.notification, throttled.retryAfterMs);
+  await pauseThrottled(deps, results);
   raiseFailures(failures);
 }
