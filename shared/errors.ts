@@ -48,12 +48,25 @@ export function throttled(message: string, retryAfterMs: number): AppError {
 }
 
 /**
- * After work over many items that isolated each item's failure: raises one of them, one the broker should
+ * Work over many items where one item's failure must hold back none of the others: `isolate` keeps a failure
+ * for later (that item's result is then undefined), and `raise` throws one of those kept, one the broker should
  * redeliver for (anything but an AppError of a kind that retrying cannot help) before any other.
  */
-export function raiseFailures(failures: readonly unknown[]): void {
-  const [first] = failures;
-  if (first === undefined) return;
-  const chosen = failures.find((e) => !(e instanceof AppError) || e.kind === "transient") ?? first;
-  throw chosen instanceof Error ? chosen : new Error(errorMessage(chosen));
+export class IsolatedFailures {
+  private readonly failures: unknown[] = [];
+
+  isolate<T, R>(work: (item: T) => Promise<R>): (item: T) => Promise<R | undefined> {
+    return (item) =>
+      work(item).catch((error: unknown) => {
+        this.failures.push(error);
+        return undefined;
+      });
+  }
+
+  raise(): void {
+    const [first] = this.failures;
+    if (first === undefined) return;
+    const chosen = this.failures.find((e) => !(e instanceof AppError) || e.kind === "transient") ?? first;
+    throw chosen instanceof Error ? chosen : new Error(errorMessage(chosen));
+  }
 }

@@ -1,13 +1,11 @@
 import { mapInParallel } from "../concurrency";
-import { raiseFailures } from "../errors";
+import { IsolatedFailures } from "../errors";
 import type { ProcessOrderGroupMessage } from "../queue/messages";
 import { expandOrder, type ProcessDeps } from "./steps/expandOrder";
 import { PlannedSends } from "./steps/planSends";
 
 /** Orders of a group expanded at once (register reads and store writes overlap). */
 const orderConcurrency = 8;
-
-type Expanded = { finish?: () => Promise<void> } | { error: unknown };
 
 /**
  * Queue job: turns many released orders into notifications in one invocation, so their single sends share
@@ -18,22 +16,14 @@ type Expanded = { finish?: () => Promise<void> } | { error: unknown };
  */
 export async function processOrderGroup(deps: ProcessDeps, message: ProcessOrderGroupMessage): Promise<void> {
   const sends = new PlannedSends();
-  const expanded = await mapInParallel(
+  const failures = new IsolatedFailures();
+  const finishes = await mapInParallel(
     message.orderIds,
     orderConcurrency,
-    async (orderId): Promise<Expanded> => {
-      try {
-        return { finish: await expandOrder(deps, { orderId, conditionAttempt: 1 }, sends) };
-      } catch (error) {
-        return { error };
-      }
-    },
+    failures.isolate((orderId: string) => expandOrder(deps, { orderId, conditionAttempt: 1 }, sends)),
   );
   await sends.publish(deps);
-  const failures: unknown[] = [];
-  for (const outcome of expanded) {
-    if ("error" in outcome) failures.push(outcome.error);
-    else await outcome.finish?.().catch((error: unknown) => failures.push(error));
-  }
-  raiseFailures(failures);
+  const finishOne = failures.isolate(async (finish: (() => Promise<void>) | undefined) => finish?.());
+  for (const finish of finishes) await finishOne(finish);
+  failures.raise();
 }

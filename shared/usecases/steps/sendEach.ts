@@ -4,7 +4,7 @@ import type { NotificationDocument } from "../../domain/notification";
 import { abandonedSendMs, lostSendGraceMs } from "../../domain/recoveryTimes";
 import { nextSendTime, type SendingWindow } from "../../domain/sendingWindow";
 import { isPendingNotification } from "../../domain/statuses";
-import { isAppError, raiseFailures } from "../../errors";
+import { isAppError, IsolatedFailures } from "../../errors";
 import type { QueueKey } from "../../platform/resources";
 import type { Clock } from "../../ports/clock";
 import type { EmailSender } from "../../ports/emailSender";
@@ -160,19 +160,12 @@ async function record(deps: SendDeps, send: Send, result: SendResult): Promise<v
  */
 export async function sendEach(deps: SendDeps, messages: SendNotificationMessage[]): Promise<void> {
   const now = deps.clock.now();
-  const failures: unknown[] = [];
-  const isolated =
-    <T, R>(work: (item: T) => Promise<R>) =>
-    (item: T): Promise<R | undefined> =>
-      work(item).catch((error: unknown) => {
-        failures.push(error);
-        return undefined;
-      });
+  const failures = new IsolatedFailures();
   const found = (
     await mapInParallel(
       messages,
       storeConcurrency,
-      isolated((m) => due(deps, m, now)),
+      failures.isolate((m) => due(deps, m, now)),
     )
   ).filter((s): s is Send => s !== undefined);
   // A single send is a priority send: it may take the tokens bulk batches leave in reserve.
@@ -186,13 +179,13 @@ export async function sendEach(deps: SendDeps, messages: SendNotificationMessage
   await mapInParallel(
     found.filter((s) => !ready.has(s.notification)),
     storeConcurrency,
-    isolated((s) => waitForToken(deps, s.message, s.notification, paced.retryAt ?? now)),
+    failures.isolate((s) => waitForToken(deps, s.message, s.notification, paced.retryAt ?? now)),
   );
   const claimed = (
     await mapInParallel(
       found.filter((s) => ready.has(s.notification)),
       storeConcurrency,
-      isolated((s) => claim(deps, s, now)),
+      failures.isolate((s) => claim(deps, s, now)),
     )
   ).filter((s): s is Send => s !== undefined);
 
@@ -204,11 +197,11 @@ export async function sendEach(deps: SendDeps, messages: SendNotificationMessage
   await mapInParallel(
     results,
     storeConcurrency,
-    isolated(async (result) => {
+    failures.isolate(async (result) => {
       const send = sendOf.get(result.notification);
       if (send) await record(deps, send, result);
     }),
   );
   await pauseThrottled(deps, results);
-  raiseFailures(failures);
+  failures.raise();
 }
