@@ -1,49 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CosmosContactRegistry } from "../../shared/adapters/cosmos/cosmosContactRegistry";
-import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
+import { beforeEach, describe, expect, it } from "vitest";
 import { transient } from "../../shared/errors";
-import { containers } from "../../shared/platform/resources";
 import type { EmailMessage, EmailSendOutcome } from "../../shared/ports/emailSender";
 import type { NotificationStore } from "../../shared/ports/notificationStore";
 import { processOrderMessageSchema, sendMessageSchema } from "../../shared/queue/messages";
 import { processOrderGroup } from "../../shared/usecases/processOrderGroup";
 import { sendNotificationGroup } from "../../shared/usecases/sendNotificationGroup";
 import { sweepOrders } from "../../shared/usecases/sweepOrders";
-import { startTestCosmos, type TestCosmos } from "../support/cosmos";
+import { freshDependenciesPerTest } from "../support/freshDependencies";
 import { sampleOrder } from "../support/orders";
-import { cosmosStores, ManualClock, RecordingPublisher } from "../support/pipeline";
+import { ManualClock } from "../support/pipeline";
 
-let cosmos: TestCosmos;
-let stores: ReturnType<typeof cosmosStores>;
-let contacts: CosmosContactRegistry;
-let publisher: RecordingPublisher;
 const t0 = "2026-11-23T09:00:00.000Z"; // Monday 10:00 in Oslo
 const clock = new ManualClock(new Date(t0));
+const fresh = freshDependenciesPerTest(clock);
 let handed: EmailMessage[];
 /** The size of each SMS gateway submission. */
 let submissions: number[];
 
-beforeAll(async () => {
-  cosmos = await startTestCosmos();
-});
-afterAll(() => cosmos.close());
-beforeEach(async () => {
-  const database = await cosmos.freshDatabase();
-  stores = cosmosStores(database);
-  contacts = new CosmosContactRegistry(database.container(containers.registry.name));
-  publisher = new RecordingPublisher();
+beforeEach(() => {
   handed = [];
   submissions = [];
   clock.set(t0);
 });
 
 const deps = () => ({
-  ...stores,
-  contacts,
-  publisher,
-  clock,
-  conditions: { check: async () => ({ outcome: "send" as const }) },
-  sendingWindow: defaultSendingWindow,
+  ...fresh.deps,
   emailSender: {
     send: async (m: EmailMessage): Promise<EmailSendOutcome> => {
       handed.push(m);
@@ -71,19 +52,19 @@ async function dueOrders(count: number, overrides: Parameters<typeof sampleOrder
       ...overrides,
     }),
   );
-  for (const o of orders) await stores.orders.createOrder(o);
+  for (const o of orders) await fresh.deps.orders.createOrder(o);
   return orders;
 }
 
 function groupMessages() {
-  return publisher.on("processOrder").flatMap((m) => {
+  return fresh.publisher.on("processOrder").flatMap((m) => {
     const body = processOrderMessageSchema.parse(m.body);
     return "orderIds" in body ? [body] : [];
   });
 }
 
 function sendGroups() {
-  return publisher.on("sendEmail").flatMap((m) => {
+  return fresh.publisher.on("sendEmail").flatMap((m) => {
     const body = sendMessageSchema.parse(m.body);
     return "sends" in body ? [{ messageId: m.messageId, body }] : [];
   });
@@ -94,19 +75,19 @@ describe("processOrderGroup", () => {
     const orders = await dueOrders(12);
     await sweepOrders(deps());
     const groups = groupMessages();
-    expect(publisher.on("processOrder")).toHaveLength(1);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(1);
     expect(groups[0]?.orderIds.sort()).toEqual(orders.map((o) => o.id).sort());
 
     await processOrderGroup(deps(), groups[0]!);
-    for (const o of orders) expect((await stores.orders.getOrder(o.id))?.status).toBe("Processed");
+    for (const o of orders) expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Processed");
     const sends = sendGroups();
-    expect(publisher.on("sendEmail")).toHaveLength(1);
+    expect(fresh.publisher.on("sendEmail")).toHaveLength(1);
     expect(sends[0]?.body.sends).toHaveLength(12);
 
     // A redelivery finds the orders processed: it creates and publishes nothing.
     await processOrderGroup(deps(), groups[0]!);
-    expect(publisher.on("sendEmail")).toHaveLength(1);
-    for (const o of orders) expect(await stores.notifications.listByOrder(o.id)).toHaveLength(1);
+    expect(fresh.publisher.on("sendEmail")).toHaveLength(1);
+    for (const o of orders) expect(await fresh.deps.notifications.listByOrder(o.id)).toHaveLength(1);
   });
 
   it("gives an order with a send condition, or a large one, a process message of its own", async () => {
@@ -116,7 +97,9 @@ describe("processOrderGroup", () => {
       recipients: Array.from({ length: 101 }, (_, i) => ({ emailAddress: `many${i}@example.com` })),
     });
     await sweepOrders(deps());
-    const bodies = [...publisher.on("processOrder"), ...publisher.on("processOrderBulk")].map((m) => m.body);
+    const bodies = [...fresh.publisher.on("processOrder"), ...fresh.publisher.on("processOrderBulk")].map(
+      (m) => m.body,
+    );
     expect(bodies).toEqual(
       expect.arrayContaining([{ orderId: plain!.id }, { orderId: conditional!.id }, { orderId: large!.id }]),
     );
@@ -128,15 +111,17 @@ describe("processOrderGroup", () => {
     await sweepOrders(deps());
     const [group] = groupMessages();
     const broken = orders[2]!.id;
-    const flaky: NotificationStore = Object.create(stores.notifications) as NotificationStore;
+    const flaky: NotificationStore = Object.create(fresh.deps.notifications) as NotificationStore;
     flaky.createMany = (notifications) =>
       notifications.some((n) => n.orderId === broken)
         ? Promise.reject(transient("create notifications: Cosmos DB is unavailable (503)"))
-        : stores.notifications.createMany(notifications);
+        : fresh.deps.notifications.createMany(notifications);
 
     await expect(processOrderGroup({ ...deps(), notifications: flaky }, group!)).rejects.toThrow("503");
     for (const o of orders)
-      expect((await stores.orders.getOrder(o.id))?.status).toBe(o.id === broken ? "Processing" : "Processed");
+      expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe(
+        o.id === broken ? "Processing" : "Processed",
+      );
     expect(
       sendGroups()[0]
         ?.body.sends.map((s) => s.orderId)
@@ -149,13 +134,13 @@ describe("processOrderGroup", () => {
     );
 
     await processOrderGroup(deps(), group!);
-    expect((await stores.orders.getOrder(broken))?.status).toBe("Processed");
+    expect((await fresh.deps.orders.getOrder(broken))?.status).toBe("Processed");
     // The redelivery published only the order that was left: its send goes in a message of its own.
-    expect(publisher.on("sendEmail").at(-1)?.body).toEqual({
+    expect(fresh.publisher.on("sendEmail").at(-1)?.body).toEqual({
       orderId: broken,
-      notificationId: (await stores.notifications.listByOrder(broken))[0]?.id,
+      notificationId: (await fresh.deps.notifications.listByOrder(broken))[0]?.id,
     });
-    for (const o of orders) expect(await stores.notifications.listByOrder(o.id)).toHaveLength(1);
+    for (const o of orders) expect(await fresh.deps.notifications.listByOrder(o.id)).toHaveLength(1);
   });
 });
 
@@ -178,11 +163,11 @@ describe("sendNotificationGroup", () => {
     await processOrderGroup(deps(), groupMessages()[0]!);
     const [sends] = sendGroups();
     const broken = sends!.body.sends[1]!.notificationId;
-    const flaky: NotificationStore = Object.create(stores.notifications) as NotificationStore;
+    const flaky: NotificationStore = Object.create(fresh.deps.notifications) as NotificationStore;
     flaky.update = (notification, changes) =>
       notification.id === broken
         ? Promise.reject(transient("update notification: Cosmos DB is unavailable (503)"))
-        : stores.notifications.update(notification, changes);
+        : fresh.deps.notifications.update(notification, changes);
 
     await expect(sendNotificationGroup({ ...deps(), notifications: flaky }, sends!.body)).rejects.toThrow(
       "503",
@@ -215,10 +200,10 @@ describe("sendNotificationGroup", () => {
         }),
       ),
     ].map((o) => ({ ...o, requestedSendTime: t0 }));
-    for (const o of orders) await stores.orders.createOrder(o);
+    for (const o of orders) await fresh.deps.orders.createOrder(o);
     await sweepOrders(deps());
     await processOrderGroup(deps(), groupMessages()[0]!);
-    const [message] = publisher.on("sendSms");
+    const [message] = fresh.publisher.on("sendSms");
     const group = sendMessageSchema.parse(message!.body);
     if (!("sends" in group)) throw new Error("the SMS went in single messages, not in a group");
     expect(group.sends).toHaveLength(9);
@@ -226,6 +211,6 @@ describe("sendNotificationGroup", () => {
     await sendNotificationGroup(deps(), group);
     expect(submissions.sort()).toEqual([3, 6]);
     for (const o of orders)
-      expect((await stores.notifications.listByOrder(o.id))[0]?.status).toBe("Accepted");
+      expect((await fresh.deps.notifications.listByOrder(o.id))[0]?.status).toBe("Accepted");
   });
 });
