@@ -3,7 +3,7 @@
 // release to outbox through the local host. Prints notifications per second, peak RSS, store writes and
 // queue operations per notification on the send path, delivery reports apart (counted by wrapping the store
 // ports, as bench/fanout does, and from the broker's counters).
-// Usage: npm run build && node bench/pipeline.js [--orders 10000]
+// Usage: npm run build && node bench/pipeline.js [--orders 10000] [--store process|inline]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
 const {
@@ -13,9 +13,17 @@ const {
   countReportMessages,
   drainToOutbox,
   startInProcess,
+  startStoreProcess,
 } = require("./support");
 
-const { values } = parseArgs({ options: { orders: { type: "string", default: "10000" } } });
+const { values } = parseArgs({
+  options: {
+    orders: { type: "string", default: "10000" },
+    // "process": the store in a process of its own, as on Azure (the peak RSS is the service's alone);
+    // "inline": the store inside this process, as `npm start` runs it.
+    store: { type: "string", default: "process" },
+  },
+});
 const total = Number(values.orders);
 const persons = ["15838510075", "02879110001", "11840210040"];
 
@@ -56,7 +64,9 @@ function orderFor(i, now) {
 }
 
 async function main() {
-  const cosmos = await countingCosmos();
+  const store = values.store === "process" ? await startStoreProcess() : await countingCosmos();
+  if (values.store === "process")
+    [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
   const bulkOperations = countBulkOperations();
   const bulkWrites = () =>
     ["Create", "Upsert", "Replace", "Patch", "Delete"].reduce((sum, k) => sum + (bulkOperations[k] ?? 0), 0);
@@ -79,15 +89,19 @@ async function main() {
         ),
       );
     }
-    cosmos.counter.writes = 0;
+    const singleWritesBefore = (await store.counts()).singleWrites;
     const bulkWritesBefore = bulkWrites();
     const { seconds, queueOps, deadLettered } = await drainToOutbox(service);
     const sent = service.outbox.count();
     const notifications = sent;
+    const cosmosWrites =
+      (await store.counts()).singleWrites - singleWritesBefore + bulkWrites() - bulkWritesBefore;
     console.log(`orders                  : ${total}`);
     console.log(`messages in outbox      : ${sent} in ${seconds.toFixed(1)} s`);
     console.log(`notifications per second: ${(notifications / seconds).toFixed(1)}`);
-    console.log(`peak RSS                : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+    console.log(
+      `peak RSS                : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"})`,
+    );
     console.log(
       `store writes / notif.   : ${(writes.send / notifications).toFixed(2)}  (send path: each document written at the store ports; target ≤ 3.5)`,
     );
@@ -95,7 +109,7 @@ async function main() {
       `report writes / notif.  : ${(writes.report / notifications).toFixed(2)}  (delivery reports)`,
     );
     console.log(
-      `Cosmos writes / notif.  : ${((cosmos.counter.writes + bulkWrites() - bulkWritesBefore) / notifications).toFixed(2)}  (send path and reports: single write requests the store served, and each write of a bulk request)`,
+      `Cosmos writes / notif.  : ${(cosmosWrites / notifications).toFixed(2)}  (send path and reports: single write requests the store served, and each write of a bulk request)`,
     );
     // Each report message is published, received and completed once (none abandoned in this run).
     const sendQueueOps = queueOps - 3 * reportMessages.published;
@@ -106,7 +120,7 @@ async function main() {
     console.log(`dead-lettered           : ${deadLettered}`);
   } finally {
     await service.close();
-    await cosmos.close();
+    await store.close();
   }
 }
 

@@ -259,18 +259,19 @@ async function uploadBulkOrder(service, count, sendAt, tenant = "991825827") {
 async function countingCosmos() {
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   requireCompiled("shared", "local", "linearQueryEngine.js").useLinearQueryEngine();
-  const counter = { writes: 0 };
+  const counts = { singleWrites: 0 };
   const server = createHttpServer({ keepAlive: true });
   server.on("request", (req) => {
     const isQuery = req.headers["x-ms-documentdb-isquery"] !== undefined;
     const isBulk = req.headers["x-ms-cosmos-is-batch-request"] !== undefined;
-    if (/\/docs/.test(req.url ?? "") && req.method !== "GET" && !isQuery && !isBulk) counter.writes += 1;
+    if (/\/docs/.test(req.url ?? "") && req.method !== "GET" && !isQuery && !isBulk) counts.singleWrites += 1;
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   process.env.COSMOS_ENDPOINT = `http://127.0.0.1:${server.address().port}`;
   process.env.COSMOS_KEY = "bG9jYWwtY29zbW9zLWtleQ==";
   return {
-    counter,
+    /** What the store has served so far, in the shape `startStoreProcess` gives. */
+    counts: async () => ({ ...counts }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
