@@ -441,6 +441,8 @@ async function startStoreProcess() {
       else counts.singleWrites += 1;
     });
     process.on("message", () => process.send({ ...counts }));
+    // A bench that dies (or is stopped) takes its store with it.
+    process.on("disconnect", () => process.exit());
     const { startEmbeddedCosmos } = require(${JSON.stringify(join(root, "dist", "shared", "local", "embeddedCosmos.js"))});
     startEmbeddedCosmos(0).then((c) => process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n"));`;
   const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
