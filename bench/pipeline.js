@@ -3,7 +3,7 @@
 // release to outbox through the local host. Prints notifications per second, peak RSS, store writes and
 // queue operations per notification on the send path, delivery reports apart (counted by wrapping the store
 // ports, as bench/fanout does, and from the broker's counters).
-// Usage: npm run build && node bench/pipeline.js [--orders 10000] [--store process|inline]
+// Usage: npm run build && node bench/pipeline.js [--orders 10000] [--store process|inline] [--finished 0]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
 const {
@@ -22,6 +22,9 @@ const { values } = parseArgs({
     // "process": the store in a process of its own, as on Azure (the peak RSS is the service's alone);
     // "inline": the store inside this process, as `npm start` runs it.
     store: { type: "string", default: "process" },
+    // Orders finished before the run, in the same container: the sweeper's queries pass over them, so a run
+    // with them tells what the container's size costs apart from the work's.
+    finished: { type: "string", default: "0" },
   },
 });
 const total = Number(values.orders);
@@ -82,13 +85,17 @@ async function main() {
     const reportMessages = countReportMessages(service);
 
     const now = service.clock.now();
-    for (let i = 0; i < total; i += 100) {
-      await Promise.all(
-        Array.from({ length: Math.min(100, total - i) }, (_, j) =>
-          deps.orders.createOrder(orderFor(i + j, now)),
-        ),
-      );
-    }
+    const create = async (count, status) => {
+      for (let i = 0; i < count; i += 100) {
+        await Promise.all(
+          Array.from({ length: Math.min(100, count - i) }, (_, j) =>
+            deps.orders.createOrder({ ...orderFor(i + j, now), status }),
+          ),
+        );
+      }
+    };
+    await create(Number(values.finished), "Completed");
+    await create(total, "Registered");
     const singleWritesBefore = (await store.counts()).singleWrites;
     const bulkWritesBefore = bulkWrites();
     const { seconds, queueOps, deadLettered } = await drainToOutbox(service);
