@@ -41,12 +41,15 @@ function rejectionMessage(reason: unknown): string {
 }
 
 /**
- * Claims the given orders under ETag conditions (skipping any another worker took) and publishes one
- * process message per claim. Each claim stands alone: one that fails holds back none of the others.
+ * Claims the given orders under ETag conditions (skipping any another worker took) and publishes their
+ * process messages (`publishReleases`, unless the caller publishes them its own way). Each claim stands
+ * alone: one that fails holds back none of the others.
  */
 export async function claimAndPublish(
   deps: ReleaseDeps,
   candidates: OrderDocument[],
+  publish: (claimed: OrderDocument[]) => Promise<void> = (claimed) =>
+    publishReleases(deps.publisher, claimed),
 ): Promise<ReleaseOutcome> {
   const outcomes = await Promise.allSettled(candidates.map((o) => claim(deps, o)));
   const claimed: OrderDocument[] = [];
@@ -59,8 +62,16 @@ export async function claimAndPublish(
       failed.push({ orderId: candidate.id, problem: rejectionMessage(outcome.reason) });
     }
   });
-  if (claimed.length === 0) return { claimed, failed };
   // A publish failure leaves the claims in place: their leases run out and the sweeper releases them again.
+  if (claimed.length > 0) await publish(claimed);
+  return { claimed, failed };
+}
+
+/**
+ * Publishes the process messages of claimed orders: small orders without a send condition up to 50 to a
+ * message, every other order in a message of its own, each on its lane's queue.
+ */
+export async function publishReleases(publisher: Publisher, claimed: OrderDocument[]): Promise<void> {
   const grouped = claimed.filter(isGroupable);
   const groups = Array.from({ length: Math.ceil(grouped.length / maxOrdersPerMessage) }, (_, i) =>
     grouped.slice(i * maxOrdersPerMessage, (i + 1) * maxOrdersPerMessage),
@@ -70,9 +81,8 @@ export async function claimAndPublish(
     ...claimed.filter((o) => !isGroupable(o) && laneOf(o) === "priority").map(oneOrder),
   ];
   const bulk = claimed.filter((o) => laneOf(o) === "bulk").map(oneOrder);
-  if (priority.length > 0) await deps.publisher.publish(processQueueOf("priority"), priority);
-  if (bulk.length > 0) await deps.publisher.publish(processQueueOf("bulk"), bulk);
-  return { claimed, failed };
+  if (priority.length > 0) await publisher.publish(processQueueOf("priority"), priority);
+  if (bulk.length > 0) await publisher.publish(processQueueOf("bulk"), bulk);
 }
 
 /**

@@ -1,9 +1,11 @@
 import type { NewOrder, OrderDocument } from "../../domain/order";
 import { claimAndPublish, type ReleaseDeps } from "./claimAndPublish";
+import { releaseGatheringFor } from "./releaseGathering";
 
 /**
  * Releases just-registered orders whose send time has come, through the same ETag claim as the sweeper,
- * so an order due at intake is processed at once and still never twice.
+ * so an order due at intake is processed at once and still never twice. Orders that concurrent requests
+ * release share messages (`ReleaseGathering`).
  */
 async function releaseIfDue(deps: ReleaseDeps, drafts: NewOrder[]): Promise<void> {
   const now = deps.clock.now().getTime();
@@ -13,7 +15,9 @@ async function releaseIfDue(deps: ReleaseDeps, drafts: NewOrder[]): Promise<void
     const order = await deps.orders.getOrder(id);
     if (order && order.status === "Registered" && Date.parse(order.requestedSendTime) <= now) due.push(order);
   }
-  if (due.length > 0) await claimAndPublish(deps, due);
+  if (due.length === 0) return;
+  const gathering = releaseGatheringFor(deps.publisher);
+  await claimAndPublish(deps, due, (claimed) => gathering.publish(claimed));
 }
 
 /**
