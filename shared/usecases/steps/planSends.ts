@@ -96,15 +96,14 @@ export class PlannedSends {
     }
     for (const b of plan.batches) {
       const queue = sendQueueOf(lane, b.channel);
-      this.batches.set(queue, [
-        ...(this.batches.get(queue) ?? []),
-        {
-          messageId: `batch:${b.id}:0`,
-          body: { orderId: b.orderId, batchId: b.id },
-          correlationId: b.orderId,
-          ...scheduled(b.sendAfter, now),
-        },
-      ]);
+      const list = this.batches.get(queue) ?? [];
+      list.push({
+        messageId: `batch:${b.id}:0`,
+        body: { orderId: b.orderId, batchId: b.id },
+        correlationId: b.orderId,
+        ...scheduled(b.sendAfter, now),
+      });
+      this.batches.set(queue, list);
     }
   }
 
