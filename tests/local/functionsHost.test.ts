@@ -2,6 +2,7 @@ import { get } from "node:http";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { LocalBroker, maxDeliveryCountExceeded } from "../../shared/local/broker/localBroker";
 import { startFunctionsHost, type FunctionsHost } from "../../shared/local/host/functionsHost";
 import { gate, ManualClock, testQueues } from "./manualClock";
@@ -104,14 +105,19 @@ describe("HTTP triggers", () => {
 
     expect(response.status).toBe(201);
     expect(response.headers.get("content-type")).toBe("application/json");
-    expect(await response.json()).toMatchObject({
+    const echoed = await response.json();
+    expect(echoed).toMatchObject({
       name: "ada",
       body: { greeting: "hei", list: [1, 2] },
       tag: "x",
       method: "POST",
       functionName: "echo",
     });
-    expect(logLines.some((line) => line.includes("echo (") && line.includes("echoing ada"))).toBe(true);
+    // The log line names the invocation by its whole id, which a log reader can match to its telemetry.
+    const { invocationId } = z.object({ invocationId: z.string().uuid() }).parse(echoed);
+    expect(
+      logLines.some((line) => line.includes(`echo (${invocationId})`) && line.includes("echoing ada")),
+    ).toBe(true);
   });
 
   it("When a literal route and a guid route share a prefix, then the literal wins and the guid still routes", async () => {
