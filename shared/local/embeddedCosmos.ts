@@ -5,6 +5,7 @@ import { listeningPort } from "./serverIo";
 import Account from "@vercel/cosmosdb-server/lib/account";
 import routes from "@vercel/cosmosdb-server/lib/routes";
 import { useLinearQueryEngine } from "./linearQueryEngine";
+import { usePartitionScopedQueries, withRequestPartition } from "./partitionScopedQueries";
 import { openCosmosStore, type CosmosStore, type CosmosStoreOptions } from "./persistence/cosmosStore";
 
 /** The embedded server does not check keys; the SDK still needs one to sign requests. */
@@ -55,7 +56,7 @@ function handle(account: Account, req: IncomingMessage, res: ServerResponse): vo
     if (route) {
       const [params, handler] = route;
       try {
-        body = await handler(account, req, res, params);
+        body = await withRequestPartition(req, () => handler(account, req, res, params));
       } catch (error) {
         console.error(error); // as the package does: a 500 here is a server bug worth seeing
         body = { message: errorMessage(error) };
@@ -105,6 +106,7 @@ export async function startEmbeddedCosmos(
   // The request listener comes once the account exists (its metadata names the port, and it may first be
   // restored from disk); it is attached before the event loop turns again, so no request can come first.
   useLinearQueryEngine();
+  usePartitionScopedQueries();
   const server: Server = createServer({ keepAlive: true });
   server.keepAliveTimeout = keepAliveSeconds * 1000;
   await new Promise<void>((resolve, reject) => {

@@ -115,6 +115,9 @@ describe("embedded Cosmos with a data folder", () => {
     expect(await read(again, "upserted", "p2")).toMatchObject({ value: 3 });
     expect(await read(again, "deleted")).toBeUndefined();
     expect(await read(again, "created")).toBeUndefined();
+    // A query scoped to a partition reads the restored documents of that partition.
+    const p2 = await again.items.query<string>("SELECT VALUE c.id FROM c", { partitionKey: "p2" }).fetchAll();
+    expect(p2.resources.sort()).toEqual(["upserted", "upserted-new"]);
   });
 
   it("an ETag read before the restart still matches after it, and new documents get fresh rids", async () => {
