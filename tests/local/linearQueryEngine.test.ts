@@ -96,3 +96,41 @@ describe("the embedded store's ORDER BY, with each row's keys read once", () => 
     await expect(ids("SELECT VALUE c.id FROM c ORDER BY c.rank, c.id")).rejects.toMatchObject({ code: 400 });
   });
 });
+
+describe("the embedded store's TOP n … ORDER BY, keeping only the best n rows", () => {
+  let ranked: Container;
+
+  beforeAll(async () => {
+    const database = await cosmos.freshDatabase();
+    ({ container: ranked } = await database.containers.createIfNotExists({
+      id: "ranked",
+      partitionKey: { paths: ["/pk"] },
+    }));
+    // Written out of rank order, with ties (kept in the order written) and a document without a rank.
+    const ranks = [5, 3, 9, 3, 1, 7, 3, 8, 2, 6];
+    for (const [i, rank] of ranks.entries())
+      await ranked.items.create({ id: `r${i}`, pk: `p${i % 3}`, rank });
+    await ranked.items.create({ id: "unranked", pk: "p0" });
+  });
+
+  const ids = async (text: string) => (await ranked.items.query<string>(text).fetchAll()).resources;
+
+  it("gives the first n rows of the whole ORDER BY, ties in the order written", async () => {
+    const all = await ids("SELECT VALUE c.id FROM c ORDER BY c.rank");
+    expect(all).toEqual(["r4", "r8", "r1", "r3", "r6", "r0", "r9", "r5", "r7", "r2"]);
+    for (const n of [0, 1, 3, 4, 10, 20]) {
+      expect(await ids(`SELECT TOP ${n} VALUE c.id FROM c ORDER BY c.rank`)).toEqual(all.slice(0, n));
+      expect(await ids(`SELECT TOP ${n} VALUE c.id FROM c ORDER BY c.rank DESC`)).toEqual(
+        (await ids("SELECT VALUE c.id FROM c ORDER BY c.rank DESC")).slice(0, n),
+      );
+    }
+  });
+
+  it("takes the TOP of the matching rows, and of the written order when there is no ORDER BY", async () => {
+    expect(await ids("SELECT TOP 2 VALUE c.id FROM c WHERE c.rank >= 5 ORDER BY c.rank")).toEqual([
+      "r0",
+      "r9",
+    ]);
+    expect(await ids("SELECT TOP 3 VALUE c.id FROM c")).toEqual(["r0", "r1", "r2"]);
+  });
+});
