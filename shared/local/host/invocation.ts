@@ -66,8 +66,8 @@ export function createInvocationContext(
   triggerMetadata?: TriggerMetadata,
 ): InvocationContext {
   const invocationId = randomUUID();
-  // The whole id, as the Functions host prints it: its first eight characters alone are all digits one time in
-  // 43 and then read as a Norwegian mobile number to anyone scanning logs for personal data.
+  // The whole id, as the Functions host prints it: its first eight characters alone are, about one time in 200,
+  // eight digits starting with 4 or 9, which reads as a Norwegian mobile number to a scan for personal data.
   const source = `${registration.name} (${invocationId})`;
   return new InvocationContext({
     invocationId,
