@@ -443,9 +443,14 @@ async function startStoreProcess() {
     process.on("message", () => process.send({ ...counts }));
     // A bench that dies (or is stopped) takes its store with it.
     process.on("disconnect", () => process.exit());
+    // Exits (rather than dies) when the bench closes it, so that --cpu-prof in BENCH_STORE_NODE_ARGS writes.
+    process.on("SIGTERM", () => process.exit());
     const { startEmbeddedCosmos } = require(${JSON.stringify(join(root, "dist", "shared", "local", "embeddedCosmos.js"))});
     startEmbeddedCosmos(0).then((c) => process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n"));`;
-  const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "inherit", "ipc"] });
+  const nodeArgs = process.env.BENCH_STORE_NODE_ARGS ? process.env.BENCH_STORE_NODE_ARGS.split(" ") : [];
+  const child = spawn(process.execPath, [...nodeArgs, "-e", script], {
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+  });
   const { endpoint, key } = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
