@@ -8,11 +8,7 @@ let container: Container;
 
 beforeAll(async () => {
   cosmos = await startTestCosmos();
-  const database = await cosmos.freshDatabase();
-  ({ container } = await database.containers.createIfNotExists({
-    id: "families",
-    partitionKey: { paths: ["/pk"] },
-  }));
+  container = await cosmos.freshContainer("families");
   for (const family of [
     { id: "a", pk: "p", rank: 2, children: [{ name: "Kari" }, { name: "Ola" }] },
     { id: "b", pk: "p", rank: 1, note: "no children" },
@@ -55,11 +51,7 @@ describe("the embedded store's ORDER BY, with each row's keys read once", () => 
   let ranked: Container;
 
   beforeAll(async () => {
-    const database = await cosmos.freshDatabase();
-    ({ container: ranked } = await database.containers.createIfNotExists({
-      id: "ranked",
-      partitionKey: { paths: ["/pk"] },
-    }));
+    ranked = await cosmos.freshContainer("ranked");
     const ranks: unknown[] = [{ x: 1 }, "b", 10, [2], true, null, 9, "a", false];
     for (const [i, rank] of ranks.entries()) await ranked.items.create({ id: `r${i}`, pk: "p", rank });
     await ranked.items.create({ id: "unranked", pk: "p" });
@@ -101,11 +93,7 @@ describe("the embedded store's TOP n … ORDER BY, keeping only the best n rows"
   let ranked: Container;
 
   beforeAll(async () => {
-    const database = await cosmos.freshDatabase();
-    ({ container: ranked } = await database.containers.createIfNotExists({
-      id: "ranked",
-      partitionKey: { paths: ["/pk"] },
-    }));
+    ranked = await cosmos.freshContainer("ranked");
     // Written out of rank order, with ties (kept in the order written) and a document without a rank.
     const ranks = [5, 3, 9, 3, 1, 7, 3, 8, 2, 6];
     for (const [i, rank] of ranks.entries())

@@ -11,11 +11,7 @@ let container: Container;
 
 beforeAll(async () => {
   cosmos = await startTestCosmos();
-  const database = await cosmos.freshDatabase();
-  ({ container } = await database.containers.createIfNotExists({
-    id: "letters",
-    partitionKey: { paths: ["/tenant"] },
-  }));
+  container = await cosmos.freshContainer("letters", "/tenant");
 });
 afterAll(() => cosmos.close());
 

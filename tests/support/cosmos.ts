@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "@azure/cosmos";
+import type { Container, Database } from "@azure/cosmos";
 import { createCosmosClient, ensureDatabase } from "../../shared/adapters/cosmos/client";
 import { startEmbeddedCosmos, type EmbeddedCosmos } from "../../shared/local/embeddedCosmos";
 
@@ -8,6 +8,8 @@ export interface TestCosmos {
   database: Database;
   /** Another empty database on the same server, for a test that needs a clean slate. */
   freshDatabase(): Promise<Database>;
+  /** An empty container in another fresh database, partitioned on `partitionKeyPath` (`/pk` unless given). */
+  freshContainer(id: string, partitionKeyPath?: string): Promise<Container>;
   close(): Promise<void>;
 }
 
@@ -16,10 +18,20 @@ export async function startTestCosmos(): Promise<TestCosmos> {
   const server = await startEmbeddedCosmos();
   const client = createCosmosClient({ endpoint: server.endpoint, key: server.key, database: "test" });
   const database = await ensureDatabase(client, `test-${randomUUID()}`);
+  const freshDatabase = () => ensureDatabase(client, `test-${randomUUID()}`);
   return {
     server,
     database,
-    freshDatabase: () => ensureDatabase(client, `test-${randomUUID()}`),
+    freshDatabase,
+    freshContainer: async (id, partitionKeyPath = "/pk") => {
+      const { container } = await (
+        await freshDatabase()
+      ).containers.createIfNotExists({
+        id,
+        partitionKey: { paths: [partitionKeyPath] },
+      });
+      return container;
+    },
     close: async () => {
       client.dispose();
       await server.close();
