@@ -44,13 +44,19 @@ function appended(body: unknown): unknown {
   };
 }
 
-/** Rewrites every `($, …) => [...$, …]` (also under `test ? […] : $`) in a generated JavaScript AST. */
-function appendInPlace(node: unknown): void {
+/** Calls `rewrite` on every node of a generated JavaScript AST, a parent before its children. */
+function rewriteEach(node: unknown, rewrite: (node: Node) => void): void {
   if (Array.isArray(node)) {
-    for (const child of node) appendInPlace(child);
+    for (const child of node) rewriteEach(child, rewrite);
     return;
   }
   if (!isNode(node)) return;
+  rewrite(node);
+  for (const child of Object.values(node)) rewriteEach(child, rewrite);
+}
+
+/** Rewrites `($, …) => [...$, …]` (also under `test ? […] : $`) to append instead of copying. */
+function appendInPlace(node: Node): void {
   const params = node["params"];
   if (node["type"] === "ArrowFunctionExpression" && Array.isArray(params) && isAccumulator(params[0])) {
     const body = node["body"];
@@ -58,7 +64,6 @@ function appendInPlace(node: unknown): void {
     if (isNode(body) && body["type"] === "ConditionalExpression" && isAccumulator(body["alternate"]))
       body["consequent"] = appended(body["consequent"]);
   }
-  for (const child of Object.values(node)) appendInPlace(child);
 }
 
 function stripUndefined(value: unknown): unknown {
@@ -186,13 +191,8 @@ const isHelperCall = (value: unknown, name: string): value is Node =>
   isNode(value["callee"]["object"]) &&
   value["callee"]["object"]["name"] === "$h";
 
-/** Rewrites every `$h.sort(…).slice(0, n)` (TOP n with an ORDER BY) to `$h.sortTop(n, …)`. */
-function selectTopInPlace(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const child of node) selectTopInPlace(child);
-    return;
-  }
-  if (!isNode(node)) return;
+/** Rewrites `$h.sort(…).slice(0, n)` (TOP n with an ORDER BY) to `$h.sortTop(n, …)`. */
+function selectTopInPlace(node: Node): void {
   const callee = node["callee"];
   const args = node["arguments"];
   if (
@@ -214,7 +214,6 @@ function selectTopInPlace(node: unknown): void {
       node["arguments"] = [args[1], ...sortArgs.map((arg: unknown) => arg)];
     }
   }
-  for (const child of Object.values(node)) selectTopInPlace(child);
 }
 
 let installed = false;
@@ -238,8 +237,10 @@ export function useLinearQueryEngine(): void {
   Reflect.set(helpers, "sortTop", keyedTop(checkIndex));
   Reflect.set(transformer, "default", (ast: unknown): unknown => {
     const generated: unknown = Reflect.apply(transform, transformer, [ast]);
-    appendInPlace(generated);
-    selectTopInPlace(generated);
+    rewriteEach(generated, (node) => {
+      appendInPlace(node);
+      selectTopInPlace(node);
+    });
     return generated;
   });
   installed = true;
