@@ -114,7 +114,7 @@ describe("HTTP triggers", () => {
       functionName: "echo",
     });
     // The log line names the invocation by its whole id, which a log reader can match to its telemetry.
-    const { invocationId } = z.object({ invocationId: z.string().uuid() }).parse(echoed);
+    const { invocationId } = z.object({ invocationId: z.uuid() }).parse(echoed);
     expect(
       logLines.some((line) => line.includes(`echo (${invocationId})`) && line.includes("echoing ada")),
     ).toBe(true);
