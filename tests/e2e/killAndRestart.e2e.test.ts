@@ -187,8 +187,9 @@ function onlyWaitsForReport(shipment: Shipment): boolean {
 /**
  * Moves the clock past the recovery thresholds and waits until every order is completed (read from the
  * status feed). Once only the orders in `reportLost` are open, the clock moves past their expiry. If nothing
- * moves for a while with other orders open, it looks at them: if they too only wait for a report the clock
- * moves past the expiry; otherwise a few minutes more go by (a retry after Retry-After, say).
+ * moves for a while with other orders open, it looks at them: if they too only wait for a report, the clock
+ * first moves a minute (the service's retries of early reports) and then past the expiry; otherwise a few
+ * minutes more go by (a retry after Retry-After, say).
  */
 async function recover(
   api: ApiClient,
@@ -205,6 +206,7 @@ async function recover(
   let captures = countCaptures(outboxPath);
   let lastMove = performance.now();
   let pastExpiry = false;
+  let reportRetriesDue = false;
   const moveClock = async (to: number, label: string) => {
     now = to;
     await setClock(api, now);
@@ -232,7 +234,12 @@ async function recover(
       const stuck = [...(await shipments(api, open)).values()].filter(
         (s) => s.status !== "Order_Completed" && !onlyWaitsForReport(s),
       );
-      if (stuck.length === 0) {
+      if (stuck.length === 0 && !reportRetriesDue) {
+        // A report that came before its send was recorded is retried 5 s to 30 s later by the service's
+        // clock, which stands still here: it comes only once the clock moves.
+        await moveClock(now + minute, "+1 min (report retries)");
+        reportRetriesDue = true;
+      } else if (stuck.length === 0) {
         await moveClock(sendAt + pastExpiryMs, "+48 h 10 min (idle)");
         pastExpiry = true;
       } else await moveClock(now + 3 * minute, "+3 min");
