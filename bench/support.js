@@ -17,14 +17,16 @@ function requireCompiled(...parts) {
   return require(file);
 }
 
+/** Node options a bench passes to a child process, from the environment variable `name` (space-separated). */
+const nodeArgsFrom = (name) => (process.env[name] ? process.env[name].split(" ") : []);
+
 /**
  * Starts `node dist/shared/local/start.js` (or another script that prints the same ready lines) on a free port
  * and resolves with its URLs and process id once it is ready.
  */
 function spawnService(env = {}, entry = dist("shared", "local", "start.js")) {
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [];
-  const child = spawn(process.execPath, [...nodeArgs, entry], {
+  const child = spawn(process.execPath, [...nodeArgsFrom("BENCH_NODE_ARGS"), entry], {
     cwd: root,
     env: { ...process.env, PORT: "0", ...env },
     stdio: ["ignore", "pipe", "inherit"],
@@ -447,8 +449,7 @@ async function startStoreProcess() {
     process.on("SIGTERM", () => process.exit());
     const { startEmbeddedCosmos } = require(${JSON.stringify(join(root, "dist", "shared", "local", "embeddedCosmos.js"))});
     startEmbeddedCosmos(0).then((c) => process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n"));`;
-  const nodeArgs = process.env.BENCH_STORE_NODE_ARGS ? process.env.BENCH_STORE_NODE_ARGS.split(" ") : [];
-  const child = spawn(process.execPath, [...nodeArgs, "-e", script], {
+  const child = spawn(process.execPath, [...nodeArgsFrom("BENCH_STORE_NODE_ARGS"), "-e", script], {
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   const { endpoint, key } = await new Promise((resolve, reject) => {

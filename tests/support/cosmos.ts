@@ -17,8 +17,8 @@ export interface TestCosmos {
 export async function startTestCosmos(): Promise<TestCosmos> {
   const server = await startEmbeddedCosmos();
   const client = createCosmosClient({ endpoint: server.endpoint, key: server.key, database: "test" });
-  const database = await ensureDatabase(client, `test-${randomUUID()}`);
   const freshDatabase = () => ensureDatabase(client, `test-${randomUUID()}`);
+  const database = await freshDatabase();
   return {
     server,
     database,
