@@ -12,7 +12,7 @@ interface SweepDeps extends ReleaseDeps {
 }
 
 interface SweepOptions {
-  /** Orders read per query. */
+  /** Orders claimed together, and sweep pages read per query. */
   batchSize: number;
   /** Bounds one timer run; the next run continues where this one stopped. */
   maxBatches: number;
@@ -87,13 +87,17 @@ export async function sweepOrders(
     quarantined: [],
     failed: [],
   };
-  for (let batch = 0; batch < options.maxBatches; batch += 1) {
-    const due = await deps.orders.findDue(deps.clock.now(), options.batchSize);
-    await quarantineOrders(deps, due.unreadable, summary);
-    const { claimed, failed } = await claimAndPublish(deps, due.documents);
+  // Due orders are read once per run and claimed a batch at a time: a query costs per call as well as per
+  // row (RU on Cosmos DB, a pass over every order in the embedded store), and a run's claims come seconds apart.
+  const due = await deps.orders.findDue(deps.clock.now(), options.batchSize * options.maxBatches);
+  await quarantineOrders(deps, due.unreadable, summary);
+  for (let start = 0; start < due.documents.length; start += options.batchSize) {
+    const batch = due.documents.slice(start, start + options.batchSize);
+    const { claimed, failed } = await claimAndPublish(deps, batch);
     summary.released += claimed.length;
     summary.failed.push(...failed);
-    if (due.documents.length + due.unreadable.length < options.batchSize || claimed.length === 0) break;
+    // Nothing claimed: another sweep is releasing the same orders, and the rest of the page is theirs too.
+    if (claimed.length === 0) break;
   }
   for (let batch = 0; batch < options.maxBatches; batch += 1) {
     const page = await deps.orders.findToSweep(deps.clock.now(), options.batchSize);

@@ -99,6 +99,31 @@ describe("sweepOrders: releasing", () => {
     expect((await sweepOrders(deps())).released).toBe(0);
   });
 
+  it("reads a run's due orders in one query and releases them fifty to a process message", async () => {
+    const orders = Array.from({ length: 120 }, (_, i) =>
+      sampleOrder({ requestedSendTime: new Date(Date.parse(t0) - (i + 1) * 1000).toISOString() }),
+    );
+    for (const o of orders) await stores.orders.createOrder(o);
+    const dueQueries: number[] = [];
+    const counting: OrderStore = Object.create(stores.orders) as OrderStore;
+    counting.findDue = (now, limit) => {
+      dueQueries.push(limit);
+      return stores.orders.findDue(now, limit);
+    };
+
+    expect((await sweepOrders({ ...deps(), orders: counting })).released).toBe(120);
+    expect(dueQueries).toHaveLength(1);
+    const groups = publisher.on("processOrder").map((m) => (m.body as { orderIds: string[] }).orderIds);
+    expect(groups.map((g) => g.length)).toEqual([50, 50, 20]);
+    // Earliest first: the longest overdue orders go in the first message.
+    expect(groups[0]).toEqual(
+      orders
+        .slice(70)
+        .reverse()
+        .map((o) => o.id),
+    );
+  });
+
   it("never releases the same order from two concurrent sweeps", async () => {
     const orders = Array.from({ length: 12 }, () =>
       sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
