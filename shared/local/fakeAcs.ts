@@ -68,12 +68,17 @@ export interface FakeAcs {
   accessKey: string;
   /** The next send is answered with this status, body (JSON) and headers instead of being accepted. */
   failWith(status: number, body?: unknown, headers?: Record<string, string>): void;
-  /** The next send is accepted (202) but its operation ends Failed with this error, as ACS does for suppression. */
+  /**
+   * The next send is accepted (202) but its operation ends Failed with this error, and its delivery report
+   * says so (Suppressed for a suppression code, else Failed), as ACS does for suppressed recipients.
+   */
   failOperation(code: string, message: string): void;
   /** The next request gets no answer until `close()`, to exercise client timeouts. */
   hangNext(): void;
   /** How many send requests were answered 429 for the rate limit. */
   throttledCount(): number;
+  /** How many operation status requests (GET /emails/operations/{id}) were received. */
+  statusRequestCount(): number;
   /** The latest send requests received (parsed JSON bodies and the Operation-Id header), oldest first. */
   sendRequests(): Array<{ operationId?: string; body: unknown }>;
   /** Resolves once every delivery-report callback started so far has finished. */
@@ -190,6 +195,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
   const sendRequests: Array<{ operationId?: string; body: unknown }> = [];
   const limiter = options.rateLimitPerSecond ? rateLimiter(options.rateLimitPerSecond, now) : undefined;
   let throttled = 0;
+  let statusRequests = 0;
   let hangs = 0;
   let endpoint = "";
 
@@ -199,9 +205,11 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
     return options.outbox.findByReference(id)?.channel === "email" ? { status: "Succeeded" } : undefined;
   }
 
-  function report(body: SendBody, messageId: string) {
+  function report(body: SendBody, messageId: string, failure?: Operation["error"]) {
     for (const { address } of body.recipients.to ?? []) {
-      const status = options.deliveryStatusFor?.(address) ?? "Delivered";
+      const failed: AcsDeliveryStatus | undefined =
+        failure && (failure.code.includes("Suppressed") ? "Suppressed" : "Failed");
+      const status = failed ?? options.deliveryStatusFor?.(address) ?? "Delivered";
       const at = now().toISOString();
       const event: EmailDeliveryReportEvent = {
         id: randomUUID(),
@@ -295,9 +303,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
         ...(body.attachments?.length ? { attachments: body.attachments.map(capturedAttachment) } : {}),
       });
     }
-    res.once("finish", () => {
-      if (!error) report(body, id);
-    });
+    res.once("finish", () => report(body, id, error));
     accept();
   }
 
@@ -314,6 +320,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
     if (req.method === "POST" && url.pathname === "/emails:send") return send(req, res, text, apiVersion);
     const operationId = /^\/emails\/operations\/([^/]+)$/.exec(url.pathname)?.[1];
     const operation = operationId && findOperation(operationId.toLowerCase());
+    if (req.method === "GET" && operationId) statusRequests += 1;
     if (req.method === "GET" && operation) return sendJson(res, 200, { id: operationId, ...operation });
     sendJson(res, 404, errorBody("NotFound", "Not found."));
   }
@@ -330,6 +337,7 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
     accessKey,
     failWith: (status, body, headers) => void failures.push({ status, body, headers }),
     failOperation: (code, message) => void operationFailures.push({ code, message }),
+    statusRequestCount: () => statusRequests,
     hangNext: () => void hangs++,
     throttledCount: () => throttled,
     sendRequests: () => sendRequests.map((r) => structuredClone(r)),

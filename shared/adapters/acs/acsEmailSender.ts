@@ -4,7 +4,7 @@ import { AppError } from "../../errors";
 import { isRecord } from "../../narrowing";
 import type { FetchedAttachment } from "../../ports/attachmentSource";
 import type { EmailMessage, EmailSender, EmailSendOutcome, FileEmailSender } from "../../ports/emailSender";
-import { classifySendError, operationFailure } from "./acsSendErrors";
+import { classifySendError } from "./acsSendErrors";
 
 interface AcsEmailSenderOptions {
   /** `https://<resource>.communication.azure.net`, or the local fake's `http://127.0.0.1:<port>`. */
@@ -15,7 +15,7 @@ interface AcsEmailSenderOptions {
   accessKey?: string;
   /** Only for the local fake, which speaks plain HTTP. */
   allowInsecureConnection?: boolean;
-  /** Bound on one send (POST plus the SDK's single status check); default 30 s. */
+  /** Bound on one send (its POST); default 30 s. */
   timeoutMs?: number;
   /** Custom message headers; ACS accepts `X-` headers. Defaults to {@link automatedMessageHeaders}. */
   headers?: Record<string, string>;
@@ -101,23 +101,25 @@ export class AcsEmailSender implements EmailSender, FileEmailSender {
   async sendWithFiles(message: EmailMessage, files: FetchedAttachment[]): Promise<EmailSendOutcome> {
     if (message.to.trim() === "") return { outcome: "failed", result: "Failed_InvalidEmailFormat" };
     const clientOperationId = uuidPattern.test(message.notificationId) ? message.notificationId : undefined;
+    // The POST alone, as Altinn's SendAsync(WaitUntil.Started). The SDK's beginSend then asks for the
+    // operation's status once, a call ACS allows 60 times a minute per subscription however high the sending
+    // quota is raised; the outcome comes with the delivery report, so that call is cancelled before it is made.
+    const started = new AbortController();
     let acceptedId: string | undefined;
     try {
       await this.client.beginSend(this.toAcsMessage(message, files), {
         operationId: clientOperationId,
-        abortSignal: AbortSignal.timeout(this.timeoutMs),
+        abortSignal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs), started.signal]),
         onResponse: (response, body) => {
           const isAcceptedPost =
             response.request.method === "POST" && response.status >= 200 && response.status < 300;
-          if (isAcceptedPost) acceptedId = idOf(body) ?? clientOperationId;
+          if (!isAcceptedPost) return;
+          acceptedId = idOf(body) ?? clientOperationId;
+          started.abort();
         },
       });
     } catch (error) {
-      if (acceptedId !== undefined) {
-        // The POST was accepted; only the SDK's first status check failed or reported the operation Failed.
-        const failed = operationFailure(error);
-        return failed ? { outcome: "failed", result: failed } : accepted(acceptedId);
-      }
+      if (acceptedId !== undefined) return accepted(acceptedId);
       const classified = classifySendError(error, clientOperationId !== undefined);
       if (classified.kind === "failed") return { outcome: "failed", result: classified.result };
       if (classified.kind === "already-accepted" && clientOperationId) return accepted(clientOperationId);

@@ -9,8 +9,6 @@ type FailedEmail = Extract<EmailSendOutcome, { outcome: "failed" }>["result"];
 const suppressedCode = "EmailDroppedAllRecipientsSuppressed";
 /** ACS has no code for a malformed address, only this message text (Altinn `ErrorTypes.cs`). */
 const invalidFormatText = "Invalid format for email address";
-/** core-lro's message when an operation reached status Failed; the ACS error code and message follow it. */
-const operationFailedText = "The long-running operation has failed";
 
 /**
  * The parts of `@azure/core-rest-pipeline`'s RestError we read. Duck-typed because that package is only a
@@ -51,12 +49,6 @@ function failedResult(code: string | undefined, message: string, statusCode?: nu
   if (message.includes(invalidFormatText)) return "Failed_InvalidEmailFormat";
   if (statusCode === 413) return "Failed_PayloadTooLarge";
   return "Failed";
-}
-
-/** A send whose operation ACS reported as Failed on the first status check (the POST itself was accepted). */
-export function operationFailure(error: unknown): FailedEmail | undefined {
-  if (!(error instanceof Error) || !error.message.startsWith(operationFailedText)) return undefined;
-  return failedResult(undefined, error.message);
 }
 
 type ClassifiedSendError =

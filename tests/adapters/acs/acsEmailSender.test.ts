@@ -75,13 +75,16 @@ afterEach(async () => {
 afterAll(() => acs.close());
 
 describe("AcsEmailSender against the fake ACS", () => {
-  it("starts the send with the notification id as operation id and does not wait for completion", async () => {
+  it("starts the send with the notification id as operation id and does not ask for its status", async () => {
     const message = email();
     const report = new Promise<EmailDeliveryReportEvent>((resolve) => (reportArrived = resolve));
+    const statusRequests = acs.statusRequestCount();
 
     const outcome = await sender().send(message);
 
     expect(outcome).toEqual({ outcome: "accepted", operationId: message.notificationId });
+    // ACS allows 60 status requests a minute per subscription: the outcome comes with the delivery report.
+    expect(acs.statusRequestCount()).toBe(statusRequests);
     expect(outbox.list("email")).toMatchObject([
       {
         to: recipient,
@@ -189,10 +192,18 @@ describe("AcsEmailSender against the fake ACS", () => {
     expect(await sender().send(email())).toEqual({ outcome: "failed", result: "Failed" });
   });
 
-  it("an operation ACS accepted but then failed on its first status check keeps the mapped failure", async () => {
+  it("an operation ACS accepted and then failed is accepted, and its delivery report gives the mapped failure", async () => {
+    const message = email();
+    const report = new Promise<EmailDeliveryReportEvent>((resolve) => (reportArrived = resolve));
     acs.failOperation("EmailDroppedAllRecipientsSuppressed", "All recipients are suppressed.");
 
-    expect(await sender().send(email())).toEqual({ outcome: "failed", result: "Failed_SupressedRecipient" });
+    expect(await sender().send(message)).toEqual({
+      outcome: "accepted",
+      operationId: message.notificationId,
+    });
+    expect(parseEmailDeliveryReport(await report)).toMatchObject([
+      { valid: true, operationId: message.notificationId, status: "Failed_SupressedRecipient" },
+    ]);
     expect(outbox.list()).toHaveLength(0);
   });
 
