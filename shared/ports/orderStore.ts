@@ -13,8 +13,12 @@ export interface OrderStore {
   removeOrder(orderId: string): Promise<void>;
   getOrder(orderId: string): Promise<OrderDocument | undefined>;
   findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]>;
-  /** Registered orders whose send time has come, earliest first. */
-  findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument>>;
+  /**
+   * Registered orders whose send time has come, earliest first, up to `limit`: the first page of one query
+   * (Cosmos DB bounds a page at 4 MB, so large orders are never all in memory at once). `more` says the page
+   * stopped short of `limit` with more due orders left.
+   */
+  findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument> & { more: boolean }>;
   /** Orders whose `sweepAt` has come (a lease ran out, a send or completion is overdue), earliest first. */
   findToSweep(now: Date, limit: number): Promise<SweepPage<OrderDocument>>;
   /** Sets an unreadable order aside, with the reason, so no sweep reads it again. */

@@ -87,17 +87,22 @@ export async function sweepOrders(
     quarantined: [],
     failed: [],
   };
-  // Due orders are read once per run and claimed a batch at a time: a query costs per call as well as per
-  // row (RU on Cosmos DB, a pass over every order in the embedded store), and a run's claims come seconds apart.
-  const due = await deps.orders.findDue(deps.clock.now(), options.batchSize * options.maxBatches);
-  await quarantineOrders(deps, due.unreadable, summary);
-  for (let start = 0; start < due.documents.length; start += options.batchSize) {
-    const batch = due.documents.slice(start, start + options.batchSize);
-    const { claimed, failed } = await claimAndPublish(deps, batch);
-    summary.released += claimed.length;
-    summary.failed.push(...failed);
-    // Nothing claimed: another sweep is releasing the same orders, and the rest of the page is theirs too.
-    if (claimed.length === 0) break;
+  // Due orders are read by one query per run where they fit its first page, and claimed a batch at a time: a
+  // query costs per call as well as per row (RU on Cosmos DB, a pass over every order in the embedded store).
+  releasing: for (let left = options.batchSize * options.maxBatches; left > 0;) {
+    const due = await deps.orders.findDue(deps.clock.now(), left);
+    await quarantineOrders(deps, due.unreadable, summary);
+    const read = due.documents.length + due.unreadable.length;
+    for (let start = 0; start < due.documents.length; start += options.batchSize) {
+      const batch = due.documents.slice(start, start + options.batchSize);
+      const { claimed, failed } = await claimAndPublish(deps, batch);
+      summary.released += claimed.length;
+      summary.failed.push(...failed);
+      // Nothing claimed: another sweep is releasing the same orders, and the rest of them are theirs too.
+      if (claimed.length === 0) break releasing;
+    }
+    if (!due.more || read === 0) break;
+    left -= read;
   }
   for (let batch = 0; batch < options.maxBatches; batch += 1) {
     const page = await deps.orders.findToSweep(deps.clock.now(), options.batchSize);

@@ -124,6 +124,25 @@ describe("sweepOrders: releasing", () => {
     );
   });
 
+  it("reads on where the store's page stopped short, so large orders are released a page at a time", async () => {
+    const orders = Array.from({ length: 70 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
+    for (const o of orders) await stores.orders.createOrder(o);
+    const pageSizes: number[] = [];
+    // A page of at most 30 orders, as Cosmos DB's 4 MB stops a page of orders that large.
+    const paged: OrderStore = Object.create(stores.orders) as OrderStore;
+    paged.findDue = async (now, limit) => {
+      const page = await stores.orders.findDue(now, Math.min(limit, 30));
+      pageSizes.push(page.documents.length);
+      return { ...page, more: page.documents.length === 30 };
+    };
+
+    expect((await sweepOrders({ ...deps(), orders: paged })).released).toBe(70);
+    expect(pageSizes).toEqual([30, 30, 10]);
+    expect(new Set(releasedOrderIds()).size).toBe(70);
+  });
+
   it("never releases the same order from two concurrent sweeps", async () => {
     const orders = Array.from({ length: 12 }, () =>
       sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),

@@ -1,4 +1,4 @@
-import type { Container, ItemDefinition } from "@azure/cosmos";
+import type { Container, ItemDefinition, SqlQuerySpec } from "@azure/cosmos";
 import { orderDocumentSchema } from "../../domain/order";
 import type { NewOrder, OrderDocument } from "../../domain/order";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
@@ -27,6 +27,19 @@ async function readPoint(container: Container, id: string, what: string): Promis
     throw mapCosmosError(error, what);
   }
 }
+
+function sweepQuerySpec(query: string, now: Date, limit: number): SqlQuerySpec {
+  return {
+    query,
+    parameters: [
+      { name: "@limit", value: limit },
+      { name: "@now", value: now.toISOString() },
+    ],
+  };
+}
+
+const orderPageOf = (resources: unknown[]) =>
+  sweepPageOf(resources, orderDocumentSchema, (raw) => raw["pk"] ?? raw["id"]);
 
 /**
  * Orders and chains in the `orders` container; each document is its own partition (pk = id). Every write
@@ -78,12 +91,23 @@ export class CosmosOrderStore implements OrderStore {
     }
   }
 
-  findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument>> {
-    return this.sweepQuery(
-      "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.status ASC, c.requestedSendTime ASC",
-      now,
-      limit,
+  async findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument> & { more: boolean }> {
+    const pages = this.container.items.query(
+      sweepQuerySpec(
+        "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.status ASC, c.requestedSendTime ASC",
+        now,
+        limit,
+      ),
+      { maxItemCount: limit },
     );
+    try {
+      // A cross-partition query may answer with empty pages before its first rows.
+      let resources: unknown[] = [];
+      while (resources.length === 0 && pages.hasMoreResults()) ({ resources } = await pages.fetchNext());
+      return { ...orderPageOf(resources), more: pages.hasMoreResults() };
+    } catch (error) {
+      throw mapCosmosError(error, "query orders");
+    }
   }
 
   findToSweep(now: Date, limit: number): Promise<SweepPage<OrderDocument>> {
@@ -101,19 +125,11 @@ export class CosmosOrderStore implements OrderStore {
   private async sweepQuery(query: string, now: Date, limit: number): Promise<SweepPage<OrderDocument>> {
     let resources: unknown[];
     try {
-      ({ resources } = await this.container.items
-        .query({
-          query,
-          parameters: [
-            { name: "@limit", value: limit },
-            { name: "@now", value: now.toISOString() },
-          ],
-        })
-        .fetchAll());
+      ({ resources } = await this.container.items.query(sweepQuerySpec(query, now, limit)).fetchAll());
     } catch (error) {
       throw mapCosmosError(error, "query orders");
     }
-    return sweepPageOf(resources, orderDocumentSchema, (raw) => raw["pk"] ?? raw["id"]);
+    return orderPageOf(resources);
   }
 
   async updateOrder(
