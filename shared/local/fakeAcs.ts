@@ -206,9 +206,9 @@ export async function startFakeAcs(options: FakeAcsOptions): Promise<FakeAcs> {
   }
 
   function report(body: SendBody, messageId: string, failure?: Operation["error"]) {
+    const failed: AcsDeliveryStatus | undefined =
+      failure && (failure.code.includes("Suppressed") ? "Suppressed" : "Failed");
     for (const { address } of body.recipients.to ?? []) {
-      const failed: AcsDeliveryStatus | undefined =
-        failure && (failure.code.includes("Suppressed") ? "Suppressed" : "Failed");
       const status = failed ?? options.deliveryStatusFor?.(address) ?? "Delivered";
       const at = now().toISOString();
       const event: EmailDeliveryReportEvent = {
