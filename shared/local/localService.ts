@@ -50,6 +50,12 @@ export interface LocalServiceOptions {
    * `LOCAL_DATA_DIR`, or `.varsel`, unless `LOCAL_PERSIST=false`.
    */
   dataDir?: string;
+  /**
+   * How long, on the service's clock, the local ACS's delivery report takes to reach the delivery-report
+   * queue (default 0: at once). ACS reports after delivery, seconds after the send; fault injection sets it,
+   * so that no report races its send's result and every run takes the same path.
+   */
+  emailReportDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -161,7 +167,13 @@ async function start(
     rateLimitPerSecond: Number(process.env["LOCAL_ACS_RATE_LIMIT_PER_SECOND"]) || undefined,
     onDeliveryReport: (event) =>
       broker.publish("deliveryReports", [
-        { messageId: `acs-report:${String(isRecord(event) ? event["id"] : undefined)}`, body: event },
+        {
+          messageId: `acs-report:${String(isRecord(event) ? event["id"] : undefined)}`,
+          body: event,
+          ...(options.emailReportDelayMs
+            ? { scheduledEnqueueTime: new Date(clock.now().getTime() + options.emailReportDelayMs) }
+            : {}),
+        },
       ]),
   });
   closers.push(() => acs.close());

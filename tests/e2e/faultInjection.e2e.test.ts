@@ -7,10 +7,9 @@ import { orderKinds } from "../support/faults/orderKinds";
  * "Nothing accepted is ever lost, stuck or reported twice", proved by fault injection against the compiled
  * service (real handlers, embedded Cosmos, local broker, fake providers, frozen clock).
  *
- * For each order kind a fault-free dry run, after a warm-up run, finds the fault points: every store write,
- * publish and provider call its handlers make, named by call site. Every scenario that fits a point is then
- * injected at the point's first hit, and the pipeline is driven to rest the way time would (timers, jumps
- * past expiry).
+ * For each order kind a fault-free dry run finds the fault points: every store write, publish and provider
+ * call its handlers make, named by call site. Every scenario that fits a point is then injected at the
+ * point's first hit, and the pipeline is driven to rest the way time would (timers, jumps past expiry).
  * Points that only recovery reaches (the sweeper re-driving a lost send, the terminate job, dead reports)
  * get a second pass: the first fault that reached one is injected again, then each scenario at that point.
  *
@@ -35,7 +34,7 @@ describe("fault injection over the compiled service", () => {
     console.log(
       `fault injection: ${orderKinds.length} order kinds; ${totals.points} fault points (${sites.size} ` +
         `distinct) + ${totals.recoveryPoints} reached only in recovery (${recoverySites.size} distinct); ` +
-        `${usedScenarios.size} scenarios; ${totals.runs} runs (+ a warm-up and a dry run of each kind) in ` +
+        `${usedScenarios.size} scenarios; ${totals.runs} runs (+${orderKinds.length} dry runs) in ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s; ${totals.smsInWindow} SMS duplicate(s) in the ` +
         `documented window; ${totals.sentButExpired} sent message(s) recorded Failed_TTL (report lost or ` +
         `unmatched); ${totals.failing} failing combination(s)`,
