@@ -1,4 +1,5 @@
 import type { OrderDocument } from "../domain/order";
+import { chunksOf } from "../chunks";
 import { isAppError } from "../errors";
 import { errorMessage } from "../narrowing";
 import type { SendBatches } from "../ports/sendBatches";
@@ -93,8 +94,7 @@ export async function sweepOrders(
     const due = await deps.orders.findDue(deps.clock.now(), left);
     await quarantineOrders(deps, due.unreadable, summary);
     const read = due.documents.length + due.unreadable.length;
-    for (let start = 0; start < due.documents.length; start += options.batchSize) {
-      const batch = due.documents.slice(start, start + options.batchSize);
+    for (const batch of chunksOf(due.documents, options.batchSize)) {
       const { claimed, failed } = await claimAndPublish(deps, batch);
       summary.released += claimed.length;
       summary.failed.push(...failed);

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { RegistryEntryKind } from "../../domain/contactLookup/registryFormat";
 import type { RegistryChange, RegistryHeader } from "../../domain/registryStream";
 import { AppError } from "../../errors";
+import { chunksOf } from "../../chunks";
 import { mapInParallel } from "../../concurrency";
 import { runBulk } from "./bulk";
 import { registryDocumentLocation, registryDocumentOf } from "./cosmosContactRegistry";
@@ -101,9 +102,7 @@ class ChangeWriter {
     this.pending = [];
     this.ids.clear();
     const upserts = changes.filter((c) => c.op === "upsert");
-    const chunks: RegistryChange[][] = [];
-    for (let start = 0; start < upserts.length; start += 100) chunks.push(upserts.slice(start, start + 100));
-    await mapInParallel(chunks, parallelRequests, (chunk) =>
+    await mapInParallel(chunksOf(upserts, 100), parallelRequests, (chunk) =>
       runBulk(
         this.container,
         chunk.map((change) => ({ kind: "upsert" as const, body: this.documentOf(change) })),

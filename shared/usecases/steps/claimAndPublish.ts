@@ -1,3 +1,4 @@
+import { chunksOf } from "../../chunks";
 import { laneOf, processQueueOf } from "../../domain/lanes";
 import type { OrderDocument } from "../../domain/order";
 import { instantLeaseMs, releaseLeaseMs } from "../../domain/recoveryTimes";
@@ -73,9 +74,7 @@ export async function claimAndPublish(
  */
 export async function publishReleases(publisher: Publisher, claimed: OrderDocument[]): Promise<void> {
   const grouped = claimed.filter(isGroupable);
-  const groups = Array.from({ length: Math.ceil(grouped.length / maxOrdersPerMessage) }, (_, i) =>
-    grouped.slice(i * maxOrdersPerMessage, (i + 1) * maxOrdersPerMessage),
-  );
+  const groups = chunksOf(grouped, maxOrdersPerMessage);
   const priority = [
     ...groups.map((group) => (group.length === 1 && group[0] ? oneOrder(group[0]) : orderGroup(group))),
     ...claimed.filter((o) => !isGroupable(o) && laneOf(o) === "priority").map(oneOrder),

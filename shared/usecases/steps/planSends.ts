@@ -1,3 +1,4 @@
+import { chunksOf } from "../../chunks";
 import { digestOf } from "../../domain/deterministicIds";
 import { sendQueueOf, type Lane } from "../../domain/lanes";
 import { maxBatchSize, minBatchSize, type NewSendBatch } from "../../domain/sendBatch";
@@ -112,8 +113,7 @@ export class PlannedSends {
     const messages = new Map<QueueKey, OutgoingMessage[]>(this.batches);
     for (const { queue, sends } of this.singles.values()) {
       const list = messages.get(queue) ?? [];
-      for (let start = 0; start < sends.length; start += maxSendsPerMessage)
-        list.push(singleSendMessage(sends.slice(start, start + maxSendsPerMessage)));
+      list.push(...chunksOf(sends, maxSendsPerMessage).map((chunk) => singleSendMessage(chunk)));
       messages.set(queue, list);
     }
     this.batches.clear();
