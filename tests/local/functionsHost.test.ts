@@ -15,6 +15,10 @@ interface Probe {
   timerMaxActive: number;
   timerGate: Promise<void> | undefined;
   deliveries: Array<{ function: string; message: unknown; metadata: Record<string, unknown> }>;
+  batches: unknown[][];
+  batchActive: number;
+  batchMaxActive: number;
+  batchGate: Promise<void> | undefined;
 }
 
 const fixtureRoot = join(__dirname, "fixtures");
@@ -67,6 +71,7 @@ describe("registrations", () => {
 
     expect(Object.keys(byName).sort()).toEqual(
       [
+        "applyDeliveryReport",
         "crash",
         "echo",
         "files",
@@ -298,6 +303,24 @@ describe("Service Bus triggers", () => {
     clock.advance(10 * 60_000);
     await host.broker.whenIdle();
     expect(probe.deliveries.map((d) => d.metadata.deliveryCount)).toEqual([1, 2]);
+  });
+
+  it("When messages reach a batch trigger while a batch is running, then they wait and arrive as the next batch", async () => {
+    const hold = gate();
+    probe.batchGate = hold.promise;
+    try {
+      await host.broker.publish("deliveryReports", [{ messageId: "report-1", body: { n: 1 } }]);
+      for (const n of [2, 3, 4, 5])
+        await host.broker.publish("deliveryReports", [{ messageId: `report-${n}`, body: { n } }]);
+      expect(probe.batches).toEqual([[{ n: 1 }]]);
+    } finally {
+      hold.open();
+    }
+    await host.broker.whenIdle();
+    // As the Service Bus extension's batch receive loop: one batch at a time per function, whatever
+    // maxConcurrentCalls (4 in this host.json) allows single-message triggers.
+    expect(probe.batchMaxActive).toBe(1);
+    expect(probe.batches).toEqual([[{ n: 1 }], [{ n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]]);
   });
 
   it("When the same message id is published twice, then it is delivered once", async () => {

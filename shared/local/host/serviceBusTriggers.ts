@@ -9,7 +9,7 @@ interface ServiceBusBindingOptions {
   broker: LocalBroker;
   logger: HostLogger;
   resolveSetting: SettingResolver;
-  /** host.json `extensions.serviceBus.maxConcurrentCalls`. */
+  /** host.json `extensions.serviceBus.maxConcurrentCalls`, for triggers that take one message at a time. */
   maxConcurrentCalls: number;
   /** host.json `extensions.serviceBus.maxMessageBatchSize`, for triggers with `cardinality: "many"`. */
   maxMessageBatchSize: number;
@@ -101,7 +101,10 @@ export function bindServiceBusTriggers(
                 throw error;
               }
             },
-            { concurrency: options.maxConcurrentCalls, maxBatchSize: options.maxMessageBatchSize },
+            // The extension's batch receive loop runs one batch at a time per function and instance
+            // (maxConcurrentCalls is for single-message triggers): the messages that arrive meanwhile make
+            // the next batch, so a steady flow arrives in few, full batches.
+            { concurrency: 1, maxBatchSize: options.maxMessageBatchSize },
           )
         : options.broker.subscribe(
             queueName,
