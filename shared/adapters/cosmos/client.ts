@@ -1,4 +1,4 @@
-import { CosmosClient, type Database } from "@azure/cosmos";
+import { CosmosClient, PartitionKeyDefinitionVersion, type Database } from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import { containers, type ContainerDefinition } from "../../platform/resources";
 
@@ -39,7 +39,8 @@ export async function ensureDatabase(client: CosmosClient, databaseName: string)
   for (const definition of definitions) {
     await database.containers.createIfNotExists({
       id: definition.name,
-      partitionKey: { paths: [definition.partitionKeyPath] },
+      // Hash version 2, as infra/app/cosmos.bicep declares: the SDK routes bulk and point operations by it.
+      partitionKey: { paths: [definition.partitionKeyPath], version: PartitionKeyDefinitionVersion.V2 },
       indexingPolicy: indexingPolicy(definition),
       uniqueKeyPolicy: { uniqueKeys: definition.uniqueKeys.map((path) => ({ paths: [path] })) },
       ...(definition.defaultTtl !== undefined ? { defaultTtl: definition.defaultTtl } : {}),
