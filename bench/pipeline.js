@@ -3,7 +3,8 @@
 // release to outbox through the local host. Prints notifications per second, peak RSS, store writes and
 // queue operations per notification on the send path, delivery reports apart (counted by wrapping the store
 // ports, as bench/fanout does, and from the broker's counters).
-// Usage: npm run build && node bench/pipeline.js [--orders 10000] [--store process|inline] [--finished 0]
+// Usage: npm run build && node bench/pipeline.js [--orders 10000]
+//          [--store process|inline] [--providers process|inline] [--finished 0]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
 const {
@@ -12,7 +13,7 @@ const {
   countingWrites,
   countReportMessages,
   drainToOutbox,
-  startInProcess,
+  startServiceWithProviders,
   startStoreProcess,
 } = require("./support");
 
@@ -22,6 +23,9 @@ const { values } = parseArgs({
     // "process": the store in a process of its own, as on Azure (the peak RSS is the service's alone);
     // "inline": the store inside this process, as `npm start` runs it.
     store: { type: "string", default: "process" },
+    // "process": the local ACS and LINK in a process of their own, as the providers are on Azure (the service's
+    // CPU and RSS are then its own); "inline": inside the service's process, as `npm start` runs them.
+    providers: { type: "string", default: "process" },
     // Orders finished before the run, in the same container: the sweeper's queries pass over them, so a run
     // with them tells what the container's size costs apart from the work's.
     finished: { type: "string", default: "0" },
@@ -73,7 +77,7 @@ async function main() {
   const bulkOperations = countBulkOperations();
   const bulkWrites = () =>
     ["Create", "Upsert", "Replace", "Patch", "Delete"].reduce((sum, k) => sum + (bulkOperations[k] ?? 0), 0);
-  const service = await startInProcess();
+  const service = await startServiceWithProviders(values.providers);
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const deps = service.dependencies();
@@ -107,7 +111,7 @@ async function main() {
     console.log(`messages in outbox      : ${sent} in ${seconds.toFixed(1)} s`);
     console.log(`notifications per second: ${(notifications / seconds).toFixed(1)}`);
     console.log(
-      `peak RSS                : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"})`,
+      `peak RSS                : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB  (the service${values.store === "process" ? "" : " and its store"}${values.providers === "process" ? "" : ", the local providers"})`,
     );
     console.log(
       `store writes / notif.   : ${(writes.send / notifications).toFixed(2)}  (send path: each document written at the store ports; target ≤ 3.5)`,

@@ -406,11 +406,6 @@ function latencySummary(latencies) {
 }
 
 /**
- * The embedded Cosmos DB server in a process of its own, as the store is on Azure: the service's memory and
- * CPU then hold the service only. Returns the endpoint and key to set before the service starts, the store's
- * peak RSS so far, and `close`.
- */
-/**
  * Counts, in this process, the operations of every Cosmos bulk request by type (Create, Upsert, Replace, Read,
  * …): a bulk request is one round trip, but Cosmos bills each of its operations.
  */
@@ -425,6 +420,11 @@ function countBulkOperations() {
   return counts;
 }
 
+/**
+ * The embedded Cosmos DB server in a process of its own, as the store is on Azure: the service's memory and
+ * CPU then hold the service only. Returns the endpoint and key to set before the service starts, the store's
+ * peak RSS so far, and `close`.
+ */
 async function startStoreProcess() {
   const { spawn } = require("node:child_process");
   // The store counts the requests it serves: point reads, queries and the documents they return, single
@@ -478,7 +478,98 @@ async function startStoreProcess() {
   return { endpoint, key, peakRssMiB, counts, close };
 }
 
+/**
+ * The local ACS endpoint and LINK gateway in a process of their own (bench/providersProcess.js), as ACS and
+ * LINK are on Azure. `settings` are what to set before the service starts (its provider endpoints and
+ * credentials); `attach(service)` puts the ACS reports on the service's queue, as Event Grid does, and names
+ * its SMS report URL; `serving(service)` is the service as the benches drive it, with the outbox and `settle`
+ * reaching into this process.
+ */
+async function startProvidersProcess() {
+  const credentials = { username: "bench", password: "bench-gateway-password" };
+  const reportCredentials = { username: "bench-reports", password: "bench-report-password" };
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, "providersProcess.js"), JSON.stringify([credentials, reportCredentials])],
+    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  let count = 0;
+  let onReport = () => {};
+  const idleWaiters = [];
+  const ready = new Promise((resolve, reject) => {
+    child.on("message", (message) => {
+      if (message.ready) resolve(message.ready);
+      if (message.report) onReport(message.report);
+      if (message.count !== undefined) count = message.count;
+      if (message.idle) idleWaiters.shift()?.();
+    });
+    child.once("exit", (code) => reject(new Error(`the providers process exited with ${code}`)));
+  });
+  const { acsEndpoint, acsAccessKey, linkUrl } = await ready;
+  const idle = () =>
+    new Promise((resolve) => {
+      idleWaiters.push(resolve);
+      child.send("idle");
+    });
+  return {
+    settings: {
+      ACS_EMAIL_ENDPOINT: acsEndpoint,
+      ACS_EMAIL_ACCESS_KEY: acsAccessKey,
+      LINK_GATEWAY_URL: linkUrl,
+      LINK_USERNAME: credentials.username,
+      LINK_PASSWORD: credentials.password,
+      LINK_REPORT_USERNAME: reportCredentials.username,
+      LINK_REPORT_PASSWORD: reportCredentials.password,
+    },
+    attach(service) {
+      const { emailReportMessage } = requireCompiled("shared", "local", "localService.js");
+      onReport = (event) => void service.broker.publish("deliveryReports", [emailReportMessage(event)]);
+      child.send({ deliveryReportUrl: `${service.host.apiUrl}/delivery-reports/sms` });
+    },
+    serving(service) {
+      return Object.assign(Object.create(service), {
+        outbox: { count: () => count },
+        // Until a round of the providers' reports publishes nothing more.
+        settle: async () => {
+          for (let previous = -1; ;) {
+            await service.settle();
+            await idle();
+            const { published } = service.broker.stats();
+            if (published === previous) return;
+            previous = published;
+          }
+        },
+      });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        child.once("exit", resolve);
+        child.kill();
+      }),
+  };
+}
+
+/**
+ * The service in this process (as startInProcess), with the local ACS and LINK in a process of their own
+ * (`providers` "process") or inside this one ("inline", as `npm start` runs them).
+ */
+async function startServiceWithProviders(providers) {
+  if (providers === "inline") return startInProcess();
+  const outside = await startProvidersProcess();
+  Object.assign(process.env, outside.settings);
+  const service = await startInProcess();
+  outside.attach(service);
+  return Object.assign(outside.serving(service), {
+    close: async () => {
+      await service.close();
+      await outside.close();
+      for (const key of Object.keys(outside.settings)) delete process.env[key];
+    },
+  });
+}
+
 module.exports = {
+  startServiceWithProviders,
   root,
   requireCompiled,
   spawnService,

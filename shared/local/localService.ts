@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { LocalBroker } from "./broker/localBroker";
+import type { OutgoingMessage } from "../ports/publisher";
 import { createCosmosClient, ensureDatabase } from "../adapters/cosmos/client";
 import type { Dependencies } from "../app/dependencies";
 import { useLocalRoot } from "../app/hostServices";
@@ -81,6 +82,18 @@ export interface LocalService {
    */
   settle(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The delivery-report message an ACS report event becomes, as Event Grid puts it on the queue (its event id
+ * as the message id, so a repeated event is taken once); `enqueueAt` delays it.
+ */
+export function emailReportMessage(event: unknown, enqueueAt?: Date): OutgoingMessage {
+  return {
+    messageId: `acs-report:${String(isRecord(event) ? event["id"] : undefined)}`,
+    body: event,
+    ...(enqueueAt ? { scheduledEnqueueTime: enqueueAt } : {}),
+  };
 }
 
 /** How often local mode deletes expired documents, as Cosmos DB does in the background. */
@@ -167,13 +180,12 @@ async function start(
     rateLimitPerSecond: Number(process.env["LOCAL_ACS_RATE_LIMIT_PER_SECOND"]) || undefined,
     onDeliveryReport: (event) =>
       broker.publish("deliveryReports", [
-        {
-          messageId: `acs-report:${String(isRecord(event) ? event["id"] : undefined)}`,
-          body: event,
-          ...(options.emailReportDelayMs
-            ? { scheduledEnqueueTime: new Date(clock.now().getTime() + options.emailReportDelayMs) }
-            : {}),
-        },
+        emailReportMessage(
+          event,
+          options.emailReportDelayMs
+            ? new Date(clock.now().getTime() + options.emailReportDelayMs)
+            : undefined,
+        ),
       ]),
   });
   closers.push(() => acs.close());
