@@ -5,8 +5,8 @@ import {
   type OperationInput,
   type OperationResponse,
 } from "@azure/cosmos";
-import { transient } from "../../errors";
-import { mapCosmosError } from "./errors";
+import { AppError, transient } from "../../errors";
+import { mapCosmosError, statusOfCosmosError } from "./errors";
 
 /** One write of a bulk request; every kind here is safe to repeat. */
 type BulkWrite =
@@ -49,16 +49,70 @@ function operationOf(write: BulkWrite): OperationInput {
   };
 }
 
+/** What the judges read of an operation's result. */
+type OperationResult = Pick<OperationResponse, "statusCode" | "resourceBody">;
+
+/** The statuses an operation answers with rather than failing: the judges decide on them. */
+const answeredStatuses = new Set([404, 409, 412]);
+
+/**
+ * One operation as the single request it is: Cosmos DB bills it the same as in a bulk request, and the SDK
+ * does less for it (no routing by partition-key hash, no batch framing). A delivery report posted alone
+ * reads and writes one document at each step.
+ */
+async function runOne(
+  container: Container,
+  operation: OperationInput,
+  what: string,
+): Promise<OperationResult> {
+  try {
+    const type = operation.operationType;
+    if (type === BulkOperationType.Create || type === BulkOperationType.Upsert) {
+      const { statusCode } =
+        type === BulkOperationType.Create
+          ? await container.items.create(operation.resourceBody)
+          : await container.items.upsert(operation.resourceBody);
+      return { statusCode };
+    }
+    if (type === BulkOperationType.Replace) {
+      const { statusCode } = await container
+        .item(operation.id, operation.partitionKey)
+        .replace(operation.resourceBody, {
+          ...(operation.ifMatch
+            ? { accessCondition: { type: "IfMatch", condition: operation.ifMatch } }
+            : {}),
+        });
+      return { statusCode };
+    }
+    if (type === BulkOperationType.Read) {
+      // A missing document is an answer here (404, no resource), not a thrown error.
+      const { statusCode, resource } = await container
+        .item(operation.id, operation.partitionKey)
+        .read<JSONObject>();
+      return { statusCode, resourceBody: resource };
+    }
+    // mapCosmosError passes an AppError through unchanged: this is a bug, never a transient failure.
+    throw new AppError("permanent", `${what}: no single request for a ${type} operation`);
+  } catch (error) {
+    const status = statusOfCosmosError(error);
+    if (status !== undefined && answeredStatuses.has(status)) return { statusCode: status };
+    throw mapCosmosError(error, what);
+  }
+}
+
 /**
  * Sends operations through the SDK's bulk API, 100 to a request, judging each request's results before the
- * next is sent; a failed request, or a result the judge throws on, fails the call.
+ * next is sent; a failed request, or a result the judge throws on, fails the call. A single operation goes
+ * as a single request (`runOne`).
  */
 async function inChunks<T>(
   container: Container,
   operations: OperationInput[],
   what: string,
-  judge: (result: OperationResponse) => T[],
+  judge: (result: OperationResult) => T[],
 ): Promise<T[]> {
+  const [only] = operations;
+  if (operations.length === 1 && only) return judge(await runOne(container, only, what));
   const judged: T[] = [];
   for (let start = 0; start < operations.length; start += maxOperationsPerCall) {
     let results: OperationResponse[];

@@ -7,18 +7,19 @@ function numberField(error: unknown, name: string): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-function statusOf(error: unknown): number | undefined {
+/** The HTTP status an SDK failure carries, if any. */
+export function statusOfCosmosError(error: unknown): number | undefined {
   return numberField(error, "statusCode") ?? numberField(error, "code");
 }
 
 export function isCosmosStatus(error: unknown, status: number): boolean {
-  return statusOf(error) === status;
+  return statusOfCosmosError(error) === status;
 }
 
 /** Maps an SDK failure to our error kinds: throttling and outages are transient, a lost ETag race a conflict. */
 export function mapCosmosError(error: unknown, what: string): AppError {
   if (error instanceof AppError) return error;
-  const status = statusOf(error);
+  const status = statusOfCosmosError(error);
   const message = isRecord(error) && typeof error["message"] === "string" ? error["message"] : undefined;
   if (status === 412)
     return new AppError("conflict", `${what}: the document changed concurrently`, { cause: error });
