@@ -569,11 +569,11 @@ async function startServiceWithProviders(providers) {
 }
 
 module.exports = {
-  startServiceWithProviders,
   root,
   requireCompiled,
   spawnService,
   startInProcess,
+  startServiceWithProviders,
   drainToOutbox,
   countingWrites,
   countReportMessages,
