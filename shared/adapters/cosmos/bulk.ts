@@ -5,6 +5,7 @@ import {
   type OperationInput,
   type OperationResponse,
 } from "@azure/cosmos";
+import { chunksOf } from "../../chunks";
 import { AppError, transient } from "../../errors";
 import { mapCosmosError, statusOfCosmosError } from "./errors";
 
@@ -114,12 +115,10 @@ async function inChunks<T>(
   const [only] = operations;
   if (operations.length === 1 && only) return judge(await runOne(container, only, what));
   const judged: T[] = [];
-  for (let start = 0; start < operations.length; start += maxOperationsPerCall) {
+  for (const chunk of chunksOf(operations, maxOperationsPerCall)) {
     let results: OperationResponse[];
     try {
-      results = await container.items.bulk(operations.slice(start, start + maxOperationsPerCall), {
-        continueOnError: true,
-      });
+      results = await container.items.bulk(chunk, { continueOnError: true });
     } catch (error) {
       throw mapCosmosError(error, what);
     }

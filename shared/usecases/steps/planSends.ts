@@ -38,11 +38,10 @@ export function planSends(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .forEach(([, group], groupIndex) => {
       if (group.length < minBatchSize) return;
-      for (let start = 0; start < group.length; start += maxBatchSize) {
-        const members = group.slice(start, start + maxBatchSize);
+      chunksOf(group, maxBatchSize).forEach((members, chunkIndex) => {
         const [firstMember] = members;
-        if (!firstMember) continue;
-        const id = `${order.id}:batch:${step}:${groupIndex}:${start / maxBatchSize}`;
+        if (!firstMember) return;
+        const id = `${order.id}:batch:${step}:${groupIndex}:${chunkIndex}`;
         for (const member of members) batchOf.set(member.id, id);
         batches.push({
           id,
@@ -56,7 +55,7 @@ export function planSends(
           statusChangedAt: now.toISOString(),
           attempts: 0,
         });
-      }
+      });
     });
   return {
     notifications: notifications.map((n) => {
