@@ -6,13 +6,13 @@
 // Usage: npm run build && node bench/pipeline.js [--orders 10000]
 //          [--store process|inline] [--providers process|inline] [--finished 0]
 const { parseArgs } = require("node:util");
-const { randomUUID } = require("node:crypto");
 const {
   countBulkOperations,
   countingCosmos,
   countingWrites,
   countReportMessages,
   drainToOutbox,
+  singleRecipientOrder,
   startServiceWithProviders,
   startStoreProcess,
 } = require("./support");
@@ -32,43 +32,6 @@ const { values } = parseArgs({
   },
 });
 const total = Number(values.orders);
-const persons = ["15838510075", "02879110001", "11840210040"];
-
-function orderFor(i, now) {
-  const kind = i % 4;
-  const created = now.toISOString();
-  const email = {
-    fromAddress: "donotreply@varsel.local",
-    subject: `Order ${i}`,
-    body: "You have a new message.",
-    contentType: "Plain",
-    sendingTimePolicy: "Anytime",
-  };
-  const sms = { senderNumber: "Varsel", body: `Message ${i}`, sendingTimePolicy: "Anytime" };
-  const recipients = [
-    [{ emailAddress: `user${i}@example.com` }, "Email"],
-    [{ mobileNumber: `+4791${String(i).padStart(6, "0")}` }, "Sms"],
-    [{ nationalIdentityNumber: persons[i % persons.length] }, "EmailPreferred"],
-    [{ nationalIdentityNumber: persons[i % persons.length] }, "Sms"],
-  ][kind];
-  return {
-    id: randomUUID(),
-    creator: "991825827",
-    api: "v2",
-    type: "Notification",
-    sendersReference: `pipeline-${i}`,
-    requestedSendTime: created,
-    created,
-    notificationChannel: recipients[1],
-    conditionFailurePolicy: "send",
-    recipients: [recipients[0]],
-    emailTemplate: email,
-    smsTemplate: sms,
-    status: "Registered",
-    statusChangedAt: created,
-    releaseCount: 0,
-  };
-}
 
 async function main() {
   const store = values.store === "process" ? await startStoreProcess() : await countingCosmos();
@@ -93,7 +56,7 @@ async function main() {
       for (let i = 0; i < count; i += 100) {
         await Promise.all(
           Array.from({ length: Math.min(100, count - i) }, (_, j) =>
-            deps.orders.createOrder({ ...orderFor(i + j, now), status }),
+            deps.orders.createOrder({ ...singleRecipientOrder(i + j, now), status }),
           ),
         );
       }

@@ -14,7 +14,10 @@ const inputs = {
   reads: [3.7, "point reads and queried documents per notification, send path and report (bench/fanout)"],
   queueOps: [0.04, "Service Bus operations per notification on the send path (bench/fanout)"],
   reportQueueOps: [3, "Service Bus operations per email report (Event Grid delivery, receive, complete)"],
-  writeRu: [8, "RU per write of a ~1.5 KB document with the default indexing"],
+  writeRu: [
+    8,
+    "RU per write of a ~1.5 KB document (default indexing; an upper bound with the declared paths)",
+  ],
   readRu: [1, "RU per point read of a document up to 1 KB (2 for the larger notifications)"],
   instanceRate: [536, "notifications per second one 2 GB Functions instance sustains (bench/fanout)"],
   instances: [40, "Flex Consumption instances the app may scale to (maximumInstanceCount)"],

@@ -183,6 +183,49 @@ async function registerBulkOrder(service, deps, count, tenant = "991825827") {
   return { orderId, database };
 }
 
+/** Persons of the sample register (shared/local/sampleRegistry.json). */
+const registerPersons = ["15838510075", "02879110001", "11840210040"];
+
+/**
+ * The `i`th of a mix of single-recipient orders, all due `now`: a plain email address, a plain mobile number,
+ * and register persons by email (preferred) and by SMS, in turn; stored as the intake stores an order.
+ */
+function singleRecipientOrder(i, now) {
+  const kind = i % 4;
+  const created = now.toISOString();
+  const email = {
+    fromAddress: "donotreply@varsel.local",
+    subject: `Order ${i}`,
+    body: "You have a new message.",
+    contentType: "Plain",
+    sendingTimePolicy: "Anytime",
+  };
+  const sms = { senderNumber: "Varsel", body: `Message ${i}`, sendingTimePolicy: "Anytime" };
+  const recipients = [
+    [{ emailAddress: `user${i}@example.com` }, "Email"],
+    [{ mobileNumber: `+4791${String(i).padStart(6, "0")}` }, "Sms"],
+    [{ nationalIdentityNumber: registerPersons[i % registerPersons.length] }, "EmailPreferred"],
+    [{ nationalIdentityNumber: registerPersons[i % registerPersons.length] }, "Sms"],
+  ][kind];
+  return {
+    id: randomUUID(),
+    creator: "991825827",
+    api: "v2",
+    type: "Notification",
+    sendersReference: `pipeline-${i}`,
+    requestedSendTime: created,
+    created,
+    notificationChannel: recipients[1],
+    conditionFailurePolicy: "send",
+    recipients: [recipients[0]],
+    emailTemplate: email,
+    smsTemplate: sms,
+    status: "Registered",
+    statusChangedAt: created,
+    releaseCount: 0,
+  };
+}
+
 /** A generated recipient as a line of a bulk order part (the `future/orders` field names). */
 function recipientLine(recipient) {
   if (recipient.mobileNumber) return JSON.stringify({ phoneNumber: recipient.mobileNumber });
@@ -261,6 +304,7 @@ async function uploadBulkOrder(service, count, sendAt, tenant = "991825827") {
 async function countingCosmos() {
   const { createHttpServer } = require("@vercel/cosmosdb-server");
   requireCompiled("shared", "local", "linearQueryEngine.js").useLinearQueryEngine();
+  requireCompiled("shared", "local", "indexCoverage.js").enforceIndexingPolicy();
   const counts = { singleWrites: 0 };
   const server = createHttpServer({ keepAlive: true });
   server.on("request", (req) => {
@@ -579,6 +623,7 @@ module.exports = {
   countReportMessages,
   registerBulkOrder,
   uploadBulkOrder,
+  singleRecipientOrder,
   startStoreProcess,
   countBulkOperations,
   countingCosmos,

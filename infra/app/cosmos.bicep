@@ -1,7 +1,8 @@
 // Cosmos DB for NoSQL: the database and every container the code uses.
 // Raw resources rather than the (maintained) AVM module avm/res/document-db/database-account: the containers are
-// one loop over a list that mirrors shared/platform/resources.ts (partition key, composite indexes, unique keys,
-// default TTL), which tests/infra/drift.test.ts compares, and the data-plane role assignments stay in rbac.bicep.
+// one loop over a list that mirrors shared/platform/resources.ts (partition key, indexed paths, composite indexes,
+// unique keys, default TTL), which tests/infra/drift.test.ts compares, and the data-plane role assignments stay in
+// rbac.bicep.
 // tests/infra/types.test.ts checks every property against the published Microsoft.DocumentDB types.
 
 @description('Name of the Cosmos DB account.')
@@ -34,7 +35,9 @@ param autoscaleMaxThroughput int = 1000
 ])
 param publicNetworkAccess string = 'Enabled'
 
-// name, partitionKeyPath, compositeIndexes, uniqueKeys and defaultTtl as in shared/platform/resources.ts
+// name, partitionKeyPath, indexedPaths, compositeIndexes, uniqueKeys and defaultTtl as in
+// shared/platform/resources.ts (indexedPaths: the only paths indexed, those the code's queries filter or sort on; every other path is excluded,
+// so a write indexes no message body, template, recipient list or raw report that no query reads).
 // (defaultTtl null: TTL off; -1: per-item TTL without a container default; n: expire n seconds after the last write).
 // The app writes its documents with their own TTL from the retention settings (docs/privacy.md); the register
 // copy has none, and the status feed's 90 days catch anything written without one.
@@ -42,6 +45,20 @@ var containers = [
   {
     name: 'orders'
     partitionKeyPath: '/pk'
+    indexedPaths: [
+      '/docType/?'
+      '/status/?'
+      '/requestedSendTime/?'
+      '/sweepAt/?'
+      '/creator/?'
+      '/sendersReference/?'
+      '/created/?'
+      '/pk/?'
+      '/name/?'
+      '/version/?'
+      '/quarantine/*'
+      '/recipients/[]/nationalIdentityNumber/?'
+    ]
     compositeIndexes: [
       [
         { path: '/status', order: 'ascending' }
@@ -59,6 +76,18 @@ var containers = [
   {
     name: 'notifications'
     partitionKeyPath: '/orderId'
+    indexedPaths: [
+      '/orderId/?'
+      '/id/?'
+      '/created/?'
+      '/channel/?'
+      '/status/?'
+      '/expiry/?'
+      '/quarantine/*'
+      '/recipient/nationalIdentityNumber/?'
+      '/recipient/organizationNumber/?'
+      '/recipient/address/?'
+    ]
     compositeIndexes: [
       [
         { path: '/status', order: 'ascending' }
@@ -71,6 +100,7 @@ var containers = [
   {
     name: 'deliveryReferences'
     partitionKeyPath: '/pk'
+    indexedPaths: []
     compositeIndexes: []
     uniqueKeys: []
     defaultTtl: -1
@@ -78,6 +108,13 @@ var containers = [
   {
     name: 'registry'
     partitionKeyPath: '/pk'
+    indexedPaths: [
+      '/pk/?'
+      '/type/?'
+      '/resources/*'
+      '/importRun/?'
+      '/nationalIdentityNumber/?'
+    ]
     compositeIndexes: []
     uniqueKeys: []
     defaultTtl: null
@@ -85,6 +122,13 @@ var containers = [
   {
     name: 'statusFeed'
     partitionKeyPath: '/creator'
+    indexedPaths: [
+      '/creator/?'
+      '/docType/?'
+      '/sequenceNumber/?'
+      '/status/?'
+      '/recipients/[]/destination/?'
+    ]
     compositeIndexes: []
     uniqueKeys: [
       '/sequenceNumber'
@@ -94,6 +138,19 @@ var containers = [
   {
     name: 'webhooks'
     partitionKeyPath: '/pk'
+    indexedPaths: [
+      '/docType/?'
+      '/tenant/?'
+      '/created/?'
+      '/paused/?'
+      '/subscriptionId/?'
+      '/status/?'
+      '/sequence/?'
+      '/nextAttemptAt/?'
+      '/quarantine/*'
+      '/payload/data/destination/?'
+      '/payload/data/recipients/[]/destination/?'
+    ]
     compositeIndexes: [
       [
         { path: '/subscriptionId', order: 'ascending' }
@@ -107,6 +164,11 @@ var containers = [
   {
     name: 'deadDeliveryReports'
     partitionKeyPath: '/pk'
+    indexedPaths: [
+      '/resolved/?'
+      '/firstSeen/?'
+      '/quarantine/*'
+    ]
     compositeIndexes: []
     uniqueKeys: []
     defaultTtl: -1
@@ -114,6 +176,7 @@ var containers = [
   {
     name: 'rateBuckets'
     partitionKeyPath: '/id'
+    indexedPaths: []
     compositeIndexes: []
     uniqueKeys: []
     defaultTtl: null
@@ -185,14 +248,10 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         indexingPolicy: {
           indexingMode: 'consistent'
           automatic: true
-          includedPaths: [
-            {
-              path: '/*'
-            }
-          ]
+          includedPaths: [for path in c.indexedPaths: { path: path }]
           excludedPaths: [
             {
-              path: '/"_etag"/?'
+              path: '/*'
             }
           ]
           compositeIndexes: c.compositeIndexes

@@ -4,6 +4,7 @@ import { errorMessage, isRecord } from "../narrowing";
 import { listeningPort } from "./serverIo";
 import Account from "@vercel/cosmosdb-server/lib/account";
 import routes from "@vercel/cosmosdb-server/lib/routes";
+import { enforceIndexingPolicy } from "./indexCoverage";
 import { useLinearQueryEngine } from "./linearQueryEngine";
 import { usePartitionScopedQueries, withRequestPartition } from "./partitionScopedQueries";
 import { openCosmosStore, type CosmosStore, type CosmosStoreOptions } from "./persistence/cosmosStore";
@@ -107,6 +108,7 @@ export async function startEmbeddedCosmos(
   // restored from disk); it is attached before the event loop turns again, so no request can come first.
   useLinearQueryEngine();
   usePartitionScopedQueries();
+  enforceIndexingPolicy();
   const server: Server = createServer({ keepAlive: true });
   server.keepAliveTimeout = keepAliveSeconds * 1000;
   await new Promise<void>((resolve, reject) => {

@@ -11,6 +11,13 @@ interface CompositeIndexPath {
 export interface ContainerDefinition {
   name: string;
   partitionKeyPath: string;
+  /**
+   * The only paths Cosmos DB indexes (every other path is excluded): those the code's queries filter or sort
+   * on. Each write indexes every included value of the document, so indexing message bodies, templates,
+   * recipient lists and raw delivery reports that no query reads would bill RU on every write for nothing.
+   * The local store refuses a query on a path left out here (shared/local/indexCoverage.ts).
+   */
+  indexedPaths: string[];
   compositeIndexes: CompositeIndexPath[][];
   /** Seconds; -1 enables per-item TTL without a container default. Absent: TTL off. */
   defaultTtl?: number;
@@ -25,6 +32,22 @@ export const containers = {
   orders: {
     name: "orders",
     partitionKeyPath: "/pk",
+    // Due orders, orders to sweep, senders' references, an order's open send batches, templates by name and
+    // version, and the erasure of a person's orders and recipient parts.
+    indexedPaths: [
+      "/docType/?",
+      "/status/?",
+      "/requestedSendTime/?",
+      "/sweepAt/?",
+      "/creator/?",
+      "/sendersReference/?",
+      "/created/?",
+      "/pk/?",
+      "/name/?",
+      "/version/?",
+      "/quarantine/*",
+      "/recipients/[]/nationalIdentityNumber/?",
+    ],
     compositeIndexes: [
       [
         { path: "/status", order: "ascending" },
@@ -44,6 +67,20 @@ export const containers = {
   notifications: {
     name: "notifications",
     partitionKeyPath: "/orderId",
+    // An order's notifications (by creation, by id, pending, counted by status), expired ones, the support
+    // lookup and erasure by recipient, and the usage report by channel and creation time.
+    indexedPaths: [
+      "/orderId/?",
+      "/id/?",
+      "/created/?",
+      "/channel/?",
+      "/status/?",
+      "/expiry/?",
+      "/quarantine/*",
+      "/recipient/nationalIdentityNumber/?",
+      "/recipient/organizationNumber/?",
+      "/recipient/address/?",
+    ],
     compositeIndexes: [
       [
         { path: "/status", order: "ascending" },
@@ -57,6 +94,8 @@ export const containers = {
   deliveryReferences: {
     name: "deliveryReferences",
     partitionKeyPath: "/pk",
+    // Point reads only.
+    indexedPaths: [],
     compositeIndexes: [],
     uniqueKeys: [],
     defaultTtl: -1,
@@ -65,6 +104,8 @@ export const containers = {
   registry: {
     name: "registry",
     partitionKeyPath: "/pk",
+    // A register's user contact points and role assignments, the import's sweep of stale entries, erasure.
+    indexedPaths: ["/pk/?", "/type/?", "/resources/*", "/importRun/?", "/nationalIdentityNumber/?"],
     compositeIndexes: [],
     uniqueKeys: [],
   },
@@ -72,6 +113,14 @@ export const containers = {
   statusFeed: {
     name: "statusFeed",
     partitionKeyPath: "/creator",
+    // A tenant's entries in sequence (by status too), its highest number, and erasure by destination.
+    indexedPaths: [
+      "/creator/?",
+      "/docType/?",
+      "/sequenceNumber/?",
+      "/status/?",
+      "/recipients/[]/destination/?",
+    ],
     compositeIndexes: [],
     uniqueKeys: ["/sequenceNumber"],
     // 90 days, as Altinn, for anything written without its own TTL; entries carry the configured one.
@@ -81,6 +130,20 @@ export const containers = {
   webhooks: {
     name: "webhooks",
     partitionKeyPath: "/pk",
+    // A tenant's subscriptions, the active ones, a subscription's deliveries by status and due time, erasure.
+    indexedPaths: [
+      "/docType/?",
+      "/tenant/?",
+      "/created/?",
+      "/paused/?",
+      "/subscriptionId/?",
+      "/status/?",
+      "/sequence/?",
+      "/nextAttemptAt/?",
+      "/quarantine/*",
+      "/payload/data/destination/?",
+      "/payload/data/recipients/[]/destination/?",
+    ],
     // A subscription's deliveries of one status in feed order, without passing the delivered ones it keeps for
     // 30 days (a million for one large order's recipient events).
     compositeIndexes: [
@@ -97,6 +160,8 @@ export const containers = {
   deadDeliveryReports: {
     name: "deadDeliveryReports",
     partitionKeyPath: "/pk",
+    // The open reports, oldest first.
+    indexedPaths: ["/resolved/?", "/firstSeen/?", "/quarantine/*"],
     compositeIndexes: [],
     uniqueKeys: [],
     defaultTtl: -1,
@@ -105,6 +170,8 @@ export const containers = {
   rateBuckets: {
     name: "rateBuckets",
     partitionKeyPath: "/id",
+    // Point reads only.
+    indexedPaths: [],
     compositeIndexes: [],
     uniqueKeys: [],
   },

@@ -103,12 +103,13 @@ describe("Cosmos DB containers match shared/platform/resources.ts", () => {
   const expected = (Object.values(containers) as ContainerDefinition[]).map((c) => ({
     name: c.name,
     partitionKeyPath: c.partitionKeyPath,
+    indexedPaths: c.indexedPaths,
     compositeIndexes: c.compositeIndexes,
     uniqueKeys: c.uniqueKeys,
     defaultTtl: c.defaultTtl ?? null,
   }));
 
-  it("declares every container with the same partition key path, composite indexes, unique keys and default TTL, and no other", () => {
+  it("declares every container with the same partition key path, indexed paths, composite indexes, unique keys and default TTL, and no other", () => {
     expect(declared).toEqual(expected);
   });
 
@@ -133,6 +134,9 @@ describe("Cosmos DB containers match shared/platform/resources.ts", () => {
     });
     const indexing = asObject(definition["indexingPolicy"], "indexingPolicy");
     expect(sourceOf(indexing["compositeIndexes"])).toBe(`${item}.compositeIndexes`);
+    // Only the declared paths are indexed: every other one is excluded.
+    expect(JSON.stringify(plain(indexing["includedPaths"]))).toContain(`${item}.indexedPaths`);
+    expect(plain(indexing["excludedPaths"])).toEqual([{ path: "/*" }]);
     expect(sourceOf(definition["defaultTtl"])).toBe(`${item}.defaultTtl`);
     expect(JSON.stringify(plain(definition["uniqueKeyPolicy"]))).toContain(`${item}.uniqueKeys`);
   });
