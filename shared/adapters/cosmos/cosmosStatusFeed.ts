@@ -34,12 +34,16 @@ const entryId = (shipmentId: string, status: string) => `${shipmentId}:${status}
 /** Entries one transactional batch carries (the Cosmos limit, less the sequence marker). */
 const maxEntriesPerBatch = 99;
 /**
- * The tenant's highest sequence number, kept without expiry: entries expire (retention), and a tenant quiet
- * for longer than the retention must not number new entries from 1 again, below its readers' cursors.
+ * A floor under the tenant's sequence numbers, kept without expiry: entries expire (retention), and a tenant
+ * quiet for longer than the retention must not number new entries from 1 again, below its readers' cursors.
+ * `highest` is at least the highest number the tenant has used: it is moved `reservedNumbers` ahead of the
+ * entries whenever they pass it, so most appends do not write it (a write per entry doubled the feed's
+ * writes). Numbering follows the highest entry while one exists, and starts above the floor once all expired.
  * It has no `sequenceNumber`, so the unique key lets it be the only such document in the partition.
  */
 const markerId = "sequence";
 const markerSchema = z.object({ highest: z.number().int() });
+const reservedNumbers = 1000;
 
 interface Waiting {
   entry: NewStatusFeedEntry;
@@ -59,6 +63,8 @@ interface Waiting {
 export class CosmosStatusFeed implements StatusFeed {
   private readonly queued = new Map<string, Waiting[]>();
   private readonly highest = new Map<string, { value: number; readAt: number }>();
+  /** Each tenant's marker as last read or written here: numbers up to it need no marker write. */
+  private readonly floors = new Map<string, number>();
 
   constructor(
     private readonly container: Container,
@@ -110,9 +116,9 @@ export class CosmosStatusFeed implements StatusFeed {
   }
 
   /**
-   * Creates the entries under the numbers from `first` and moves the tenant's marker to the last one, in one
-   * transactional batch (the marker last, so it is written only when every entry was). Returns how many
-   * entries were created, counted from the first.
+   * Creates the entries under the numbers from `first` in one transactional batch, with the tenant's marker
+   * moved ahead of the last one when they pass it (the marker last, so it is written only when every entry
+   * was). Returns how many entries were created, counted from the first.
    */
   private async createNumbered(
     creator: string,
@@ -120,6 +126,8 @@ export class CosmosStatusFeed implements StatusFeed {
     first: number,
   ): Promise<number> {
     const retention = this.retention.statusFeedEntry();
+    const last = first + entries.length - 1;
+    const floor = last > (this.floors.get(creator) ?? 0) ? last + reservedNumbers : undefined;
     const operations = [
       ...entries.map((entry, index) => ({
         operationType: BulkOperationType.Create,
@@ -131,17 +139,15 @@ export class CosmosStatusFeed implements StatusFeed {
           ...retention,
         },
       })),
-      {
-        operationType: BulkOperationType.Upsert,
-        partitionKey: creator,
-        resourceBody: {
-          id: markerId,
-          docType: "sequence",
-          creator,
-          highest: first + entries.length - 1,
-          ttl: neverExpires,
-        },
-      },
+      ...(floor === undefined
+        ? []
+        : [
+            {
+              operationType: BulkOperationType.Upsert,
+              partitionKey: creator,
+              resourceBody: { id: markerId, docType: "sequence", creator, highest: floor, ttl: neverExpires },
+            },
+          ]),
     ];
     let statuses: number[] = [];
     try {
@@ -158,6 +164,8 @@ export class CosmosStatusFeed implements StatusFeed {
     if (created < entries.length && failed !== undefined && failed !== 409 && failed !== 424)
       throw mapCosmosError({ statusCode: failed }, "append status feed entries");
     if (created > 0) this.highest.set(creator, { value: first + created - 1, readAt: Date.now() });
+    const markerWritten = statuses[entries.length] === 200 || statuses[entries.length] === 201;
+    if (floor !== undefined && markerWritten) this.floors.set(creator, floor);
     return created;
   }
 
@@ -195,7 +203,9 @@ export class CosmosStatusFeed implements StatusFeed {
           { partitionKey: creator },
         )
         .fetchAll();
-      const value = Math.max(resources[0] ?? 0, floor);
+      // The marker runs ahead of the entries: it numbers only a tenant whose entries all expired.
+      const value = resources[0] ?? floor;
+      this.floors.set(creator, floor);
       this.highest.set(creator, { value, readAt: Date.now() });
       return value;
     } catch (error) {

@@ -78,4 +78,33 @@ describe("CosmosStatusFeed against the embedded Cosmos server", () => {
     expect(first.map((e) => e.sequenceNumber)).toEqual([1, 2]);
     expect(second.map((e) => e.sequenceNumber)).toEqual([1]);
   });
+
+  it("writes the tenant's sequence marker once per thousand numbers, not beside every entry", async () => {
+    const container = (await cosmos.freshDatabase()).container(containers.statusFeed.name);
+    const feed = new CosmosStatusFeed(container);
+    const tenant = "310000001";
+    for (let i = 0; i < 20; i += 1) await feed.append(entry(tenant, randomUUID(), "Order_Completed"));
+
+    const { resource: marker } = await container.item("sequence", tenant).read<{ highest: number }>();
+    // Written once, by the first append, a thousand numbers ahead of it.
+    expect(marker?.highest).toBe(1001);
+    const numbers = await feed.read({ creator: tenant, after: 0, pageSize: 50, order: "Asc" });
+    expect(numbers.map((e) => e.sequenceNumber)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it("numbers a tenant whose entries all expired above every number it used, so readers' cursors pass none", async () => {
+    const container = (await cosmos.freshDatabase()).container(containers.statusFeed.name);
+    const tenant = "310000002";
+    const before = new CosmosStatusFeed(container);
+    for (let i = 0; i < 3; i += 1) await before.append(entry(tenant, randomUUID(), "Order_Completed"));
+    const expired = await before.read({ creator: tenant, after: 0, pageSize: 10, order: "Asc" });
+    // As Cosmos DB's TTL deletes them after the retention.
+    for (const e of expired) await container.item(`${e.shipmentId}:${e.status}`, tenant).delete();
+
+    const after = new CosmosStatusFeed(container);
+    await after.append(entry(tenant, randomUUID(), "Order_Completed"));
+    const page = await after.read({ creator: tenant, after: 3, pageSize: 10, order: "Asc" });
+    expect(page).toHaveLength(1);
+    expect(page[0]!.sequenceNumber).toBeGreaterThan(3);
+  });
 });
