@@ -1,10 +1,18 @@
+import { batchWhileBusy } from "../concurrency";
 import type { ReportEnvelope } from "../queue/messages";
-import { applyDeliveryReport, type ReportDeps } from "./applyDeliveryReport";
+import { applyDeliveryReports, type ReportDeps } from "./applyDeliveryReport";
+
+type Delivery = Parameters<typeof applyDeliveryReports>[1][number];
+
+/** One applier per process's dependencies, so reports posted at the same time share store requests. */
+const appliers = new WeakMap<ReportDeps, (delivery: Delivery) => Promise<void>>();
 
 /**
  * A delivery report a provider posted, applied before the provider is answered: once acknowledged, a report
  * is in the store (or, arriving before its send was recorded, on its retry schedule), so no lost queue
- * message can lose it; a store failure fails the call and the provider posts it again.
+ * message can lose it; a store failure fails the call and the provider posts it again. Reports posted while
+ * others are being applied are applied together next, in bulk (LINK posts over several connections at once),
+ * and each post is answered once its batch is in the store.
  */
 export async function acceptDeliveryReport(
   deps: ReportDeps,
@@ -19,5 +27,10 @@ export async function acceptDeliveryReport(
       payload: report.payload,
     },
   };
-  await applyDeliveryReport(deps, envelope, undefined);
+  let apply = appliers.get(deps);
+  if (!apply) {
+    apply = batchWhileBusy((deliveries: Delivery[]) => applyDeliveryReports(deps, deliveries));
+    appliers.set(deps, apply);
+  }
+  await apply({ message: envelope, enqueuedTime: undefined });
 }

@@ -158,9 +158,10 @@ async function notificationsOf(
  * expiry, keeping the raw report. A report that arrives before its send result is retried on a schedule for
  * a bounded time, then kept as a dead delivery report for an operator to replay.
  *
- * Reports that arrive together (a batch of queue messages) are read and written in bulk: one request per
- * 100 references, notifications and updates instead of three per report. A report that meets a concurrent
- * change, or a second report on the same notification, is applied on its own afterwards, in arrival order.
+ * Reports that arrive together (a batch of queue messages, reports posted at once) are read and written in
+ * bulk: one request per 100 references, notifications and updates instead of three per report. A report that
+ * meets a concurrent change, or a second report on the same notification, is applied on its own afterwards,
+ * in arrival order.
  */
 export async function applyDeliveryReports(deps: ReportDeps, deliveries: ReportDelivery[]): Promise<void> {
   const received: Received[] = [];
@@ -209,13 +210,4 @@ export async function applyDeliveryReports(deps: ReportDeps, deliveries: ReportD
     if (orderId) orders.add(orderId);
   }
   for (const orderId of orders) await completeOrderIfDone(deps, orderId);
-}
-
-/** Applies the reports of one queue message or HTTP body (see applyDeliveryReports). */
-export async function applyDeliveryReport(
-  deps: ReportDeps,
-  message: unknown,
-  enqueuedTime: Date | undefined,
-): Promise<void> {
-  await applyDeliveryReports(deps, [{ message, enqueuedTime }]);
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { applyDeliveryReport, applyDeliveryReports } from "../../shared/usecases/applyDeliveryReport";
+import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
+import type { DeliveryReference } from "../../shared/ports/notificationStore";
+import { acceptDeliveryReport } from "../../shared/usecases/acceptDeliveryReport";
+import { applyDeliveryReports, type ReportDeps } from "../../shared/usecases/applyDeliveryReport";
 import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
 import { sendNotification } from "../../shared/usecases/sendNotification";
 import { sampleEmail, sampleSms } from "../support/notifications";
@@ -15,6 +18,10 @@ import {
 
 useSendAndReportFixture();
 
+/** The reports of one queue message or HTTP body. */
+const applyReport = (d: ReportDeps, message: unknown, enqueuedTime: Date | undefined) =>
+  applyDeliveryReports(d, [{ message, enqueuedTime }]);
+
 describe("delivery reports", () => {
   it("applies a report by provider reference and completes the order exactly once", async () => {
     const e = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
@@ -23,7 +30,7 @@ describe("delivery reports", () => {
     await sendNotification(deps(), { orderId: order.id, notificationId: e.id, retry: 0 });
     await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
 
-    await applyDeliveryReport(deps(), { reference: e.id, status: "Delivered" }, new Date(t0));
+    await applyReport(deps(), { reference: e.id, status: "Delivered" }, new Date(t0));
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
     const smsReport = {
       varselReport: {
@@ -33,10 +40,7 @@ describe("delivery reports", () => {
         payload: { reference: "gw-1", status: "Delivered" },
       },
     };
-    await Promise.all([
-      applyDeliveryReport(deps(), smsReport, undefined),
-      applyDeliveryReport(deps(), smsReport, undefined),
-    ]);
+    await Promise.all([applyReport(deps(), smsReport, undefined), applyReport(deps(), smsReport, undefined)]);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
     clock.advance(5_000);
     const feed = await stores.statusFeed.read({
@@ -84,20 +88,20 @@ describe("delivery reports", () => {
 
   it("retries a report that arrived before its send result, then keeps it as a dead report", async () => {
     const early = { reference: "unknown-op", status: "Delivered" };
-    await applyDeliveryReport(deps(), early, new Date(t0));
+    await applyReport(deps(), early, new Date(t0));
     const [retry] = publisher.on("deliveryReports");
     expect(retry?.scheduledEnqueueTime?.getTime()).toBeGreaterThan(clock.now().getTime());
     clock.advance(6 * 60_000);
-    await applyDeliveryReport(deps(), retry!.body, undefined);
+    await applyReport(deps(), retry!.body, undefined);
     const dead = await stores.deadReports.list(10);
     expect(dead.map((d) => d.reason)).toEqual(["RETRY_THRESHOLD_EXCEEDED"]);
   });
 
   it("lets an operator replay a dead report once its notification can be found", async () => {
     const early = { reference: "op-late", status: "Delivered" };
-    await applyDeliveryReport(deps(), early, new Date(t0));
+    await applyReport(deps(), early, new Date(t0));
     clock.advance(6 * 60_000);
-    await applyDeliveryReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
+    await applyReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
     expect(await stores.deadReports.list(10)).toHaveLength(1);
 
     const n = sampleEmail("00000000-0000-4000-8000-000000000000", t0, {
@@ -115,16 +119,16 @@ describe("delivery reports", () => {
     expect(replayed).toHaveLength(1);
     expect(await stores.deadReports.list(10)).toEqual([]);
     const [again] = publisher.on("deliveryReports").slice(-1);
-    await applyDeliveryReport(deps(), again!.body, undefined);
+    await applyReport(deps(), again!.body, undefined);
     expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Delivered");
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
   });
 
   it("keeps a replayed report that failed again before the replay finished, for the operator to see", async () => {
     const early = { reference: "op-never", status: "Delivered" };
-    await applyDeliveryReport(deps(), early, new Date(t0));
+    await applyReport(deps(), early, new Date(t0));
     clock.advance(6 * 60_000);
-    await applyDeliveryReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
+    await applyReport(deps(), publisher.on("deliveryReports")[0]!.body, undefined);
     expect(await stores.deadReports.list(10)).toHaveLength(1);
 
     // The replayed report is handled at once and fails again (its notification still cannot be found).
@@ -135,7 +139,7 @@ describe("delivery reports", () => {
         for (const m of messages) {
           const envelope = m.body as { varselReport: { firstSeen: string } };
           envelope.varselReport.firstSeen = new Date(Date.parse(t0)).toISOString();
-          await applyDeliveryReport(deps(), envelope, undefined);
+          await applyReport(deps(), envelope, undefined);
         }
       },
     };
@@ -156,8 +160,55 @@ describe("delivery reports", () => {
       notificationId: n.id,
     });
     clock.advance(49 * 3_600_000);
-    await applyDeliveryReport(deps(), { reference: "op-1", status: "Delivered" }, clock.now());
+    await applyReport(deps(), { reference: "op-1", status: "Delivered" }, clock.now());
     expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Succeeded");
     expect((await stores.deadReports.list(10)).map((d) => d.reason)).toEqual(["NOTIFICATION_EXPIRED"]);
+  });
+
+  it("applies LINK reports posted at the same time together, and answers each post once its report is stored", async () => {
+    const texts = Array.from({ length: 8 }, () => sampleSms("00000000-0000-4000-8000-000000000000", t0));
+    const order = await processedOrderWith(...texts);
+    for (const s of texts)
+      await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
+    const base = deps();
+    const lookups: number[] = [];
+    const references = base.references;
+    const jsonParser: DeliveryReportParser = (provider, payload) => {
+      const { reference, status } = JSON.parse(String(payload)) as { reference: string; status: "Delivered" };
+      return [{ valid: true, provider, reference, status, raw: payload }];
+    };
+    // One deps object, as a host has: the reports it is given share their store requests.
+    const host = {
+      ...base,
+      parseReport: jsonParser,
+      references: {
+        put: (r: DeliveryReference) => references.put(r),
+        putMany: (r: DeliveryReference[]) => references.putMany(r),
+        get: (provider: DeliveryReference["provider"], reference: string) => {
+          lookups.push(1);
+          return references.get(provider, reference);
+        },
+        getMany: (keys: Parameters<typeof references.getMany>[0]) => {
+          lookups.push(keys.length);
+          return references.getMany(keys);
+        },
+      },
+    };
+
+    const storedWhenAnswered = await Promise.all(
+      texts.map(async (s, i) => {
+        await acceptDeliveryReport(host, {
+          provider: "link",
+          contentType: "application/json",
+          payload: JSON.stringify({ reference: `gw-${i + 1}`, status: "Delivered" }),
+        });
+        return (await stores.notifications.get(order.id, s.id))?.status;
+      }),
+    );
+
+    expect(storedWhenAnswered).toEqual(texts.map(() => "Delivered"));
+    // The first post alone, then the seven posted while it was applied, in one lookup.
+    expect(lookups).toEqual([1, 7]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
   });
 });
