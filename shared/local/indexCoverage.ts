@@ -94,7 +94,7 @@ export function isIndexed(path: string, policy: IndexingPolicy): boolean {
   return included >= 0 && included >= best(policy.excludedPaths);
 }
 
-/** The embedded server's own SQL parser (@zeit/cosmosdb-query), so a query is read as the store reads it. */
+/** A module of the embedded server or of its own dependencies, as the server loads it. */
 function serverModule(name: string): Node {
   const serverRequire = createRequire(createRequire(__filename).resolve("@vercel/cosmosdb-server"));
   const loaded: unknown = serverRequire(name);
@@ -104,6 +104,7 @@ function serverModule(name: string): Node {
 
 let parser: ((query: string) => unknown) | undefined;
 
+/** The SQL parser the embedded server uses (@zeit/cosmosdb-query), so a query is read as the store reads it. */
 function parseQuery(query: string): unknown {
   if (!parser) {
     const parse = serverModule("@zeit/cosmosdb-query/lib/parser")["parse"];
