@@ -26,25 +26,43 @@ export async function mapInParallel<T, R>(
   return results;
 }
 
+interface Waiting<T> {
+  item: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** Settles each waiting add with the outcome of `work` over its items. */
+async function settleWith<T>(
+  batch: Array<Waiting<T>>,
+  work: (items: T[]) => Promise<void>,
+): Promise<boolean> {
+  try {
+    await work(batch.map((w) => w.item));
+    for (const w of batch) w.resolve();
+    return true;
+  } catch (error) {
+    if (batch.length === 1) batch[0]?.reject(error);
+    return false;
+  }
+}
+
 /**
  * `work` over batches of the items added: an item added while a batch runs waits for it and goes in the next
  * batch, with every other item added meanwhile; a lone item goes at once. Each `add` settles when its batch
- * has, with the batch's failure if it failed.
+ * has. A batch of several that fails is done again one item at a time, so an item that fails fails only its
+ * own add: `work` must be safe to repeat for the items of a failed batch.
  */
 export function batchWhileBusy<T>(work: (items: T[]) => Promise<void>): (item: T) => Promise<void> {
-  let waiting: Array<{ item: T; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let waiting: Array<Waiting<T>> = [];
   let running = false;
   const drain = async () => {
     running = true;
     while (waiting.length > 0) {
       const batch = waiting;
       waiting = [];
-      try {
-        await work(batch.map((w) => w.item));
-        for (const w of batch) w.resolve();
-      } catch (error) {
-        for (const w of batch) w.reject(error);
-      }
+      if (!(await settleWith(batch, work)) && batch.length > 1)
+        for (const w of batch) await settleWith([w], work);
     }
     running = false;
   };

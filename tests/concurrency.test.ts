@@ -18,21 +18,21 @@ describe("batchWhileBusy", () => {
     expect(batches).toEqual([[1], [2, 3, 4]]);
   });
 
-  it("fails the items of a failed batch only, and goes on with the next", async () => {
-    let calls = 0;
+  it("does a failed batch again one item at a time, so only the item that fails fails its add", async () => {
+    const batches: string[][] = [];
     let release: () => void = () => {};
     const firstRuns = new Promise<void>((resolve) => (release = resolve));
-    const add = batchWhileBusy(async () => {
-      calls += 1;
-      if (calls === 1) {
-        await firstRuns;
-        throw new Error("store unavailable");
-      }
+    const add = batchWhileBusy(async (items: string[]) => {
+      batches.push(items);
+      if (batches.length === 1) await firstRuns;
+      if (items.includes("poison")) throw new Error("store refused it");
     });
     const first = add("a");
-    const second = add("b");
+    const rest = [add("b"), add("poison"), add("c")];
     release();
-    await expect(first).rejects.toThrow("store unavailable");
-    await expect(second).resolves.toBeUndefined();
+    await expect(first).resolves.toBeUndefined();
+    const settled = await Promise.allSettled(rest);
+    expect(settled.map((s) => s.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(batches).toEqual([["a"], ["b", "poison", "c"], ["b"], ["poison"], ["c"]]);
   });
 });

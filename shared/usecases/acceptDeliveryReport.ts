@@ -12,7 +12,8 @@ const appliers = new WeakMap<ReportDeps, (delivery: Delivery) => Promise<void>>(
  * is in the store (or, arriving before its send was recorded, on its retry schedule), so no lost queue
  * message can lose it; a store failure fails the call and the provider posts it again. Reports posted while
  * others are being applied are applied together next, in bulk (LINK posts over several connections at once),
- * and each post is answered once its batch is in the store.
+ * and each post is answered once its batch is in the store. A batch that fails is applied again report by
+ * report (applying a report twice changes nothing), so only a post whose own report fails is answered 5xx.
  */
 export async function acceptDeliveryReport(
   deps: ReportDeps,
