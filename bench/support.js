@@ -450,17 +450,20 @@ function latencySummary(latencies) {
 }
 
 /**
- * Counts, in this process, the operations of every Cosmos bulk request by type (Create, Upsert, Replace, Read,
- * …): a bulk request is one round trip, but Cosmos bills each of its operations.
+ * Counts, in this process, the operations of every Cosmos bulk request and transactional batch by type
+ * (Create, Upsert, Replace, Read, …): each is one round trip, but Cosmos bills each of its operations. The
+ * operations of a batch that failed and went again in bulk count twice, as Cosmos bills the failed batch too.
  */
 function countBulkOperations() {
   const { Items } = require("@azure/cosmos");
   const counts = {};
-  const bulk = Items.prototype.bulk;
-  Items.prototype.bulk = function countedBulk(operations, ...rest) {
-    for (const { operationType } of operations) counts[operationType] = (counts[operationType] ?? 0) + 1;
-    return bulk.call(this, operations, ...rest);
-  };
+  for (const method of ["bulk", "batch"]) {
+    const original = Items.prototype[method];
+    Items.prototype[method] = function counted(operations, ...rest) {
+      for (const { operationType } of operations) counts[operationType] = (counts[operationType] ?? 0) + 1;
+      return original.call(this, operations, ...rest);
+    };
+  }
   return counts;
 }
 
