@@ -151,8 +151,36 @@ async function run(lanes) {
   }
 }
 
+/**
+ * How long the service's event loop was held (its longest delays) and how long garbage collection paused it, over
+ * the whole run: what a request that waits before its 201 waits on.
+ */
+function watchEventLoop() {
+  const { monitorEventLoopDelay, PerformanceObserver } = require("node:perf_hooks");
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const pauses = [];
+  const observer = new PerformanceObserver((list) =>
+    pauses.push(...list.getEntries().map((e) => e.duration)),
+  );
+  observer.observe({ entryTypes: ["gc"] });
+  return () => {
+    delay.disable();
+    observer.disconnect();
+    pauses.sort((a, b) => a - b);
+    return {
+      delayP99: delay.percentile(99) / 1e6,
+      delayMax: delay.max / 1e6,
+      gcLongest: pauses.slice(-3).reverse(),
+      gcTotal: pauses.reduce((sum, d) => sum + d, 0),
+    };
+  };
+}
+
 async function main() {
+  const eventLoop = watchEventLoop();
   const r = await run(values.lanes);
+  const loop = eventLoop();
   const lanes = r.lanes === "two" ? "two (bulk queues apart)" : "one (all on the priority queues)";
   const { p50, p95, p99, max } = r;
   console.log(`lanes                    : ${lanes}`);
@@ -172,6 +200,9 @@ async function main() {
     `201 → outbox             : p50 ${r.afterAcceptP50.toFixed(0)} ms  p99 ${r.afterAcceptP99.toFixed(0)} ms`,
   );
   console.log(`peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  console.log(
+    `event loop delay         : p99 ${loop.delayP99.toFixed(0)} ms  max ${loop.delayMax.toFixed(0)} ms; garbage collection: longest pauses ${loop.gcLongest.map((d) => d.toFixed(0)).join(", ")} ms, ${(loop.gcTotal / 1000).toFixed(1)} s in all`,
+  );
 }
 
 main().catch((error) => {
