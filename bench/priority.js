@@ -80,7 +80,7 @@ async function postSingle(service, bearer, i) {
   return { total: ms(started), afterAccept: ms(accepted) };
 }
 
-async function run(lanes) {
+async function run(lanes, watch) {
   const store = values.store === "process" ? await startStoreProcess() : undefined;
   if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
   const service = await startInProcess();
@@ -100,6 +100,7 @@ async function run(lanes) {
     if (warmUp.status !== 200) throw new Error(`the feed answered ${warmUp.status}: ${await warmUp.text()}`);
 
     let bulkDone = false;
+    watch.start();
     const bulk = drainToOutbox(service).then((result) => {
       bulkDone = true;
       return result;
@@ -152,35 +153,40 @@ async function run(lanes) {
 }
 
 /**
- * How long the service's event loop was held (its longest delays) and how long garbage collection paused it, over
- * the whole run: what a request that waits before its 201 waits on.
+ * How long the service's event loop was held (its longest delays) and how long garbage collection paused it,
+ * from `start` (the bulk order's send, after start-up) to `stop`: what a request that waits before its 201
+ * waits on.
  */
-function watchEventLoop() {
+function eventLoopWatch() {
   const { monitorEventLoopDelay, PerformanceObserver } = require("node:perf_hooks");
   const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
   const pauses = [];
   const observer = new PerformanceObserver((list) =>
     pauses.push(...list.getEntries().map((e) => e.duration)),
   );
-  observer.observe({ entryTypes: ["gc"] });
-  return () => {
-    delay.disable();
-    observer.disconnect();
-    pauses.sort((a, b) => a - b);
-    return {
-      delayP99: delay.percentile(99) / 1e6,
-      delayMax: delay.max / 1e6,
-      gcLongest: pauses.slice(-3).reverse(),
-      gcTotal: pauses.reduce((sum, d) => sum + d, 0),
-    };
+  return {
+    start() {
+      delay.enable();
+      observer.observe({ entryTypes: ["gc"] });
+    },
+    stop() {
+      delay.disable();
+      observer.disconnect();
+      pauses.sort((a, b) => a - b);
+      return {
+        delayP99: delay.percentile(99) / 1e6,
+        delayMax: delay.max / 1e6,
+        gcLongest: pauses.slice(-3).reverse(),
+        gcTotal: pauses.reduce((sum, d) => sum + d, 0),
+      };
+    },
   };
 }
 
 async function main() {
-  const eventLoop = watchEventLoop();
-  const r = await run(values.lanes);
-  const loop = eventLoop();
+  const watch = eventLoopWatch();
+  const r = await run(values.lanes, watch);
+  const loop = watch.stop();
   const lanes = r.lanes === "two" ? "two (bulk queues apart)" : "one (all on the priority queues)";
   const { p50, p95, p99, max } = r;
   console.log(`lanes                    : ${lanes}`);
@@ -201,7 +207,7 @@ async function main() {
   );
   console.log(`peak RSS                 : ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   console.log(
-    `event loop delay         : p99 ${loop.delayP99.toFixed(0)} ms  max ${loop.delayMax.toFixed(0)} ms; garbage collection: longest pauses ${loop.gcLongest.map((d) => d.toFixed(0)).join(", ")} ms, ${(loop.gcTotal / 1000).toFixed(1)} s in all`,
+    `event loop delay (send)  : p99 ${loop.delayP99.toFixed(0)} ms  max ${loop.delayMax.toFixed(0)} ms; garbage collection: longest pauses ${loop.gcLongest.map((d) => d.toFixed(0)).join(", ")} ms, ${(loop.gcTotal / 1000).toFixed(1)} s in all`,
   );
 }
 
