@@ -11,7 +11,7 @@ const { parseArgs } = require("node:util");
 const {
   drainToOutbox,
   requireCompiled,
-  singleRecipientOrder,
+  storeSingleOrders,
   startServiceWithProviders,
   uploadBulkOrder,
 } = require("./support");
@@ -109,14 +109,7 @@ async function main() {
     await drainToOutbox(service);
     report(`fan-out of ${values.recipients} recipients`, service.outbox.count() - before);
 
-    const deps = service.dependencies();
-    const now = service.clock.now();
-    for (let i = 0; i < Number(values.orders); i += 100)
-      await Promise.all(
-        Array.from({ length: Math.min(100, Number(values.orders) - i) }, (_, j) =>
-          deps.orders.createOrder(singleRecipientOrder(i + j, now)),
-        ),
-      );
+    await storeSingleOrders(service.dependencies(), Number(values.orders), service.clock.now());
     tally.clear(); // the orders as the intake stored them
     before = service.outbox.count();
     await drainToOutbox(service);

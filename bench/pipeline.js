@@ -12,7 +12,7 @@ const {
   countingWrites,
   countReportMessages,
   drainToOutbox,
-  singleRecipientOrder,
+  storeSingleOrders,
   startServiceWithProviders,
   startStoreProcess,
 } = require("./support");
@@ -52,17 +52,8 @@ async function main() {
     const reportMessages = countReportMessages(service);
 
     const now = service.clock.now();
-    const create = async (count, status) => {
-      for (let i = 0; i < count; i += 100) {
-        await Promise.all(
-          Array.from({ length: Math.min(100, count - i) }, (_, j) =>
-            deps.orders.createOrder({ ...singleRecipientOrder(i + j, now), status }),
-          ),
-        );
-      }
-    };
-    await create(Number(values.finished), "Completed");
-    await create(total, "Registered");
+    await storeSingleOrders(deps, Number(values.finished), now, "Completed");
+    await storeSingleOrders(deps, total, now);
     const singleWritesBefore = (await store.counts()).singleWrites;
     const bulkWritesBefore = bulkWrites();
     const { seconds, queueOps, deadLettered } = await drainToOutbox(service);

@@ -226,6 +226,17 @@ function singleRecipientOrder(i, now) {
   };
 }
 
+/** Stores `count` orders of the single-recipient mix (`singleRecipientOrder`) with `status`, 100 at a time. */
+async function storeSingleOrders(deps, count, now, status = "Registered") {
+  for (let i = 0; i < count; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, count - i) }, (_, j) =>
+        deps.orders.createOrder({ ...singleRecipientOrder(i + j, now), status }),
+      ),
+    );
+  }
+}
+
 /** A generated recipient as a line of a bulk order part (the `future/orders` field names). */
 function recipientLine(recipient) {
   if (recipient.mobileNumber) return JSON.stringify({ phoneNumber: recipient.mobileNumber });
@@ -626,7 +637,7 @@ module.exports = {
   countReportMessages,
   registerBulkOrder,
   uploadBulkOrder,
-  singleRecipientOrder,
+  storeSingleOrders,
   startStoreProcess,
   countBulkOperations,
   countingCosmos,
