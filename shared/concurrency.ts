@@ -32,18 +32,17 @@ interface Waiting<T> {
   reject: (error: unknown) => void;
 }
 
-/** Settles each waiting add with the outcome of `work` over its items. */
-async function settleWith<T>(
-  batch: Array<Waiting<T>>,
-  work: (items: T[]) => Promise<void>,
-): Promise<boolean> {
+/**
+ * Settles each waiting add with the outcome of `work` over its items; a failed batch of several goes again one
+ * item at a time, so each add settles with its own item's outcome.
+ */
+async function settleWith<T>(batch: Array<Waiting<T>>, work: (items: T[]) => Promise<void>): Promise<void> {
   try {
     await work(batch.map((w) => w.item));
     for (const w of batch) w.resolve();
-    return true;
   } catch (error) {
     if (batch.length === 1) batch[0]?.reject(error);
-    return false;
+    else for (const w of batch) await settleWith([w], work);
   }
 }
 
@@ -61,8 +60,7 @@ export function batchWhileBusy<T>(work: (items: T[]) => Promise<void>): (item: T
     while (waiting.length > 0) {
       const batch = waiting;
       waiting = [];
-      if (!(await settleWith(batch, work)) && batch.length > 1)
-        for (const w of batch) await settleWith([w], work);
+      await settleWith(batch, work);
     }
     running = false;
   };

@@ -1,11 +1,9 @@
 import { batchWhileBusy } from "../concurrency";
 import type { ReportEnvelope } from "../queue/messages";
-import { applyDeliveryReports, type ReportDeps } from "./applyDeliveryReport";
-
-type Delivery = Parameters<typeof applyDeliveryReports>[1][number];
+import { applyDeliveryReports, type ReportDelivery, type ReportDeps } from "./applyDeliveryReport";
 
 /** One applier per process's dependencies, so reports posted at the same time share store requests. */
-const appliers = new WeakMap<ReportDeps, (delivery: Delivery) => Promise<void>>();
+const appliers = new WeakMap<ReportDeps, (delivery: ReportDelivery) => Promise<void>>();
 
 /**
  * A delivery report a provider posted, applied before the provider is answered: once acknowledged, a report
@@ -30,7 +28,7 @@ export async function acceptDeliveryReport(
   };
   let apply = appliers.get(deps);
   if (!apply) {
-    apply = batchWhileBusy((deliveries: Delivery[]) => applyDeliveryReports(deps, deliveries));
+    apply = batchWhileBusy((deliveries: ReportDelivery[]) => applyDeliveryReports(deps, deliveries));
     appliers.set(deps, apply);
   }
   await apply({ message: envelope, enqueuedTime: undefined });

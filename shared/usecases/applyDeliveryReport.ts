@@ -106,7 +106,7 @@ async function applyOne(
 }
 
 /** One queue message (or HTTP body) of reports, with when the broker first took it. */
-interface ReportDelivery {
+export interface ReportDelivery {
   message: unknown;
   enqueuedTime: Date | undefined;
 }
