@@ -4,6 +4,7 @@ import { errorMessage, isRecord } from "../narrowing";
 import { listeningPort } from "./serverIo";
 import Account from "@vercel/cosmosdb-server/lib/account";
 import routes from "@vercel/cosmosdb-server/lib/routes";
+import { answerExpiry, expiryRoute } from "./expireDocuments";
 import { enforceIndexingPolicy } from "./indexCoverage";
 import { useLinearQueryEngine } from "./linearQueryEngine";
 import { usePartitionScopedQueries, withRequestPartition } from "./partitionScopedQueries";
@@ -49,6 +50,7 @@ const queryMetrics =
  * over an `Account` we create: the package keeps its account in a closure, and persistence needs to reach it.
  */
 function handle(account: Account, req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === "POST" && req.url === expiryRoute) return answerLocally(answerExpiry(account, req), res);
   // The package types its route table any[]; this is the pair its own server reads from it.
   // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- see above
   const route = routes(req) as [Record<string, string>, RouteHandler] | undefined;
@@ -94,6 +96,20 @@ function handle(account: Account, req: IncomingMessage, res: ServerResponse): vo
       res.end("");
     }
   });
+}
+
+/** Answers a request of local mode's own (not a Cosmos DB one) once `answer` is known. */
+function answerLocally(answer: Promise<{ status: number; body: unknown }>, res: ServerResponse): void {
+  answer
+    .catch((error: unknown) => {
+      console.error(error);
+      return { status: 500, body: { message: errorMessage(error) } };
+    })
+    .then(({ status, body }) => {
+      res.statusCode = status;
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(body));
+    }, console.error);
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { Database } from "@azure/cosmos";
+import type { IncomingMessage } from "node:http";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type Account from "@vercel/cosmosdb-server/lib/account";
 import { z } from "zod";
-import { isCosmosStatus, mapCosmosError } from "../adapters/cosmos/errors";
 import { isRecord } from "../narrowing";
-import { containers, type ContainerDefinition } from "../platform/resources";
 
 /**
  * Local mode's stand-in for Cosmos DB's TTL, which the embedded server does not implement: deletes every
@@ -10,6 +10,11 @@ import { containers, type ContainerDefinition } from "../platform/resources";
  * document's own `ttl` wins (-1: never) and the container's applies to documents without one. The deadline
  * is the document's `retainUntil` when it has one (written from the service's clock, so moving the local
  * clock ahead expires what that time would), else its last write (`_ts`) plus the TTL.
+ *
+ * It runs inside the embedded server, as TTL runs inside Cosmos DB, a slice of documents at a time: a query
+ * for what had expired walked every document of a container in one turn of the server's event loop, and at
+ * 100,000 notifications that held every other request for up to 1.4 s once a minute. The service asks for a
+ * run with its own clock's time (`POST /_local/expire`).
  */
 
 const expirableSchema = z.object({
@@ -19,14 +24,17 @@ const expirableSchema = z.object({
   retainUntil: z.string().optional(),
 });
 
+const expiryRequestSchema = z.object({ database: z.string(), now: z.iso.datetime({ offset: true }) });
+const expiredCountsSchema = z.record(z.string(), z.number().int());
+
+/** Documents deleted per container; containers with none are left out. */
 export type ExpiredCounts = Partial<Record<string, number>>;
 
-function partitionKeyOf(document: unknown, path: string): unknown {
-  return path
-    .slice(1)
-    .split("/")
-    .reduce<unknown>((value, key) => (isRecord(value) ? value[key] : undefined), document);
-}
+/** The embedded server's route for a run; no Cosmos DB route starts with an underscore. */
+export const expiryRoute = "/_local/expire";
+
+/** Documents looked at per turn of the server's event loop: requests wait behind one slice at most. */
+const sliceSize = 2_000;
 
 /** When Cosmos would delete the document, in ms since the epoch; undefined: never. */
 function expiresAt(document: z.infer<typeof expirableSchema>, defaultTtl: number): number | undefined {
@@ -39,81 +47,71 @@ function expiresAt(document: z.infer<typeof expirableSchema>, defaultTtl: number
   return (document._ts + ttl) * 1000;
 }
 
-/** Expired documents read per query: memory stays bounded however many expire at once. */
-const pageSize = 1000;
-
-/**
- * The condition `expiresAt` applies, as a query, so the service reads only what has expired instead of a
- * projection of every document (at 100,000 recipients that was 300,000 documents a minute in its heap).
- */
-function expiredCondition(defaultTtl: number): string {
-  const expires =
-    defaultTtl === -1 ? "(IS_DEFINED(c.ttl) AND c.ttl != -1)" : "(NOT IS_DEFINED(c.ttl) OR c.ttl != -1)";
-  const byLastWrite = [
-    "(IS_DEFINED(c.ttl) AND c.ttl != -1 AND c._ts + c.ttl <= @seconds)",
-    ...(defaultTtl === -1 ? [] : ["(NOT IS_DEFINED(c.ttl) AND c._ts + @defaultTtl <= @seconds)"]),
-  ].join(" OR ");
-  return `(IS_DEFINED(c.retainUntil) AND c.retainUntil <= @now AND ${expires}) OR (NOT IS_DEFINED(c.retainUntil) AND (${byLastWrite}))`;
-}
-
-async function expireContainer(
-  database: Database,
-  definition: ContainerDefinition,
-  now: Date,
-): Promise<number> {
-  const { defaultTtl } = definition;
-  if (defaultTtl === undefined) return 0;
-  const container = database.container(definition.name);
-  // Only what the deadline needs, in one page: the embedded server evaluates a query again for every page.
-  const partitionKey = `c${definition.partitionKeyPath.replaceAll("/", ".")}`;
-  const fields = ["c.id", "c._ts", "c.ttl", "c.retainUntil", partitionKey];
-  const query = {
-    query: `SELECT TOP @limit ${[...new Set(fields)].join(", ")} FROM c WHERE ${expiredCondition(defaultTtl)}`,
-    parameters: [
-      { name: "@limit", value: pageSize },
-      { name: "@now", value: now.toISOString() },
-      { name: "@seconds", value: Math.floor(now.getTime() / 1000) },
-      { name: "@defaultTtl", value: defaultTtl },
-    ],
-  };
-  let deleted = 0;
-  for (;;) {
-    let resources: unknown[];
-    try {
-      ({ resources } = await container.items.query(query, { maxItemCount: -1 }).fetchAll());
-    } catch (error) {
-      throw mapCosmosError(error, `expire ${definition.name}: query`);
-    }
-    let gone = 0;
-    for (const resource of resources) {
-      const parsed = expirableSchema.safeParse(resource);
-      if (!parsed.success) continue;
-      const at = expiresAt(parsed.data, defaultTtl);
-      if (at === undefined || at > now.getTime()) continue;
-      const partitionKey = partitionKeyOf(resource, definition.partitionKeyPath);
-      try {
-        await container
-          .item(parsed.data.id, typeof partitionKey === "string" ? partitionKey : undefined)
-          .delete();
-        deleted += 1;
-      } catch (error) {
-        // Deleted meanwhile by the service itself (an erasure, a removed order): nothing left to expire.
-        if (!isCosmosStatus(error, 404)) throw mapCosmosError(error, `expire ${definition.name}: delete`);
-      }
-      gone += 1;
-    }
-    // A short page was the last; a page of nothing deletable would only come back the same.
-    if (resources.length < pageSize || gone === 0) return deleted;
-  }
-}
-
-/** Deletes what has expired at `now` in every container, returning how many documents per container. */
-export async function expireDocuments(database: Database, now: Date): Promise<ExpiredCounts> {
+/** Deletes what has expired at `now` in every container of the database, a slice at a time. */
+async function expireStored(account: Account, databaseId: string, now: Date): Promise<ExpiredCounts> {
   const counts: ExpiredCounts = {};
-  const definitions: ContainerDefinition[] = Object.values(containers);
-  for (const definition of definitions) {
-    const deleted = await expireContainer(database, definition, now);
-    if (deleted > 0) counts[definition.name] = deleted;
+  const database = account.database(databaseId);
+  if (!database.read()) return counts;
+  for (const collection of [...database.collections._data.values()]) {
+    const definition = collection.read();
+    const defaultTtl: unknown = definition?.["defaultTtl"];
+    if (!definition || typeof defaultTtl !== "number") continue;
+    const documents = collection.documents;
+    const rids = [...documents._data.keys()];
+    let deleted = 0;
+    for (let start = 0; start < rids.length; start += sliceSize) {
+      // A slice sees documents as they are now: one rewritten since the run began has its new `_ts`.
+      if (start > 0) await nextTurn();
+      for (const rid of rids.slice(start, start + sliceSize)) {
+        const stored = documents._data.get(rid)?.read();
+        const parsed = expirableSchema.safeParse(stored);
+        if (!stored || !parsed.success) continue;
+        const at = expiresAt(parsed.data, defaultTtl);
+        if (at === undefined || at > now.getTime()) continue;
+        documents.delete(parsed.data.id, documents._getPartition(stored));
+        deleted += 1;
+      }
+    }
+    if (deleted > 0) counts[definition.id] = deleted;
   }
   return counts;
+}
+
+async function bodyOf(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The embedded server's answer to `POST /_local/expire`: a status and a JSON body. */
+export async function answerExpiry(
+  account: Account,
+  req: IncomingMessage,
+): Promise<{ status: number; body: unknown }> {
+  const parsed = expiryRequestSchema.safeParse(await bodyOf(req));
+  if (!parsed.success) return { status: 400, body: { message: "expected { database, now }" } };
+  return { status: 200, body: await expireStored(account, parsed.data.database, new Date(parsed.data.now)) };
+}
+
+/**
+ * Asks the embedded server at `endpoint` to delete what has expired at `now` in the database, returning how
+ * many documents per container. A store that does not take the request (a Cosmos DB account or emulator,
+ * which expire documents themselves) fails it with its status.
+ */
+export async function expireDocuments(endpoint: string, database: string, now: Date): Promise<ExpiredCounts> {
+  const response = await fetch(new URL(expiryRoute, endpoint), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ database, now: now.toISOString() }),
+  });
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const message = isRecord(body) && typeof body["message"] === "string" ? `: ${body["message"]}` : "";
+    throw new Error(`the store answered the expiry request with ${response.status}${message}`);
+  }
+  return expiredCountsSchema.parse(body);
 }

@@ -254,7 +254,7 @@ async function start(
   });
   useLocalRoot(async () => dependencies);
 
-  const expire = () => expireDocuments(db, clock.now());
+  const expire = () => expireDocuments(cosmos.endpoint, database, clock.now());
   const expiryTimer = setInterval(() => {
     expire().then(
       (counts) => {

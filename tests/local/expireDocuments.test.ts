@@ -1,9 +1,11 @@
 /**
- * Local mode's stand-in for Cosmos DB's TTL against the embedded server: what it deletes at a given time,
- * by a document's own `ttl`, its `retainUntil` and the container's default.
+ * Local mode's stand-in for Cosmos DB's TTL, run by the embedded server when the service asks: what it deletes
+ * at a given time, by a document's own `ttl`, its `retainUntil` and the container's default, and that it lets
+ * other requests through while it runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expireDocuments } from "../../shared/local/expireDocuments";
+import type { Database } from "@azure/cosmos";
+import { expireDocuments as expireAt } from "../../shared/local/expireDocuments";
 import { containers } from "../../shared/platform/resources";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
 
@@ -15,7 +17,9 @@ beforeAll(async () => {
 });
 afterAll(async () => cosmos?.close());
 
-async function idsIn(database: TestCosmos["database"], name: string): Promise<string[]> {
+const expireDocuments = (database: Database, now: Date) => expireAt(cosmos.server.endpoint, database.id, now);
+
+async function idsIn(database: Database, name: string): Promise<string[]> {
   const { resources } = await database
     .container(name)
     .items.query<{ id: string }>("SELECT c.id FROM c")
@@ -66,18 +70,36 @@ describe("expiring documents as Cosmos DB's TTL would", () => {
     expect(await idsIn(database, containers.statusFeed.name)).toEqual(["feed-forever"]);
   });
 
-  it("deletes more expired documents than one query page holds", async () => {
+  it("answers other requests while it works through a large container, and deletes all that expired", async () => {
     const database = await cosmos.freshDatabase();
     const notifications = database.container(containers.notifications.name);
-    const count = 2_500;
+    const count = 20_000;
     for (let i = 0; i < count; i += 100)
-      await Promise.all(
-        Array.from({ length: 100 }, (_, j) =>
-          notifications.items.create({ id: `n-${i + j}`, orderId: "o", ttl: 60 }),
-        ),
+      await notifications.items.bulk(
+        Array.from({ length: 100 }, (_, j) => ({
+          operationType: "Create" as const,
+          resourceBody: { id: `n-${i + j}`, orderId: `o-${(i + j) % 50}`, ttl: 60 },
+        })),
       );
+    await notifications.items.create({ id: "kept", orderId: "o-kept" });
 
-    expect(await expireDocuments(database, new Date(Date.now() + dayMs))).toEqual({ notifications: count });
-    expect(await idsIn(database, containers.notifications.name)).toEqual([]);
+    let ended = false;
+    const run = expireDocuments(database, new Date(Date.now() + dayMs)).finally(() => (ended = true));
+    // One read at a time while the run lasts: a store that ran it in one go would answer one read at most
+    // before it ended (the one already on its way when the run began).
+    let answeredDuringRun = 0;
+    while (!ended) {
+      const { resource } = await notifications.item("kept", "o-kept").read();
+      expect(resource?.id).toBe("kept");
+      if (!ended) answeredDuringRun += 1;
+    }
+    expect(answeredDuringRun).toBeGreaterThanOrEqual(3);
+    expect(await run).toEqual({ notifications: count });
+    expect(await idsIn(database, containers.notifications.name)).toEqual(["kept"]);
+  });
+
+  it("refuses a request without a database and a time", async () => {
+    const response = await fetch(`${cosmos.server.endpoint}/_local/expire`, { method: "POST", body: "{}" });
+    expect(response.status).toBe(400);
   });
 });

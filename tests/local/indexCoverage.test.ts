@@ -90,17 +90,4 @@ describe("the local store under a container's indexing policy", () => {
         .fetchAll(),
     ).rejects.toMatchObject({ code: 400 });
   });
-
-  it("covers every query of the local expiry job in every container, as the local store creates them", async () => {
-    for (const definition of Object.values(containers)) {
-      const { resource } = await cosmos.database.container(definition.name).read();
-      expect(
-        pathsOutsideIndex(
-          "SELECT c.id FROM c WHERE (IS_DEFINED(c.retainUntil) AND c.retainUntil <= @now) OR (c._ts + c.ttl <= @s)",
-          resource?.indexingPolicy ?? { includedPaths: [] },
-        ),
-        definition.name,
-      ).toEqual([]);
-    }
-  });
 });

@@ -13,6 +13,7 @@ import {
   type EmbeddedCosmos,
   type EmbeddedCosmosOptions,
 } from "../../shared/local/embeddedCosmos";
+import { expireDocuments } from "../../shared/local/expireDocuments";
 
 interface Doc {
   id: string;
@@ -167,6 +168,25 @@ describe("embedded Cosmos with a data folder", () => {
     ).rejects.toMatchObject({ code: 409 });
     const { resources: containers } = await again.database.containers.readAll().fetchAll();
     expect(containers.map((c) => c.id).sort()).toEqual(["items", "people"]);
+  });
+
+  it("a document the local TTL run deleted stays deleted after a restart", async () => {
+    const items = await start();
+    const { container: expiring } = await items.database.containers.createIfNotExists({
+      id: "expiring",
+      partitionKey: { paths: ["/pk"] },
+      defaultTtl: -1,
+    });
+    await expiring.items.create({ id: "short", pk: "p1", value: 1, ttl: 60 });
+    await expiring.items.create<Doc>({ id: "kept", pk: "p1", value: 2 });
+    const endpoint = running.at(-1)?.server.endpoint ?? "";
+    expect(await expireDocuments(endpoint, "db", new Date(Date.now() + 3_600_000))).toEqual({ expiring: 1 });
+    await stop();
+
+    const again = await start();
+
+    const { resources } = await again.database.container("expiring").items.readAll<Doc>().fetchAll();
+    expect(resources.map((d) => d.id)).toEqual(["kept"]);
   });
 
   it("ignores a torn last journal line (killed mid-write) and keeps journaling after it", async () => {

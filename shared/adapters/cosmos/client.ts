@@ -19,17 +19,11 @@ export function createCosmosClient(connection: CosmosConnection): CosmosClient {
   });
 }
 
-/**
- * What the local expiry job, which does locally what Cosmos DB's TTL does on Azure, queries on. Azure's
- * containers leave these out: nothing there queries them.
- */
-const localJobIndexedPaths = ["/ttl/?", "/_ts/?", "/retainUntil/?"];
-
 function indexingPolicy(definition: ContainerDefinition) {
   return {
     indexingMode: "consistent" as const,
     automatic: true,
-    includedPaths: [...definition.indexedPaths, ...localJobIndexedPaths].map((path) => ({ path })),
+    includedPaths: definition.indexedPaths.map((path) => ({ path })),
     excludedPaths: [{ path: "/*" }],
     compositeIndexes: definition.compositeIndexes.map((index) => index.map((p) => ({ ...p }))),
   };
