@@ -500,13 +500,65 @@ async function startStoreProcess() {
       else if (req.headers["x-ms-cosmos-is-batch-request"] !== undefined) counts.bulkRequests += 1;
       else counts.singleWrites += 1;
     });
-    process.on("message", () => process.send({ ...counts }));
+    // How long requests waited in the store, and what held its event loop: what a request to it waits on.
+    const { monitorEventLoopDelay, PerformanceObserver } = require("node:perf_hooks");
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const timing = { inFlight: 0, maxInFlight: 0, durations: [], gcPauses: [], slowest: [] };
+    new PerformanceObserver((list) => timing.gcPauses.push(...list.getEntries().map((e) => e.duration))).observe({ entryTypes: ["gc"] });
+    http.createServer = ((create) => (...args) => create(...args).on("request", (req, res) => {
+      const started = process.hrtime.bigint();
+      timing.inFlight += 1;
+      timing.maxInFlight = Math.max(timing.maxInFlight, timing.inFlight);
+      res.once("close", () => {
+        timing.inFlight -= 1;
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        timing.durations.push(ms);
+        if (ms < 100) return;
+        const kind = req.headers["x-ms-documentdb-isquery"] !== undefined ? "query" : req.headers["x-ms-cosmos-is-batch-request"] !== undefined ? "bulk" : req.method;
+        timing.slowest.push({ ms: Math.round(ms), what: kind + " " + req.url.split("/colls/").pop(), items: res.getHeader("x-ms-item-count") });
+      });
+    }))(http.createServer);
+    process.on("message", (message) => {
+      if (message === "watch") {
+        Object.assign(timing, { maxInFlight: timing.inFlight, durations: [], gcPauses: [], slowest: [] });
+        loop.reset();
+        loop.enable();
+        return process.send("watching");
+      }
+      if (message !== "timing") return process.send({ ...counts });
+      const sorted = (list) => [...list].sort((a, b) => a - b);
+      const durations = sorted(timing.durations);
+      const at = (q) => durations[Math.min(durations.length - 1, Math.floor((q / 100) * durations.length))] ?? 0;
+      process.send({
+        requests: durations.length,
+        requestP50: at(50),
+        requestP99: at(99),
+        requestMax: durations.at(-1) ?? 0,
+        maxInFlight: timing.maxInFlight,
+        loopDelayMax: loop.max / 1e6,
+        gcLongest: sorted(timing.gcPauses).slice(-3).reverse(),
+        gcTotal: timing.gcPauses.reduce((sum, d) => sum + d, 0),
+        slowest: timing.slowest.sort((a, b) => b.ms - a.ms).slice(0, 8),
+      });
+    });
     // A bench that dies (or is stopped) takes its store with it.
     process.on("disconnect", () => process.exit());
     // Exits (rather than dies) when the bench closes it, so that --cpu-prof in BENCH_STORE_NODE_ARGS writes.
     process.on("SIGTERM", () => process.exit());
     const { startEmbeddedCosmos } = require(${JSON.stringify(join(root, "dist", "shared", "local", "embeddedCosmos.js"))});
-    startEmbeddedCosmos(0).then((c) => process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n"));`;
+    startEmbeddedCosmos(0).then((c) => {
+      // The queries that held the store longest, by their text: the request's own time includes its queue.
+      const Documents = require(${JSON.stringify(require.resolve("@vercel/cosmosdb-server/lib/account/documents"))}).default;
+      const query = Documents.prototype.query;
+      Documents.prototype.query = function (params, options) {
+        const started = process.hrtime.bigint();
+        const result = query.call(this, params, options);
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        if (ms >= 100) timing.slowest.push({ ms: Math.round(ms), what: "query " + params.query });
+        return result;
+      };
+      process.stdout.write(JSON.stringify({ endpoint: c.endpoint, key: c.key }) + "\\n");
+    });`;
   const child = spawn(process.execPath, [...nodeArgsFrom("BENCH_STORE_NODE_ARGS"), "-e", script], {
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
@@ -527,13 +579,17 @@ async function startStoreProcess() {
       child.once("exit", resolve);
       child.kill();
     });
-  /** What the store has served so far (see the script above). */
-  const counts = () =>
+  const ask = (message) =>
     new Promise((resolve) => {
       child.once("message", resolve);
-      child.send("counts");
+      child.send(message);
     });
-  return { endpoint, key, peakRssMiB, counts, close };
+  /** What the store has served so far (see the script above). */
+  const counts = () => ask("counts");
+  /** Starts the store's watch of its request times, event loop and GC pauses; `timing()` reads it. */
+  const watch = () => ask("watch");
+  const timing = () => ask("timing");
+  return { endpoint, key, peakRssMiB, counts, watch, timing, close };
 }
 
 /**
