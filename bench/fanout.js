@@ -112,6 +112,27 @@ async function rawUpsertRate(database, round) {
   return total / (await upsertSeconds(container, `raw-${round}`, total));
 }
 
+/**
+ * Counts the spans the service ends from now on, by name: what it would export to Application Insights of its
+ * own (the Azure distro adds a dependency span per HTTP call besides). Returns how to stop and read them.
+ */
+function countSpans() {
+  const { installedLocalTelemetry } = requireCompiled("shared", "telemetry", "localTelemetry.js");
+  const byName = new Map();
+  const stop = installedLocalTelemetry().addExporter({
+    export(spans, done) {
+      for (const span of spans) byName.set(span.name, (byName.get(span.name) ?? 0) + 1);
+      done({ code: 0 });
+    },
+    shutdown: async () => {},
+    forceFlush: async () => {},
+  });
+  return () => {
+    stop();
+    return byName;
+  };
+}
+
 async function run(count) {
   const store = values.store === "process" ? await startStoreProcess() : undefined;
   if (store) [process.env.COSMOS_ENDPOINT, process.env.COSMOS_KEY] = [store.endpoint, store.key];
@@ -138,7 +159,9 @@ async function run(count) {
     const servedBefore = { ...(await store?.counts()), ...bulkOperations };
     service.clock.freeze(sendAt);
     const lastMessageAt = watchOutbox(service, process.hrtime.bigint());
+    const spansOfSend = countSpans();
     const { seconds: drainSeconds, queueOps, deadLettered } = await drainToOutbox(service);
+    const spans = spansOfSend();
     // From upload to the last message in the outbox; the reports that follow it are counted apart.
     const seconds = uploadSeconds + lastMessageAt();
     const sent = service.outbox.count();
@@ -166,6 +189,7 @@ async function run(count) {
       reportWritesPerNotification: writes.report / sent,
       queueOpsPerNotification: sendQueueOps / sent,
       deadLettered,
+      spans,
       memory: { upload: uploadMemory, send: sendMemory },
       // Send path and reports together, as Cosmos bills them (a bulk request's operations one by one).
       billed: store && {
@@ -240,6 +264,11 @@ async function main() {
       console.log(
         `billed store ops / notif.: ${r.billed.writes.toFixed(2)} writes, ${r.billed.reads.toFixed(2)} point reads, ${r.billed.queries.toFixed(3)} queries returning ${r.billed.queriedDocuments.toFixed(2)} documents; ${r.billed.requests.toFixed(2)} requests (send path and reports)`,
       );
+    const spanTotal = [...r.spans.values()].reduce((sum, n) => sum + n, 0);
+    const commonest = [...r.spans].sort((a, b) => b[1] - a[1]).slice(0, 4);
+    console.log(
+      `spans / notif.           : ${(spanTotal / r.sent).toFixed(2)}  (send path and reports; ${commonest.map(([name, n]) => `${name} ${(n / r.sent).toFixed(2)}`).join(", ")})`,
+    );
     console.log(`dead-lettered            : ${r.deadLettered}`);
     for (const [phase, m] of Object.entries(r.memory))
       console.log(
