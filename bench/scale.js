@@ -14,6 +14,8 @@ const inputs = {
   reads: [3.7, "point reads and queried documents per notification, send path and report (bench/fanout)"],
   queueOps: [0.04, "Service Bus operations per notification on the send path (bench/fanout)"],
   reportQueueOps: [3, "Service Bus operations per email report (Event Grid delivery, receive, complete)"],
+  spans: [1.13, "spans the service ends per notification, send path and reports (bench/fanout)"],
+  storeRequests: [0.37, "Cosmos requests per notification, send path and reports (bench/fanout)"],
   writeRu: [
     8,
     "RU per write of a ~1.5 KB document (default indexing; an upper bound with the declared paths)",
@@ -42,6 +44,8 @@ const inputs = {
   executionsPerMillion: [0.4, "USD per million executions, Flex Consumption"],
   acsPerEmail: [0.00025, "USD per email, ACS"],
   acsPerMb: [0.00012, "USD per MB of email data, ACS"],
+  spanKb: [1, "billed KB per span in Log Analytics (an estimate: a dependency row with its dimensions)"],
+  logsPerGb: [2.3, "USD per GB ingested, Log Analytics Analytics Logs (Application Insights)"],
 };
 
 const { values } = parseArgs({
@@ -82,6 +86,9 @@ const serverless = pace("Cosmos serverless");
 const autoscale = pace("Cosmos autoscale");
 
 const queueOps = n * v.queueOps + emails * v.reportQueueOps;
+// Ours, and the dependency span the Azure Monitor distro adds for each outbound request: each Cosmos request,
+// each email's ACS POST (LINK submissions carry many messages and are left out).
+const spans = n * (v.spans + v.storeRequests) + emails;
 const instanceSeconds = n / v.instanceRate;
 const executions = n * v.queueOps + emails + sms; // send-path invocations, plus one per report at worst
 const cost = {
@@ -92,6 +99,7 @@ const cost = {
   "Functions Flex Consumption":
     instanceSeconds * 2 * v.gbSecond + (executions / 1e6) * v.executionsPerMillion,
   "ACS email": emails * v.acsPerEmail + ((emails * v.emailKb) / 1024) * v.acsPerMb,
+  "Application Insights": ((spans * v.spanKb) / 1e6) * v.logsPerGb,
 };
 
 const fmt = (x, d = 0) => x.toLocaleString("en-GB", { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -99,6 +107,7 @@ console.log(`order                       : ${fmt(n)} recipients (${fmt(emails)} 
 console.log(`RU per notification         : ${fmt(ruPerNotification, 1)} (send path and report)`);
 console.log(`RU in all                   : ${fmt(totalRu / 1e6, 1)} million`);
 console.log(`queue operations in all     : ${fmt(queueOps / 1e6, 2)} million`);
+console.log(`spans in all                : ${fmt(spans / 1e6, 1)} million (traces, all kept)`);
 for (const [name, perSecond] of Object.entries(limits))
   console.log(`limit: ${name.padEnd(22)}: ${fmt(perSecond)} notifications/s`);
 for (const [mode, run] of [
