@@ -21,7 +21,7 @@ const inputs = {
     "RU per write of a ~1.5 KB document (default indexing; an upper bound with the declared paths)",
   ],
   readRu: [1, "RU per point read of a document up to 1 KB (2 for the larger notifications)"],
-  instanceRate: [589, "notifications per second one 2 GB Functions instance sustains (bench/fanout)"],
+  instanceRate: [682, "notifications per second one 2 GB Functions instance sustains (bench/fanout)"],
   instances: [40, "Flex Consumption instances the app may scale to (maximumInstanceCount)"],
   acsPerMinute: [30_000, "ACS email quota per minute after a raise (default 30)"],
   linkPerSecond: [200, "SMS per second agreed with LINK"],
