@@ -5,8 +5,8 @@ import { webhookRetentionSeconds, type WebhookDeliveryStatus } from "./webhooks"
 /**
  * How long personal data is kept (docs/privacy.md). Every document that holds or points to personal data is
  * written with Cosmos DB's per-item `ttl` (seconds after the write) and `retainUntil`, the same instant
- * written out, so an operator (and local mode's stand-in for TTL, the embedded server not implementing it) can see when
- * it goes. Each write computes both again, so the last write decides, as it does for Cosmos.
+ * written out, so an operator (and local mode's stand-in for TTL, which the embedded server lacks) can see
+ * when it goes. Each write computes both again, so the last write decides, as it does for Cosmos.
  */
 interface RetentionPolicy {
   /** Orders, their recipient lists, notifications (addresses and message bodies): days after the order is final. */

@@ -42,8 +42,9 @@ const statusPollSkipped = new Error("status poll skipped after the send was acce
 /**
  * The SDK's `beginSend` asks for the operation's status once after its POST, a call ACS allows 60 times a
  * minute per subscription however high the sending quota is raised; the outcome comes with the delivery
- * report (as Altinn's `SendAsync(WaitUntil.Started)`). The call is refused before it leaves the client: aborting
- * it instead made each send's CPU about 40 % higher (bench/acsSend), for the DOMException and AbortError it raised.
+ * report (as Altinn's `SendAsync(WaitUntil.Started)`). The call is refused before it leaves the client:
+ * aborting it instead made each send's CPU about 40 % higher (bench/acsSend), for the DOMException and
+ * AbortError it raised.
  */
 const skipStatusPoll: NonNullable<EmailClientOptions["additionalPolicies"]>[number] = {
   position: "perCall",
