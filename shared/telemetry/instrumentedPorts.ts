@@ -160,49 +160,63 @@ export function tracedOrderStore<S extends OrderStore>(inner: S): S {
   });
 }
 
+interface Transition {
+  before: NotificationState;
+  after: NotificationState;
+}
+
+/** The notification's change to `status`, when that is a change of status its channel has. */
+function transitionOf(
+  notification: NotificationDocument,
+  status: NotificationDocument["status"] | undefined,
+): Transition | undefined {
+  const before = stateOf(notification.channel, notification.status);
+  const after = status === undefined ? undefined : stateOf(notification.channel, status);
+  return before && after && after.status !== before.status ? { before, after } : undefined;
+}
+
+function transitionAttributes({ before, after }: Transition): Attributes {
+  return {
+    "varsel.channel": after.channel,
+    "varsel.notification.status": lifecycleName(after),
+    "varsel.notification.previous_status": lifecycleName(before),
+  };
+}
+
+/** Counts `count` notifications of `notification`'s order that reached `after`, when it is final. */
+function countFinal(notification: NotificationDocument, after: NotificationState, count: number): void {
+  if (count === 0 || isPendingNotification(after)) return;
+  // Per organisation: a Failed_TTL or bounce rate is usually one sender's list or one sender's setup.
+  varselMetrics().notificationsFinal.add(count, {
+    "varsel.org": notification.creator,
+    "varsel.channel": after.channel,
+    "varsel.notification.status": lifecycleName(after),
+  });
+}
+
 /** A notification's status change as a span of its order's trace; final statuses are counted. */
 function statusChange<T>(
   notification: NotificationDocument,
   status: NotificationDocument["status"] | undefined,
   apply: () => Promise<T>,
-  applied: (result: T) => boolean,
 ): Promise<T> {
-  const before = stateOf(notification.channel, notification.status);
-  const after = status === undefined ? undefined : stateOf(notification.channel, status);
-  if (!before || !after || after.status === before.status) return apply();
-  const name = lifecycleName(after);
+  const transition = transitionOf(notification, status);
+  if (!transition) return apply();
   return inOrderSpan(
     { orderId: notification.orderId, traceparent: notification.traceparent },
-    `notification ${name}`,
-    {
-      attributes: {
-        "varsel.notification.id": notification.id,
-        "varsel.channel": notification.channel,
-        "varsel.notification.status": name,
-        "varsel.notification.previous_status": lifecycleName(before),
-      },
-    },
+    `notification ${lifecycleName(transition.after)}`,
+    { attributes: { "varsel.notification.id": notification.id, ...transitionAttributes(transition) } },
     async (span) => {
       const result = await apply();
-      const done = applied(result);
-      span.setAttribute("varsel.outcome", done ? "updated" : "conflict");
-      if (done && !isPendingNotification(after)) {
-        // Per organisation: a Failed_TTL or bounce rate is usually one sender's list or one sender's setup.
-        varselMetrics().notificationsFinal.add(1, {
-          "varsel.org": notification.creator,
-          "varsel.channel": after.channel,
-          "varsel.notification.status": name,
-        });
-      }
+      span.setAttribute("varsel.outcome", "updated");
+      countFinal(notification, transition.after, 1);
       return result;
     },
   );
 }
 
-interface BatchStatusChange {
+interface BatchStatusChange extends Transition {
   first: NotificationDocument;
-  before: NotificationState;
-  after: NotificationState;
   count: number;
   updated: number;
 }
@@ -219,11 +233,10 @@ function batchStatusChanges(
 ): BatchStatusChange[] {
   const groups = new Map<string, BatchStatusChange>();
   updates.forEach(({ notification, changes }, i) => {
-    const before = stateOf(notification.channel, notification.status);
-    const after = changes.status === undefined ? undefined : stateOf(notification.channel, changes.status);
-    if (!before || !after || after.status === before.status) return;
-    const key = `${notification.orderId} ${before.status} ${after.status}`;
-    const group = groups.get(key) ?? { first: notification, before, after, count: 0, updated: 0 };
+    const transition = transitionOf(notification, changes.status);
+    if (!transition) return;
+    const key = `${notification.orderId} ${transition.before.status} ${transition.after.status}`;
+    const group = groups.get(key) ?? { first: notification, ...transition, count: 0, updated: 0 };
     group.count += 1;
     if (results[i] === "updated") group.updated += 1;
     groups.set(key, group);
@@ -234,11 +247,8 @@ function batchStatusChanges(
 /** A batch's status changes as a span per order and transition; final statuses are counted. */
 function batchStatusSpan(change: BatchStatusChange): Promise<void> {
   const { first, count, updated } = change;
-  const name = lifecycleName(change.after);
   const attributes: Attributes = {
-    "varsel.channel": first.channel,
-    "varsel.notification.status": name,
-    "varsel.notification.previous_status": lifecycleName(change.before),
+    ...transitionAttributes(change),
     "varsel.notification.count": count,
     "varsel.notification.updated": updated,
     // A group of one still names its notification.
@@ -247,30 +257,16 @@ function batchStatusSpan(change: BatchStatusChange): Promise<void> {
   };
   return inOrderSpan(
     { orderId: first.orderId, traceparent: first.traceparent },
-    `notifications ${name}`,
+    `notifications ${lifecycleName(change.after)}`,
     { attributes },
-    () => {
-      if (updated > 0 && !isPendingNotification(change.after)) {
-        varselMetrics().notificationsFinal.add(updated, {
-          "varsel.org": first.creator,
-          "varsel.channel": first.channel,
-          "varsel.notification.status": name,
-        });
-      }
-      return Promise.resolve();
-    },
+    () => Promise.resolve(countFinal(first, change.after, updated)),
   );
 }
 
 function tracedNotificationStore<S extends NotificationStore>(inner: S): S {
   return decorate<NotificationStore, S>(inner, {
     update: (notification, changes) =>
-      statusChange(
-        notification,
-        changes.status,
-        () => inner.update(notification, changes),
-        () => true,
-      ),
+      statusChange(notification, changes.status, () => inner.update(notification, changes)),
     updateMany: async (updates) => {
       const results = await inner.updateMany(updates);
       await Promise.all(batchStatusChanges(updates, results).map(batchStatusSpan));
