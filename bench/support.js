@@ -526,18 +526,11 @@ async function startStoreProcess() {
         return process.send("watching");
       }
       if (message !== "timing") return process.send({ ...counts });
-      const sorted = (list) => [...list].sort((a, b) => a - b);
-      const durations = sorted(timing.durations);
-      const at = (q) => durations[Math.min(durations.length - 1, Math.floor((q / 100) * durations.length))] ?? 0;
       process.send({
-        requests: durations.length,
-        requestP50: at(50),
-        requestP99: at(99),
-        requestMax: durations.at(-1) ?? 0,
+        durations: timing.durations,
+        gcPauses: timing.gcPauses,
         maxInFlight: timing.maxInFlight,
         loopDelayMax: loop.max / 1e6,
-        gcLongest: sorted(timing.gcPauses).slice(-3).reverse(),
-        gcTotal: timing.gcPauses.reduce((sum, d) => sum + d, 0),
         slowest: timing.slowest.sort((a, b) => b.ms - a.ms).slice(0, 8),
       });
     });
@@ -588,7 +581,20 @@ async function startStoreProcess() {
   const counts = () => ask("counts");
   /** Starts the store's watch of its request times, event loop and GC pauses; `timing()` reads it. */
   const watch = () => ask("watch");
-  const timing = () => ask("timing");
+  const timing = async () => {
+    const { durations, gcPauses, ...measured } = await ask("timing");
+    const sorted = (list) => [...list].sort((a, b) => a - b);
+    const requests = sorted(durations);
+    return {
+      ...measured,
+      requests: requests.length,
+      requestP50: percentile(requests, 50),
+      requestP99: percentile(requests, 99),
+      requestMax: requests.at(-1) ?? 0,
+      gcLongest: sorted(gcPauses).slice(-3).reverse(),
+      gcTotal: gcPauses.reduce((sum, d) => sum + d, 0),
+    };
+  };
   return { endpoint, key, peakRssMiB, counts, watch, timing, close };
 }
 
