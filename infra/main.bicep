@@ -180,6 +180,13 @@ param pacingLinkBurst int = 100
 ])
 param idempotencyChangedPayload string = 'replay'
 
+@description('STATUS_FEED_TRANSITIONS: whose status feed lists every transition, not only final outcomes: subscribers (tenants with an order.status webhook subscription) or all.')
+@allowed([
+  'subscribers'
+  'all'
+])
+param statusFeedTransitions string = 'subscribers'
+
 @description('SEND_CONDITION_TOKEN_AUDIENCE: audience of the managed-identity bearer token sent with send-condition calls. Empty: no token.')
 param sendConditionTokenAudience string = ''
 
@@ -540,6 +547,7 @@ module functionApp 'app/function-app.bicep' = {
     pacingLinkPerMinute: pacingLinkPerMinute
     pacingLinkBurst: pacingLinkBurst
     idempotencyChangedPayload: idempotencyChangedPayload
+    statusFeedTransitions: statusFeedTransitions
     sendConditionTokenAudience: sendConditionTokenAudience
     testSendConditionEnabled: testSendConditionEnabled
   }
@@ -652,6 +660,7 @@ output PACING_ACS_BURST int = pacingAcsBurst
 output PACING_LINK_PER_MINUTE int = pacingLinkPerMinute
 output PACING_LINK_BURST int = pacingLinkBurst
 output IDEMPOTENCY_CHANGED_PAYLOAD string = idempotencyChangedPayload
+output STATUS_FEED_TRANSITIONS string = statusFeedTransitions
 output SEND_CONDITION_TOKEN_AUDIENCE string = sendConditionTokenAudience
 output TEST_SENDCONDITION_ENABLED bool = testSendConditionEnabled
 @description('With the VNet: the app\'s fixed outbound IP address (its NAT gateway), for callers that allow-list it.')

@@ -117,6 +117,9 @@ param pacingLinkBurst int
 @description('IDEMPOTENCY_CHANGED_PAYLOAD')
 param idempotencyChangedPayload string
 
+@description('STATUS_FEED_TRANSITIONS')
+param statusFeedTransitions string
+
 @description('SEND_CONDITION_TOKEN_AUDIENCE')
 param sendConditionTokenAudience string
 
@@ -167,6 +170,7 @@ var appSettings = {
   PACING_LINK_PER_MINUTE: string(pacingLinkPerMinute)
   PACING_LINK_BURST: string(pacingLinkBurst)
   IDEMPOTENCY_CHANGED_PAYLOAD: idempotencyChangedPayload
+  STATUS_FEED_TRANSITIONS: statusFeedTransitions
   SEND_CONDITION_TOKEN_AUDIENCE: sendConditionTokenAudience
   TEST_SENDCONDITION_ENABLED: testSendConditionEnabled ? 'true' : 'false'
   METRICS_API_KEY: '@Microsoft.KeyVault(SecretUri=${secretUris.METRICS_API_KEY})'

@@ -33,6 +33,7 @@ import type { Publisher } from "../ports/publisher";
 import type { SendConditionChecker } from "../ports/sendCondition";
 import type { WebhookPoster } from "../ports/webhooks";
 import { withTelemetry } from "../telemetry/instrumentedPorts";
+import { everyTenant, SubscribedTenants } from "../usecases/steps/feedAudience";
 import type { Dependencies } from "./dependencies";
 
 /** What a host's composition root decides: where the services are, how it reaches them, and its clock. */
@@ -67,6 +68,7 @@ export function assembleDependencies(config: Settings, host: HostWiring): Depend
     },
     () => clock.now(),
   );
+  const webhooks = new CosmosWebhookStore(container("webhooks"), retention);
   return withTelemetry({
     settings: config,
     clock,
@@ -74,6 +76,8 @@ export function assembleDependencies(config: Settings, host: HostWiring): Depend
     notifications: new CosmosNotificationStore(container("notifications"), retention),
     references: new CosmosDeliveryReferenceStore(container("deliveryReferences"), retention),
     statusFeed: new CosmosStatusFeed(container("statusFeed"), retention),
+    feedAudience:
+      config.STATUS_FEED_TRANSITIONS === "all" ? everyTenant : new SubscribedTenants(webhooks, clock),
     sendBatches: new CosmosSendBatches(container("orders"), retention),
     recipientLists: new CosmosRecipientLists(container("orders"), retention),
     bulkOrders: new CosmosBulkOrders(container("orders"), retention),
@@ -95,7 +99,7 @@ export function assembleDependencies(config: Settings, host: HostWiring): Depend
         link: bucketLimitOf(config.PACING_LINK_PER_MINUTE, config.PACING_LINK_BURST),
       }),
     ),
-    webhooks: new CosmosWebhookStore(container("webhooks"), retention),
+    webhooks,
     templates: new CosmosTemplateStore(container("orders")),
     webhookPoster: host.webhookPoster,
     intakeLimiter: new CosmosIntakeLimiter(container("rateBuckets")),

@@ -18,6 +18,7 @@ import type { SendConditionChecker } from "../ports/sendCondition";
 import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
+import type { FeedAudience } from "../ports/feedAudience";
 import type { SupportLookup } from "../ports/supportLookup";
 import type { TemplateStore } from "../ports/templateStore";
 import type { TestModeProviders } from "../ports/testMode";
@@ -32,6 +33,7 @@ export interface Dependencies {
   notifications: NotificationStore;
   references: DeliveryReferenceStore;
   statusFeed: StatusFeed;
+  feedAudience: FeedAudience;
   sendBatches: SendBatches;
   recipientLists: RecipientLists;
   bulkOrders: BulkOrders;

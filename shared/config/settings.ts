@@ -84,6 +84,11 @@ const commonSettings = {
     .min(1)
     .max(3650)
     .default(defaultRetentionPolicy.statusFeedDays),
+  /**
+   * Which tenants' status feeds list every transition (Processing, Processed, Cancelled): `subscribers`, those
+   * with an `order.status` webhook subscription; `all`, every tenant. Final outcomes are listed for all.
+   */
+  STATUS_FEED_TRANSITIONS: z.enum(["subscribers", "all"]).default("subscribers"),
   /** Days an unapplied delivery report is kept for an operator to replay. */
   DEAD_REPORT_RETENTION_DAYS: z.coerce
     .number()

@@ -15,6 +15,9 @@ export const finalOrderStatuses: ReadonlySet<OrderStatus> = new Set([
   "Cancelled",
 ]);
 
+/** The statuses Altinn's status feed lists: an order's final outcome (a cancelled order has no entry). */
+export const altinnFeedStatuses: ReadonlySet<OrderStatus> = new Set(["Completed", "SendConditionNotMet"]);
+
 export const orderStatusDescriptions: Record<OrderStatus, string> = {
   Registered: "Order has been registered and is awaiting requested send time before processing.",
   Processing: "Order processing is ongoing. Notifications are being generated.",

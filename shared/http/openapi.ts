@@ -303,7 +303,7 @@ export const operations: OperationSpec[] = [
         name: "allTransitions",
         in: "query",
         description:
-          "varsel extension: true lists every status change (Registered, Processing, Processed, Cancelled too), not only Altinn's final statuses (default false).",
+          "varsel extension: true lists every entry, not only Altinn's final statuses (default false). Transitions (Processing, Processed, Cancelled) are written for a tenant with an order.status webhook subscription, or for all when the operator sets STATUS_FEED_TRANSITIONS=all.",
         schema: { type: "boolean" },
       },
     ],

@@ -67,11 +67,32 @@ describe("status webhooks through the compiled service", () => {
       transitions.sort(),
     );
     for (const shipmentId of shipments) {
+      expect(transitions).toContain(`${shipmentId} Order_Processed`);
       expect(transitions).toContain(`${shipmentId} Order_Completed`);
       const recipientEvents = accepted.filter(
         (a) => a.payload.type === "recipient.status" && a.payload.data.shipmentId === shipmentId,
       );
       expect(recipientEvents.map((a) => a.payload.data.status)).toEqual(["Email_Delivered"]);
     }
+  });
+
+  it("lists only final outcomes in the feed of a tenant without an order.status subscription", async () => {
+    const other = apiClient(service.host.apiUrl, await localToken("987654325"));
+    const response = await other.request("POST", "/future/orders", {
+      idempotencyId: "webhook-e2e-unsubscribed",
+      recipient: {
+        recipientEmail: { emailAddress: "someone@example.org", emailSettings: { subject: "S", body: "B" } },
+      },
+    });
+    expect(response.status).toBe(201);
+    const { shipmentId } = (response.body as { notification: { shipmentId: string } }).notification;
+    await service.settle();
+
+    const feed = await other.request("GET", "/future/shipment/feed?seq=0&allTransitions=true");
+    expect((feed.body as Array<{ shipmentId: string; status: string }>).map((e) => e.status)).toEqual([
+      "Order_Completed",
+    ]);
+    const shipment = await other.request("GET", `/future/shipment/${shipmentId}`);
+    expect((shipment.body as { status: string }).status).toBe("Order_Completed");
   });
 });

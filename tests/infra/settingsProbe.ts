@@ -38,6 +38,7 @@ const candidates = [
   "2030-01-01T00:00:00Z",
   "Varsel",
   "replay",
+  "subscribers",
   "false",
   '{"startHour":9,"endHour":17,"timeZone":"Europe/Oslo","workingDaysOnly":true,"holidays":"NO"}',
 ];

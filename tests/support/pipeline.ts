@@ -11,6 +11,7 @@ import { CosmosSendPacer } from "../../shared/adapters/cosmos/cosmosSendPacer";
 import { CosmosStatusFeed } from "../../shared/adapters/cosmos/cosmosStatusFeed";
 import { containers, type QueueKey } from "../../shared/platform/resources";
 import type { OutgoingMessage, Publisher } from "../../shared/ports/publisher";
+import { everyTenant } from "../../shared/usecases/steps/feedAudience";
 
 /** A clock the test moves by hand. */
 export class ManualClock {
@@ -48,6 +49,8 @@ export function cosmosStores(database: Database) {
     orders: new CosmosOrderStore(database.container(containers.orders.name)),
     notifications: new CosmosNotificationStore(database.container(containers.notifications.name)),
     statusFeed: new CosmosStatusFeed(database.container(containers.statusFeed.name)),
+    // Every transition in the feed: tests about whose feed lists them configure their own audience.
+    feedAudience: everyTenant,
     sendBatches: new CosmosSendBatches(database.container(containers.orders.name)),
     recipientLists: new CosmosRecipientLists(database.container(containers.orders.name)),
     bulkOrders: new CosmosBulkOrders(database.container(containers.orders.name)),

@@ -1,6 +1,6 @@
 import { scopes } from "../../auth/principal";
 import { maxFeedSequence } from "../../domain/requests/limits";
-import { orderLifecycleName } from "../../domain/statuses";
+import { altinnFeedStatuses, orderLifecycleName } from "../../domain/statuses";
 import { AppError } from "../../errors";
 import { readStatusFeed } from "../../usecases/readStatusFeed";
 import { authenticatedEndpoint, json, stopIfClientClosed } from "../endpoint";
@@ -8,8 +8,7 @@ import { queryValue } from "../query";
 
 export const maxFeedPageSize = 500;
 
-/** Altinn's feed: an entry when an order reaches a final status (a cancelled order gets none). */
-const altinnFeedStatuses = [orderLifecycleName("Completed"), orderLifecycleName("SendConditionNotMet")];
+const finalEntryStatuses = [...altinnFeedStatuses].map(orderLifecycleName);
 
 function feedQuery(query: URLSearchParams) {
   const errors: Record<string, string[]> = {};
@@ -36,14 +35,15 @@ function feedQuery(query: URLSearchParams) {
     after: seq,
     pageSize: Math.min(maxFeedPageSize, Math.max(1, requestedSize)),
     order: orderText === "desc" ? ("Desc" as const) : ("Asc" as const),
-    statuses: transitionsText === "true" ? undefined : altinnFeedStatuses,
+    statuses: transitionsText === "true" ? undefined : finalEntryStatuses,
   };
 }
 
 /**
  * `GET future/shipment/feed`: the tenant's orders that reached a final status (Completed, SendConditionNotMet)
  * with their recipients, after an exclusive sequence cursor, as Altinn's feed. `allTransitions=true` lists
- * every status change instead (Registered, Processing, Processed, Cancelled too).
+ * every entry instead: also Processing, Processed and Cancelled where the tenant's feed lists transitions
+ * (`FeedAudience`).
  */
 export const getStatusFeed = authenticatedEndpoint(scopes.create, async ({ request, principal, deps }) => {
   const entries = await readStatusFeed(deps, principal.tenant, feedQuery(request.query));

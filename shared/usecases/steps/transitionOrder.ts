@@ -1,6 +1,7 @@
 import type { FeedDraft, OrderDocument } from "../../domain/order";
 import { feedConfirmGraceMs } from "../../domain/recoveryTimes";
 import {
+  altinnFeedStatuses,
   emailLifecycleName,
   finalOrderStatuses,
   orderLifecycleName,
@@ -8,6 +9,7 @@ import {
   type OrderStatus,
 } from "../../domain/statuses";
 import type { Clock } from "../../ports/clock";
+import type { FeedAudience } from "../../ports/feedAudience";
 import type { NotificationStore } from "../../ports/notificationStore";
 import type { OrderStore } from "../../ports/orderStore";
 import type { StatusFeed } from "../../ports/statusFeed";
@@ -16,6 +18,7 @@ export interface TransitionDeps {
   orders: OrderStore;
   notifications: NotificationStore;
   statusFeed: StatusFeed;
+  feedAudience: FeedAudience;
   clock: Clock;
 }
 
@@ -83,10 +86,15 @@ async function appendDrafts(deps: TransitionDeps, order: OrderDocument, drafts: 
   return appended;
 }
 
+/** A final outcome always has its feed entry; any other transition only in a feed that lists transitions. */
+async function hasFeedEntry(deps: TransitionDeps, order: OrderDocument, status: OrderStatus) {
+  return altinnFeedStatuses.has(status) || deps.feedAudience.listsTransitions(order.creator);
+}
+
 /**
- * Moves an order to a new status under its ETag, with the status-feed entry of the change written into the
- * order in the same replace, then appends that entry to the feed (Completed is appended first: see
- * `completeOrder`). A process that dies in between loses no entry: the order's `sweepAt` brings the sweeper,
+ * Moves an order to a new status under its ETag, with the status-feed entry of the change (if it has one)
+ * written into the order in the same replace, then appends that entry to the feed (Completed is appended
+ * first: see `completeOrder`). A process that dies in between loses no entry: the order's `sweepAt` brings the sweeper,
  * which appends what is left (`confirmFeed`). A lost race surfaces as AppError "conflict" for the caller to
  * re-read and decide again.
  */
@@ -99,7 +107,17 @@ export async function transitionOrder(
   if (status === "Completed") return completeOrder(deps, order, changes, "always");
   const now = deps.clock.now();
   const at = now.toISOString();
-  const pending = [...(await unconfirmed(deps, order)), await feedDraft(deps, order, status, at)];
+  const pending = await unconfirmed(deps, order);
+  if (await hasFeedEntry(deps, order, status)) pending.push(await feedDraft(deps, order, status, at));
+  const final = finalOrderStatuses.has(status);
+  if (pending.length === 0)
+    return deps.orders.updateOrder(order, {
+      ...changes,
+      status,
+      statusChangedAt: at,
+      feedOutbox: undefined,
+      sweepAt: final ? changes.sweepAt : (changes.sweepAt ?? order.sweepAt),
+    });
   const feedDue = new Date(now.getTime() + feedConfirmGraceMs).toISOString();
   const sweepAt = changes.sweepAt ?? order.sweepAt;
   const updated = await deps.orders.updateOrder(order, {
@@ -115,7 +133,7 @@ export async function transitionOrder(
     // The entries stay in the order's outbox, and its sweepAt brings the sweeper to append them.
     return updated;
   }
-  if (!finalOrderStatuses.has(status)) return updated;
+  if (!final) return updated;
   // A final order has nothing else pending: clearing the outbox takes it off the sweeper's list.
   return clearConfirmed(deps, updated, changes.sweepAt);
 }

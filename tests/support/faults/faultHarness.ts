@@ -83,7 +83,11 @@ export class FaultHarness {
 
   static async start(): Promise<FaultHarness> {
     // An email's report comes a second after its send (on the frozen clock: at the next step of time).
-    const service = await startCompiledService({ emailReportDelayMs: 1000 });
+    // Every transition in the feed, so the checks see each one recorded exactly once whatever fails.
+    process.env["STATUS_FEED_TRANSITIONS"] = "all";
+    const service = await startCompiledService({ emailReportDelayMs: 1000 }).finally(
+      () => delete process.env["STATUS_FEED_TRANSITIONS"],
+    );
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const injector = new FaultInjector();
     injector.install(service);

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { NotificationStore } from "../../../shared/ports/notificationStore";
-import { completeOrder, maxFeedRecipients } from "../../../shared/usecases/steps/transitionOrder";
+import type { FeedAudience } from "../../../shared/ports/feedAudience";
+import {
+  completeOrder,
+  maxFeedRecipients,
+  transitionOrder,
+} from "../../../shared/usecases/steps/transitionOrder";
 import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 import { sampleEmail } from "../../support/notifications";
 import { sampleOrder } from "../../support/orders";
@@ -71,5 +76,39 @@ describe("completeOrder: the feed entry of a final order", () => {
     expect(entry?.recipients).toEqual([]);
     // Webhook subscribers to recipient events read them from the order's notifications instead.
     expect(entry?.recipientsOmitted).toBe(true);
+  });
+});
+
+describe("transitionOrder: a tenant whose feed lists final outcomes only", () => {
+  const finalOnly: FeedAudience = { listsTransitions: async () => false };
+
+  it("moves the order through Processing and Processed with one write each and no feed entry, then completes it with one", async () => {
+    const order = sampleOrder();
+    await stores.orders.createOrder(order);
+    const deps = { ...stores, feedAudience: finalOnly, clock };
+    const writes = { count: 0 };
+    const orders = Object.create(stores.orders) as typeof stores.orders;
+    orders.updateOrder = (o, changes) => {
+      writes.count += 1;
+      return stores.orders.updateOrder(o, changes);
+    };
+    const processing = await transitionOrder(
+      { ...deps, orders },
+      (await stores.orders.getOrder(order.id))!,
+      "Processing",
+    );
+    const processed = await transitionOrder({ ...deps, orders }, processing, "Processed");
+    expect(processed.feedOutbox).toBeUndefined();
+    expect(writes.count).toBe(2);
+    await transitionOrder({ ...deps, orders }, processed, "Completed");
+    expect(writes.count).toBe(3);
+    const entries = await stores.statusFeed.read({
+      creator: order.creator,
+      after: 0,
+      pageSize: 10,
+      order: "Asc",
+    });
+    expect(entries.map((e) => e.status)).toEqual(["Order_Completed"]);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
   });
 });
