@@ -44,10 +44,10 @@ async function main() {
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const deps = service.dependencies();
-    const writes = { send: 0, report: 0 };
+    const writes = { send: 0, report: 0, kinds: {} };
     const counted = { ...deps };
     for (const key of ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"])
-      counted[key] = countingWrites(deps[key], writes);
+      counted[key] = countingWrites(deps[key], writes, key);
     service.wrapDependencies(() => counted);
     const reportMessages = countReportMessages(service);
 
@@ -70,6 +70,8 @@ async function main() {
     console.log(
       `store writes / notif.   : ${(writes.send / notifications).toFixed(2)}  (send path: each document written at the store ports; target ≤ 3.5)`,
     );
+    for (const [kind, count] of Object.entries(writes.kinds).sort(([, a], [, b]) => b - a))
+      if (count > 0) console.log(`  ${kind.padEnd(44)}: ${(count / notifications).toFixed(3)}`);
     console.log(
       `report writes / notif.  : ${(writes.report / notifications).toFixed(2)}  (delivery reports)`,
     );

@@ -341,8 +341,17 @@ const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
 /** A delivery report's write carries the report; every other write belongs to the send path. */
 const isReportWrite = (changes) => changes !== undefined && "deliveryReport" in changes;
 
-/** Wraps a port so every written document is counted, send path and delivery reports apart. */
-function countingWrites(port, counter) {
+/**
+ * Wraps a port so every written document is counted, send path and delivery reports apart, and by kind in
+ * `counter.kinds` when given: `<port>.<method>` and the status a change sets (`orders.updateOrder Processed`).
+ */
+function countingWrites(port, counter, portName = "") {
+  const count = (path, kind, n = 1) => {
+    counter[path] += n;
+    if (counter.kinds) counter.kinds[kind] = (counter.kinds[kind] ?? 0) + n;
+  };
+  const kindOf = (name, changes) =>
+    `${portName}.${name}${changes?.status ? ` ${changes.status}` : ""}${isReportWrite(changes) ? " (report)" : ""}`;
   return new Proxy(port, {
     get(target, name) {
       const value = Reflect.get(target, name, target);
@@ -350,9 +359,13 @@ function countingWrites(port, counter) {
       if (!writeMethods.test(String(name))) return value.bind(target);
       return (...args) => {
         if (name === "updateMany")
-          for (const { changes } of args[0]) counter[isReportWrite(changes) ? "report" : "send"] += 1;
-        else if (String(name).endsWith("Many")) counter.send += args[0].length;
-        else counter[name === "update" && isReportWrite(args[1]) ? "report" : "send"] += 1;
+          for (const { changes } of args[0])
+            count(isReportWrite(changes) ? "report" : "send", kindOf(name, changes));
+        else if (String(name).endsWith("Many")) count("send", kindOf(name), args[0].length);
+        else {
+          const changes = name === "update" || name === "updateOrder" ? args[1] : undefined;
+          count(name === "update" && isReportWrite(changes) ? "report" : "send", kindOf(name, changes));
+        }
         return value.apply(target, args);
       };
     },
