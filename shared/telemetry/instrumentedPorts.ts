@@ -122,7 +122,14 @@ export function tracedOrderStore<S extends OrderStore>(inner: S): S {
       return inOrderSpan(
         { orderId: order.id, traceparent: order.traceparent ?? request },
         "order registered",
-        { attributes: { "varsel.org": order.creator, "varsel.order.type": order.type } },
+        {
+          attributes: {
+            "varsel.org": order.creator,
+            "varsel.order.type": order.type,
+            // An order due at intake is stored already Processing (claimed): no status change of its own.
+            "varsel.order.status": orderLifecycleName(order.status),
+          },
+        },
         async (span) => {
           // Outside any trace (no active span) the order keeps the trace derived from its id, as before.
           const traced =

@@ -4,7 +4,7 @@ import type { ReleaseDeps } from "./steps/claimAndPublish";
 import { draftFromComposedEmail } from "./steps/composedEmailDraft";
 import { registerOrders, type ChangedPayloadPolicy } from "./steps/idempotentRegistration";
 import type { OrderDefaults } from "./steps/orderDrafts";
-import { releaseSoon } from "./steps/releaseIfDue";
+import { claimIfDue, releaseSoon } from "./steps/releaseIfDue";
 
 interface ComposedEmailIntake {
   tenant: string;
@@ -41,6 +41,7 @@ export async function registerComposedEmailOrder(
     },
     signal: intake.signal,
     buildOrders: (ids, now) => [draftFromComposedEmail(request, tenant, ids, now, intake.defaults)],
+    storedAs: (orders) => claimIfDue(deps, orders),
   });
   if (registration.created) await releaseSoon(deps, registration.orders, intake.warn);
   const { receipt, created, payloadChanged } = registration;

@@ -16,7 +16,7 @@ import {
 } from "./steps/idempotentRegistration";
 import { draftsFromFutureOrder, type OrderDefaults } from "./steps/orderDrafts";
 import { readOrderTemplates } from "./steps/readOrderTemplates";
-import { releaseSoon } from "./steps/releaseIfDue";
+import { claimIfDue, releaseSoon } from "./steps/releaseIfDue";
 import { lookupAtRegistration } from "./steps/resolveOrderRecipients";
 import { contactsFor } from "./steps/selectContactRegistry";
 
@@ -106,6 +106,7 @@ export async function registerFutureOrder(
         throw new AppError("missing-contact", "Missing contact information for recipient(s)");
       }
     },
+    storedAs: (orders) => claimIfDue(deps, orders),
   });
   if (registration.created) await releaseSoon(deps, registration.orders, intake.warn);
   const { receipt, created, payloadChanged } = registration;

@@ -4,7 +4,7 @@ import type { TestModeProviders } from "../ports/testMode";
 import type { ReleaseDeps } from "./steps/claimAndPublish";
 import { registerOrders } from "./steps/idempotentRegistration";
 import { draftFromLegacyOrder, type LegacyRequest, type OrderDefaults } from "./steps/orderDrafts";
-import { releaseSoon } from "./steps/releaseIfDue";
+import { claimIfDue, releaseSoon } from "./steps/releaseIfDue";
 import { lookupAtRegistration, type RegistrationLookup } from "./steps/resolveOrderRecipients";
 import { contactsFor } from "./steps/selectContactRegistry";
 
@@ -46,6 +46,7 @@ export async function registerLegacyOrder(
     precheck: async (orders) => {
       lookup = await lookupAtRegistration(contactsFor(deps, tenant), orders);
     },
+    storedAs: (orders) => claimIfDue(deps, orders),
   });
   await releaseSoon(deps, registration.orders, intake.warn);
   return {

@@ -107,13 +107,15 @@ describe("OpenTelemetry through the pipeline", () => {
         "publish sendEmail",
         "ACS send email",
         "notifications Email_Delivered",
-        "order Order_Processing",
+        "order Order_Processed",
         "order Order_Completed",
       ]),
     );
     // The order's own subtree starts at its registration, a child of the request span.
     const request = spans.find((s) => s.name === "POST future/orders")!;
     const registered = spans.find((s) => s.name === "order registered")!;
+    // Due at once, it is stored already claimed for processing.
+    expect(registered.attributes["varsel.order.status"]).toBe("Order_Processing");
     expect(registered.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
     // Each queue hop continues the span that published the message (W3C trace context on the message).
     const published = spans.find((s) => s.name === "publish sendEmail")!;

@@ -6,6 +6,8 @@ import { isAppError } from "../../shared/errors";
 import { createTemplateVersion } from "../../shared/usecases/createTemplateVersion";
 import { registerFutureOrder } from "../../shared/usecases/registerFutureOrder";
 import { retireTemplate } from "../../shared/usecases/retireTemplate";
+import { sweepOrders } from "../../shared/usecases/sweepOrders";
+import { releaseLeaseMs } from "../../shared/domain/recoveryTimes";
 import { freshDependenciesPerTest } from "../support/freshDependencies";
 import { ManualClock } from "../support/pipeline";
 
@@ -68,13 +70,33 @@ describe("registerFutureOrder", () => {
     ).rejects.toSatisfy((e: unknown) => isAppError(e, "conflict"));
   });
 
-  it("releases an order due at once", async () => {
-    const due = await register(emailOrder("due", { requestedSendTime: undefined, reminders: [] }));
-    expect(due).toMatchObject({ kind: "registered", created: true });
+  it("stores an order due at once already claimed, in one write, and releases it", async () => {
+    const replaced: string[] = [];
+    const orders = Object.create(fresh.deps.orders) as typeof fresh.deps.orders;
+    orders.updateOrder = (order, changes) => {
+      replaced.push(order.id);
+      return fresh.deps.orders.updateOrder(order, changes);
+    };
+    const body = emailOrder("due", { requestedSendTime: undefined, reminders: [] });
+    const due = await registerFutureOrder(
+      { ...fresh.deps, orders },
+      {
+        tenant,
+        body,
+        validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),
+        defaults,
+        onChangedPayload: "replay",
+        warn: () => {},
+      },
+    );
+    if (due.kind !== "registered") throw new Error("not registered");
+    expect(replaced).toEqual([]);
+    const stored = await fresh.deps.orders.getOrder(due.receipt.notification.shipmentId);
+    expect(stored).toMatchObject({ status: "Processing", releaseCount: 1 });
     expect(fresh.publisher.on("processOrder")).toHaveLength(1);
   });
 
-  it("tells a failed immediate release and leaves the order registered for the sweeper", async () => {
+  it("tells a failed immediate release, and the sweeper releases the order once its claim runs out", async () => {
     fresh.publisher.failNext = true;
     const warnings: string[] = [];
     const due = await register(emailOrder("release-fails", { requestedSendTime: undefined, reminders: [] }), {
@@ -82,6 +104,10 @@ describe("registerFutureOrder", () => {
     });
     expect(due).toMatchObject({ kind: "registered", created: true });
     expect(warnings).toEqual([expect.stringContaining("immediate release failed")]);
+    expect((await sweepOrders(fresh.deps)).recovered).toBe(0);
+    clock.advance(releaseLeaseMs);
+    expect((await sweepOrders(fresh.deps)).recovered).toBe(1);
+    expect(fresh.publisher.on("processOrder")).toHaveLength(1);
   });
 
   it("answers a retry whose send time has passed since with its receipt, and a new such request as invalid", async () => {

@@ -13,10 +13,15 @@ export interface ReleaseDeps extends TransitionDeps {
   publisher: Publisher;
 }
 
-async function claim(deps: ReleaseDeps, order: OrderDocument): Promise<OrderDocument | undefined> {
+/** Until when a release claim made now holds the order. */
+export function releaseLeaseUntil(order: Pick<OrderDocument, "type">, now: Date): string {
   // An instant order lives minutes, not days: its recovery must come well inside its time to live.
   const leaseMs = order.type === "Instant" ? instantLeaseMs : releaseLeaseMs;
-  const leaseUntil = new Date(deps.clock.now().getTime() + leaseMs).toISOString();
+  return new Date(now.getTime() + leaseMs).toISOString();
+}
+
+async function claim(deps: ReleaseDeps, order: OrderDocument): Promise<OrderDocument | undefined> {
+  const leaseUntil = releaseLeaseUntil(order, deps.clock.now());
   try {
     return await transitionOrder(deps, order, "Processing", {
       leaseUntil,

@@ -55,6 +55,8 @@ export interface RegistrationRequest {
   buildOrders(ids: ChainIds, now: Date): NewOrder[];
   /** Runs before anything is stored: throws to refuse the request (e.g. missing contact information). */
   precheck?(orders: NewOrder[]): Promise<void>;
+  /** The orders as this request stores them, after the precheck (never a replay's), e.g. claimed if due. */
+  storedAs?(orders: NewOrder[]): Promise<NewOrder[]>;
   /**
    * Aborts when the client went away (where the platform can tell). Checked once, just before the first write:
    * a request stopped there stored nothing; past it the orders are accepted and registered whole.
@@ -187,16 +189,17 @@ export async function registerOrders(
     if (key && earlier) return replayOf(deps, orders, request, key, earlier);
     throw error;
   }
+  const stored = request.storedAs ? await request.storedAs(drafts) : drafts;
   if (request.signal?.aborted) {
     throw new AppError("client-closed", "The client went away before the order chain was stored.");
   }
-  const [main, ...reminders] = drafts;
+  const [main, ...reminders] = stored;
   if (!main) throw new AppError("permanent", "a registration needs a main order");
   const receipt = receiptOf(ids.chainId, main, reminders);
   const record = key && {
     idempotencyId: key.idempotencyId,
     requestHash: requestHash(key.body),
-    orderIds: drafts.map((d) => d.id),
+    orderIds: stored.map((d) => d.id),
     receipt,
   };
   const outcome = await deps.orders.createOrder(record ? { ...main, chain: record } : main);
@@ -209,7 +212,7 @@ export async function registerOrders(
     return replayOf(deps, orders, request, key, earlier);
   }
   for (const reminder of reminders) await deps.orders.createOrder(reminder);
-  return { receipt, created: true, payloadChanged: false, orders: drafts };
+  return { receipt, created: true, payloadChanged: false, orders: stored };
 }
 
 /**

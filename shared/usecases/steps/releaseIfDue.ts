@@ -1,23 +1,53 @@
 import type { NewOrder, OrderDocument } from "../../domain/order";
-import { claimAndPublish, type ReleaseDeps } from "./claimAndPublish";
+import { claimAndPublish, releaseLeaseUntil, type ReleaseDeps } from "./claimAndPublish";
 import { releaseGatheringFor } from "./releaseGathering";
+import { appendCreatedOutbox, createdInStatus } from "./transitionOrder";
+
+const isDue = (order: NewOrder, now: Date) => Date.parse(order.requestedSendTime) <= now.getTime();
 
 /**
- * Releases just-registered orders whose send time has come, through the same ETag claim as the sweeper,
- * so an order due at intake is processed at once and still never twice. Orders that concurrent requests
- * release share messages (`ReleaseGathering`).
+ * Before an intake request stores its orders: those due already are stored claimed (Processing, under the
+ * release lease the sweeper's claim would take), so one create does the work of a create and a claim. Should
+ * the request die before `releaseSoon` publishes them, the lease runs out and the sweeper releases them.
+ */
+export function claimIfDue(deps: ReleaseDeps, drafts: NewOrder[]): Promise<NewOrder[]> {
+  const now = deps.clock.now();
+  return Promise.all(
+    drafts.map(async (d) =>
+      d.status === "Registered" && isDue(d, now)
+        ? createdInStatus(deps, d, "Processing", {
+            leaseUntil: releaseLeaseUntil(d, now),
+            sweepAt: releaseLeaseUntil(d, now),
+            releaseCount: d.releaseCount + 1,
+          })
+        : d,
+    ),
+  );
+}
+
+/**
+ * Releases just-registered orders whose send time has come: those this request stored claimed (`claimIfDue`)
+ * are published as they are; any other due order (a replay's, a submitted bulk order) goes through the same
+ * ETag claim as the sweeper's, so an order due at intake is processed at once and still never twice. Orders
+ * that concurrent requests release share messages (`ReleaseGathering`).
  */
 async function releaseIfDue(deps: ReleaseDeps, drafts: NewOrder[]): Promise<void> {
-  const now = deps.clock.now().getTime();
+  const now = deps.clock.now();
   const due: OrderDocument[] = [];
-  // Only orders due by their requested time are read back; the rest wait for the sweeper.
-  for (const { id } of drafts.filter((d) => Date.parse(d.requestedSendTime) <= now)) {
-    const order = await deps.orders.getOrder(id);
-    if (order && order.status === "Registered" && Date.parse(order.requestedSendTime) <= now) due.push(order);
+  const claimed: OrderDocument[] = [];
+  // Only orders due by their requested time are read back (for the trace context and ETag the registration
+  // stored); the rest wait for the sweeper.
+  for (const draft of drafts.filter((d) => isDue(d, now))) {
+    const order = await deps.orders.getOrder(draft.id);
+    if (order?.status === "Registered" && isDue(order, now)) due.push(order);
+    else if (order?.status === "Processing" && draft.status === "Processing") {
+      await appendCreatedOutbox(deps, order);
+      claimed.push(order);
+    }
   }
-  if (due.length === 0) return;
   const gathering = releaseGatheringFor(deps.publisher);
-  await claimAndPublish(deps, due, (claimed) => gathering.publish(claimed));
+  if (claimed.length > 0) await gathering.publish(claimed);
+  if (due.length > 0) await claimAndPublish(deps, due, (taken) => gathering.publish(taken));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { FeedDraft, OrderDocument } from "../../domain/order";
+import type { FeedDraft, NewOrder, OrderDocument } from "../../domain/order";
 import { feedConfirmGraceMs } from "../../domain/recoveryTimes";
 import {
   altinnFeedStatuses,
@@ -28,7 +28,7 @@ export const maxFeedRecipients = 1000;
 type OrderChanges = Partial<Omit<OrderDocument, "id" | "pk" | "docType" | "status" | "feedOutbox">>;
 
 /** The order's notifications: point reads when the order lists them, else one single-partition query. */
-function notificationsOf(deps: Pick<TransitionDeps, "notifications">, order: OrderDocument) {
+function notificationsOf(deps: Pick<TransitionDeps, "notifications">, order: NewOrder) {
   return order.notificationIds
     ? deps.notifications.getMany(order.id, order.notificationIds)
     : deps.notifications.listByOrder(order.id);
@@ -36,7 +36,7 @@ function notificationsOf(deps: Pick<TransitionDeps, "notifications">, order: Ord
 
 async function feedDraft(
   deps: TransitionDeps,
-  order: OrderDocument,
+  order: NewOrder,
   status: OrderStatus,
   at: string,
 ): Promise<FeedDraft> {
@@ -71,7 +71,7 @@ async function unconfirmed(deps: TransitionDeps, order: OrderDocument): Promise<
 }
 
 /** Appends the drafts to the feed in the order they were written; true when the last one is new there. */
-async function appendDrafts(deps: TransitionDeps, order: OrderDocument, drafts: FeedDraft[]) {
+async function appendDrafts(deps: TransitionDeps, order: NewOrder, drafts: FeedDraft[]) {
   let appended = false;
   for (const draft of drafts) {
     appended = await deps.statusFeed.append({
@@ -87,7 +87,7 @@ async function appendDrafts(deps: TransitionDeps, order: OrderDocument, drafts: 
 }
 
 /** A final outcome always has its feed entry; any other transition only in a feed that lists transitions. */
-async function hasFeedEntry(deps: TransitionDeps, order: OrderDocument, status: OrderStatus) {
+async function hasFeedEntry(deps: TransitionDeps, order: NewOrder, status: OrderStatus) {
   return altinnFeedStatuses.has(status) || deps.feedAudience.listsTransitions(order.creator);
 }
 
@@ -136,6 +136,41 @@ export async function transitionOrder(
   if (!final) return updated;
   // A final order has nothing else pending: clearing the outbox takes it off the sweeper's list.
   return clearConfirmed(deps, updated, changes.sweepAt);
+}
+
+/**
+ * A new order stored already in `status` (an order due at intake, stored claimed): the transition's fields,
+ * and its feed entry where it has one, on the document to create, so one create does a create's and a
+ * replace's work. `appendCreatedOutbox` appends the entry once the order is stored.
+ */
+export async function createdInStatus(
+  deps: TransitionDeps,
+  order: NewOrder,
+  status: "Processing",
+  changes: OrderChanges & { sweepAt: string },
+): Promise<NewOrder> {
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const pending = (await hasFeedEntry(deps, order, status)) ? [await feedDraft(deps, order, status, at)] : [];
+  const feedDue = new Date(now.getTime() + feedConfirmGraceMs).toISOString();
+  return {
+    ...order,
+    ...changes,
+    status,
+    statusChangedAt: at,
+    ...(pending.length > 0
+      ? { feedOutbox: pending, sweepAt: changes.sweepAt > feedDue ? feedDue : changes.sweepAt }
+      : {}),
+  };
+}
+
+/** Appends the feed entries a just-created order holds; one that fails stays for the sweeper (its sweepAt). */
+export async function appendCreatedOutbox(deps: TransitionDeps, order: NewOrder): Promise<void> {
+  try {
+    await appendDrafts(deps, order, order.feedOutbox ?? []);
+  } catch {
+    // The order's sweepAt brings the sweeper, which appends what is left (`confirmFeed`).
+  }
 }
 
 /**
