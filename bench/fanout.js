@@ -12,7 +12,7 @@ const { parseArgs } = require("node:util");
 const { setInterval, clearInterval } = require("node:timers");
 const {
   countBulkOperations,
-  countingWrites,
+  countStoreWrites,
   countReportMessages,
   drainToOutbox,
   requireCompiled,
@@ -140,7 +140,6 @@ async function run(count) {
   const service = await startServiceWithProviders(values.providers);
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
-    const deps = service.dependencies();
     // Due a minute from now: the upload and submission are timed on their own, and the send path is counted
     // from the order's release (the clock moves on below).
     const sendAt = new Date(service.clock.now().getTime() + 60_000);
@@ -149,11 +148,7 @@ async function run(count) {
     const uploadMemory = memory.phase();
 
     // Send path and report path apart: a report changes a notification with a single `update`.
-    const writes = { send: 0, report: 0 };
-    const counted = { ...deps };
-    for (const key of ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"])
-      counted[key] = countingWrites(deps[key], writes);
-    service.wrapDependencies(() => counted);
+    const writes = countStoreWrites(service);
     const reportMessages = countReportMessages(service);
 
     const servedBefore = { ...(await store?.counts()), ...bulkOperations };

@@ -1,11 +1,19 @@
 "use strict";
 // bench/latency: orders due at once through the local host, timed from the 201 of POST future/orders to the
 // message reaching the outbox (email through the ACS endpoint, SMS through the LINK gateway). Prints p50/p95,
-// and the queue operations per notification of orders released at intake (delivery reports apart).
+// the POST's own time, and the store writes (by kind) and queue operations per notification of orders
+// released at intake, intake included (delivery reports apart).
 // Usage: npm run build && node bench/latency.js [--orders 300] [--concurrency 4]
 const { parseArgs } = require("node:util");
 const { randomUUID } = require("node:crypto");
-const { countReportMessages, percentile, startInProcess, token } = require("./support");
+const {
+  countReportMessages,
+  countStoreWrites,
+  percentile,
+  printWriteKinds,
+  startInProcess,
+  token,
+} = require("./support");
 
 const { values } = parseArgs({
   options: { orders: { type: "string", default: "300" }, concurrency: { type: "string", default: "4" } },
@@ -17,6 +25,8 @@ async function main() {
   const service = await startInProcess();
   const bearer = await token("991825827");
   const latencies = { email: [], sms: [] };
+  const posts = [];
+  const writes = countStoreWrites(service);
   const reportMessages = countReportMessages(service);
   const queueOps = () => {
     const stats = service.broker.stats();
@@ -37,6 +47,7 @@ async function main() {
             },
           };
     const captured = service.outbox.next((m) => m.to === address || m.to === address.slice(1));
+    const posted = process.hrtime.bigint();
     const response = await fetch(`${service.host.apiUrl}/future/orders`, {
       method: "POST",
       headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
@@ -45,6 +56,7 @@ async function main() {
     if (response.status !== 201)
       throw new Error(`POST answered ${response.status}: ${await response.text()}`);
     const accepted = process.hrtime.bigint();
+    posts.push(Number(accepted - posted) / 1e6);
     await captured;
     latencies[channel].push(Number(process.hrtime.bigint() - accepted) / 1e6);
   }
@@ -60,7 +72,15 @@ async function main() {
         `${channel.padEnd(5)} 201 → outbox: p50 ${percentile(list, 50).toFixed(1)} ms  p95 ${percentile(list, 95).toFixed(1)} ms  (${list.length} orders)`,
       );
     }
+    posts.sort((a, b) => a - b);
+    console.log(
+      `POST future/orders: p50 ${percentile(posts, 50).toFixed(1)} ms  p95 ${percentile(posts, 95).toFixed(1)} ms`,
+    );
     await service.settle();
+    console.log(
+      `store writes / notif.: ${(writes.send / total).toFixed(2)}  (intake and send path; ${(writes.report / total).toFixed(2)} for delivery reports)`,
+    );
+    printWriteKinds(writes, total);
     // Each report message is published, received and completed once.
     const sendQueueOps = queueOps() - queueOpsBefore - 3 * reportMessages.published;
     console.log(

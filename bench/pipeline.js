@@ -9,9 +9,10 @@ const { parseArgs } = require("node:util");
 const {
   countBulkOperations,
   countingCosmos,
-  countingWrites,
+  countStoreWrites,
   countReportMessages,
   drainToOutbox,
+  printWriteKinds,
   storeSingleOrders,
   startServiceWithProviders,
   startStoreProcess,
@@ -44,11 +45,7 @@ async function main() {
   try {
     service.clock.freeze("2026-11-23T09:00:00.000Z");
     const deps = service.dependencies();
-    const writes = { send: 0, report: 0, kinds: {} };
-    const counted = { ...deps };
-    for (const key of ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"])
-      counted[key] = countingWrites(deps[key], writes, key);
-    service.wrapDependencies(() => counted);
+    const writes = countStoreWrites(service);
     const reportMessages = countReportMessages(service);
 
     const now = service.clock.now();
@@ -70,8 +67,7 @@ async function main() {
     console.log(
       `store writes / notif.   : ${(writes.send / notifications).toFixed(2)}  (send path: each document written at the store ports; target ≤ 3.5)`,
     );
-    for (const [kind, count] of Object.entries(writes.kinds).sort(([, a], [, b]) => b - a))
-      if (count > 0) console.log(`  ${kind.padEnd(44)}: ${(count / notifications).toFixed(3)}`);
+    printWriteKinds(writes, notifications);
     console.log(
       `report writes / notif.  : ${(writes.report / notifications).toFixed(2)}  (delivery reports)`,
     );

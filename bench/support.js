@@ -372,6 +372,27 @@ function countingWrites(port, counter, portName = "") {
   });
 }
 
+const storePorts = ["orders", "notifications", "references", "statusFeed", "sendBatches", "deadReports"];
+
+/**
+ * Counts every document the service writes at its store ports from now on: `send` and `report` (delivery
+ * reports) apart, and `kinds` by port, method and status (see countingWrites).
+ */
+function countStoreWrites(service) {
+  const writes = { send: 0, report: 0, kinds: {} };
+  const deps = service.dependencies();
+  const counted = { ...deps };
+  for (const key of storePorts) counted[key] = countingWrites(deps[key], writes, key);
+  service.wrapDependencies(() => counted);
+  return writes;
+}
+
+/** Prints each kind of write per notification, most frequent first. */
+function printWriteKinds(writes, notifications) {
+  for (const [kind, count] of Object.entries(writes.kinds).sort(([, a], [, b]) => b - a))
+    if (count > 0) console.log(`  ${kind.padEnd(44)}: ${(count / notifications).toFixed(3)}`);
+}
+
 /** Counts the delivery-report messages published, so the send path's queue operations can be told apart. */
 function countReportMessages(service) {
   const reportMessages = { published: 0 };
@@ -708,7 +729,8 @@ module.exports = {
   startInProcess,
   startServiceWithProviders,
   drainToOutbox,
-  countingWrites,
+  countStoreWrites,
+  printWriteKinds,
   countReportMessages,
   registerBulkOrder,
   uploadBulkOrder,
