@@ -37,8 +37,11 @@ const emailOrder = (idempotencyId: string, extra: Record<string, unknown> = {}) 
   ...extra,
 });
 
-function register(body: unknown, options: { strict?: boolean; warnings?: string[] } = {}) {
-  return registerFutureOrder(fresh.deps, {
+function register(
+  body: unknown,
+  options: { strict?: boolean; warnings?: string[]; deps?: typeof fresh.deps } = {},
+) {
+  return registerFutureOrder(options.deps ?? fresh.deps, {
     tenant,
     body,
     validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),
@@ -77,18 +80,9 @@ describe("registerFutureOrder", () => {
       replaced.push(order.id);
       return fresh.deps.orders.updateOrder(order, changes);
     };
-    const body = emailOrder("due", { requestedSendTime: undefined, reminders: [] });
-    const due = await registerFutureOrder(
-      { ...fresh.deps, orders },
-      {
-        tenant,
-        body,
-        validated: validate(futureOrderRequestSchema, body, { now: clock.now() }),
-        defaults,
-        onChangedPayload: "replay",
-        warn: () => {},
-      },
-    );
+    const due = await register(emailOrder("due", { requestedSendTime: undefined, reminders: [] }), {
+      deps: { ...fresh.deps, orders },
+    });
     if (due.kind !== "registered") throw new Error("not registered");
     expect(replaced).toEqual([]);
     const stored = await fresh.deps.orders.getOrder(due.receipt.notification.shipmentId);
