@@ -94,9 +94,9 @@ async function hasFeedEntry(deps: TransitionDeps, order: NewOrder, status: Order
 /**
  * Moves an order to a new status under its ETag, with the status-feed entry of the change (if it has one)
  * written into the order in the same replace, then appends that entry to the feed (Completed is appended
- * first: see `completeOrder`). A process that dies in between loses no entry: the order's `sweepAt` brings the sweeper,
- * which appends what is left (`confirmFeed`). A lost race surfaces as AppError "conflict" for the caller to
- * re-read and decide again.
+ * first: see `completeOrder`). A process that dies in between loses no entry: the order's `sweepAt` brings
+ * the sweeper, which appends what is left (`confirmFeed`). A lost race surfaces as AppError "conflict" for
+ * the caller to re-read and decide again.
  */
 export async function transitionOrder(
   deps: TransitionDeps,
