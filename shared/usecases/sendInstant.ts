@@ -1,7 +1,6 @@
 import type { ChainIds } from "../domain/deterministicIds";
 import type { NotificationDocument } from "../domain/notification";
 import type { ChainReceipt, NewOrder, OrderDocument } from "../domain/order";
-import { instantLeaseMs } from "../domain/recoveryTimes";
 import type { InstantEmailOrderRequest, InstantSmsOrderRequest } from "../domain/requests/instantOrder";
 import type { SendingWindow } from "../domain/sendingWindow";
 import { AppError, isAppError } from "../errors";
@@ -15,7 +14,8 @@ import { notificationFor } from "./steps/notificationDrafts";
 import { registerOrders, type ChangedPayloadPolicy } from "./steps/idempotentRegistration";
 import type { ResolvedAddress } from "./steps/resolveOrderRecipients";
 import { ordersOf } from "./steps/tenantScope";
-import { transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
+import { claimIfDue } from "./steps/releaseIfDue";
+import { appendCreatedOutbox, transitionOrder, type TransitionDeps } from "./steps/transitionOrder";
 
 interface InstantDeps extends TransitionDeps {
   references: DeliveryReferenceStore;
@@ -38,10 +38,9 @@ interface InstantResult {
 /** The provider could not take the message: Altinn's 503 NOT-00004, with nothing stored. */
 export class InstantDispatchFailed extends Error {}
 
-/** The order of an instant request, stored already claimed for processing (this request sends it). */
+/** The order of an instant request, due at once: it is stored already claimed (`claimIfDue`). */
 function instantOrder(input: InstantRequest, tenant: string, ids: ChainIds, now: Date): NewOrder {
   const created = now.toISOString();
-  const leaseUntil = new Date(now.getTime() + instantLeaseMs).toISOString();
   const base = {
     id: ids.mainOrderId,
     creator: tenant,
@@ -52,12 +51,9 @@ function instantOrder(input: InstantRequest, tenant: string, ids: ChainIds, now:
     requestedSendTime: created,
     created,
     conditionFailurePolicy: "send" as const,
-    status: "Processing" as const,
+    status: "Registered" as const,
     statusChangedAt: created,
-    // Should this request die before the order is Processed, the sweeper sends it through the pipeline.
-    leaseUntil,
-    sweepAt: leaseUntil,
-    releaseCount: 1,
+    releaseCount: 0,
   };
   if (input.kind === "instant-sms") {
     const { phoneNumber, timeToLiveInSeconds, smsSettings } = input.request.recipientSms;
@@ -131,6 +127,9 @@ export async function sendInstant(
       sharesIdsWith: instantKinds.filter((kind) => kind !== input.kind),
     },
     buildOrders: (ids, now) => [instantOrder(input, tenant, ids, now)],
+    // Claimed for this request (Processing, under the instant lease): should it die before the order is
+    // Processed, the sweeper sends it through the pipeline.
+    storedAs: (orders) => claimIfDue(deps, orders),
   });
   const result = {
     receipt: registration.receipt,
@@ -139,6 +138,8 @@ export async function sendInstant(
   };
   const order = await ordersOf(deps.orders, tenant).getOrder(registration.receipt.notification.shipmentId);
   if (!order) throw new AppError("transient", "The instant order could not be read back.");
+  // A retry appends what a request that died after storing the order could not.
+  await appendCreatedOutbox(deps, order);
   const address = addressOf(order);
   if (order.status !== "Processing" || !address) return result;
 

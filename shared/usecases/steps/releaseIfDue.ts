@@ -1,7 +1,7 @@
 import type { NewOrder, OrderDocument } from "../../domain/order";
 import { claimAndPublish, releaseLeaseUntil, type ReleaseDeps } from "./claimAndPublish";
 import { releaseGatheringFor } from "./releaseGathering";
-import { appendCreatedOutbox, createdInStatus } from "./transitionOrder";
+import { appendCreatedOutbox, createdInStatus, type TransitionDeps } from "./transitionOrder";
 
 const isDue = (order: NewOrder, now: Date) => Date.parse(order.requestedSendTime) <= now.getTime();
 
@@ -10,7 +10,7 @@ const isDue = (order: NewOrder, now: Date) => Date.parse(order.requestedSendTime
  * release lease the sweeper's claim would take), so one create does the work of a create and a claim. Should
  * the request die before `releaseSoon` publishes them, the lease runs out and the sweeper releases them.
  */
-export function claimIfDue(deps: ReleaseDeps, drafts: NewOrder[]): Promise<NewOrder[]> {
+export function claimIfDue(deps: TransitionDeps, drafts: NewOrder[]): Promise<NewOrder[]> {
   const now = deps.clock.now();
   return Promise.all(
     drafts.map(async (d) =>

@@ -234,15 +234,8 @@ export const orderKinds: OrderKind[] = [
       expectAccepted("POST future/orders/instant/sms", response);
       const receipt = response.body as Receipt;
       return {
-        // Stored already claimed: Processing is in the feed only when the sweeper had to release it again.
-        shipments: [
-          {
-            id: receipt.notification.shipmentId,
-            final: "Order_Completed",
-            lifecycle: pipeline,
-            optional: ["Order_Processing"],
-          },
-        ],
+        // Stored already claimed, with its Processing entry (appended by the request or its retry, else the sweeper).
+        shipments: [{ id: receipt.notification.shipmentId, final: "Order_Completed", lifecycle: pipeline }],
         emails: [],
         sms: [`${phone}|${body}`],
         lastSendAfterMs: 0,
