@@ -5,4 +5,6 @@
  */
 export interface FeedAudience {
   listsTransitions(tenant: string): Promise<boolean>;
+  /** The tenant's subscriptions changed in this instance: the next transition asks again. */
+  subscriptionsChanged(tenant: string): void;
 }

@@ -3,6 +3,7 @@ import { newWebhookSecret } from "../domain/webhookSignature";
 import type { WebhookSubscription, WebhookSubscriptionRequest } from "../domain/webhooks";
 import { AppError } from "../errors";
 import type { Clock } from "../ports/clock";
+import type { FeedAudience } from "../ports/feedAudience";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { WebhookPoster, WebhookStore } from "../ports/webhooks";
 import { webhooksOf } from "./steps/tenantScope";
@@ -14,6 +15,7 @@ interface RegisterWebhookDeps {
   webhooks: WebhookStore;
   webhookPoster: WebhookPoster;
   statusFeed: StatusFeed;
+  feedAudience: FeedAudience;
   clock: Clock;
 }
 
@@ -42,7 +44,7 @@ export async function registerWebhookSubscription(
   }
   const [latest] = await deps.statusFeed.read({ creator: tenant, after: 0, pageSize: 1, order: "Desc" });
   const now = deps.clock.now().toISOString();
-  return deps.webhooks.createSubscription({
+  const created = await deps.webhooks.createSubscription({
     id: randomUUID(),
     pk: tenant,
     docType: "subscription",
@@ -56,4 +58,6 @@ export async function registerWebhookSubscription(
     created: now,
     updated: now,
   });
+  deps.feedAudience.subscriptionsChanged(tenant);
+  return created;
 }

@@ -94,5 +94,26 @@ describe("status webhooks through the compiled service", () => {
     ]);
     const shipment = await other.request("GET", `/future/shipment/${shipmentId}`);
     expect((shipment.body as { status: string }).status).toBe("Order_Completed");
+
+    // Once it subscribes to order.status, its next order's transitions are in the feed at once.
+    const subscribed = await other.request("POST", "/webhooks/subscriptions", {
+      url: receiver.url,
+      events: ["order.status"],
+    });
+    expect(subscribed.status).toBe(201);
+    const next = await other.request("POST", "/future/orders", {
+      idempotencyId: "webhook-e2e-subscribed-later",
+      recipient: {
+        recipientEmail: { emailAddress: "someone@example.org", emailSettings: { subject: "S", body: "B" } },
+      },
+    });
+    const nextId = (next.body as { notification: { shipmentId: string } }).notification.shipmentId;
+    await service.settle();
+    const after = await other.request("GET", "/future/shipment/feed?seq=0&allTransitions=true");
+    expect(
+      (after.body as Array<{ shipmentId: string; status: string }>)
+        .filter((e) => e.shipmentId === nextId)
+        .map((e) => e.status),
+    ).toEqual(["Order_Processing", "Order_Processed", "Order_Completed"]);
   });
 });

@@ -10,6 +10,8 @@ import { webhookRetryDelaysMs, type WebhookPayload } from "../../shared/domain/w
 import { containers } from "../../shared/platform/resources";
 import type { NewStatusFeedEntry } from "../../shared/ports/statusFeed";
 import { dispatchWebhooks, type DispatchDeps } from "../../shared/usecases/dispatchWebhooks";
+import type { FeedAudience } from "../../shared/ports/feedAudience";
+import { everyTenant } from "../../shared/usecases/steps/feedAudience";
 import { pauseWebhookSubscription } from "../../shared/usecases/pauseWebhookSubscription";
 import { redeliverWebhook } from "../../shared/usecases/redeliverWebhook";
 import { registerWebhookSubscription } from "../../shared/usecases/registerWebhookSubscription";
@@ -20,7 +22,7 @@ import { WebhookReceiver } from "../support/webhookReceiver";
 
 let cosmos: TestCosmos;
 let receiver: WebhookReceiver;
-let deps: DispatchDeps;
+let deps: DispatchDeps & { feedAudience: FeedAudience };
 let clock: ManualClock;
 let feed: CosmosStatusFeed;
 const tenant = "991825827";
@@ -37,6 +39,7 @@ beforeEach(async () => {
   clock = new ManualClock(new Date());
   feed = new CosmosStatusFeed(database.container(containers.statusFeed.name));
   deps = {
+    feedAudience: everyTenant,
     webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
     statusFeed: feed,

@@ -3,11 +3,15 @@ import type { FeedAudience } from "../../ports/feedAudience";
 import type { WebhookStore } from "../../ports/webhooks";
 
 /** Every tenant's feed lists every transition (STATUS_FEED_TRANSITIONS=all). */
-export const everyTenant: FeedAudience = { listsTransitions: async () => true };
+export const everyTenant: FeedAudience = {
+  listsTransitions: async () => true,
+  subscriptionsChanged: () => {},
+};
 
 /**
- * How long an instance trusts what it read: a new `order.status` subscription gets every transition from at
- * most this long after it was made. One query a minute per tenant instead of one per transition.
+ * How long an instance trusts what it read: a new `order.status` subscription gets every transition at once
+ * from the instance that registered it, and from the others at most this long after. One query a minute per
+ * tenant instead of one per transition.
  */
 const rememberedMs = 60_000;
 
@@ -35,5 +39,9 @@ export class SubscribedTenants implements FeedAudience {
     lists.catch(() => this.known.delete(tenant));
     this.known.set(tenant, { lists, until: now + rememberedMs });
     return lists;
+  }
+
+  subscriptionsChanged(tenant: string): void {
+    this.known.delete(tenant);
   }
 }

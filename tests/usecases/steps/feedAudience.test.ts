@@ -47,6 +47,18 @@ describe("SubscribedTenants: whose feed lists every transition", () => {
     expect(store.reads).toBe(2);
   });
 
+  it("counts a subscription registered in this instance at once", async () => {
+    const list: WebhookSubscription[] = [];
+    const audience = new SubscribedTenants(
+      subscriptions(list),
+      new ManualClock(new Date("2026-12-07T10:00:00Z")),
+    );
+    expect(await audience.listsTransitions("991825827")).toBe(false);
+    list.push(subscription("991825827"));
+    audience.subscriptionsChanged("991825827");
+    expect(await audience.listsTransitions("991825827")).toBe(true);
+  });
+
   it("asks again after a failed read instead of remembering the failure", async () => {
     const store = subscriptions([subscription("991825827")]);
     const audience = new SubscribedTenants(store, new ManualClock(new Date("2026-12-07T10:00:00Z")));

@@ -8,6 +8,8 @@ import type { NewNotification } from "../../../shared/ports/notificationStore";
 import type { RecipientStatusPages } from "../../../shared/ports/recipientStatuses";
 import type { WebhookStore } from "../../../shared/ports/webhooks";
 import { dispatchWebhooks, type DispatchDeps } from "../../../shared/usecases/dispatchWebhooks";
+import type { FeedAudience } from "../../../shared/ports/feedAudience";
+import { everyTenant } from "../../../shared/usecases/steps/feedAudience";
 import { registerWebhookSubscription } from "../../../shared/usecases/registerWebhookSubscription";
 import { completeOrder, maxFeedRecipients } from "../../../shared/usecases/steps/transitionOrder";
 import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
@@ -19,7 +21,7 @@ import { WebhookReceiver } from "../../support/webhookReceiver";
 let cosmos: TestCosmos;
 let stores: ReturnType<typeof cosmosStores>;
 let receiver: WebhookReceiver;
-let deps: DispatchDeps;
+let deps: DispatchDeps & { feedAudience: FeedAudience };
 let clock: ManualClock;
 const tenant = "991825827";
 /** One more than a feed entry lists: the order's recipients reach webhooks only through its notifications. */
@@ -37,6 +39,7 @@ beforeEach(async () => {
   stores = cosmosStores(database);
   clock = new ManualClock(new Date("2026-11-23T12:00:00.000Z"));
   deps = {
+    feedAudience: everyTenant,
     webhooks: new CosmosWebhookStore(database.container(containers.webhooks.name)),
     webhookPoster: new HttpWebhookPoster(localOutboundPolicy),
     statusFeed: stores.statusFeed,

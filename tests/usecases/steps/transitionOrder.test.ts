@@ -80,7 +80,7 @@ describe("completeOrder: the feed entry of a final order", () => {
 });
 
 describe("transitionOrder: a tenant whose feed lists final outcomes only", () => {
-  const finalOnly: FeedAudience = { listsTransitions: async () => false };
+  const finalOnly: FeedAudience = { listsTransitions: async () => false, subscriptionsChanged: () => {} };
 
   it("moves the order through Processing and Processed with one write each and no feed entry, then completes it with one", async () => {
     const order = sampleOrder();
