@@ -86,6 +86,16 @@ async function appendDrafts(deps: TransitionDeps, order: NewOrder, drafts: FeedD
   return appended;
 }
 
+/**
+ * When the sweeper looks at an order next: `sweepAt`, or sooner while its outbox holds entries, so the sweeper
+ * appends any that a process which died after the write left behind.
+ */
+function sweepAfter(now: Date, pending: FeedDraft[], sweepAt: string | undefined): string | undefined {
+  if (pending.length === 0) return sweepAt;
+  const feedDue = new Date(now.getTime() + feedConfirmGraceMs).toISOString();
+  return sweepAt === undefined || sweepAt > feedDue ? feedDue : sweepAt;
+}
+
 /** A final outcome always has its feed entry; any other transition only in a feed that lists transitions. */
 async function hasFeedEntry(deps: TransitionDeps, order: NewOrder, status: OrderStatus) {
   return altinnFeedStatuses.has(status) || deps.feedAudience.listsTransitions(order.creator);
@@ -110,23 +120,16 @@ export async function transitionOrder(
   const pending = await unconfirmed(deps, order);
   if (await hasFeedEntry(deps, order, status)) pending.push(await feedDraft(deps, order, status, at));
   const final = finalOrderStatuses.has(status);
-  if (pending.length === 0)
-    return deps.orders.updateOrder(order, {
-      ...changes,
-      status,
-      statusChangedAt: at,
-      feedOutbox: undefined,
-      sweepAt: final ? changes.sweepAt : (changes.sweepAt ?? order.sweepAt),
-    });
-  const feedDue = new Date(now.getTime() + feedConfirmGraceMs).toISOString();
-  const sweepAt = changes.sweepAt ?? order.sweepAt;
+  // A final order with nothing pending leaves the sweeper's list at once.
+  const sweepAt = final && pending.length === 0 ? changes.sweepAt : (changes.sweepAt ?? order.sweepAt);
   const updated = await deps.orders.updateOrder(order, {
     ...changes,
     status,
     statusChangedAt: at,
-    feedOutbox: pending,
-    sweepAt: sweepAt === undefined || sweepAt > feedDue ? feedDue : sweepAt,
+    feedOutbox: pending.length > 0 ? pending : undefined,
+    sweepAt: sweepAfter(now, pending, sweepAt),
   });
+  if (pending.length === 0) return updated;
   try {
     await appendDrafts(deps, updated, pending);
   } catch {
@@ -152,15 +155,13 @@ export async function createdInStatus(
   const now = deps.clock.now();
   const at = now.toISOString();
   const pending = (await hasFeedEntry(deps, order, status)) ? [await feedDraft(deps, order, status, at)] : [];
-  const feedDue = new Date(now.getTime() + feedConfirmGraceMs).toISOString();
   return {
     ...order,
     ...changes,
     status,
     statusChangedAt: at,
-    ...(pending.length > 0
-      ? { feedOutbox: pending, sweepAt: changes.sweepAt > feedDue ? feedDue : changes.sweepAt }
-      : {}),
+    ...(pending.length > 0 ? { feedOutbox: pending } : {}),
+    sweepAt: sweepAfter(now, pending, changes.sweepAt),
   };
 }
 
