@@ -342,13 +342,13 @@ const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
 const isReportWrite = (changes) => changes !== undefined && "deliveryReport" in changes;
 
 /**
- * Wraps a port so every written document is counted, send path and delivery reports apart, and by kind in
- * `counter.kinds` when given: `<port>.<method>` and the status a change sets (`orders.updateOrder Processed`).
+ * Wraps the port `portName` so every written document is counted, send path and delivery reports apart, and
+ * by kind in `counter.kinds`: `<port>.<method>` and the status a change sets (`orders.updateOrder Processed`).
  */
-function countingWrites(port, counter, portName = "") {
+function countingWrites(port, counter, portName) {
   const count = (path, kind, n = 1) => {
     counter[path] += n;
-    if (counter.kinds) counter.kinds[kind] = (counter.kinds[kind] ?? 0) + n;
+    counter.kinds[kind] = (counter.kinds[kind] ?? 0) + n;
   };
   const kindOf = (name, changes) =>
     `${portName}.${name}${changes?.status ? ` ${changes.status}` : ""}${isReportWrite(changes) ? " (report)" : ""}`;
