@@ -16,8 +16,11 @@ export interface NotificationStore extends RecipientStatusPages {
   get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined>;
   /** Point reads of known notifications of one order (missing ones are left out). */
   getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]>;
-  /** Creates each notification unless one with its id exists, so a redelivered order creates nothing twice. */
-  createMany(notifications: NewNotification[]): Promise<void>;
+  /**
+   * Creates each notification unless one with its id exists, so a redelivered order creates nothing twice.
+   * Returns the ones this call created, with their ETags (a caller may go on with them without a read).
+   */
+  createMany(notifications: NewNotification[]): Promise<NotificationDocument[]>;
   /**
    * Applies each change if its notification still carries the ETag it was read with, many per request.
    * Says per change whether it was applied or lost a race (a delivery report got there first).

@@ -5,7 +5,9 @@ import {
 } from "../../shared/adapters/cosmos/cosmosContactRegistry";
 import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import { containers } from "../../shared/platform/resources";
+import type { EmailMessage } from "../../shared/ports/emailSender";
 import type { SendConditionChecker, SendConditionResult } from "../../shared/ports/sendCondition";
+import type { SmsMessage } from "../../shared/ports/smsSender";
 import { processOrder } from "../../shared/usecases/processOrder";
 import sampleRegistry from "../../shared/local/sampleRegistry.json";
 import { startTestCosmos, type TestCosmos } from "../support/cosmos";
@@ -41,8 +43,13 @@ beforeEach(async () => {
   await upsertRegistryDocuments(database.container(containers.registry.name), sampleRegistry);
   publisher = new RecordingPublisher();
   conditions = new ScriptedConditions();
+  sentEmails = [];
+  sentSms = [];
   clock.set(t0);
 });
+
+let sentEmails: EmailMessage[];
+let sentSms: SmsMessage[];
 
 const deps = () => ({
   ...stores,
@@ -51,6 +58,22 @@ const deps = () => ({
   conditions,
   clock,
   sendingWindow: defaultSendingWindow,
+  emailSender: {
+    send: async (m: EmailMessage) => {
+      sentEmails.push(m);
+      return { outcome: "accepted" as const, operationId: m.notificationId };
+    },
+  },
+  smsSender: {
+    send: async () => Promise.reject(new Error("SMS go in one submission")),
+    sendMany: async (ms: SmsMessage[]) => {
+      sentSms.push(...ms);
+      return ms.map((_, i) => ({
+        outcome: "accepted" as const,
+        gatewayReference: `gw-${sentSms.length - i}`,
+      }));
+    },
+  },
 });
 
 async function processing(overrides: Parameters<typeof sampleOrder>[0]) {
@@ -66,7 +89,7 @@ const smsTemplate = {
 };
 
 describe("processOrder", () => {
-  it("writes one notification per address and publishes its send, and a redelivery creates nothing twice", async () => {
+  it("writes one notification per address and sends one due now itself, and a redelivery creates and sends nothing twice", async () => {
     const order = await processing({
       notificationChannel: "EmailPreferred",
       recipients: [{ organizationNumber: "310000019" }],
@@ -82,18 +105,22 @@ describe("processOrder", () => {
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
     const first = await stores.notifications.listByOrder(order.id);
     expect(first.map((n) => [n.channel, n.recipient.address, n.status])).toEqual([
-      ["email", "post@example.com", "New"],
+      ["email", "post@example.com", "Succeeded"],
     ]);
     expect(first[0]).toMatchObject({ subject: "Til Eksempel AS (310000019)" });
-    expect(publisher.on("sendEmail").map((m) => m.messageId)).toEqual([`send:${first[0]!.id}`]);
+    expect(sentEmails.map((m) => m.notificationId)).toEqual([first[0]!.id]);
+    expect(publisher.on("sendEmail")).toEqual([]);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
 
-    // Redelivery after the order moved on is a no-op; a redelivery before it (crash) rebuilds the same ids.
+    // Redelivery after the order moved on is a no-op; a redelivery before it (crash) rebuilds the same ids
+    // and sends nothing again: the notification it finds goes by a send message, which finds it sent.
     await stores.orders.updateOrder((await stores.orders.getOrder(order.id))!, { status: "Processing" });
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
-    expect((await stores.notifications.listByOrder(order.id)).map((n) => n.id)).toEqual(
-      first.map((n) => n.id),
+    expect((await stores.notifications.listByOrder(order.id)).map((n) => [n.id, n.status])).toEqual(
+      first.map((n) => [n.id, "Succeeded"]),
     );
+    expect(sentEmails).toHaveLength(1);
+    expect(publisher.on("sendEmail").map((m) => m.messageId)).toEqual([`send:${first[0]!.id}`]);
   });
 
   it("completes an order at once when every recipient is reserved or unidentified", async () => {
@@ -155,7 +182,7 @@ describe("processOrder", () => {
     conditions.answers.push({ outcome: "error", reason: "x" });
     await processOrder(deps(), { orderId: order.id, conditionAttempt: 2 });
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
-    expect(publisher.on("sendEmail")).toHaveLength(1);
+    expect(sentEmails).toHaveLength(1);
   });
 
   it("does nothing for an order that was cancelled before its message arrived", async () => {

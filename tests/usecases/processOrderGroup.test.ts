@@ -2,11 +2,18 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { transient } from "../../shared/errors";
 import type { EmailMessage, EmailSendOutcome } from "../../shared/ports/emailSender";
 import type { NotificationStore } from "../../shared/ports/notificationStore";
-import { processOrderMessageSchema, sendMessageSchema } from "../../shared/queue/messages";
+import { abandonedSendMs } from "../../shared/domain/recoveryTimes";
+import {
+  processOrderMessageSchema,
+  sendMessageSchema,
+  type SendGroupMessage,
+} from "../../shared/queue/messages";
 import { processOrderGroup } from "../../shared/usecases/processOrderGroup";
+import { sendNotification } from "../../shared/usecases/sendNotification";
 import { sendNotificationGroup } from "../../shared/usecases/sendNotificationGroup";
 import { sweepOrders } from "../../shared/usecases/sweepOrders";
 import { freshDependenciesPerTest } from "../support/freshDependencies";
+import { sampleEmail } from "../support/notifications";
 import { sampleOrder } from "../support/orders";
 import { ManualClock } from "../support/pipeline";
 
@@ -63,15 +70,27 @@ function groupMessages() {
   });
 }
 
-function sendGroups() {
-  return fresh.publisher.on("sendEmail").flatMap((m) => {
+/** Sends every email send message published so far, as the send queue's job would. */
+async function sendQueued() {
+  for (const m of fresh.publisher.on("sendEmail")) {
     const body = sendMessageSchema.parse(m.body);
-    return "sends" in body ? [{ messageId: m.messageId, body }] : [];
-  });
+    if ("sends" in body) await sendNotificationGroup(deps(), body);
+    else if ("notificationId" in body) await sendNotification(deps(), body);
+  }
+}
+
+/** Processed orders whose email sends wait in one send message (as sends scheduled for later do). */
+async function queuedSends(count: number): Promise<{ body: SendGroupMessage }> {
+  const orders = await dueOrders(count, { status: "Processed" });
+  const notifications = orders.map((o, i) =>
+    sampleEmail(o.id, t0, { recipient: { address: `user${i}@example.com` } }),
+  );
+  await fresh.deps.notifications.createMany(notifications);
+  return { body: { sends: notifications.map((n) => ({ orderId: n.orderId, notificationId: n.id })) } };
 }
 
 describe("processOrderGroup", () => {
-  it("processes the orders of one release in one message, and their single sends share one send message", async () => {
+  it("processes the orders of one release in one message and sends what is due now itself, once", async () => {
     const orders = await dueOrders(12);
     await sweepOrders(deps());
     const groups = groupMessages();
@@ -79,15 +98,41 @@ describe("processOrderGroup", () => {
     expect(groups[0]?.orderIds.sort()).toEqual(orders.map((o) => o.id).sort());
 
     await processOrderGroup(deps(), groups[0]!);
-    for (const o of orders) expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Processed");
-    const sends = sendGroups();
-    expect(fresh.publisher.on("sendEmail")).toHaveLength(1);
-    expect(sends[0]?.body.sends).toHaveLength(12);
+    for (const o of orders) {
+      expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Processed");
+      const [n] = await fresh.deps.notifications.listByOrder(o.id);
+      expect(n?.status).toBe("Succeeded");
+    }
+    expect(new Set(handed.map((m) => m.to)).size).toBe(12);
+    expect(fresh.publisher.on("sendEmail")).toHaveLength(0);
 
-    // A redelivery finds the orders processed: it creates and publishes nothing.
+    // A redelivery finds the orders processed: it creates, publishes and sends nothing.
     await processOrderGroup(deps(), groups[0]!);
-    expect(fresh.publisher.on("sendEmail")).toHaveLength(1);
+    expect(handed).toHaveLength(12);
+    expect(fresh.publisher.on("sendEmail")).toHaveLength(0);
     for (const o of orders) expect(await fresh.deps.notifications.listByOrder(o.id)).toHaveLength(1);
+  });
+
+  it("leaves a send whose provider call failed to the sweeper's lost-send check, and it goes out once", async () => {
+    const orders = await dueOrders(2);
+    await sweepOrders(deps());
+    const [group] = groupMessages();
+    const dying = { ...deps(), emailSender: { send: () => Promise.reject(new Error("the worker died")) } };
+    await expect(processOrderGroup(dying, group!)).rejects.toThrow("the worker died");
+    const claimed = (await Promise.all(orders.map((o) => fresh.deps.notifications.listByOrder(o.id)))).flat();
+    expect(claimed.map((n) => n.status)).toEqual(["Sending", "Sending"]);
+    for (const o of orders) expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Processed");
+
+    // The redelivery finds the orders moved on and sends nothing; the sweeper does nothing before the sends
+    // count as abandoned (the provider may have them), then publishes each again, and each goes out once.
+    await processOrderGroup(deps(), group!);
+    await sweepOrders(deps());
+    expect(fresh.publisher.on("sendEmail")).toHaveLength(0);
+    clock.set(new Date(Date.parse(t0) + abandonedSendMs + 60_000).toISOString());
+    await sweepOrders(deps());
+    await sendQueued();
+    await sendQueued();
+    expect(handed.map((m) => m.notificationId).sort()).toEqual(claimed.map((n) => n.id).sort());
   });
 
   it("gives an order with a send condition, or a large one, a process message of its own", async () => {
@@ -122,66 +167,20 @@ describe("processOrderGroup", () => {
       expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe(
         o.id === broken ? "Processing" : "Processed",
       );
-    expect(
-      sendGroups()[0]
-        ?.body.sends.map((s) => s.orderId)
-        .sort(),
-    ).toEqual(
+    const recipientOf = (id: string) => orders.find((o) => o.id === id)?.recipients[0]?.emailAddress;
+    expect(handed.map((m) => m.to).sort()).toEqual(
       orders
         .map((o) => o.id)
         .filter((id) => id !== broken)
+        .map(recipientOf)
         .sort(),
     );
 
+    // The redelivery processes and sends only the order that was left.
     await processOrderGroup(deps(), group!);
     expect((await fresh.deps.orders.getOrder(broken))?.status).toBe("Processed");
-    // The redelivery published only the order that was left: its send goes in a message of its own.
-    expect(fresh.publisher.on("sendEmail").at(-1)?.body).toEqual({
-      orderId: broken,
-      notificationId: (await fresh.deps.notifications.listByOrder(broken))[0]?.id,
-    });
+    expect(handed.map((m) => m.to).sort()).toEqual(orders.map((o) => recipientOf(o.id)).sort());
     for (const o of orders) expect(await fresh.deps.notifications.listByOrder(o.id)).toHaveLength(1);
-  });
-});
-
-describe("sendNotificationGroup", () => {
-  it("sends each notification of the group once, however often the message comes", async () => {
-    await dueOrders(12);
-    await sweepOrders(deps());
-    await processOrderGroup(deps(), groupMessages()[0]!);
-    const [sends] = sendGroups();
-
-    await sendNotificationGroup(deps(), sends!.body);
-    await sendNotificationGroup(deps(), sends!.body);
-    expect(handed).toHaveLength(12);
-    expect(new Set(handed.map((m) => m.to)).size).toBe(12);
-  });
-
-  it("sends every other notification when one fails in the store, and the redelivery sends only that one", async () => {
-    await dueOrders(4);
-    await sweepOrders(deps());
-    await processOrderGroup(deps(), groupMessages()[0]!);
-    const [sends] = sendGroups();
-    const broken = sends!.body.sends[1]!.notificationId;
-    const flaky: NotificationStore = Object.create(fresh.deps.notifications) as NotificationStore;
-    flaky.update = (notification, changes) =>
-      notification.id === broken
-        ? Promise.reject(transient("update notification: Cosmos DB is unavailable (503)"))
-        : fresh.deps.notifications.update(notification, changes);
-
-    await expect(sendNotificationGroup({ ...deps(), notifications: flaky }, sends!.body)).rejects.toThrow(
-      "503",
-    );
-    expect(handed.map((m) => m.notificationId).sort()).toEqual(
-      sends!.body.sends
-        .map((s) => s.notificationId)
-        .filter((id) => id !== broken)
-        .sort(),
-    );
-    await sendNotificationGroup(deps(), sends!.body);
-    expect(handed.map((m) => m.notificationId).sort()).toEqual(
-      sends!.body.sends.map((s) => s.notificationId).sort(),
-    );
   });
 
   it("hands the SMS of one organisation to the gateway in one submission, another organisation's in its own", async () => {
@@ -203,14 +202,44 @@ describe("sendNotificationGroup", () => {
     for (const o of orders) await fresh.deps.orders.createOrder(o);
     await sweepOrders(deps());
     await processOrderGroup(deps(), groupMessages()[0]!);
-    const [message] = fresh.publisher.on("sendSms");
-    const group = sendMessageSchema.parse(message!.body);
-    if (!("sends" in group)) throw new Error("the SMS went in single messages, not in a group");
-    expect(group.sends).toHaveLength(9);
-
-    await sendNotificationGroup(deps(), group);
+    expect(fresh.publisher.on("sendSms")).toHaveLength(0);
     expect(submissions.sort()).toEqual([3, 6]);
     for (const o of orders)
       expect((await fresh.deps.notifications.listByOrder(o.id))[0]?.status).toBe("Accepted");
+  });
+});
+
+describe("sendNotificationGroup", () => {
+  it("sends each notification of the group once, however often the message comes", async () => {
+    const sends = await queuedSends(12);
+
+    await sendNotificationGroup(deps(), sends.body);
+    await sendNotificationGroup(deps(), sends.body);
+    expect(handed).toHaveLength(12);
+    expect(new Set(handed.map((m) => m.to)).size).toBe(12);
+  });
+
+  it("sends every other notification when one fails in the store, and the redelivery sends only that one", async () => {
+    const sends = await queuedSends(4);
+    const broken = sends.body.sends[1]!.notificationId;
+    const flaky: NotificationStore = Object.create(fresh.deps.notifications) as NotificationStore;
+    flaky.update = (notification, changes) =>
+      notification.id === broken
+        ? Promise.reject(transient("update notification: Cosmos DB is unavailable (503)"))
+        : fresh.deps.notifications.update(notification, changes);
+
+    await expect(sendNotificationGroup({ ...deps(), notifications: flaky }, sends.body)).rejects.toThrow(
+      "503",
+    );
+    expect(handed.map((m) => m.notificationId).sort()).toEqual(
+      sends.body.sends
+        .map((s) => s.notificationId)
+        .filter((id) => id !== broken)
+        .sort(),
+    );
+    await sendNotificationGroup(deps(), sends.body);
+    expect(handed.map((m) => m.notificationId).sort()).toEqual(
+      sends.body.sends.map((s) => s.notificationId).sort(),
+    );
   });
 });

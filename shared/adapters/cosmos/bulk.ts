@@ -51,7 +51,7 @@ function operationOf(write: BulkWrite): OperationInput {
 }
 
 /** What the judges read of an operation's result. */
-type OperationResult = Pick<OperationResponse, "statusCode" | "resourceBody">;
+type OperationResult = Pick<OperationResponse, "statusCode" | "resourceBody" | "eTag">;
 
 /** The statuses an operation answers with rather than failing: the judges decide on them. */
 const answeredStatuses = new Set([404, 409, 412]);
@@ -69,11 +69,11 @@ async function runOne(
   try {
     const type = operation.operationType;
     if (type === BulkOperationType.Create || type === BulkOperationType.Upsert) {
-      const { statusCode } =
+      const { statusCode, etag } =
         type === BulkOperationType.Create
           ? await container.items.create(operation.resourceBody)
           : await container.items.upsert(operation.resourceBody);
-      return { statusCode };
+      return { statusCode, eTag: etag };
     }
     if (type === BulkOperationType.Replace) {
       const { statusCode } = await container
@@ -142,6 +142,24 @@ export async function runBulk(
     if (!outcome)
       throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one write of a bulk request`);
     return [outcome];
+  });
+}
+
+/**
+ * Creates each document unless one with its id exists (as `runBulk`'s creates), and says what became of each,
+ * in order: the new document's ETag, or undefined where one existed already.
+ */
+export async function createEach(
+  container: Container,
+  bodies: object[],
+  what: string,
+): Promise<Array<string | undefined>> {
+  const creates = bodies.map((body) => operationOf({ kind: "create", body }));
+  return inChunks(container, creates, what, (result) => {
+    if (result.statusCode === 409) return [undefined];
+    if (result.statusCode !== 201 || !result.eTag)
+      throw transient(`${what}: Cosmos DB answered ${result.statusCode} to one create of a bulk request`);
+    return [result.eTag];
   });
 }
 

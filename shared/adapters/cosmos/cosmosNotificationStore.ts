@@ -8,7 +8,7 @@ import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { replaceIfUnchanged } from "./replaceIfUnchanged";
 import { quarantineDocument, sweepPageOf } from "./sweepPage";
-import { readMany, runBulk } from "./bulk";
+import { createEach, readMany, runBulk } from "./bulk";
 import { AppError } from "../../errors";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
 
@@ -79,16 +79,17 @@ export class CosmosNotificationStore implements NotificationStore {
     return found.map((raw) => notificationDocumentSchema.parse(raw));
   }
 
-  async createMany(notifications: NewNotification[]): Promise<void> {
+  async createMany(notifications: NewNotification[]): Promise<NotificationDocument[]> {
     // An existing one was created by an earlier run of the same step: create-if-absent.
-    await runBulk(
+    const etags = await createEach(
       this.container,
-      notifications.map((n) => ({
-        kind: "create" as const,
-        body: { ...n, ...this.retention.notification(n) },
-      })),
+      notifications.map((n) => ({ ...n, ...this.retention.notification(n) })),
       "create notifications",
     );
+    return notifications.flatMap((n, i) => {
+      const _etag = etags[i];
+      return _etag ? [{ ...n, _etag }] : [];
+    });
   }
 
   async updateMany<T extends NotificationDocument>(

@@ -2,30 +2,27 @@ import { laneOf, processQueueOf } from "../../domain/lanes";
 import type { ProcessOrderMessage } from "../../queue/messages";
 import { maxListedNotifications } from "../../domain/completion";
 import type { OrderDocument } from "../../domain/order";
-import type { SendingWindow } from "../../domain/sendingWindow";
 import { isPendingNotification } from "../../domain/statuses";
 import { abandonedSendMs, releaseLeaseMs } from "../../domain/recoveryTimes";
 import { isAppError } from "../../errors";
 import type { ContactRegistry } from "../../ports/contactRegistry";
 import type { TestModeProviders } from "../../ports/testMode";
 import { contactsFor } from "./selectContactRegistry";
-import type { Publisher } from "../../ports/publisher";
 import type { RecipientLists } from "../../ports/recipientLists";
 import type { SendBatches } from "../../ports/sendBatches";
 import type { SendConditionChecker } from "../../ports/sendCondition";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { notificationsFor } from "./notificationDrafts";
-import { planSends, type PlannedSends } from "./planSends";
+import { claimDueNow, planSends, type PlannedSends } from "./planSends";
 import { resolveOrderRecipients } from "./resolveOrderRecipients";
-import { transitionOrder, type TransitionDeps } from "./transitionOrder";
+import type { SendDeps } from "./sendEach";
+import { transitionOrder } from "./transitionOrder";
 
-export interface ProcessDeps extends TransitionDeps {
+export interface ProcessDeps extends SendDeps {
   contacts: ContactRegistry;
   conditions: SendConditionChecker;
-  publisher: Publisher;
   sendBatches: SendBatches;
   recipientLists: RecipientLists;
-  sendingWindow: SendingWindow;
   /** A test-mode organisation's persons are looked up with the simulated ones. */
   testMode?: TestModeProviders;
 }
@@ -110,10 +107,12 @@ export async function expandOrder(
         ? order.recipients.slice(start, chunkEnd)
         : await deps.recipientLists.read(order.id, start, chunkEnd);
     const addresses = await resolveOrderRecipients(contactsFor(deps, order.creator), order, recipients);
-    const plan = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
-    await deps.notifications.createMany(plan.notifications);
+    const planned = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
+    // A small order's sends due now go out from this step itself (see claimDueNow).
+    const plan = total <= chunkSize ? claimDueNow(planned, now) : planned;
+    const created = await deps.notifications.createMany(plan.notifications);
     await deps.sendBatches.createMany(plan.batches);
-    sends.add(plan, laneOf(order), now);
+    sends.add(plan, laneOf(order), now, created);
     if (plan.notifications.some(isPendingNotification)) allFinal = false;
     ids.push(...plan.notifications.map((n) => n.id));
     if (chunkEnd < total) {

@@ -3,12 +3,13 @@ import { digestOf } from "../../domain/deterministicIds";
 import { sendQueueOf, type Lane } from "../../domain/lanes";
 import { maxBatchSize, minBatchSize, type NewSendBatch } from "../../domain/sendBatch";
 import type { OrderDocument } from "../../domain/order";
+import type { NotificationDocument } from "../../domain/notification";
 import type { NewNotification } from "../../ports/notificationStore";
 import type { QueueKey } from "../../platform/resources";
 import type { OutgoingMessage, Publisher } from "../../ports/publisher";
 import { maxSendsPerMessage } from "../../queue/messages";
 
-interface SendPlan {
+export interface SendPlan {
   /** Every notification of the step; those sent in a batch carry its id. */
   notifications: NewNotification[];
   batches: NewSendBatch[];
@@ -66,6 +67,23 @@ export function planSends(
   };
 }
 
+/**
+ * A small order's single sends that may go out now, created already claimed (Sending): the processing step
+ * sends them itself once every order of its message is planned (`PlannedSends.takeCreatedClaimed`), with no
+ * send message and no claim write of their own. Batched, scheduled and expired ones are left as planned.
+ */
+export function claimDueNow(plan: SendPlan, now: Date): SendPlan {
+  const at = now.toISOString();
+  return {
+    ...plan,
+    notifications: plan.notifications.map((n) =>
+      n.status === "New" && !n.batchId && n.sendAfter <= at && n.expiry > at
+        ? { ...n, status: "Sending", statusChangedAt: at }
+        : n,
+    ),
+  };
+}
+
 const scheduled = (sendAfter: string, now: Date) =>
   Date.parse(sendAfter) > now.getTime() ? { scheduledEnqueueTime: new Date(sendAfter) } : {};
 
@@ -83,10 +101,24 @@ interface SingleSend {
 export class PlannedSends {
   private readonly batches = new Map<QueueKey, OutgoingMessage[]>();
   private readonly singles = new Map<string, { queue: QueueKey; sends: SingleSend[] }>();
+  private createdClaimed: NotificationDocument[] = [];
 
-  add(plan: SendPlan, lane: Lane, now: Date): void {
+  /**
+   * Adds a step's sends once its notifications are stored; `created` are those the store created (with
+   * their ETags). A send claimed at planning (`claimDueNow`) that this step created is kept for the step to
+   * send; one that existed already (an earlier delivery of the step) goes by a send message, which finds it
+   * as it is: still New, taken, or done.
+   */
+  add(plan: SendPlan, lane: Lane, now: Date, created: NotificationDocument[] = []): void {
+    const createdById = new Map(created.map((n) => [n.id, n]));
     for (const n of plan.notifications) {
-      if (n.status !== "New" || n.batchId) continue;
+      if (n.batchId) continue;
+      const claimed = n.status === "Sending" ? createdById.get(n.id) : undefined;
+      if (claimed) {
+        this.createdClaimed.push(claimed);
+        continue;
+      }
+      if (n.status !== "New" && n.status !== "Sending") continue;
       const when = scheduled(n.sendAfter, now);
       const queue = sendQueueOf(lane, n.channel);
       const key = `${queue}|${when.scheduledEnqueueTime?.toISOString() ?? ""}`;
@@ -105,6 +137,13 @@ export class PlannedSends {
       });
       this.batches.set(queue, list);
     }
+  }
+
+  /** The sends created claimed since the last call, for the caller to send (`sendCreatedClaimed`). */
+  takeCreatedClaimed(): NotificationDocument[] {
+    const taken = this.createdClaimed;
+    this.createdClaimed = [];
+    return taken;
   }
 
   /** Publishes what was added since the last call. */

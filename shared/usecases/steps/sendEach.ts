@@ -188,7 +188,53 @@ export async function sendEach(deps: SendDeps, messages: SendNotificationMessage
       failures.isolate((s) => claim(deps, s, now)),
     )
   ).filter((s): s is Send => s !== undefined);
+  await deliver(deps, claimed, failures);
+  failures.raise();
+}
 
+/**
+ * Sends that a processing step created already claimed (Sending), so no send message and no claim of their
+ * own: each goes out with a token of its provider's bucket, as a queued single send would; one without a
+ * token goes back to New and waits for one with a send message. Throws nothing: failures are kept in
+ * `failures` for the caller to raise once its orders have moved on (what a failure left Sending, the
+ * sweeper's lost-send check finds).
+ */
+export async function sendCreatedClaimed(
+  deps: SendDeps,
+  created: NotificationDocument[],
+  failures: IsolatedFailures,
+): Promise<void> {
+  if (created.length === 0) return;
+  await failures.isolate(async (now: Date) => {
+    const sends = created.map((notification) => ({ message: messageOf(notification), notification }));
+    const paced = await takeTokensFor(deps, created, "priority", now);
+    const ready = new Set(paced.ready);
+    await mapInParallel(
+      sends.filter((s) => !ready.has(s.notification)),
+      storeConcurrency,
+      failures.isolate(async (s) => {
+        const waiting = await deps.notifications.update(s.notification, {
+          status: "New",
+          statusChangedAt: now.toISOString(),
+        });
+        await waitForToken(deps, s.message, waiting, paced.retryAt ?? now);
+      }),
+    );
+    await deliver(
+      deps,
+      sends.filter((s) => ready.has(s.notification)),
+      failures,
+    );
+  })(deps.clock.now());
+}
+
+/** The message a send would have had: a reschedule of a send created claimed publishes it. */
+function messageOf(n: NotificationDocument): SendNotificationMessage {
+  return { orderId: n.orderId, notificationId: n.id, retry: 0 };
+}
+
+/** Hands claimed sends to their providers, records each answer and pauses any bucket a provider throttled. */
+async function deliver(deps: SendDeps, claimed: Send[], failures: IsolatedFailures): Promise<void> {
   const results = await handOver(
     deps,
     claimed.map((s) => s.notification),
@@ -203,5 +249,4 @@ export async function sendEach(deps: SendDeps, messages: SendNotificationMessage
     }),
   );
   await pauseThrottled(deps, results);
-  failures.raise();
 }

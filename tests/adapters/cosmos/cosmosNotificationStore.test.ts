@@ -32,6 +32,22 @@ describe("CosmosNotificationStore against the embedded Cosmos server", () => {
     expect(read.filter((n) => n.channel === "sms")).toHaveLength(125);
   });
 
+  it("says which notifications it created, each with the ETag an update then needs, alone and in bulk", async () => {
+    const orderId = randomUUID();
+    const at = "2026-12-04T09:00:00.000Z";
+    const [existing, ...fresh] = Array.from({ length: 3 }, () => sampleEmail(orderId, at));
+    expect((await store.createMany([existing!])).map((n) => n.id)).toEqual([existing!.id]);
+
+    const created = await store.createMany([existing!, ...fresh]);
+
+    expect(created.map((n) => n.id)).toEqual(fresh.map((n) => n.id));
+    for (const n of created) await store.update(n, { status: "Sending" });
+    expect((await store.getMany(orderId, fresh.map((n) => n.id))).map((n) => n.status)).toEqual([
+      "Sending",
+      "Sending",
+    ]);
+  });
+
   it("reads nothing of another order's partition", async () => {
     const orderId = randomUUID();
     const notification = sampleEmail(orderId, "2026-12-04T09:00:00.000Z");

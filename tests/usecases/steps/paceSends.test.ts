@@ -2,11 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { CosmosSendPacer } from "../../../shared/adapters/cosmos/cosmosSendPacer";
 import { defaultSendingWindow } from "../../../shared/domain/sendingWindow";
 import type { BucketLimit } from "../../../shared/domain/tokenBucket";
-import { throttled } from "../../../shared/errors";
+import { IsolatedFailures, throttled } from "../../../shared/errors";
 import { containers } from "../../../shared/platform/resources";
 import type { EmailMessage, EmailSendOutcome, EmailSender } from "../../../shared/ports/emailSender";
 import { sendBatch } from "../../../shared/usecases/sendBatch";
 import { sendNotification } from "../../../shared/usecases/sendNotification";
+import { sendCreatedClaimed } from "../../../shared/usecases/steps/sendEach";
 import { startTestCosmos, type TestCosmos } from "../../support/cosmos";
 import { sampleEmail } from "../../support/notifications";
 import { sampleOrder } from "../../support/orders";
@@ -130,6 +131,28 @@ describe("paced sends", () => {
     await sendNotification(deps(), retry!.body as { orderId: string; notificationId: string; retry: number });
     expect(email.sent).toHaveLength(1);
     expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Succeeded");
+  });
+
+  it("a send created claimed by its processing step waits for a token as a queued one does, and goes out once", async () => {
+    await pacer.take({ provider: "acs", key: "acs:varsel.local" }, 10, "priority", clock.now());
+    const order = sampleOrder({ status: "Processing", requestedSendTime: t0 });
+    await stores.orders.createOrder(order);
+    const created = await stores.notifications.createMany([
+      sampleEmail(order.id, t0, { status: "Sending", statusChangedAt: t0 }),
+    ]);
+    const failures = new IsolatedFailures();
+    await sendCreatedClaimed(deps(), created, failures);
+    failures.raise();
+    expect(email.sent).toHaveLength(0);
+    const n = created[0]!;
+    expect((await stores.notifications.get(order.id, n.id))?.status).toBe("New");
+    const [retry] = publisher.published;
+    expect(retry?.body).toEqual({ orderId: order.id, notificationId: n.id, retry: 1 });
+    expect(retry?.scheduledEnqueueTime?.toISOString()).toBe("2026-12-04T10:00:00.100Z");
+    clock.set(retry!.scheduledEnqueueTime!);
+    await sendNotification(deps(), retry!.body as { orderId: string; notificationId: string; retry: number });
+    await sendNotification(deps(), retry!.body as { orderId: string; notificationId: string; retry: number });
+    expect(email.sent.map((m) => m.notificationId)).toEqual([n.id]);
   });
 
   it("a 429 pauses every send to that sender domain until its Retry-After, not just the one refused", async () => {
