@@ -42,10 +42,14 @@ describe("CosmosNotificationStore against the embedded Cosmos server", () => {
 
     expect(created.map((n) => n.id)).toEqual(fresh.map((n) => n.id));
     for (const n of created) await store.update(n, { status: "Sending" });
-    expect((await store.getMany(orderId, fresh.map((n) => n.id))).map((n) => n.status)).toEqual([
-      "Sending",
-      "Sending",
-    ]);
+    expect(
+      (
+        await store.getMany(
+          orderId,
+          fresh.map((n) => n.id),
+        )
+      ).map((n) => n.status),
+    ).toEqual(["Sending", "Sending"]);
   });
 
   it("reads nothing of another order's partition", async () => {
