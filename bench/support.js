@@ -223,6 +223,8 @@ function singleRecipientOrder(i, now) {
     status: "Registered",
     statusChangedAt: created,
     releaseCount: 0,
+    // As intake registers orders now (the one email of an order to one person or address named by the order).
+    naming: "emailByOrder",
   };
 }
 

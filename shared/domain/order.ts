@@ -154,6 +154,12 @@ export const orderDocumentSchema = z.object({
   feedOutbox: z.array(feedDraftSchema).optional(),
   /** Why the order ended as it did, when that is worth telling (e.g. a send condition that kept failing). */
   statusReason: z.string().optional(),
+  /**
+   * "emailByOrder" (every order registered since 2026-12-07): the one email of an order that can have one at
+   * most takes the order's id (steps/notificationDrafts). An order registered before keeps the names its
+   * notifications may already have, so processing it again never creates a second one.
+   */
+  naming: z.literal("emailByOrder").optional(),
   /** The notification ids of an order with few of them, so completion checks are point reads, not queries. */
   notificationIds: z.array(z.uuid()).max(100).optional(),
   /**

@@ -5,7 +5,7 @@ import { isPendingNotification } from "../domain/statuses";
 import { isAppError } from "../errors";
 import type { DeadDeliveryReports } from "../ports/deadDeliveryReports";
 import type { DeliveryReportParser, ParsedDeliveryReport } from "../ports/deliveryReportParser";
-import type { DeliveryReferenceStore } from "../ports/notificationStore";
+import type { DeliveryReference, DeliveryReferenceStore } from "../ports/notificationStore";
 import type { Publisher } from "../ports/publisher";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 import type { TransitionDeps } from "./steps/transitionOrder";
@@ -71,7 +71,7 @@ async function applyOne(
     return undefined;
   }
   const now = deps.clock.now();
-  const reference = await deps.references.get(report.provider, report.reference);
+  const [reference] = await locate(deps, [{ provider: report.provider, reference: report.reference }]);
   const notification =
     reference && (await deps.notifications.get(reference.orderId, reference.notificationId));
   if (!notification) {
@@ -129,6 +129,22 @@ function envelopeOf(deps: ReportDeps, delivery: ReportDelivery): ReportEnvelope[
 const referenceKey = (provider: string, reference: string) => `${provider}:${reference}`;
 
 /**
+ * Where the reports' notifications are: their stored references, and for an ACS report without one, the
+ * email named by its order (`isNamedByItsOrder`), whose operation id is both its order's id and its own.
+ */
+async function locate(
+  deps: ReportDeps,
+  keys: Array<{ provider: DeliveryReference["provider"]; reference: string }>,
+): Promise<DeliveryReference[]> {
+  const stored = await deps.references.getMany(keys);
+  const found = new Set(stored.map((r) => referenceKey(r.provider, r.reference)));
+  const namedByOrder = keys
+    .filter((k) => k.provider === "acs" && !found.has(referenceKey(k.provider, k.reference)))
+    .map((k) => ({ ...k, orderId: k.reference, notificationId: k.reference }));
+  return [...stored, ...namedByOrder];
+}
+
+/**
  * The notifications the reports name, read in bulk: references 100 to a request, then each order's
  * notifications 100 to a request. Keyed by provider reference.
  */
@@ -136,7 +152,8 @@ async function notificationsOf(
   deps: ReportDeps,
   received: Received[],
 ): Promise<Map<string, NotificationDocument>> {
-  const references = await deps.references.getMany(
+  const references = await locate(
+    deps,
     received.map(({ report }) => ({ provider: report.provider, reference: report.reference })),
   );
   const idsByOrder = new Map<string, Set<string>>();

@@ -54,6 +54,7 @@ function instantOrder(input: InstantRequest, tenant: string, ids: ChainIds, now:
     status: "Registered" as const,
     statusChangedAt: created,
     releaseCount: 0,
+    naming: "emailByOrder" as const,
   };
   if (input.kind === "instant-sms") {
     const { phoneNumber, timeToLiveInSeconds, smsSettings } = input.request.recipientSms;

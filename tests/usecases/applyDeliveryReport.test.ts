@@ -6,6 +6,7 @@ import { applyDeliveryReports, type ReportDeps } from "../../shared/usecases/app
 import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
 import { sendNotification } from "../../shared/usecases/sendNotification";
 import { sampleEmail, sampleSms } from "../support/notifications";
+import { sampleOrder } from "../support/orders";
 import {
   clock,
   deps,
@@ -56,6 +57,20 @@ describe("delivery reports", () => {
         ?.recipients.map((r) => r.status)
         .sort(),
     ).toEqual(["Email_Delivered", "SMS_Delivered"]);
+  });
+
+  it("finds an email named by its order without a stored reference, and completes the order", async () => {
+    const order = sampleOrder({ status: "Processing", requestedSendTime: t0 });
+    const e = sampleEmail(order.id, t0, { id: order.id });
+    await stores.orders.createOrder({ ...order, status: "Processed", notificationIds: [e.id] });
+    await stores.notifications.createMany([e]);
+    await sendNotification(deps(), { orderId: order.id, notificationId: e.id, retry: 0 });
+    expect(await stores.references.get("acs", e.id)).toBeUndefined();
+
+    await applyReport(deps(), { reference: order.id, status: "Delivered" }, new Date(t0));
+
+    expect((await stores.notifications.get(order.id, e.id))?.status).toBe("Delivered");
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
   });
 
   it("applies a burst of reports together, each once and in arrival order, and retries only the early one", async () => {

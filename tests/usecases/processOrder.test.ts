@@ -123,6 +123,37 @@ describe("processOrder", () => {
     expect(publisher.on("sendEmail").map((m) => m.messageId)).toEqual([`send:${first[0]!.id}`]);
   });
 
+  it("names the one email of an order to one person by the order, and stores no delivery reference for it", async () => {
+    const person = await processing({
+      naming: "emailByOrder",
+      notificationChannel: "EmailAndSms",
+      recipients: [{ nationalIdentityNumber: "15838510075" }],
+      smsTemplate,
+    });
+    await processOrder(deps(), { orderId: person.id, conditionAttempt: 1 });
+    const [email] = (await stores.notifications.listByOrder(person.id)).filter((n) => n.channel === "email");
+    expect(email?.id).toBe(person.id);
+    expect(sentEmails.map((m) => m.notificationId)).toEqual([person.id]);
+    expect(await stores.references.get("acs", person.id)).toBeUndefined();
+
+    // An organisation may have many addresses, and an order registered before the naming may have its email
+    // already: each email is named by its address.
+    const organisation = await processing({
+      naming: "emailByOrder",
+      recipients: [{ organizationNumber: "310000019" }],
+    });
+    const older = await processing({ recipients: [{ emailAddress: "older@example.com" }] });
+    for (const order of [organisation, older]) {
+      await processOrder(deps(), { orderId: order.id, conditionAttempt: 1 });
+      const emails = await stores.notifications.listByOrder(order.id);
+      expect(emails.length).toBeGreaterThan(0);
+      for (const n of emails) {
+        expect(n.id).not.toBe(order.id);
+        expect(await stores.references.get("acs", n.id)).toMatchObject({ orderId: order.id });
+      }
+    }
+  });
+
   it("completes an order at once when every recipient is reserved or unidentified", async () => {
     const order = await processing({
       notificationChannel: "Sms",

@@ -7,7 +7,7 @@ import type { EmailSender } from "../../ports/emailSender";
 import type { DeliveryReferenceStore, NewNotification } from "../../ports/notificationStore";
 import type { SmsMessage, SmsSender } from "../../ports/smsSender";
 import type { TestModeProviders } from "../../ports/testMode";
-import { referenceOf, withRetries } from "./recordAcceptance";
+import { emailReferencesOf, referenceOf, withRetries } from "./recordAcceptance";
 
 type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
 
@@ -139,15 +139,14 @@ async function submitSms(deps: ProviderDeps, sms: SmsNotificationDocument[]): Pr
 /**
  * Hands claimed sends over and remembers where their delivery reports must go, each in one request: the
  * emails' operation ids before ACS sees them (ACS takes the notification id as its operation id, so a report
- * is matched even before ACS answers), every other reference as soon as the providers answer, before any
- * status is written.
+ * is matched even before ACS answers; an email named by its order needs none), every other reference as soon
+ * as the providers answer, before any status is written.
  */
 export async function handOver(
   deps: ProviderDeps & { references: DeliveryReferenceStore },
   claimed: NotificationDocument[],
 ): Promise<SendResult[]> {
-  const emails = claimed.filter((n) => n.channel === "email");
-  await withRetries(() => deps.references.putMany(emails.map((n) => referenceOf(n, n.id))));
+  await withRetries(() => deps.references.putMany(emailReferencesOf(claimed)));
   const results = await callProviders(deps, claimed);
   const references = results.flatMap((r) =>
     "outcome" in r && r.outcome.kind === "accepted" && r.outcome.reference !== r.notification.id

@@ -18,9 +18,23 @@ function inLanguage<Text, Translations extends Partial<Record<"nn" | "en", Text>
 }
 
 /**
+ * An order to one recipient other than an organisation has at most one email: a person has one address in
+ * the register, a self-identified user one, a plain recipient one (an organisation may have many). Only
+ * orders registered to be named so (`naming`) are.
+ */
+function emailNamedByOrder(order: OrderDocument): boolean {
+  const [only, ...more] = order.recipients;
+  if (order.naming !== "emailByOrder" || order.recipientCount !== undefined || !only || more.length > 0)
+    return false;
+  return Boolean(only.nationalIdentityNumber) || !only.organizationNumber;
+}
+
+/**
  * The notification of one resolved address of an order, under an id derived from (order, channel,
  * address): processing the order again, or recovering an instant order through the pipeline, names the
- * same notification and never creates a second one.
+ * same notification and never creates a second one. The one email of an order that has one at most takes
+ * the order's id: ACS takes a notification's id as its operation id, so that email's delivery report names
+ * the order, whose partition holds it, and needs no stored delivery reference (`isNamedByItsOrder`).
  */
 export function notificationFor(
   order: OrderDocument,
@@ -36,7 +50,10 @@ export function notificationFor(
   const policy = template?.sendingTimePolicy ?? "Anytime";
   const requested = new Date(Math.max(Date.parse(order.requestedSendTime), now.getTime()));
   const common = {
-    id: deterministicId(order.id, `${address.channel}:${identity.toLowerCase()}`),
+    id:
+      address.channel === "email" && emailNamedByOrder(order)
+        ? order.id
+        : deterministicId(order.id, `${address.channel}:${identity.toLowerCase()}`),
     orderId: order.id,
     creator: order.creator,
     created,

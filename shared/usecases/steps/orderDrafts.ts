@@ -183,6 +183,7 @@ export function draftsFromFutureOrder(
     status: "Registered" as const,
     statusChangedAt: created,
     releaseCount: 0,
+    naming: "emailByOrder" as const,
     dialogportenAssociation: request.dialogportenAssociation,
   };
   const main: NewOrder = {
@@ -276,6 +277,7 @@ export function draftFromLegacyOrder(
     status: "Registered",
     statusChangedAt: created,
     releaseCount: 0,
+    naming: "emailByOrder",
     ...legacyTemplates(input, defaults),
   };
 }

@@ -58,6 +58,21 @@ export function referenceOf(n: NotificationDocument, reference: string): Deliver
 }
 
 /**
+ * An email named by its order's id (see `notificationFor`): its ACS operation id is its order's id, which is
+ * also the partition that holds it, so its delivery report finds it without a stored reference.
+ */
+export function isNamedByItsOrder(n: Pick<NotificationDocument, "channel" | "id" | "orderId">): boolean {
+  return n.channel === "email" && n.id === n.orderId;
+}
+
+/** Where a delivery report finds an email sent under its own id (ACS's operation id), before it is sent. */
+export function emailReferencesOf(sending: NotificationDocument[]): DeliveryReference[] {
+  return sending
+    .filter((n) => n.channel === "email" && !isNamedByItsOrder(n))
+    .map((n) => referenceOf(n, n.id));
+}
+
+/**
  * Before an email goes to ACS: ACS takes the notification id as its operation id, so the delivery report can
  * find the notification even when it comes before ACS's answer, or when the sender dies before recording it.
  */
@@ -65,7 +80,8 @@ export async function rememberEmailOperation(
   deps: Pick<AcceptanceDeps, "references">,
   sending: NotificationDocument,
 ): Promise<void> {
-  if (sending.channel === "email") await deps.references.put(referenceOf(sending, sending.id));
+  const [reference] = emailReferencesOf([sending]);
+  if (reference) await deps.references.put(reference);
 }
 
 /**
