@@ -9,7 +9,7 @@ import type { QueueKey } from "../../platform/resources";
 import type { OutgoingMessage, Publisher } from "../../ports/publisher";
 import { maxSendsPerMessage } from "../../queue/messages";
 
-export interface SendPlan {
+interface SendPlan {
   /** Every notification of the step; those sent in a batch carry its id. */
   notifications: NewNotification[];
   batches: NewSendBatch[];

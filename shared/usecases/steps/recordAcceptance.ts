@@ -61,7 +61,7 @@ export function referenceOf(n: NotificationDocument, reference: string): Deliver
  * An email named by its order's id (see `notificationFor`): its ACS operation id is its order's id, which is
  * also the partition that holds it, so its delivery report finds it without a stored reference.
  */
-export function isNamedByItsOrder(n: Pick<NotificationDocument, "channel" | "id" | "orderId">): boolean {
+function isNamedByItsOrder(n: Pick<NotificationDocument, "channel" | "id" | "orderId">): boolean {
   return n.channel === "email" && n.id === n.orderId;
 }
 
