@@ -135,6 +135,24 @@ describe("processOrderGroup", () => {
     expect(handed.map((m) => m.notificationId).sort()).toEqual(claimed.map((n) => n.id).sort());
   });
 
+  it("records the acceptances of one hand-over in one bulk write, not one write per send", async () => {
+    await dueOrders(12);
+    await sweepOrders(deps());
+    const writes: string[] = [];
+    const counting: NotificationStore = Object.create(fresh.deps.notifications) as NotificationStore;
+    counting.update = (n, changes) => {
+      writes.push("update");
+      return fresh.deps.notifications.update(n, changes);
+    };
+    counting.updateMany = (updates) => {
+      writes.push(`updateMany of ${updates.length}`);
+      return fresh.deps.notifications.updateMany(updates);
+    };
+    await processOrderGroup({ ...deps(), notifications: counting }, groupMessages()[0]!);
+    expect(handed).toHaveLength(12);
+    expect(writes).toEqual(["updateMany of 12"]);
+  });
+
   it("gives an order with a send condition, or a large one, a process message of its own", async () => {
     const [plain] = await dueOrders(1);
     const [conditional] = await dueOrders(1, { conditionEndpoint: "https://service.example/condition" });

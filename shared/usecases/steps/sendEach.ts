@@ -128,10 +128,35 @@ async function claim(deps: SendDeps, send: Send, now: Date): Promise<Send | unde
   }
 }
 
+type Accepted = SendResult & { outcome: { kind: "accepted"; reference: string } };
+
+function isAccepted(result: SendResult): result is Accepted {
+  return "outcome" in result && result.outcome.kind === "accepted";
+}
+
 /**
- * Records what the provider said: accepted (the reference is stored already), refused (final at once), or
- * back to New for a later retry.
+ * Records every acceptance of one hand-over in one bulk request (the references are stored already): until
+ * it is written, a message the SMS gateway took would be sent again by a process that died, so the window is
+ * one round trip, not one per send. A delivery report that got there first keeps its status (a conflict).
  */
+async function recordAccepted(deps: SendDeps, accepted: Accepted[]): Promise<void> {
+  if (accepted.length === 0) return;
+  const at = deps.clock.now().toISOString();
+  await withRetries(() =>
+    deps.notifications.updateMany(
+      accepted.map(({ notification, outcome }) => ({
+        notification,
+        changes: {
+          status: notification.channel === "email" ? "Succeeded" : "Accepted",
+          reference: outcome.reference,
+          statusChangedAt: at,
+        },
+      })),
+    ),
+  );
+}
+
+/** Records a send the provider did not take: refused (final at once), or back to New for a later retry. */
 async function record(deps: SendDeps, send: Send, result: SendResult): Promise<void> {
   const sending = send.notification;
   if (!("outcome" in result)) {
@@ -140,11 +165,7 @@ async function record(deps: SendDeps, send: Send, result: SendResult): Promise<v
     return;
   }
   const { outcome } = result;
-  if (outcome.kind === "accepted") {
-    const status = sending.channel === "email" ? "Succeeded" : "Accepted";
-    await withRetries(() => settle(deps, sending, { status, reference: outcome.reference }));
-    return;
-  }
+  if (outcome.kind === "accepted") return; // written by recordAccepted, for all of a hand-over at once
   await settle(deps, sending, { status: outcome.status });
   const after = await deps.notifications.get(sending.orderId, sending.id);
   if (after && !isPendingNotification(after)) await completeOrderIfDone(deps, sending.orderId);
@@ -220,10 +241,20 @@ export async function sendCreatedClaimed(
         await waitForToken(deps, s.message, waiting, paced.retryAt ?? now);
       }),
     );
-    await deliver(
-      deps,
-      sends.filter((s) => ready.has(s.notification)),
-      failures,
+    // Each channel is recorded as soon as its provider answers, as a send message of one queue would be: an
+    // SMS accepted by the gateway must not wait for the emails' calls before its result is written (until
+    // then, a process that dies would leave it to be sent again).
+    const readyNow = sends.filter((s) => ready.has(s.notification));
+    await Promise.all(
+      (["email", "sms"] as const).map(
+        failures.isolate((channel: "email" | "sms") =>
+          deliver(
+            deps,
+            readyNow.filter((s) => s.notification.channel === channel),
+            failures,
+          ),
+        ),
+      ),
     );
   })(deps.clock.now());
 }
@@ -235,13 +266,17 @@ function messageOf(n: NotificationDocument): SendNotificationMessage {
 
 /** Hands claimed sends to their providers, records each answer and pauses any bucket a provider throttled. */
 async function deliver(deps: SendDeps, claimed: Send[], failures: IsolatedFailures): Promise<void> {
+  if (claimed.length === 0) return;
   const results = await handOver(
     deps,
     claimed.map((s) => s.notification),
   );
+  await failures.isolate((accepted: Accepted[]) => recordAccepted(deps, accepted))(
+    results.filter(isAccepted),
+  );
   const sendOf = new Map(claimed.map((s) => [s.notification, s]));
   await mapInParallel(
-    results,
+    results.filter((r) => !isAccepted(r)),
     storeConcurrency,
     failures.isolate(async (result) => {
       const send = sendOf.get(result.notification);
