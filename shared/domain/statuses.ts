@@ -69,6 +69,11 @@ export type SmsResult = (typeof smsResults)[number];
 export const pendingEmailResults: ReadonlySet<EmailResult> = new Set(["New", "Sending", "Succeeded"]);
 export const pendingSmsResults: ReadonlySet<SmsResult> = new Set(["New", "Sending", "Accepted"]);
 
+/** The status a provider's acceptance gives: an email Succeeded, an SMS Accepted (both wait for a report). */
+export function acceptedStatusOf(channel: "email" | "sms"): "Succeeded" | "Accepted" {
+  return channel === "email" ? "Succeeded" : "Accepted";
+}
+
 /** True while a notification still waits for a final status. */
 export function isPendingNotification(
   n: { channel: "email"; status: EmailResult } | { channel: "sms"; status: SmsResult },

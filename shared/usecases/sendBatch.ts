@@ -1,29 +1,16 @@
 import type { SendBatchMessage } from "../queue/messages";
-import type { NotificationDocument } from "../domain/notification";
 import { abandonedSendMs } from "../domain/recoveryTimes";
 import type { SendBatchDocument } from "../domain/sendBatch";
 import { nextSendTime } from "../domain/sendingWindow";
 import { isAppError } from "../errors";
 import type { SendBatches } from "../ports/sendBatches";
-import { handOver, type SendResult } from "./steps/callProvider";
+import { handOver, recordOutcomes } from "./steps/callProvider";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 import { pauseThrottled, takeTokensFor } from "./steps/paceSends";
-import { withRetries } from "./steps/recordAcceptance";
 import { sendQueueFor, type SendDeps } from "./steps/sendEach";
 
 interface SendBatchDeps extends SendDeps {
   sendBatches: SendBatches;
-}
-
-function changesFor(result: SendResult, now: string): Partial<NotificationDocument> | undefined {
-  if (!("outcome" in result)) return undefined;
-  const { notification, outcome } = result;
-  if (outcome.kind === "failed") return { status: outcome.status, statusChangedAt: now };
-  return {
-    status: notification.channel === "email" ? "Succeeded" : "Accepted",
-    reference: outcome.reference,
-    statusChangedAt: now,
-  };
 }
 
 /** Puts the batch back to Pending and its message on the queue for `at` (moved into the sending window). */
@@ -89,13 +76,7 @@ export async function sendBatch(deps: SendBatchDeps, message: SendBatchMessage):
   }
 
   const results = await handOver(deps, paced.ready);
-  const recordedAt = deps.clock.now().toISOString();
-  const updates = results.flatMap((r) => {
-    const changes = changesFor(r, recordedAt);
-    return changes ? [{ notification: r.notification, changes }] : [];
-  });
-  // A conflict means a delivery report got there first; its status stands.
-  await withRetries(() => deps.notifications.updateMany(updates));
+  await recordOutcomes(deps, results);
 
   const retries = results.flatMap((r) => ("retryAfterMs" in r ? [r] : []));
   await pauseThrottled(deps, results);

@@ -4,9 +4,14 @@ import { defaultProviderRetryMs } from "../../domain/recoveryTimes";
 import { AppError, isAppError } from "../../errors";
 import type { Clock } from "../../ports/clock";
 import type { EmailSender } from "../../ports/emailSender";
-import type { DeliveryReferenceStore, NewNotification } from "../../ports/notificationStore";
+import type {
+  DeliveryReferenceStore,
+  NewNotification,
+  NotificationStore,
+} from "../../ports/notificationStore";
 import type { SmsMessage, SmsSender } from "../../ports/smsSender";
 import type { TestModeProviders } from "../../ports/testMode";
+import { acceptedStatusOf } from "../../domain/statuses";
 import { emailReferencesOf, referenceOf, withRetries } from "./recordAcceptance";
 
 type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
@@ -155,4 +160,33 @@ export async function handOver(
   );
   await withRetries(() => deps.references.putMany(references));
   return results;
+}
+
+function changesOf(result: SendResult, at: string): Partial<NotificationDocument> | undefined {
+  if (!("outcome" in result)) return undefined;
+  const { notification, outcome } = result;
+  if (outcome.kind === "failed") return { status: outcome.status, statusChangedAt: at };
+  return {
+    status: acceptedStatusOf(notification.channel),
+    reference: outcome.reference,
+    statusChangedAt: at,
+  };
+}
+
+/**
+ * Writes what the providers answered in one hand-over (accepted or refused) in one bulk request: until an
+ * acceptance is written, a message the SMS gateway took would be sent again by a process that died, so that
+ * window is one round trip, not one per send. A conflict means a delivery report got there first; its status
+ * stands. A transient failure is the caller's to put back.
+ */
+export async function recordOutcomes(
+  deps: { notifications: NotificationStore; clock: Clock },
+  results: SendResult[],
+): Promise<void> {
+  const at = deps.clock.now().toISOString();
+  const updates = results.flatMap((r) => {
+    const changes = changesOf(r, at);
+    return changes ? [{ notification: r.notification, changes }] : [];
+  });
+  await withRetries(() => deps.notifications.updateMany(updates));
 }

@@ -1,4 +1,5 @@
 import type { NotificationDocument } from "../../domain/notification";
+import { acceptedStatusOf } from "../../domain/statuses";
 import { isAppError } from "../../errors";
 import type { Clock } from "../../ports/clock";
 import type {
@@ -97,7 +98,5 @@ export async function recordAcceptance(
   if (sending.channel === "sms" || reference !== sending.id) {
     await withRetries(() => deps.references.put(referenceOf(sending, reference)));
   }
-  await withRetries(() =>
-    settle(deps, sending, { status: sending.channel === "email" ? "Succeeded" : "Accepted", reference }),
-  );
+  await withRetries(() => settle(deps, sending, { status: acceptedStatusOf(sending.channel), reference }));
 }

@@ -13,15 +13,15 @@ const isDue = (order: NewOrder, now: Date) => Date.parse(order.requestedSendTime
 export function claimIfDue(deps: TransitionDeps, drafts: NewOrder[]): Promise<NewOrder[]> {
   const now = deps.clock.now();
   return Promise.all(
-    drafts.map(async (d) =>
-      d.status === "Registered" && isDue(d, now)
-        ? createdInStatus(deps, d, "Processing", {
-            leaseUntil: releaseLeaseUntil(d, now),
-            sweepAt: releaseLeaseUntil(d, now),
-            releaseCount: d.releaseCount + 1,
-          })
-        : d,
-    ),
+    drafts.map(async (d) => {
+      if (d.status !== "Registered" || !isDue(d, now)) return d;
+      const leaseUntil = releaseLeaseUntil(d, now);
+      return createdInStatus(deps, d, "Processing", {
+        leaseUntil,
+        sweepAt: leaseUntil,
+        releaseCount: d.releaseCount + 1,
+      });
+    }),
   );
 }
 

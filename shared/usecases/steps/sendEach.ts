@@ -3,7 +3,6 @@ import { laneOf, sendQueueOf } from "../../domain/lanes";
 import type { NotificationDocument } from "../../domain/notification";
 import { abandonedSendMs, lostSendGraceMs } from "../../domain/recoveryTimes";
 import { nextSendTime, type SendingWindow } from "../../domain/sendingWindow";
-import { isPendingNotification } from "../../domain/statuses";
 import { isAppError, IsolatedFailures } from "../../errors";
 import type { QueueKey } from "../../platform/resources";
 import type { Clock } from "../../ports/clock";
@@ -13,10 +12,10 @@ import type { Publisher } from "../../ports/publisher";
 import type { SendPacer } from "../../ports/sendPacer";
 import type { SmsSender } from "../../ports/smsSender";
 import type { SendNotificationMessage } from "../../queue/messages";
-import { handOver, type SendResult } from "./callProvider";
+import { handOver, recordOutcomes, type SendResult } from "./callProvider";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { pauseThrottled, takeTokensFor } from "./paceSends";
-import { settle, withRetries } from "./recordAcceptance";
+import { settle } from "./recordAcceptance";
 import type { TransitionDeps } from "./transitionOrder";
 
 export interface SendDeps extends TransitionDeps {
@@ -128,47 +127,15 @@ async function claim(deps: SendDeps, send: Send, now: Date): Promise<Send | unde
   }
 }
 
-type Accepted = SendResult & { outcome: { kind: "accepted"; reference: string } };
-
-function isAccepted(result: SendResult): result is Accepted {
-  return "outcome" in result && result.outcome.kind === "accepted";
-}
-
-/**
- * Records every acceptance of one hand-over in one bulk request (the references are stored already): until
- * it is written, a message the SMS gateway took would be sent again by a process that died, so the window is
- * one round trip, not one per send. A delivery report that got there first keeps its status (a conflict).
- */
-async function recordAccepted(deps: SendDeps, accepted: Accepted[]): Promise<void> {
-  if (accepted.length === 0) return;
-  const at = deps.clock.now().toISOString();
-  await withRetries(() =>
-    deps.notifications.updateMany(
-      accepted.map(({ notification, outcome }) => ({
-        notification,
-        changes: {
-          status: notification.channel === "email" ? "Succeeded" : "Accepted",
-          reference: outcome.reference,
-          statusChangedAt: at,
-        },
-      })),
-    ),
+/** A send the provider could not take now: back to New, and its message again after Retry-After. */
+async function putBack(deps: SendDeps, send: Send, retryAfterMs: number): Promise<void> {
+  await settle(deps, send.notification, { status: "New" });
+  await reschedule(
+    deps,
+    send.message,
+    send.notification,
+    new Date(deps.clock.now().getTime() + retryAfterMs),
   );
-}
-
-/** Records a send the provider did not take: refused (final at once), or back to New for a later retry. */
-async function record(deps: SendDeps, send: Send, result: SendResult): Promise<void> {
-  const sending = send.notification;
-  if (!("outcome" in result)) {
-    await settle(deps, sending, { status: "New" });
-    await reschedule(deps, send.message, sending, new Date(deps.clock.now().getTime() + result.retryAfterMs));
-    return;
-  }
-  const { outcome } = result;
-  if (outcome.kind === "accepted") return; // written by recordAccepted, for all of a hand-over at once
-  await settle(deps, sending, { status: outcome.status });
-  const after = await deps.notifications.get(sending.orderId, sending.id);
-  if (after && !isPendingNotification(after)) await completeOrderIfDone(deps, sending.orderId);
 }
 
 /**
@@ -264,24 +231,30 @@ function messageOf(n: NotificationDocument): SendNotificationMessage {
   return { orderId: n.orderId, notificationId: n.id, retry: 0 };
 }
 
-/** Hands claimed sends to their providers, records each answer and pauses any bucket a provider throttled. */
+/**
+ * Hands claimed sends to their providers and records their answers (`recordOutcomes`), puts back what failed
+ * for now, checks completion of the orders a refusal may have finished and pauses any bucket a provider
+ * throttled.
+ */
 async function deliver(deps: SendDeps, claimed: Send[], failures: IsolatedFailures): Promise<void> {
   if (claimed.length === 0) return;
   const results = await handOver(
     deps,
     claimed.map((s) => s.notification),
   );
-  await failures.isolate((accepted: Accepted[]) => recordAccepted(deps, accepted))(
-    results.filter(isAccepted),
-  );
+  await failures.isolate((answered: SendResult[]) => recordOutcomes(deps, answered))(results);
   const sendOf = new Map(claimed.map((s) => [s.notification, s]));
   await mapInParallel(
-    results.filter((r) => !isAccepted(r)),
+    results.flatMap((r) => ("retryAfterMs" in r ? [r] : [])),
     storeConcurrency,
     failures.isolate(async (result) => {
       const send = sendOf.get(result.notification);
-      if (send) await record(deps, send, result);
+      if (send) await putBack(deps, send, result.retryAfterMs);
     }),
   );
+  // A refusal is final at once; an accepted send waits for its report, which checks completion.
+  const refused = results.flatMap((r) => ("outcome" in r && r.outcome.kind === "failed" ? [r] : []));
+  for (const orderId of new Set(refused.map((r) => r.notification.orderId)))
+    await failures.isolate((id: string) => completeOrderIfDone(deps, id))(orderId);
   await pauseThrottled(deps, results);
 }
