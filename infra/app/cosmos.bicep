@@ -83,6 +83,7 @@ var containers = [
       '/channel/?'
       '/status/?'
       '/expiry/?'
+      '/reference/?'
       '/quarantine/*'
       '/recipient/nationalIdentityNumber/?'
       '/recipient/organizationNumber/?'

@@ -21,6 +21,7 @@ const notificationRowSchema = z.object({
   channel: z.enum(["email", "sms"]),
   status: z.string(),
   statusChangedAt: z.string(),
+  reference: z.string().optional(),
   recipient: z.object({ address: z.string().optional() }).loose(),
 });
 

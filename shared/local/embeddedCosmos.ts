@@ -8,6 +8,7 @@ import { answerExpiry, expiryRoute } from "./expireDocuments";
 import { enforceIndexingPolicy } from "./indexCoverage";
 import { useLinearQueryEngine } from "./linearQueryEngine";
 import { usePartitionScopedQueries, withRequestPartition } from "./partitionScopedQueries";
+import { useValueLookups } from "./valueLookups";
 import { openCosmosStore, type CosmosStore, type CosmosStoreOptions } from "./persistence/cosmosStore";
 
 /** The embedded server does not check keys; the SDK still needs one to sign requests. */
@@ -124,6 +125,7 @@ export async function startEmbeddedCosmos(
   // restored from disk); it is attached before the event loop turns again, so no request can come first.
   useLinearQueryEngine();
   usePartitionScopedQueries();
+  useValueLookups();
   enforceIndexingPolicy();
   const server: Server = createServer({ keepAlive: true });
   server.keepAliveTimeout = keepAliveSeconds * 1000;

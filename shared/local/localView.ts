@@ -68,6 +68,7 @@ export function buildPageView(
 ): PageView {
   const orderOfReference = new Map<string, string>();
   for (const r of view.references) orderOfReference.set(r.reference, r.orderId);
+  for (const n of view.notifications) if (n.reference) orderOfReference.set(n.reference, n.orderId);
   const orderOfNotification = new Map(view.notifications.map((n) => [n.id, n.orderId]));
   const messages: PageView["messages"] = outbox.map((m) => ({
     ...m,

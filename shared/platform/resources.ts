@@ -68,7 +68,8 @@ export const containers = {
     name: "notifications",
     partitionKeyPath: "/orderId",
     // An order's notifications (by creation, by id, pending, counted by status), expired ones, the support
-    // lookup and erasure by recipient, and the usage report by channel and creation time.
+    // lookup and erasure by recipient, the usage report by channel and creation time, and an SMS by the
+    // gateway reference its delivery report names.
     indexedPaths: [
       "/orderId/?",
       "/id/?",
@@ -76,6 +77,7 @@ export const containers = {
       "/channel/?",
       "/status/?",
       "/expiry/?",
+      "/reference/?",
       "/quarantine/*",
       "/recipient/nationalIdentityNumber/?",
       "/recipient/organizationNumber/?",

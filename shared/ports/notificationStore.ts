@@ -14,6 +14,11 @@ type Changes<T> = Partial<Omit<T, "id" | "orderId" | "channel">>;
 export interface NotificationStore extends RecipientStatusPages {
   listByOrder(orderId: string): Promise<NotificationDocument[]>;
   get(orderId: string, notificationId: string): Promise<NotificationDocument | undefined>;
+  /**
+   * The SMS the gateway took under these references (LINK's delivery reports name nothing else), across all
+   * orders, in one query; unknown references and unreadable notifications are left out.
+   */
+  findSmsByReferences(references: string[]): Promise<SmsNotificationDocument[]>;
   /** Point reads of known notifications of one order (missing ones are left out). */
   getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]>;
   /**

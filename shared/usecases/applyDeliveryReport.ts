@@ -128,14 +128,15 @@ function envelopeOf(deps: ReportDeps, delivery: ReportDelivery): ReportEnvelope[
 
 const referenceKey = (provider: string, reference: string) => `${provider}:${reference}`;
 
+type ReportKey = { provider: DeliveryReference["provider"]; reference: string };
+
 /**
- * Where the reports' notifications are: their stored references, and for an ACS report without one, the
- * email named by its order (`isNamedByItsOrder`), whose operation id is both its order's id and its own.
+ * Where the reports' notifications are that the query by gateway reference did not find: stored references
+ * (an email's operation id; an SMS sent before SMS needed none), and for an ACS report without one, the email
+ * named by its order (`isNamedByItsOrder`), whose operation id is both its order's id and its own.
  */
-async function locate(
-  deps: ReportDeps,
-  keys: Array<{ provider: DeliveryReference["provider"]; reference: string }>,
-): Promise<DeliveryReference[]> {
+async function locate(deps: ReportDeps, keys: ReportKey[]): Promise<DeliveryReference[]> {
+  if (keys.length === 0) return [];
   const stored = await deps.references.getMany(keys);
   const found = new Set(stored.map((r) => referenceKey(r.provider, r.reference)));
   const namedByOrder = keys
@@ -145,16 +146,25 @@ async function locate(
 }
 
 /**
- * The notifications the reports name, read in bulk: references 100 to a request, then each order's
- * notifications 100 to a request. Keyed by provider reference.
+ * The notifications the reports name, keyed by provider reference: SMS by the gateway reference their result
+ * recorded, in one query; the rest by reference document, 100 to a request, then each order's notifications
+ * 100 to a request.
  */
 async function notificationsOf(
   deps: ReportDeps,
   received: Received[],
 ): Promise<Map<string, NotificationDocument>> {
+  const byReference = new Map<string, NotificationDocument>();
+  const gatewayReferences = received.flatMap(({ report }) =>
+    report.provider === "link" ? [report.reference] : [],
+  );
+  for (const sms of await deps.notifications.findSmsByReferences(gatewayReferences))
+    if (sms.reference !== undefined) byReference.set(referenceKey("link", sms.reference), sms);
   const references = await locate(
     deps,
-    received.map(({ report }) => ({ provider: report.provider, reference: report.reference })),
+    received
+      .map(({ report }) => ({ provider: report.provider, reference: report.reference }))
+      .filter((k) => !byReference.has(referenceKey(k.provider, k.reference))),
   );
   const idsByOrder = new Map<string, Set<string>>();
   for (const r of references)
@@ -162,7 +172,6 @@ async function notificationsOf(
   const notifications = new Map<string, NotificationDocument>();
   for (const [orderId, ids] of idsByOrder)
     for (const n of await deps.notifications.getMany(orderId, [...ids])) notifications.set(n.id, n);
-  const byReference = new Map<string, NotificationDocument>();
   for (const r of references) {
     const notification = notifications.get(r.notificationId);
     if (notification) byReference.set(referenceKey(r.provider, r.reference), notification);

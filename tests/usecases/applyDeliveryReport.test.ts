@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
-import type { DeliveryReference } from "../../shared/ports/notificationStore";
+import type { NotificationStore } from "../../shared/ports/notificationStore";
 import { acceptDeliveryReport } from "../../shared/usecases/acceptDeliveryReport";
 import { applyDeliveryReports, type ReportDeps } from "../../shared/usecases/applyDeliveryReport";
 import { replayDeadReports } from "../../shared/usecases/replayDeadReports";
@@ -23,6 +23,11 @@ useSendAndReportFixture();
 const applyReport = (d: ReportDeps, message: unknown, enqueuedTime: Date | undefined) =>
   applyDeliveryReports(d, [{ message, enqueuedTime }]);
 
+/** A LINK report as its queue message carries it. */
+const linkReport = (reference: string) => ({
+  varselReport: { provider: "link", firstSeen: t0, attempt: 0, payload: { reference, status: "Delivered" } },
+});
+
 describe("delivery reports", () => {
   it("applies a report by provider reference and completes the order exactly once", async () => {
     const e = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
@@ -33,14 +38,7 @@ describe("delivery reports", () => {
 
     await applyReport(deps(), { reference: e.id, status: "Delivered" }, new Date(t0));
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Processed");
-    const smsReport = {
-      varselReport: {
-        provider: "link",
-        firstSeen: t0,
-        attempt: 0,
-        payload: { reference: "gw-1", status: "Delivered" },
-      },
-    };
+    const smsReport = linkReport("gw-1");
     await Promise.all([applyReport(deps(), smsReport, undefined), applyReport(deps(), smsReport, undefined)]);
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
     clock.advance(5_000);
@@ -99,6 +97,35 @@ describe("delivery reports", () => {
         .on("deliveryReports")
         .map((m) => (m.body as { varselReport: { payload: unknown } }).varselReport.payload),
     ).toEqual([{ reference: "not-sent-yet", status: "Delivered" }]);
+  });
+
+  it("finds an SMS by the gateway reference its result recorded, with no reference document", async () => {
+    const s = sampleSms("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(s);
+    await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
+    const sent = await stores.notifications.get(order.id, s.id);
+    expect(sent).toMatchObject({ status: "Accepted", reference: "gw-1" });
+    expect(await stores.references.get("link", "gw-1")).toBeUndefined();
+
+    await applyReport(deps(), linkReport("gw-1"), undefined);
+
+    expect((await stores.notifications.get(order.id, s.id))?.status).toBe("Delivered");
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
+  });
+
+  it("still finds an SMS by the reference document written before SMS needed none", async () => {
+    const s = sampleSms("00000000-0000-4000-8000-000000000000", t0, { status: "Sending" });
+    const order = await processedOrderWith(s);
+    await stores.references.put({
+      provider: "link",
+      reference: "gw-old",
+      orderId: order.id,
+      notificationId: s.id,
+    });
+
+    await applyReport(deps(), linkReport("gw-old"), undefined);
+
+    expect((await stores.notifications.get(order.id, s.id))?.status).toBe("Delivered");
   });
 
   it("retries a report that arrived before its send result, then keeps it as a dead report", async () => {
@@ -187,28 +214,17 @@ describe("delivery reports", () => {
       await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
     const base = deps();
     const lookups: number[] = [];
-    const references = base.references;
     const jsonParser: DeliveryReportParser = (provider, payload) => {
       const { reference, status } = JSON.parse(String(payload)) as { reference: string; status: "Delivered" };
       return [{ valid: true, provider, reference, status, raw: payload }];
     };
-    // One deps object, as a host has: the reports it is given share their store requests.
-    const host = {
-      ...base,
-      parseReport: jsonParser,
-      references: {
-        put: (r: DeliveryReference) => references.put(r),
-        putMany: (r: DeliveryReference[]) => references.putMany(r),
-        get: (provider: DeliveryReference["provider"], reference: string) => {
-          lookups.push(1);
-          return references.get(provider, reference);
-        },
-        getMany: (keys: Parameters<typeof references.getMany>[0]) => {
-          lookups.push(keys.length);
-          return references.getMany(keys);
-        },
-      },
+    const notifications: NotificationStore = Object.create(base.notifications) as NotificationStore;
+    notifications.findSmsByReferences = (references) => {
+      lookups.push(references.length);
+      return base.notifications.findSmsByReferences(references);
     };
+    // One deps object, as a host has: the reports it is given share their store requests.
+    const host = { ...base, parseReport: jsonParser, notifications };
 
     const storedWhenAnswered = await Promise.all(
       texts.map(async (s, i) => {

@@ -1,6 +1,10 @@
 import type { Container, ItemDefinition, SqlQuerySpec } from "@azure/cosmos";
 import { z } from "zod";
-import { notificationDocumentSchema, type NotificationDocument } from "../../domain/notification";
+import {
+  notificationDocumentSchema,
+  type NotificationDocument,
+  type SmsNotificationDocument,
+} from "../../domain/notification";
 import { emailResults, smsResults } from "../../domain/statuses";
 import type { NewNotification, NotificationStore } from "../../ports/notificationStore";
 import type { RecipientStatus, RecipientStatusPage } from "../../ports/recipientStatuses";
@@ -68,6 +72,16 @@ export class CosmosNotificationStore implements NotificationStore {
     } catch (error) {
       throw mapCosmosError(error, "read notification");
     }
+  }
+
+  /** Served by the `/reference` index: a delivery report needs no reference document of its own. */
+  async findSmsByReferences(references: string[]): Promise<SmsNotificationDocument[]> {
+    if (references.length === 0) return [];
+    const { documents } = await this.sweepQuery({
+      query: "SELECT * FROM c WHERE c.channel = 'sms' AND ARRAY_CONTAINS(@references, c.reference)",
+      parameters: [{ name: "@references", value: references }],
+    });
+    return documents.filter((n) => n.channel === "sms");
   }
 
   async getMany(orderId: string, notificationIds: string[]): Promise<NotificationDocument[]> {

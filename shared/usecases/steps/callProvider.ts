@@ -144,8 +144,9 @@ async function submitSms(deps: ProviderDeps, sms: SmsNotificationDocument[]): Pr
 /**
  * Hands claimed sends over and remembers where their delivery reports must go, each in one request: the
  * emails' operation ids before ACS sees them (ACS takes the notification id as its operation id, so a report
- * is matched even before ACS answers; an email named by its order needs none), every other reference as soon
- * as the providers answer, before any status is written.
+ * is matched even before ACS answers; an email named by its order needs none), and an operation id ACS chose
+ * itself as soon as it answers. An SMS's gateway reference needs no document of its own: its result write
+ * records it in the notification, where the report's lookup finds it (`findSmsByReferences`).
  */
 export async function handOver(
   deps: ProviderDeps & { references: DeliveryReferenceStore },
@@ -154,7 +155,10 @@ export async function handOver(
   await withRetries(() => deps.references.putMany(emailReferencesOf(claimed)));
   const results = await callProviders(deps, claimed);
   const references = results.flatMap((r) =>
-    "outcome" in r && r.outcome.kind === "accepted" && r.outcome.reference !== r.notification.id
+    "outcome" in r &&
+    r.outcome.kind === "accepted" &&
+    r.notification.channel === "email" &&
+    r.outcome.reference !== r.notification.id
       ? [referenceOf(r.notification, r.outcome.reference)]
       : [],
   );

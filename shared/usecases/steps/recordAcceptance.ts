@@ -86,16 +86,17 @@ export async function rememberEmailOperation(
 }
 
 /**
- * Records that the provider took the message: its reference (so a delivery report finds the notification;
- * an email's operation id is there already, see rememberEmailOperation) and the status Succeeded (email) or
- * Accepted (SMS).
+ * Records that the provider took the message: the status Succeeded (email) or Accepted (SMS) with the
+ * provider's reference, where an SMS's delivery report finds it (`findSmsByReferences`), and a reference
+ * document for an email whose operation id ACS chose itself (ours is there already, see
+ * rememberEmailOperation).
  */
 export async function recordAcceptance(
   deps: AcceptanceDeps,
   sending: NotificationDocument,
   reference: string,
 ): Promise<void> {
-  if (sending.channel === "sms" || reference !== sending.id) {
+  if (sending.channel === "email" && reference !== sending.id) {
     await withRetries(() => deps.references.put(referenceOf(sending, reference)));
   }
   await withRetries(() => settle(deps, sending, { status: acceptedStatusOf(sending.channel), reference }));

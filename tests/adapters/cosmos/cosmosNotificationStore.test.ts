@@ -52,6 +52,31 @@ describe("CosmosNotificationStore against the embedded Cosmos server", () => {
     ).toEqual(["Sending", "Sending"]);
   });
 
+  it("finds SMS of any order by the gateway reference their result recorded, and nothing else", async () => {
+    const at = "2026-12-04T09:00:00.000Z";
+    const [first, second, pending] = [randomUUID(), randomUUID(), randomUUID()].map((orderId) =>
+      sampleSms(orderId, at),
+    );
+    const email = sampleEmail(randomUUID(), at);
+    const created = await store.createMany([first!, second!, pending!, email]);
+    const reference = (n: (typeof created)[number], ref: string) =>
+      store.update(n, { status: n.channel === "sms" ? "Accepted" : "Succeeded", reference: ref });
+    await reference(created[0]!, "REF-1");
+    await reference(created[1]!, "REF-2");
+    await reference(created[3]!, "REF-3");
+
+    const found = await store.findSmsByReferences(["REF-1", "REF-2", "REF-3", "REF-unknown"]);
+
+    expect(found.map((n) => [n.orderId, n.reference]).sort()).toEqual(
+      [
+        [first!.orderId, "REF-1"],
+        [second!.orderId, "REF-2"],
+      ].sort(),
+    );
+    expect(found.every((n) => n.status === "Accepted" && typeof n._etag === "string")).toBe(true);
+    expect(await store.findSmsByReferences([])).toEqual([]);
+  });
+
   it("reads nothing of another order's partition", async () => {
     const orderId = randomUUID();
     const notification = sampleEmail(orderId, "2026-12-04T09:00:00.000Z");
