@@ -339,7 +339,7 @@ async function countingCosmos() {
   };
 }
 
-const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine)/;
+const writeMethods = /^(create|update|put|append|save|remove|mark|quarantine|move)/;
 /** A delivery report's write carries the report; every other write belongs to the send path. */
 const isReportWrite = (changes) => changes !== undefined && "deliveryReport" in changes;
 

@@ -47,6 +47,7 @@ var containers = [
     partitionKeyPath: '/pk'
     indexedPaths: [
       '/docType/?'
+      '/id/?'
       '/status/?'
       '/requestedSendTime/?'
       '/sweepAt/?'
@@ -63,6 +64,7 @@ var containers = [
       [
         { path: '/status', order: 'ascending' }
         { path: '/requestedSendTime', order: 'ascending' }
+        { path: '/id', order: 'ascending' }
       ]
       [
         { path: '/creator', order: 'ascending' }

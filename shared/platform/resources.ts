@@ -32,10 +32,11 @@ export const containers = {
   orders: {
     name: "orders",
     partitionKeyPath: "/pk",
-    // Due orders, orders to sweep, senders' references, an order's open send batches, templates by name and
+    // Due orders (in release order: send time, then id), orders to sweep, senders' references, an order's open send batches, templates by name and
     // version, and the erasure of a person's orders and recipient parts.
     indexedPaths: [
       "/docType/?",
+      "/id/?",
       "/status/?",
       "/requestedSendTime/?",
       "/sweepAt/?",
@@ -52,6 +53,7 @@ export const containers = {
       [
         { path: "/status", order: "ascending" },
         { path: "/requestedSendTime", order: "ascending" },
+        { path: "/id", order: "ascending" },
       ],
       [
         { path: "/creator", order: "ascending" },

@@ -1,7 +1,16 @@
 import type { NewOrder, OrderDocument } from "../domain/order";
+import type { ReleaseCursorState, ReleasePosition } from "../domain/releaseCursor";
 import type { SweepPage } from "./sweepPage";
 
 export type CreateOutcome = "created" | "exists";
+
+/** Orders after one position, or up to and including one. */
+export interface ReleaseRange {
+  after?: ReleasePosition;
+  upTo?: ReleasePosition;
+}
+
+export type ReleaseCursor = ReleaseCursorState & { _etag: string };
 
 /**
  * Orders and their idempotency records. Every state change is conditional on the ETag the caller read;
@@ -14,11 +23,25 @@ export interface OrderStore {
   getOrder(orderId: string): Promise<OrderDocument | undefined>;
   findOrdersBySendersReference(creator: string, sendersReference: string): Promise<OrderDocument[]>;
   /**
-   * Registered orders whose send time has come, earliest first, up to `limit`: the first page of one query
-   * (Cosmos DB bounds a page at 4 MB, so large orders are never all in memory at once). `more` says the page
-   * stopped short of `limit` with more due orders left.
+   * Registered orders whose send time has come, in release order (send time, then id), within `range`, up to
+   * `limit`: the first page of one query (Cosmos DB bounds a page at 4 MB, so large orders are never all in
+   * memory at once). `more` says the page stopped short of `limit` with more due orders left.
    */
-  findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument> & { more: boolean }>;
+  findDue(
+    now: Date,
+    limit: number,
+    range?: ReleaseRange,
+  ): Promise<SweepPage<OrderDocument> & { more: boolean }>;
+  /** How far the sweeper has released orders without claiming them (see `releaseWithoutClaim`). */
+  getReleaseCursor(): Promise<ReleaseCursor | undefined>;
+  /**
+   * Writes the release cursor, if it is still as the caller read it (`from`; undefined: never written).
+   * Undefined when another sweep moved it first.
+   */
+  moveReleaseCursor(
+    to: ReleaseCursorState,
+    from: ReleaseCursor | undefined,
+  ): Promise<ReleaseCursor | undefined>;
   /** Orders whose `sweepAt` has come (a lease ran out, a send or completion is overdue), earliest first. */
   findToSweep(now: Date, limit: number): Promise<SweepPage<OrderDocument>>;
   /** Sets an unreadable order aside, with the reason, so no sweep reads it again. */

@@ -14,7 +14,7 @@ const orderConcurrency = 8;
  * then all sends are published (those due now sent by this job itself, see `claimDueNow`), then each order
  * moves on, so an order is never Processed before its sends are on their way. One order's failure holds back
  * none of the others: they finish, and the failure is raised last, so a redelivery finds only the failed ones
- * still Processing.
+ * still to process.
  */
 export async function processOrderGroup(deps: ProcessDeps, message: ProcessOrderGroupMessage): Promise<void> {
   const sends = new PlannedSends();

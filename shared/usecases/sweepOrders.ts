@@ -4,7 +4,14 @@ import { isAppError } from "../errors";
 import { errorMessage } from "../narrowing";
 import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
-import { claimAndPublish, type ReleaseDeps } from "./steps/claimAndPublish";
+import { releaseLeaseMs } from "../domain/recoveryTimes";
+import { movedCursor, positionAt } from "../domain/releaseCursor";
+import {
+  claimAndPublish,
+  publishReleases,
+  releasesWithoutClaim,
+  type ReleaseDeps,
+} from "./steps/claimAndPublish";
 import { reconcileProcessedOrder } from "./steps/reconcileProcessedOrder";
 import { confirmFeed } from "./steps/transitionOrder";
 
@@ -68,6 +75,90 @@ async function quarantineOrders(deps: SweepDeps, unreadable: UnreadableDocument[
   }
 }
 
+type DuePage = Awaited<ReturnType<SweepDeps["orders"]["findDue"]>>;
+
+/**
+ * Reads due orders by one query per run where they fit its first page, and hands them to `release` a batch at
+ * a time: a query costs per call as well as per row (RU on Cosmos DB, a pass over every order in the embedded
+ * store). `release` says whether to go on; it stops when another sweep is releasing the same orders.
+ */
+async function releasePages(
+  deps: SweepDeps,
+  options: SweepOptions,
+  summary: SweepSummary,
+  findPage: (limit: number) => Promise<DuePage>,
+  release: (batch: OrderDocument[]) => Promise<boolean>,
+): Promise<void> {
+  for (let left = options.batchSize * options.maxBatches; left > 0;) {
+    const due = await findPage(left);
+    await quarantineOrders(deps, due.unreadable, summary);
+    const read = due.documents.length + due.unreadable.length;
+    for (const batch of chunksOf(due.documents, options.batchSize)) if (!(await release(batch))) return;
+    if (!due.more || read === 0) return;
+    left -= read;
+  }
+}
+
+/** Claims the orders and publishes their process messages; false when another sweep claimed them all first. */
+async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: SweepSummary) {
+  const { claimed, failed } = await claimAndPublish(deps, batch);
+  summary.failed.push(...failed);
+  return claimed;
+}
+
+/**
+ * Releases due orders after the release cursor: a small one without a claim (`releasesWithoutClaim`), any
+ * other claimed, and the cursor moved past them, so the next sweep does not release them again. An order
+ * whose claim failed (a store error) stops the cursor before it, and this run's releases there: it is due
+ * still, and the next run takes it. First, orders still Registered behind where the cursor stood a lease ago:
+ * released without a claim and never processed (the message was lost), they are claimed now.
+ */
+async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: SweepSummary): Promise<void> {
+  const now = deps.clock.now();
+  let cursor = await deps.orders.getReleaseCursor();
+  const behind = cursor && positionAt(cursor, new Date(now.getTime() - releaseLeaseMs));
+  if (behind)
+    await releasePages(
+      deps,
+      options,
+      summary,
+      (limit) => deps.orders.findDue(now, limit, { upTo: behind }),
+      async (batch) => {
+        const claimed = await claimBatch(deps, batch, summary);
+        summary.recovered += claimed.length;
+        return claimed.length > 0;
+      },
+    );
+  await releasePages(
+    deps,
+    options,
+    summary,
+    (limit) => deps.orders.findDue(now, limit, cursor ? { after: cursor.position } : {}),
+    async (batch) => {
+      const withoutClaim = new Set<OrderDocument>();
+      for (const order of batch) if (await releasesWithoutClaim(deps, order)) withoutClaim.add(order);
+      const claimed = await claimBatch(
+        deps,
+        batch.filter((o) => !withoutClaim.has(o)),
+        summary,
+      );
+      const held = new Set(claimed.map((o) => o.id));
+      const failedAt = batch.findIndex(
+        (o) => !withoutClaim.has(o) && !held.has(o.id) && summary.failed.some((f) => f.orderId === o.id),
+      );
+      const passed = failedAt === -1 ? batch : batch.slice(0, failedAt);
+      const released = passed.filter((o) => withoutClaim.has(o));
+      await publishReleases(deps.publisher, released);
+      summary.released += claimed.length + released.length;
+      const last = passed.at(-1);
+      if (!last) return false;
+      const to = { requestedSendTime: last.requestedSendTime, id: last.id };
+      cursor = await deps.orders.moveReleaseCursor(movedCursor(cursor, to, now, releaseLeaseMs), cursor);
+      return cursor !== undefined && failedAt === -1;
+    },
+  );
+}
+
 /**
  * Timer job: the store is the source of truth and this sweep re-drives whatever is overdue, so a lost,
  * late or duplicated queue message only delays work. It releases due orders, releases again orders whose
@@ -88,22 +179,7 @@ export async function sweepOrders(
     quarantined: [],
     failed: [],
   };
-  // Due orders are read by one query per run where they fit its first page, and claimed a batch at a time: a
-  // query costs per call as well as per row (RU on Cosmos DB, a pass over every order in the embedded store).
-  releasing: for (let left = options.batchSize * options.maxBatches; left > 0;) {
-    const due = await deps.orders.findDue(deps.clock.now(), left);
-    await quarantineOrders(deps, due.unreadable, summary);
-    const read = due.documents.length + due.unreadable.length;
-    for (const batch of chunksOf(due.documents, options.batchSize)) {
-      const { claimed, failed } = await claimAndPublish(deps, batch);
-      summary.released += claimed.length;
-      summary.failed.push(...failed);
-      // Nothing claimed: another sweep is releasing the same orders, and the rest of them are theirs too.
-      if (claimed.length === 0) break releasing;
-    }
-    if (!due.more || read === 0) break;
-    left -= read;
-  }
+  await releaseDue(deps, options, summary);
   for (let batch = 0; batch < options.maxBatches; batch += 1) {
     const page = await deps.orders.findToSweep(deps.clock.now(), options.batchSize);
     await quarantineOrders(deps, page.unreadable, summary);

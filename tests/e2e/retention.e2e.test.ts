@@ -48,6 +48,7 @@ const docTypesWithoutTtl: Record<string, string> = {
   template: "a service owner's texts with placeholders, named and versioned; no recipient",
   subscription: "an organisation's webhook URL, events and secrets",
   sequence: "the feed's highest sequence number (ttl -1: numbering must outlive every entry)",
+  releaseCursor: "how far the sweeper has released orders: a send time and an order id, no recipient",
 };
 
 /** Every `docType` the code writes, read from the sources, so a new document type cannot be missed here. */

@@ -61,6 +61,8 @@ function memoryOrders(written: NewOrder[]): OrderStore {
     findOrdersBySendersReference: unused,
     findDue: unused,
     findToSweep: unused,
+    getReleaseCursor: unused,
+    moveReleaseCursor: unused,
     quarantine: unused,
   };
 }

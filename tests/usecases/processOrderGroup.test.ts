@@ -113,6 +113,30 @@ describe("processOrderGroup", () => {
     for (const o of orders) expect(await fresh.deps.notifications.listByOrder(o.id)).toHaveLength(1);
   });
 
+  it("processes and sends orders released without a claim once, and leaves one that is not to be released so", async () => {
+    const finalOnly = { listsTransitions: async () => false, subscriptionsChanged: () => {} };
+    const quiet = () => ({ ...deps(), feedAudience: finalOnly });
+    const orders = await dueOrders(3);
+    await sweepOrders(quiet());
+    const [group] = groupMessages();
+    for (const o of orders) expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Registered");
+
+    await processOrderGroup(quiet(), group!);
+    await processOrderGroup(quiet(), group!);
+
+    for (const o of orders) expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Processed");
+    expect(handed.map((m) => m.to).sort()).toEqual([
+      "user0@example.com",
+      "user1@example.com",
+      "user2@example.com",
+    ]);
+    // A Registered order of a tenant whose feed lists transitions is processed only once claimed.
+    const [watched] = await dueOrders(1);
+    await processOrderGroup(deps(), { orderIds: [watched!.id] });
+    expect((await fresh.deps.orders.getOrder(watched!.id))?.status).toBe("Registered");
+    expect(handed).toHaveLength(3);
+  });
+
   it("leaves a send whose provider call failed to the sweeper's lost-send check, and it goes out once", async () => {
     const orders = await dueOrders(2);
     await sweepOrders(deps());

@@ -194,6 +194,92 @@ describe("sweepOrders: releasing", () => {
   });
 });
 
+describe("sweepOrders: releasing without a claim", () => {
+  /** A tenant whose feed lists final outcomes only, as most have: its small orders need no claim write. */
+  const finalOnly = { listsTransitions: async () => false, subscriptionsChanged: () => {} };
+  const quiet = () => ({ ...deps(), feedAudience: finalOnly });
+
+  it("releases a small due order once without writing it, and a later one after it", async () => {
+    const first = sampleOrder({ requestedSendTime: "2026-11-23T09:59:00.000Z" });
+    await stores.orders.createOrder(first);
+    const before = await stores.orders.getOrder(first.id);
+
+    expect((await sweepOrders(quiet())).released).toBe(1);
+    expect(await stores.orders.getOrder(first.id)).toEqual(before);
+    expect((await sweepOrders(quiet())).released).toBe(0);
+
+    const second = sampleOrder({ requestedSendTime: "2026-11-23T10:00:30.000Z" });
+    await stores.orders.createOrder(second);
+    clock.advance(60_000);
+    expect((await sweepOrders(quiet())).released).toBe(1);
+    expect(publisher.on("processOrder").map((m) => m.messageId)).toEqual([
+      `process:${first.id}:0`,
+      `process:${second.id}:0`,
+    ]);
+  });
+
+  it("releases orders due at the same instant in id order, each once, across sweeps that stop short", async () => {
+    const orders = Array.from({ length: 70 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
+    for (const o of orders) await stores.orders.createOrder(o);
+
+    expect((await sweepOrders(quiet(), { batchSize: 50, maxBatches: 1, pendingPerOrder: 10 })).released).toBe(
+      50,
+    );
+    expect((await sweepOrders(quiet(), { batchSize: 50, maxBatches: 1, pendingPerOrder: 10 })).released).toBe(
+      20,
+    );
+    expect(releasedOrderIds()).toEqual(orders.map((o) => o.id).sort());
+    expect((await sweepOrders(quiet())).released).toBe(0);
+  });
+
+  it("publishes the same messages from two concurrent sweeps, which the broker keeps once", async () => {
+    const orders = Array.from({ length: 12 }, () =>
+      sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
+    );
+    for (const o of orders) await stores.orders.createOrder(o);
+
+    await Promise.all([sweepOrders(quiet()), sweepOrders(quiet())]);
+
+    const kept = new Map(publisher.on("processOrder").map((m) => [m.messageId, m.body]));
+    expect([...kept.values()].flatMap((body) => (body as { orderIds: string[] }).orderIds).sort()).toEqual(
+      orders.map((o) => o.id).sort(),
+    );
+    expect((await sweepOrders(quiet())).released).toBe(0);
+  });
+
+  it("claims an order released without a claim whose message was lost, a lease after its release", async () => {
+    const order = sampleOrder({ requestedSendTime: "2026-11-23T09:59:00.000Z" });
+    await stores.orders.createOrder(order);
+    await sweepOrders(quiet());
+
+    clock.advance(releaseLeaseMs - 2 * 60_000);
+    expect((await sweepOrders(quiet())).recovered).toBe(0);
+    clock.advance(2 * 60_000);
+    expect((await sweepOrders(quiet())).recovered).toBe(1);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Processing");
+    expect(publisher.on("processOrder").map((m) => m.messageId)).toEqual([
+      `process:${order.id}:0`,
+      `process:${order.id}:1`,
+    ]);
+  });
+
+  it("still claims an order whose publish failed, and one of a tenant whose feed lists transitions", async () => {
+    const order = sampleOrder({ requestedSendTime: "2026-11-23T09:59:00.000Z" });
+    await stores.orders.createOrder(order);
+    publisher.failNext = true;
+    await expect(sweepOrders(quiet())).rejects.toThrow();
+    expect((await sweepOrders(quiet())).released).toBe(1);
+    expect((await stores.orders.getOrder(order.id))?.status).toBe("Registered");
+
+    const watched = sampleOrder({ requestedSendTime: "2026-11-23T10:00:00.000Z" });
+    await stores.orders.createOrder(watched);
+    expect((await sweepOrders(deps())).released).toBe(1);
+    expect((await stores.orders.getOrder(watched.id))?.status).toBe("Processing");
+  });
+});
+
 describe("sweepOrders: work whose message or process was lost", () => {
   it("publishes a send again when its message was lost, once the grace has passed", async () => {
     sent.length = 0;

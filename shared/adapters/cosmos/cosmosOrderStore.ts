@@ -1,8 +1,10 @@
 import type { Container, ItemDefinition, SqlQuerySpec } from "@azure/cosmos";
+import { z } from "zod";
 import { orderDocumentSchema } from "../../domain/order";
 import type { NewOrder, OrderDocument } from "../../domain/order";
 import { defaultRetentionRules, type RetentionRules } from "../../domain/retention";
-import type { CreateOutcome, OrderStore } from "../../ports/orderStore";
+import { releaseCursorSchema, type ReleaseCursorState } from "../../domain/releaseCursor";
+import type { CreateOutcome, OrderStore, ReleaseCursor, ReleaseRange } from "../../ports/orderStore";
 import type { SweepPage } from "../../ports/sweepPage";
 import { isCosmosStatus, mapCosmosError } from "./errors";
 import { isRecord } from "../../narrowing";
@@ -37,6 +39,33 @@ function sweepQuerySpec(query: string, now: Date, limit: number): SqlQuerySpec {
     ],
   };
 }
+
+const rangeCondition = ({ after, upTo }: ReleaseRange) =>
+  (after
+    ? " AND (c.requestedSendTime > @afterTime OR (c.requestedSendTime = @afterTime AND c.id > @afterId))"
+    : "") +
+  (upTo
+    ? " AND (c.requestedSendTime < @upToTime OR (c.requestedSendTime = @upToTime AND c.id <= @upToId))"
+    : "");
+
+const rangeParameters = ({ after, upTo }: ReleaseRange) => [
+  ...(after
+    ? [
+        { name: "@afterTime", value: after.requestedSendTime },
+        { name: "@afterId", value: after.id },
+      ]
+    : []),
+  ...(upTo
+    ? [
+        { name: "@upToTime", value: upTo.requestedSendTime },
+        { name: "@upToId", value: upTo.id },
+      ]
+    : []),
+];
+
+/** One document, without expiry, in a partition of its own. */
+const releaseCursorId = "release-cursor";
+const storedCursorSchema = releaseCursorSchema.extend({ _etag: z.string() });
 
 const orderPageOf = (resources: unknown[]) =>
   sweepPageOf(resources, orderDocumentSchema, (raw) => raw["pk"] ?? raw["id"]);
@@ -91,15 +120,18 @@ export class CosmosOrderStore implements OrderStore {
     }
   }
 
-  async findDue(now: Date, limit: number): Promise<SweepPage<OrderDocument> & { more: boolean }> {
-    const pages = this.container.items.query(
-      sweepQuerySpec(
-        "SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now AND NOT IS_DEFINED(c.quarantine) ORDER BY c.status ASC, c.requestedSendTime ASC",
-        now,
-        limit,
-      ),
-      { maxItemCount: limit },
+  async findDue(
+    now: Date,
+    limit: number,
+    range: ReleaseRange = {},
+  ): Promise<SweepPage<OrderDocument> & { more: boolean }> {
+    const spec = sweepQuerySpec(
+      `SELECT TOP @limit * FROM c WHERE c.docType = 'order' AND c.status = 'Registered' AND c.requestedSendTime <= @now${rangeCondition(range)} AND NOT IS_DEFINED(c.quarantine) ORDER BY c.status ASC, c.requestedSendTime ASC, c.id ASC`,
+      now,
+      limit,
     );
+    spec.parameters?.push(...rangeParameters(range));
+    const pages = this.container.items.query(spec, { maxItemCount: limit });
     try {
       // A cross-partition query may answer with empty pages before its first rows.
       let resources: unknown[] = [];
@@ -107,6 +139,35 @@ export class CosmosOrderStore implements OrderStore {
       return { ...orderPageOf(resources), more: pages.hasMoreResults() };
     } catch (error) {
       throw mapCosmosError(error, "query orders");
+    }
+  }
+
+  async getReleaseCursor(): Promise<ReleaseCursor | undefined> {
+    const raw = await readPoint(this.container, releaseCursorId, "read release cursor");
+    return raw === undefined ? undefined : storedCursorSchema.parse(raw);
+  }
+
+  async moveReleaseCursor(
+    to: ReleaseCursorState,
+    from: ReleaseCursor | undefined,
+  ): Promise<ReleaseCursor | undefined> {
+    const document = {
+      id: releaseCursorId,
+      pk: releaseCursorId,
+      docType: "releaseCursor",
+      position: to.position,
+      trail: to.trail,
+    };
+    try {
+      const { resource } = from
+        ? await this.container.item(releaseCursorId, releaseCursorId).replace(document, {
+            accessCondition: { type: "IfMatch", condition: from._etag },
+          })
+        : await this.container.items.create(document);
+      return storedCursorSchema.parse(resource);
+    } catch (error) {
+      if (isCosmosStatus(error, 412) || isCosmosStatus(error, 409)) return undefined;
+      throw mapCosmosError(error, "move release cursor");
     }
   }
 

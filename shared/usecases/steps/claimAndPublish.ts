@@ -95,6 +95,24 @@ export async function publishReleases(publisher: Publisher, claimed: OrderDocume
  */
 const isGroupable = (o: OrderDocument) => laneOf(o) === "priority" && o.conditionEndpoint === undefined;
 
+/**
+ * Whether the sweeper releases a due order without a claim write: a small order processed whole by one
+ * message, of a tenant whose feed lists no transitions (an Order_Processing entry needs the claim). The claim
+ * guards nothing here: no cancel can come between (one is refused within five minutes of the send time,
+ * `cancelOrder`); a second delivery of its message creates and sends nothing twice, as for a claimed order;
+ * its processing moves it Registered → Processed under its ETag; the release cursor keeps the next sweep from
+ * releasing it again; and one still Registered a lease after its release (its message was lost) is claimed
+ * and released as any other order.
+ */
+export async function releasesWithoutClaim(deps: ReleaseDeps, order: OrderDocument): Promise<boolean> {
+  return (
+    order.status === "Registered" &&
+    order.type !== "Instant" &&
+    isGroupable(order) &&
+    !(await deps.feedAudience.listsTransitions(order.creator))
+  );
+}
+
 function oneOrder(o: OrderDocument): OutgoingMessage {
   return {
     messageId: `process:${o.id}:${o.releaseCount}`,

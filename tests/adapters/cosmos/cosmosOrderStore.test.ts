@@ -24,6 +24,40 @@ describe("CosmosOrderStore against the embedded Cosmos server", () => {
     expect(read?._etag).toBeTruthy();
   });
 
+  it("reads due orders in release order within a range, and moves the release cursor only from where it was read", async () => {
+    const fresh = new CosmosOrderStore((await cosmos.freshDatabase()).container(containers.orders.name));
+    const at = (minute: number) => `2026-12-07T09:0${minute}:00.000Z`;
+    const orders = [at(1), at(0), at(1), at(2), at(5)].map((requestedSendTime) =>
+      sampleOrder({ requestedSendTime }),
+    );
+    for (const o of orders) await fresh.createOrder(o);
+    const releaseOrder = orders
+      .filter((o) => o.requestedSendTime <= at(2))
+      .sort((a, b) => a.requestedSendTime.localeCompare(b.requestedSendTime) || a.id.localeCompare(b.id))
+      .map((o) => o.id);
+    const now = new Date(at(3));
+    const ids = async (range: Parameters<typeof fresh.findDue>[2]) =>
+      (await fresh.findDue(now, 10, range)).documents.map((o) => o.id);
+    const [, second, third] = releaseOrder;
+    const positionOf = (id: string) => {
+      const order = orders.find((o) => o.id === id)!;
+      return { requestedSendTime: order.requestedSendTime, id };
+    };
+
+    expect(await ids({})).toEqual(releaseOrder);
+    expect(await ids({ after: positionOf(second!) })).toEqual(releaseOrder.slice(2));
+    expect(await ids({ upTo: positionOf(third!) })).toEqual(releaseOrder.slice(0, 3));
+
+    expect(await fresh.getReleaseCursor()).toBeUndefined();
+    const state = (id: string) => ({ position: positionOf(id), trail: [] });
+    const first = await fresh.moveReleaseCursor(state(second!), undefined);
+    expect(first?.position).toEqual(positionOf(second!));
+    expect(await fresh.moveReleaseCursor(state(third!), undefined)).toBeUndefined();
+    const moved = await fresh.moveReleaseCursor(state(third!), first);
+    expect(await fresh.moveReleaseCursor(state(third!), first)).toBeUndefined();
+    expect(await fresh.getReleaseCursor()).toEqual(moved);
+  });
+
   it("returns undefined for an unknown order", async () => {
     expect(await store.getOrder("00000000-0000-4000-8000-000000000000")).toBeUndefined();
   });

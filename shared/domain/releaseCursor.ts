@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** An order's place in release order: its send time, then its id. */
+const releasePositionSchema = z.object({ requestedSendTime: z.string(), id: z.string() });
+export type ReleasePosition = z.infer<typeof releasePositionSchema>;
+
+/**
+ * How far the sweeper has released orders without claiming them, and a trail of where it stood when: a mark a
+ * minute at most (the newest one moves with the cursor until a minute has passed), back to the first mark a
+ * lease old. An order up to that mark was released at least a lease ago: if it is still Registered, its process
+ * message was lost. A due time says nothing of that: an order overdue by an hour is released now after an
+ * outage, and must not count as lost at the next sweep.
+ */
+export const releaseCursorSchema = z.object({
+  position: releasePositionSchema,
+  trail: z.array(z.object({ position: releasePositionSchema, at: z.string() })),
+});
+export type ReleaseCursorState = z.infer<typeof releaseCursorSchema>;
+
+const markSpacingMs = 60_000;
+
+/** The cursor moved to `to` at `now`, with its trail kept back to the first mark older than `keepMs`. */
+export function movedCursor(
+  current: ReleaseCursorState | undefined,
+  to: ReleasePosition,
+  now: Date,
+  keepMs: number,
+): ReleaseCursorState {
+  const trail = [...(current?.trail ?? [])];
+  const last = trail.at(-1);
+  if (last && Date.parse(last.at) > now.getTime() - markSpacingMs) trail.pop();
+  trail.push({ position: to, at: now.toISOString() });
+  const cutoff = now.getTime() - keepMs;
+  const firstKept = trail.findLastIndex((mark) => Date.parse(mark.at) <= cutoff);
+  return { position: to, trail: firstKept > 0 ? trail.slice(firstKept) : trail };
+}
+
+/** Where the cursor stood at `cutoff` (the newest mark made by then): every order up to it was released. */
+export function positionAt(cursor: ReleaseCursorState, cutoff: Date): ReleasePosition | undefined {
+  return cursor.trail.findLast((mark) => Date.parse(mark.at) <= cutoff.getTime())?.position;
+}
