@@ -7,6 +7,13 @@
 /** A release claim holds this long; then the order is released again (its process message may be lost). */
 export const releaseLeaseMs = 10 * 60_000;
 
+/**
+ * An order's create can land this long after its request read the clock (a slow or retried write, clocks of
+ * two instances apart). The release cursor stays this far behind the sweep's now, so an order registered just
+ * before its send time, and stored after a sweep read past that time, is still ahead of the cursor.
+ */
+export const releaseSettleMs = 30_000;
+
 /** An instant order is created already claimed, for long enough to send while the caller waits. */
 export const instantLeaseMs = 2 * 60_000;
 

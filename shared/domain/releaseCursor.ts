@@ -19,6 +19,26 @@ export type ReleaseCursorState = z.infer<typeof releaseCursorSchema>;
 
 const markSpacingMs = 60_000;
 
+const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Release order, as the store sorts it: send time, then id. */
+const compare = (a: ReleasePosition, b: ReleasePosition) =>
+  ordinal(a.requestedSendTime, b.requestedSendTime) || ordinal(a.id, b.id);
+
+/**
+ * Where the cursor may move after releasing up to `released`: no further back than it was, and no further
+ * than `settledUpTo` (send times before it), so an order stored late with a send time after that is read by a
+ * later sweep. An order released beyond it is read again by the next sweep only while it is still Registered.
+ */
+export function nextPosition(
+  current: ReleasePosition | undefined,
+  released: ReleasePosition,
+  settledUpTo: Date,
+): ReleasePosition {
+  const bound = { requestedSendTime: settledUpTo.toISOString(), id: "" };
+  const capped = compare(released, bound) <= 0 ? released : bound;
+  return current && compare(current, capped) >= 0 ? current : capped;
+}
+
 /** The cursor moved to `to` at `now`, with its trail kept back to the first mark older than `keepMs`. */
 export function movedCursor(
   current: ReleaseCursorState | undefined,

@@ -4,8 +4,8 @@ import { isAppError } from "../errors";
 import { errorMessage } from "../narrowing";
 import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
-import { releaseLeaseMs } from "../domain/recoveryTimes";
-import { movedCursor, positionAt } from "../domain/releaseCursor";
+import { releaseLeaseMs, releaseSettleMs } from "../domain/recoveryTimes";
+import { movedCursor, nextPosition, positionAt } from "../domain/releaseCursor";
 import {
   claimAndPublish,
   publishReleases,
@@ -108,7 +108,8 @@ async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: Swee
 
 /**
  * Releases due orders after the release cursor: a small one without a claim (`releasesWithoutClaim`), any
- * other claimed, and the cursor moved past them, so the next sweep does not release them again. An order
+ * other claimed, and the cursor moved past them, so the next sweep does not release them again (but for those
+ * due in the last `releaseSettleMs`, read again while still Registered). An order
  * whose claim failed (a store error) stops the cursor before it, and this run's releases there: it is due
  * still, and the next run takes it. First, orders still Registered behind where the cursor stood a lease ago:
  * released without a claim and never processed (the message was lost), they are claimed now.
@@ -129,11 +130,14 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
         return claimed.length > 0;
       },
     );
+  // This run reads on from what it released; the stored cursor stays `releaseSettleMs` behind (nextPosition).
+  let after = cursor?.position;
+  const settledUpTo = new Date(now.getTime() - releaseSettleMs);
   await releasePages(
     deps,
     options,
     summary,
-    (limit) => deps.orders.findDue(now, limit, cursor ? { after: cursor.position } : {}),
+    (limit) => deps.orders.findDue(now, limit, after ? { after } : {}),
     async (batch) => {
       const withoutClaim = new Set<OrderDocument>();
       for (const order of batch) if (await releasesWithoutClaim(deps, order)) withoutClaim.add(order);
@@ -152,7 +156,9 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
       summary.released += claimed.length + released.length;
       const last = passed.at(-1);
       if (!last) return false;
-      const to = { requestedSendTime: last.requestedSendTime, id: last.id };
+      after = { requestedSendTime: last.requestedSendTime, id: last.id };
+      const to = nextPosition(cursor?.position, after, settledUpTo);
+      if (cursor && to === cursor.position) return failedAt === -1;
       cursor = await deps.orders.moveReleaseCursor(movedCursor(cursor, to, now, releaseLeaseMs), cursor);
       return cursor !== undefined && failedAt === -1;
     },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { movedCursor, positionAt, type ReleaseCursorState } from "../../shared/domain/releaseCursor";
+import {
+  movedCursor,
+  nextPosition,
+  positionAt,
+  type ReleaseCursorState,
+} from "../../shared/domain/releaseCursor";
 
 const leaseMs = 10 * 60_000;
 const at = (minutes: number) => new Date(Date.parse("2026-12-07T09:00:00.000Z") + minutes * 60_000);
@@ -43,5 +48,17 @@ describe("the release cursor's trail", () => {
     const cursor = movedAt(moves);
     expect(cursor.trail).toHaveLength(11);
     expect(positionAt(cursor, at(119 - 10))).toEqual(position("o109"));
+  });
+
+  it("moves the cursor no further than the settled send times, and never back", () => {
+    const settled = at(0);
+    const early = { requestedSendTime: at(-1).toISOString(), id: "b" };
+    const late = { requestedSendTime: at(1).toISOString(), id: "a" };
+    expect(nextPosition(undefined, early, settled)).toEqual(early);
+    expect(nextPosition(undefined, late, settled)).toEqual({
+      requestedSendTime: settled.toISOString(),
+      id: "",
+    });
+    expect(nextPosition(late, early, settled)).toBe(late);
   });
 });

@@ -234,6 +234,20 @@ describe("sweepOrders: releasing without a claim", () => {
     expect((await sweepOrders(quiet())).released).toBe(0);
   });
 
+  it("still releases an order stored after a sweep read past its send time (a write that landed late)", async () => {
+    const first = sampleOrder({ requestedSendTime: "2026-11-23T09:59:55.000Z" });
+    await stores.orders.createOrder(first);
+    expect((await sweepOrders(quiet())).released).toBe(1);
+
+    const late = sampleOrder({ requestedSendTime: "2026-11-23T09:59:50.000Z" });
+    await stores.orders.createOrder(late);
+    clock.advance(10_000);
+    await sweepOrders(quiet());
+
+    // The cursor stays 30 s behind the sweep: the late order is read, and so is the first one, still Registered.
+    expect(releasedOrderIds()).toEqual([first.id, late.id, first.id]);
+  });
+
   it("publishes the same messages from two concurrent sweeps, which the broker keeps once", async () => {
     const orders = Array.from({ length: 12 }, () =>
       sampleOrder({ requestedSendTime: "2026-11-23T09:00:00.000Z" }),
