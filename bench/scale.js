@@ -9,9 +9,9 @@ const { parseArgs } = require("node:util");
 const inputs = {
   recipients: [5_500_000, "recipients in the order (one notification each)"],
   emailShare: [0.7, "share of notifications sent by email (the rest by SMS)"],
-  writes: [3.04, "store writes per notification on the send path (bench/fanout)"],
+  writes: [2.8, "store writes per notification on the send path (bench/fanout)"],
   reportWrites: [1.0, "store writes per delivery report (bench/fanout)"],
-  reads: [3.7, "point reads and queried documents per notification, send path and report (bench/fanout)"],
+  reads: [3.3, "point reads and queried documents per notification, send path and report (bench/fanout)"],
   queueOps: [0.04, "Service Bus operations per notification on the send path (bench/fanout)"],
   reportQueueOps: [3, "Service Bus operations per email report (Event Grid delivery, receive, complete)"],
   spans: [1.13, "spans the service ends per notification, send path and reports (bench/fanout)"],
