@@ -28,6 +28,14 @@ const linkReport = (reference: string) => ({
   varselReport: { provider: "link", firstSeen: t0, attempt: 0, payload: { reference, status: "Delivered" } },
 });
 
+/** A reference document, as the send path stores one for an email (and stored one for an SMS before). */
+const storeReference = (
+  provider: "acs" | "link",
+  reference: string,
+  orderId: string,
+  notificationId: string,
+) => stores.references.put({ provider, reference, orderId, notificationId });
+
 describe("delivery reports", () => {
   it("applies a report by provider reference and completes the order exactly once", async () => {
     const e = sampleEmail("00000000-0000-4000-8000-000000000000", t0);
@@ -116,12 +124,7 @@ describe("delivery reports", () => {
   it("still finds an SMS by the reference document written before SMS needed none", async () => {
     const s = sampleSms("00000000-0000-4000-8000-000000000000", t0, { status: "Sending" });
     const order = await processedOrderWith(s);
-    await stores.references.put({
-      provider: "link",
-      reference: "gw-old",
-      orderId: order.id,
-      notificationId: s.id,
-    });
+    await storeReference("link", "gw-old", order.id, s.id);
 
     await applyReport(deps(), linkReport("gw-old"), undefined);
 
@@ -151,12 +154,7 @@ describe("delivery reports", () => {
       reference: "op-late",
     });
     const order = await processedOrderWith(n);
-    await stores.references.put({
-      provider: "acs",
-      reference: "op-late",
-      orderId: order.id,
-      notificationId: n.id,
-    });
+    await storeReference("acs", "op-late", order.id, n.id);
     const replayed = await replayDeadReports(deps(), 10);
     expect(replayed).toHaveLength(1);
     expect(await stores.deadReports.list(10)).toEqual([]);
@@ -195,12 +193,7 @@ describe("delivery reports", () => {
       reference: "op-1",
     });
     const order = await processedOrderWith(n);
-    await stores.references.put({
-      provider: "acs",
-      reference: "op-1",
-      orderId: order.id,
-      notificationId: n.id,
-    });
+    await storeReference("acs", "op-1", order.id, n.id);
     clock.advance(49 * 3_600_000);
     await applyReport(deps(), { reference: "op-1", status: "Delivered" }, clock.now());
     expect((await stores.notifications.get(order.id, n.id))?.status).toBe("Succeeded");

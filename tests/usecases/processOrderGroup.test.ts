@@ -113,7 +113,7 @@ describe("processOrderGroup", () => {
     for (const o of orders) expect(await fresh.deps.notifications.listByOrder(o.id)).toHaveLength(1);
   });
 
-  it("processes and sends orders released without a claim once, and leaves one that is not to be released so", async () => {
+  it("processes and sends orders released without a claim once, and leaves one that is not due", async () => {
     const finalOnly = { listsTransitions: async () => false, subscriptionsChanged: () => {} };
     const quiet = () => ({ ...deps(), feedAudience: finalOnly });
     const orders = await dueOrders(3);
@@ -130,11 +130,14 @@ describe("processOrderGroup", () => {
       "user1@example.com",
       "user2@example.com",
     ]);
-    // A Registered order of a tenant whose feed lists transitions is processed only once claimed.
-    const [watched] = await dueOrders(1);
-    await processOrderGroup(deps(), { orderIds: [watched!.id] });
-    expect((await fresh.deps.orders.getOrder(watched!.id))?.status).toBe("Registered");
-    expect(handed).toHaveLength(3);
+    // Its tenant subscribed to transitions since the release: it is processed all the same. One not due yet
+    // was not released by a sweep: it is left as it is.
+    const [subscribed] = await dueOrders(1);
+    const [early] = await dueOrders(1, { requestedSendTime: "2026-11-23T09:30:00.000Z" });
+    await processOrderGroup(deps(), { orderIds: [subscribed!.id, early!.id] });
+    expect((await fresh.deps.orders.getOrder(subscribed!.id))?.status).toBe("Processed");
+    expect((await fresh.deps.orders.getOrder(early!.id))?.status).toBe("Registered");
+    expect(handed).toHaveLength(4);
   });
 
   it("leaves a send whose provider call failed to the sweeper's lost-send check, and it goes out once", async () => {

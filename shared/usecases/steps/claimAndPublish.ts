@@ -105,12 +105,16 @@ const isGroupable = (o: OrderDocument) => laneOf(o) === "priority" && o.conditio
  * and released as any other order.
  */
 export async function releasesWithoutClaim(deps: ReleaseDeps, order: OrderDocument): Promise<boolean> {
-  return (
-    order.status === "Registered" &&
-    order.type !== "Instant" &&
-    isGroupable(order) &&
-    !(await deps.feedAudience.listsTransitions(order.creator))
-  );
+  return isClaimFree(order) && !(await deps.feedAudience.listsTransitions(order.creator));
+}
+
+/**
+ * Whether an order a process message names may be one the sweeper released without a claim: Registered, of
+ * the kind it releases so, whatever its tenant's feed says now (a subscription made since the release must not
+ * leave the order to wait a lease for the lost-release check).
+ */
+export function isClaimFree(order: OrderDocument): boolean {
+  return order.status === "Registered" && order.type !== "Instant" && isGroupable(order);
 }
 
 function oneOrder(o: OrderDocument): OutgoingMessage {

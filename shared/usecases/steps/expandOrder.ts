@@ -11,7 +11,7 @@ import { contactsFor } from "./selectContactRegistry";
 import type { RecipientLists } from "../../ports/recipientLists";
 import type { SendBatches } from "../../ports/sendBatches";
 import type { SendConditionChecker } from "../../ports/sendCondition";
-import { releasesWithoutClaim } from "./claimAndPublish";
+import { isClaimFree } from "./claimAndPublish";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { notificationsFor } from "./notificationDrafts";
 import { claimDueNow, planSends, type PlannedSends } from "./planSends";
@@ -83,9 +83,7 @@ export async function expandOrder(
   sends: PlannedSends,
 ): Promise<(() => Promise<void>) | undefined> {
   const order = await deps.orders.getOrder(message.orderId);
-  if (!order || !(order.status === "Processing" || (await isReleasedWithoutClaim(deps, order)))) {
-    return undefined;
-  }
+  if (!order || !(order.status === "Processing" || isReleasedWithoutClaim(deps, order))) return undefined;
 
   let statusReason = order.statusReason;
   if (order.fanout === undefined) {
@@ -152,12 +150,9 @@ export async function expandOrder(
   };
 }
 
-/** A Registered order the sweeper released without claiming it: due, and one it releases so. */
-async function isReleasedWithoutClaim(deps: ProcessDeps, order: OrderDocument): Promise<boolean> {
-  return (
-    Date.parse(order.requestedSendTime) <= deps.clock.now().getTime() &&
-    (await releasesWithoutClaim(deps, order))
-  );
+/** A Registered order the sweeper released without claiming it: due, and of the kind it releases so. */
+function isReleasedWithoutClaim(deps: ProcessDeps, order: OrderDocument): boolean {
+  return Date.parse(order.requestedSendTime) <= deps.clock.now().getTime() && isClaimFree(order);
 }
 
 /** Records how far the fan-out got and renews the lease; undefined when another delivery got there first. */
