@@ -60,20 +60,13 @@ async function retryLater(
   ]);
 }
 
-/** Applies one parsed report; returns the order to check for completion when the status became final. */
-async function applyOne(
-  deps: ReportDeps,
-  report: ParsedDeliveryReport,
-  envelope: ReportEnvelope["varselReport"],
-): Promise<string | undefined> {
-  if (!report.valid) {
-    await saveDead(deps, report, "INVALID_REPORT", envelope.firstSeen);
-    return undefined;
-  }
+/** Applies one report on its own; returns the order to check for completion when the status became final. */
+async function applyOne(deps: ReportDeps, received: Received): Promise<string | undefined> {
+  const { report, envelope } = received;
   const now = deps.clock.now();
-  const [reference] = await locate(deps, [{ provider: report.provider, reference: report.reference }]);
-  const notification =
-    reference && (await deps.notifications.get(reference.orderId, reference.notificationId));
+  const notification = (await notificationsOf(deps, [received])).get(
+    referenceKey(report.provider, report.reference),
+  );
   if (!notification) {
     if (now.getTime() - Date.parse(envelope.firstSeen) >= earlyReportRetryMs) {
       await saveDead(deps, report, "RETRY_THRESHOLD_EXCEEDED", envelope.firstSeen);
@@ -231,8 +224,8 @@ export async function applyDeliveryReports(deps: ReportDeps, deliveries: ReportD
   const conflicted = updates.filter((_, i) => outcomes[i] === "conflict");
   for (const [i, { notification }] of updates.entries())
     if (outcomes[i] !== "conflict" && !notification.completedBySweeper) orders.add(notification.orderId);
-  for (const { report, envelope } of [...conflicted, ...later]) {
-    const orderId = await applyOne(deps, report, envelope);
+  for (const item of [...conflicted, ...later]) {
+    const orderId = await applyOne(deps, item);
     if (orderId) orders.add(orderId);
   }
   for (const orderId of orders) await completeOrderIfDone(deps, orderId);

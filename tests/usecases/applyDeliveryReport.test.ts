@@ -121,6 +121,20 @@ describe("delivery reports", () => {
     expect((await stores.orders.getOrder(order.id))?.status).toBe("Completed");
   });
 
+  it("applies a second report on the same SMS in one batch on its own, without a retry", async () => {
+    const s = sampleSms("00000000-0000-4000-8000-000000000000", t0);
+    const order = await processedOrderWith(s);
+    await sendNotification(deps(), { orderId: order.id, notificationId: s.id, retry: 0 });
+
+    await applyDeliveryReports(
+      deps(),
+      [linkReport("gw-1"), linkReport("gw-1")].map((message) => ({ message, enqueuedTime: undefined })),
+    );
+
+    expect((await stores.notifications.get(order.id, s.id))?.status).toBe("Delivered");
+    expect(publisher.on("deliveryReports")).toEqual([]);
+  });
+
   it("still finds an SMS by the reference document written before SMS needed none", async () => {
     const s = sampleSms("00000000-0000-4000-8000-000000000000", t0, { status: "Sending" });
     const order = await processedOrderWith(s);
