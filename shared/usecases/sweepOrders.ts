@@ -99,20 +99,20 @@ async function releasePages(
   }
 }
 
-/** Claims the orders and publishes their process messages; false when another sweep claimed them all first. */
+/** Claims the orders and publishes their process messages; a failed claim goes to the summary too. */
 async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: SweepSummary) {
-  const { claimed, failed } = await claimAndPublish(deps, batch);
-  summary.failed.push(...failed);
-  return claimed;
+  const outcome = await claimAndPublish(deps, batch);
+  summary.failed.push(...outcome.failed);
+  return outcome;
 }
 
 /**
  * Releases due orders after the release cursor: a small one without a claim (`releasesWithoutClaim`), any
  * other claimed, and the cursor moved past them, so the next sweep does not release them again (but for those
- * due in the last `releaseSettleMs`, read again while still Registered). An order
- * whose claim failed (a store error) stops the cursor before it, and this run's releases there: it is due
- * still, and the next run takes it. First, orders still Registered behind where the cursor stood a lease ago:
- * released without a claim and never processed (the message was lost), they are claimed now.
+ * due in the last `releaseSettleMs`, read again while still Registered). An order whose claim failed (a store
+ * error) stops the cursor before it, and this run's releases there: it is due still, and the next run takes
+ * it. First, orders still Registered behind where the cursor stood a lease ago: released without a claim and
+ * never processed (the message was lost), they are claimed now.
  */
 async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: SweepSummary): Promise<void> {
   const now = deps.clock.now();
@@ -125,7 +125,7 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
       summary,
       (limit) => deps.orders.findDue(now, limit, { upTo: behind }),
       async (batch) => {
-        const claimed = await claimBatch(deps, batch, summary);
+        const { claimed } = await claimBatch(deps, batch, summary);
         summary.recovered += claimed.length;
         return claimed.length > 0;
       },
@@ -141,15 +141,13 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
     async (batch) => {
       const withoutClaim = new Set<OrderDocument>();
       for (const order of batch) if (await releasesWithoutClaim(deps, order)) withoutClaim.add(order);
-      const claimed = await claimBatch(
+      const { claimed, failed } = await claimBatch(
         deps,
         batch.filter((o) => !withoutClaim.has(o)),
         summary,
       );
-      const held = new Set(claimed.map((o) => o.id));
-      const failedAt = batch.findIndex(
-        (o) => !withoutClaim.has(o) && !held.has(o.id) && summary.failed.some((f) => f.orderId === o.id),
-      );
+      const failedIds = new Set(failed.map((f) => f.orderId));
+      const failedAt = batch.findIndex((o) => failedIds.has(o.id));
       const passed = failedAt === -1 ? batch : batch.slice(0, failedAt);
       const released = passed.filter((o) => withoutClaim.has(o));
       await publishReleases(deps.publisher, released);
