@@ -5,11 +5,11 @@ const releasePositionSchema = z.object({ requestedSendTime: z.string(), id: z.st
 export type ReleasePosition = z.infer<typeof releasePositionSchema>;
 
 /**
- * How far the sweeper has released orders without claiming them, and a trail of where it stood when: a mark a
- * minute at most (the newest one moves with the cursor until a minute has passed), back to the first mark a
- * lease old. An order up to that mark was released at least a lease ago: if it is still Registered, its process
- * message was lost. A due time says nothing of that: an order overdue by an hour is released now after an
- * outage, and must not count as lost at the next sweep.
+ * How far the sweeper has released due orders, and a trail of where it stood when: a mark a minute at most
+ * (the newest one moves with the cursor until a minute has passed), back to the first mark a lease old. An
+ * order up to that mark was released at least a lease ago: if it is still Registered, its process message was
+ * lost. A due time says nothing of that: an order overdue by an hour is released now after an outage, and
+ * must not count as lost at the next sweep.
  */
 export const releaseCursorSchema = z.object({
   position: releasePositionSchema,

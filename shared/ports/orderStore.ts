@@ -32,7 +32,7 @@ export interface OrderStore {
     limit: number,
     range?: ReleaseRange,
   ): Promise<SweepPage<OrderDocument> & { more: boolean }>;
-  /** How far the sweeper has released orders without claiming them (see `releaseWithoutClaim`). */
+  /** How far the sweeper has released due orders, claimed or not (see `releasesWithoutClaim`). */
   getReleaseCursor(): Promise<ReleaseCursor | undefined>;
   /**
    * Writes the release cursor, if it is still as the caller read it (`from`; undefined: never written).
