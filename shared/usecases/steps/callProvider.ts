@@ -12,7 +12,7 @@ import type {
 import type { SmsMessage, SmsSender } from "../../ports/smsSender";
 import type { TestModeProviders } from "../../ports/testMode";
 import { acceptedStatusOf } from "../../domain/statuses";
-import { emailReferencesOf, referenceOf, withRetries } from "./recordAcceptance";
+import { answeredReferenceOf, emailReferencesOf, withRetries } from "./recordAcceptance";
 
 type NewSmsNotification = Extract<NewNotification, { channel: "sms" }>;
 
@@ -144,9 +144,8 @@ async function submitSms(deps: ProviderDeps, sms: SmsNotificationDocument[]): Pr
 /**
  * Hands claimed sends over and remembers where their delivery reports must go, each in one request: the
  * emails' operation ids before ACS sees them (ACS takes the notification id as its operation id, so a report
- * is matched even before ACS answers; an email named by its order needs none), and an operation id ACS chose
- * itself as soon as it answers. An SMS's gateway reference needs no document of its own: its result write
- * records it in the notification, where the report's lookup finds it (`findSmsByReferences`).
+ * is matched even before ACS answers; an email named by its order needs none), and what the answers need as
+ * soon as the providers answer (`answeredReferenceOf`).
  */
 export async function handOver(
   deps: ProviderDeps & { references: DeliveryReferenceStore },
@@ -154,14 +153,13 @@ export async function handOver(
 ): Promise<SendResult[]> {
   await withRetries(() => deps.references.putMany(emailReferencesOf(claimed)));
   const results = await callProviders(deps, claimed);
-  const references = results.flatMap((r) =>
-    "outcome" in r &&
-    r.outcome.kind === "accepted" &&
-    r.notification.channel === "email" &&
-    r.outcome.reference !== r.notification.id
-      ? [referenceOf(r.notification, r.outcome.reference)]
-      : [],
-  );
+  const references = results.flatMap((r) => {
+    const answered =
+      "outcome" in r && r.outcome.kind === "accepted"
+        ? answeredReferenceOf(r.notification, r.outcome.reference)
+        : undefined;
+    return answered ? [answered] : [];
+  });
   await withRetries(() => deps.references.putMany(references));
   return results;
 }

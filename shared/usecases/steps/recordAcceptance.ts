@@ -48,14 +48,9 @@ export async function settle(
   }
 }
 
-/** Where a delivery report carrying this provider reference finds the notification. */
-export function referenceOf(n: NotificationDocument, reference: string): DeliveryReference {
-  return {
-    provider: n.channel === "email" ? "acs" : "link",
-    reference,
-    orderId: n.orderId,
-    notificationId: n.id,
-  };
+/** Where an ACS delivery report carrying this operation id finds the email. */
+function emailReference(n: NotificationDocument, operationId: string): DeliveryReference {
+  return { provider: "acs", reference: operationId, orderId: n.orderId, notificationId: n.id };
 }
 
 /**
@@ -70,7 +65,19 @@ function isNamedByItsOrder(n: Pick<NotificationDocument, "channel" | "id" | "ord
 export function emailReferencesOf(sending: NotificationDocument[]): DeliveryReference[] {
   return sending
     .filter((n) => n.channel === "email" && !isNamedByItsOrder(n))
-    .map((n) => referenceOf(n, n.id));
+    .map((n) => emailReference(n, n.id));
+}
+
+/**
+ * The reference document a provider's acceptance needs, stored as soon as it answers: only an email whose
+ * operation id ACS chose itself (ours is stored before the call, `emailReferencesOf`; an SMS's gateway
+ * reference is found in the notification its result write records it in, `findSmsByReferences`).
+ */
+export function answeredReferenceOf(
+  n: NotificationDocument,
+  reference: string,
+): DeliveryReference | undefined {
+  return n.channel === "email" && reference !== n.id ? emailReference(n, reference) : undefined;
 }
 
 /**
@@ -86,18 +93,15 @@ export async function rememberEmailOperation(
 }
 
 /**
- * Records that the provider took the message: the status Succeeded (email) or Accepted (SMS) with the
- * provider's reference, where an SMS's delivery report finds it (`findSmsByReferences`), and a reference
- * document for an email whose operation id ACS chose itself (ours is there already, see
- * rememberEmailOperation).
+ * Records that the provider took the message: the reference document it needs, if any
+ * (`answeredReferenceOf`), and the status Succeeded (email) or Accepted (SMS) with the provider's reference.
  */
 export async function recordAcceptance(
   deps: AcceptanceDeps,
   sending: NotificationDocument,
   reference: string,
 ): Promise<void> {
-  if (sending.channel === "email" && reference !== sending.id) {
-    await withRetries(() => deps.references.put(referenceOf(sending, reference)));
-  }
+  const answered = answeredReferenceOf(sending, reference);
+  if (answered) await withRetries(() => deps.references.put(answered));
   await withRetries(() => settle(deps, sending, { status: acceptedStatusOf(sending.channel), reference }));
 }
