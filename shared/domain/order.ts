@@ -178,3 +178,8 @@ export const orderDocumentSchema = z.object({
 });
 export type OrderDocument = z.infer<typeof orderDocumentSchema>;
 export type NewOrder = Omit<OrderDocument, "pk" | "docType" | "_etag">;
+
+/** Whether the order's send time has come. */
+export function isDue(order: Pick<NewOrder, "requestedSendTime">, now: Date): boolean {
+  return Date.parse(order.requestedSendTime) <= now.getTime();
+}

@@ -1,7 +1,7 @@
 import { laneOf, processQueueOf } from "../../domain/lanes";
 import type { ProcessOrderMessage } from "../../queue/messages";
 import { maxListedNotifications } from "../../domain/completion";
-import type { OrderDocument } from "../../domain/order";
+import { isDue, type OrderDocument } from "../../domain/order";
 import { isPendingNotification } from "../../domain/statuses";
 import { abandonedSendMs, releaseLeaseMs } from "../../domain/recoveryTimes";
 import { isAppError } from "../../errors";
@@ -152,7 +152,7 @@ export async function expandOrder(
 
 /** A Registered order the sweeper released without claiming it: due, and of the kind it releases so. */
 function isReleasedWithoutClaim(deps: ProcessDeps, order: OrderDocument): boolean {
-  return Date.parse(order.requestedSendTime) <= deps.clock.now().getTime() && isClaimFree(order);
+  return isDue(order, deps.clock.now()) && isClaimFree(order);
 }
 
 /** Records how far the fan-out got and renews the lease; undefined when another delivery got there first. */

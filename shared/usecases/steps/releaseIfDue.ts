@@ -1,9 +1,7 @@
-import type { NewOrder, OrderDocument } from "../../domain/order";
+import { isDue, type NewOrder, type OrderDocument } from "../../domain/order";
 import { claimAndPublish, releaseLeaseUntil, type ReleaseDeps } from "./claimAndPublish";
 import { releaseGatheringFor } from "./releaseGathering";
 import { appendCreatedOutbox, createdInStatus, type TransitionDeps } from "./transitionOrder";
-
-const isDue = (order: NewOrder, now: Date) => Date.parse(order.requestedSendTime) <= now.getTime();
 
 /**
  * Before an intake request stores its orders: those due already are stored claimed (Processing, under the
