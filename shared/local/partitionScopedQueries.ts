@@ -55,6 +55,20 @@ export function withRequestPartition<T>(req: IncomingMessage, handle: () => T): 
   return partition === undefined ? handle() : requestPartition.run(partition, handle);
 }
 
+/**
+ * Runs a query of the server's over `documents` instead of the whole container: the server's query reads
+ * `_data` synchronously, so it sees them for this call only.
+ */
+export function queryOver<T>(set: Documents, documents: Map<string, Document>, run: () => T): T {
+  const all = set._data;
+  set._data = documents;
+  try {
+    return run();
+  } finally {
+    set._data = all;
+  }
+}
+
 let installed = false;
 
 /** Keeps every container's documents by partition, and scopes queries to theirs; idempotent. */
@@ -82,14 +96,8 @@ export function usePartitionScopedQueries(): void {
   prototype.query = function (...args: Parameters<typeof query>): unknown {
     const partition = requestPartition.getStore();
     if (partition === undefined) return query.apply(this, args);
-    // The server's query reads `_data` synchronously: it sees the partition's documents for this call only.
-    const all = this._data;
-    this._data = partitions.get(this)?.get(partition) ?? new Map<string, Document>();
-    try {
-      return query.apply(this, args);
-    } finally {
-      this._data = all;
-    }
+    const members = partitions.get(this)?.get(partition) ?? new Map<string, Document>();
+    return queryOver(this, members, (): unknown => query.apply(this, args));
   };
   installed = true;
 }

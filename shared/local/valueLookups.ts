@@ -1,6 +1,7 @@
 import Documents from "@vercel/cosmosdb-server/lib/account/documents";
 import type Document from "@vercel/cosmosdb-server/lib/account/document";
 import type ItemObject from "@vercel/cosmosdb-server/lib/account/item-object";
+import { queryOver } from "./partitionScopedQueries";
 
 /**
  * Cosmos DB serves `ARRAY_CONTAINS(@values, c.field)` from its index; the embedded server scans the whole
@@ -83,15 +84,9 @@ export function useValueLookups(): void {
   prototype.query = function (...args: Parameters<typeof query>): unknown {
     const [params] = args;
     const narrowed = candidates(this, params);
-    if (!narrowed) return query.apply(this, args);
-    // The server's query reads `_data` synchronously: it sees the candidates for this call only.
-    const all = this._data;
-    this._data = narrowed;
-    try {
-      return query.apply(this, args);
-    } finally {
-      this._data = all;
-    }
+    return narrowed
+      ? queryOver(this, narrowed, (): unknown => query.apply(this, args))
+      : query.apply(this, args);
   };
   installed = true;
 }
