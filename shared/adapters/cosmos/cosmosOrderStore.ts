@@ -142,9 +142,18 @@ export class CosmosOrderStore implements OrderStore {
     }
   }
 
+  /**
+   * A cursor that no longer fits its schema reads as standing at the start, not as an error that would stop
+   * every release: the next move replaces it under its ETag, and an order already processed is no longer
+   * Registered, so reading from the start releases only what is still to do.
+   */
   async getReleaseCursor(): Promise<ReleaseCursor | undefined> {
     const raw = await readPoint(this.container, releaseCursorId, "read release cursor");
-    return raw === undefined ? undefined : storedCursorSchema.parse(raw);
+    if (raw === undefined) return undefined;
+    const cursor = storedCursorSchema.safeParse(raw);
+    if (cursor.success) return cursor.data;
+    const { _etag } = z.object({ _etag: z.string() }).parse(raw);
+    return { position: { requestedSendTime: "", id: "" }, trail: [], _etag };
   }
 
   async moveReleaseCursor(

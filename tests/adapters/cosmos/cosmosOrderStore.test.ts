@@ -58,6 +58,23 @@ describe("CosmosOrderStore against the embedded Cosmos server", () => {
     expect(await fresh.getReleaseCursor()).toEqual(moved);
   });
 
+  it("reads a release cursor that no longer fits its schema as standing at the start, and moves it on", async () => {
+    const container = (await cosmos.freshDatabase()).container(containers.orders.name);
+    const fresh = new CosmosOrderStore(container);
+    await container.items.create({
+      id: "release-cursor",
+      pk: "release-cursor",
+      docType: "releaseCursor",
+      at: 3,
+    });
+
+    const unreadable = await fresh.getReleaseCursor();
+    expect(unreadable?.position).toEqual({ requestedSendTime: "", id: "" });
+
+    const to = { position: { requestedSendTime: "2026-12-07T09:00:00.000Z", id: "a" }, trail: [] };
+    expect((await fresh.moveReleaseCursor(to, unreadable))?.position).toEqual(to.position);
+  });
+
   it("returns undefined for an unknown order", async () => {
     expect(await store.getOrder("00000000-0000-4000-8000-000000000000")).toBeUndefined();
   });
