@@ -34,6 +34,7 @@ import type { SendConditionChecker } from "../ports/sendCondition";
 import type { WebhookPoster } from "../ports/webhooks";
 import { withTelemetry } from "../telemetry/instrumentedPorts";
 import { everyTenant, SubscribedTenants } from "../usecases/steps/feedAudience";
+import { RecentReleases } from "../usecases/steps/recentReleases";
 import type { Dependencies } from "./dependencies";
 
 /** What a host's composition root decides: where the services are, how it reaches them, and its clock. */
@@ -78,6 +79,7 @@ export function assembleDependencies(config: Settings, host: HostWiring): Depend
     statusFeed: new CosmosStatusFeed(container("statusFeed"), retention),
     feedAudience:
       config.STATUS_FEED_TRANSITIONS === "all" ? everyTenant : new SubscribedTenants(webhooks, clock),
+    recentReleases: new RecentReleases(),
     sendBatches: new CosmosSendBatches(container("orders"), retention),
     recipientLists: new CosmosRecipientLists(container("orders"), retention),
     bulkOrders: new CosmosBulkOrders(container("orders"), retention),

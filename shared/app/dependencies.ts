@@ -19,6 +19,7 @@ import type { SendPacer } from "../ports/sendPacer";
 import type { SmsSender } from "../ports/smsSender";
 import type { StatusFeed } from "../ports/statusFeed";
 import type { FeedAudience } from "../ports/feedAudience";
+import type { RecentReleases } from "../usecases/steps/recentReleases";
 import type { SupportLookup } from "../ports/supportLookup";
 import type { TemplateStore } from "../ports/templateStore";
 import type { TestModeProviders } from "../ports/testMode";
@@ -34,6 +35,7 @@ export interface Dependencies {
   references: DeliveryReferenceStore;
   statusFeed: StatusFeed;
   feedAudience: FeedAudience;
+  recentReleases: RecentReleases;
   sendBatches: SendBatches;
   recipientLists: RecipientLists;
   bulkOrders: BulkOrders;

@@ -30,6 +30,8 @@ const notificationBase = {
   deliveryReport: z.unknown().optional(),
   /** Its order is completed by the sweeper (domain/completion.ts), so a delivery report need not check it. */
   completedBySweeper: z.boolean().optional(),
+  /** It stands for its order's processing, which no write recorded (domain/heldOrders.ts). */
+  holdsOrderStatus: z.boolean().optional(),
   /**
    * Its order's `traceparent`, copied when the notification is created (written anyway): a delivery report or
    * the terminate job, which read the notification to update it, continue the order's trace from here.

@@ -22,6 +22,7 @@ const notificationRowSchema = z.object({
   status: z.string(),
   statusChangedAt: z.string(),
   reference: z.string().optional(),
+  holdsOrderStatus: z.boolean().optional(),
   recipient: z.object({ address: z.string().optional() }).loose(),
 });
 

@@ -1,5 +1,6 @@
 import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { heldNotification } from "../domain/heldOrders";
 import type { LocalView } from "./cosmosLocalView";
 import type { MetricSeries } from "../telemetry/localTelemetry";
 import { orderSpanContext } from "../telemetry/traceContext";
@@ -81,23 +82,22 @@ export function buildPageView(
     const timeline = [{ status: "Order_Registered", at: order.created }, ...fromFeed]
       .filter((step, i, all) => all.findIndex((s) => s.status === step.status) === i)
       .sort((a, b) => a.at.localeCompare(b.at));
+    const own = view.notifications.filter((n) => n.orderId === order.id);
     return {
       id: order.id,
       creator: order.creator,
       type: order.type,
       ...(order.sendersReference !== undefined ? { sendersReference: order.sendersReference } : {}),
-      status: order.status,
+      status: heldNotification(order, own) ? "Processed" : order.status,
       created: order.created,
       timeline,
-      notifications: view.notifications
-        .filter((n) => n.orderId === order.id)
-        .map((n) => ({
-          id: n.id,
-          channel: n.channel,
-          status: n.status,
-          at: n.statusChangedAt,
-          to: n.recipient.address ?? "",
-        })),
+      notifications: own.map((n) => ({
+        id: n.id,
+        channel: n.channel,
+        status: n.status,
+        at: n.statusChangedAt,
+        to: n.recipient.address ?? "",
+      })),
       messageIds: messages.filter((m) => m.orderId === order.id).map((m) => m.id),
       trace: traceOf(
         spansOfTrace(orderSpanContext({ orderId: order.id, traceparent: order.traceparent }).traceId),

@@ -16,6 +16,7 @@ function describeSweep(s: SweepSummary): string | undefined {
   const parts = [
     s.released > 0 ? `released ${s.released} due order(s)` : "",
     s.recovered > 0 ? `released ${s.recovered} order(s) again after their lease ran out` : "",
+    s.watched > 0 ? `watched ${s.watched} sent order(s) still waiting for their report` : "",
     s.resent > 0 ? `re-published ${s.resent} overdue send(s)` : "",
     s.completed > 0 ? `completed ${s.completed} order(s)` : "",
     ...s.quarantined.map((q) => `quarantined unreadable ${q.kind} ${q.id} (${q.problem})`),
@@ -29,6 +30,7 @@ export const sweepOrdersJob = timerJob(async (deps) => {
   recordTimerWork("sweepOrders", {
     released: summary.released,
     recovered: summary.recovered,
+    watched: summary.watched,
     resent: summary.resent,
     completed: summary.completed,
     quarantined: summary.quarantined.length,

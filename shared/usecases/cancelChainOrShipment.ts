@@ -2,6 +2,7 @@ import type { OrderDocument } from "../domain/order";
 import { AppError, isAppError } from "../errors";
 import { cancelOrder } from "./cancelOrder";
 import type { ChainOrder, TenantOrders } from "../ports/tenantScoped";
+import { readHeldStatus } from "./steps/readHeldStatus";
 import { ordersOf } from "./steps/tenantScope";
 import type { TransitionDeps } from "./steps/transitionOrder";
 
@@ -34,7 +35,7 @@ async function cancelChain(
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;
       const order = await orders.getOrder(orderId);
-      if (order) shipments.push({ shipment: order, cancelled: false });
+      if (order) shipments.push({ shipment: await readHeldStatus(deps, order), cancelled: false });
     }
   }
   if (!shipments.some((s) => s.cancelled)) {

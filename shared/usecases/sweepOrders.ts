@@ -1,4 +1,8 @@
+import { expiryGraceSeconds } from "../domain/expiry";
+import { heldNotification, wasSent } from "../domain/heldOrders";
+import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
+import { isPendingNotification } from "../domain/statuses";
 import { chunksOf } from "../chunks";
 import { isAppError } from "../errors";
 import { errorMessage } from "../narrowing";
@@ -13,10 +17,14 @@ import {
   type ReleaseDeps,
 } from "./steps/claimAndPublish";
 import { reconcileProcessedOrder } from "./steps/reconcileProcessedOrder";
-import { confirmFeed } from "./steps/transitionOrder";
+import type { RecentReleases } from "./steps/recentReleases";
+import { confirmFeed, transitionOrder } from "./steps/transitionOrder";
+import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 
 interface SweepDeps extends ReleaseDeps {
   sendBatches: SendBatches;
+  /** The host's memory of what it released without a claim; absent, every order read is released again. */
+  recentReleases?: RecentReleases;
 }
 
 interface SweepOptions {
@@ -33,8 +41,10 @@ const defaultSweepOptions: SweepOptions = { batchSize: 50, maxBatches: 20, pendi
 export interface SweepSummary {
   /** Due orders claimed and published for processing. */
   released: number;
-  /** Orders whose processing lease ran out, released again. */
+  /** Orders whose processing lease ran out, or whose process message was lost, released again. */
   recovered: number;
+  /** Orders whose notification held their status and still waits for its report: written Processed to watch. */
+  watched: number;
   /** Sends published again (lost messages, abandoned sends). */
   resent: number;
   /** Orders completed by the sweeper (their last completion check was lost). */
@@ -107,6 +117,40 @@ async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: Swee
 }
 
 /**
+ * Takes up orders still Registered a lease after their release. One whose notification holds its status
+ * (domain/heldOrders.ts) was sent: it is completed if its completion was lost, else written Processed with the
+ * sweep at its notification's expiry, by which its report or the terminate job completes it. Any other lost its
+ * process message (or its send was interrupted) and is claimed and released again. Says whether any was taken
+ * up (none: another sweep is at the same orders).
+ */
+async function recoverBatch(deps: SweepDeps, batch: OrderDocument[], summary: SweepSummary) {
+  const lost: OrderDocument[] = [];
+  let watched = 0;
+  for (const order of batch) {
+    const holder = heldNotification(order, await deps.notifications.listByOrder(order.id));
+    if (!holder || !wasSent(holder)) lost.push(order);
+    else if (!isPendingNotification(holder)) await completeOrderIfDone(deps, order.id);
+    else if (await watchHeld(deps, order, holder)) watched += 1;
+  }
+  summary.watched += watched;
+  const { claimed } = await claimBatch(deps, lost, summary);
+  summary.recovered += claimed.length;
+  return claimed.length + watched > 0 || lost.length < batch.length;
+}
+
+/** Writes a held order Processed, listing its notification; false when another worker moved it first. */
+async function watchHeld(deps: SweepDeps, order: OrderDocument, holder: NotificationDocument) {
+  const sweepAt = new Date(Date.parse(holder.expiry) + expiryGraceSeconds * 1000).toISOString();
+  try {
+    await transitionOrder(deps, order, "Processed", { notificationIds: [holder.id], sweepAt });
+    return true;
+  } catch (error) {
+    if (isAppError(error, "conflict")) return false;
+    throw error;
+  }
+}
+
+/**
  * Releases due orders after the release cursor: a small one without a claim (`releasesWithoutClaim`), any
  * other claimed, and the cursor moved past them, so the next sweep does not release them again (but for those
  * due in the last `releaseSettleMs`, read again while still Registered). An order whose claim failed (a store
@@ -124,11 +168,7 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
       options,
       summary,
       (limit) => deps.orders.findDue(now, limit, { upTo: behind }),
-      async (batch) => {
-        const { claimed } = await claimBatch(deps, batch, summary);
-        summary.recovered += claimed.length;
-        return claimed.length > 0;
-      },
+      (batch) => recoverBatch(deps, batch, summary),
     );
   // This run reads on from what it released; the stored cursor stays `releaseSettleMs` behind (nextPosition).
   let after = cursor?.position;
@@ -149,8 +189,12 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
       const failedIds = new Set(failed.map((f) => f.orderId));
       const failedAt = batch.findIndex((o) => failedIds.has(o.id));
       const passed = failedAt === -1 ? batch : batch.slice(0, failedAt);
-      const released = passed.filter((o) => withoutClaim.has(o));
+      const released = passed.filter((o) => withoutClaim.has(o) && !deps.recentReleases?.has(o.id, now));
       await publishReleases(deps.publisher, released);
+      deps.recentReleases?.remember(
+        released.map((o) => o.id),
+        now,
+      );
       summary.released += claimed.length + released.length;
       const last = passed.at(-1);
       if (!last) return false;
@@ -178,6 +222,7 @@ export async function sweepOrders(
   const summary: SweepSummary = {
     released: 0,
     recovered: 0,
+    watched: 0,
     resent: 0,
     completed: 0,
     quarantined: [],

@@ -1,3 +1,4 @@
+import { withHeldStatus } from "../domain/heldOrders";
 import type { NotificationDocument } from "../domain/notification";
 import type { OrderDocument } from "../domain/order";
 import type { NotificationStore } from "../ports/notificationStore";
@@ -19,5 +20,6 @@ export async function viewOrderStatus(
   orderId: string,
 ): Promise<OrderStatus> {
   const order = await requireOrder(ordersOf(deps.orders, tenant), orderId);
-  return { order, notifications: await deps.notifications.listByOrder(order.id) };
+  const notifications = await deps.notifications.listByOrder(order.id);
+  return { order: withHeldStatus(order, notifications), notifications };
 }

@@ -1,3 +1,4 @@
+import { withHeldStatus } from "../domain/heldOrders";
 import type { NotificationStore } from "../ports/notificationStore";
 import type { OrderStore } from "../ports/orderStore";
 import { ordersOf } from "./steps/tenantScope";
@@ -15,5 +16,6 @@ export async function viewShipment(
 ): Promise<OrderStatus | undefined> {
   const order = await ordersOf(deps.orders, tenant).getOrder(shipmentId);
   if (!order) return undefined;
-  return { order, notifications: await deps.notifications.listByOrder(order.id) };
+  const notifications = await deps.notifications.listByOrder(order.id);
+  return { order: withHeldStatus(order, notifications), notifications };
 }

@@ -19,6 +19,7 @@ import { serviceOwnerLimitsSchema } from "../../shared/domain/intakeLimits";
 import { defaultSendingWindow } from "../../shared/domain/sendingWindow";
 import sampleRegistry from "../../shared/local/sampleRegistry.json";
 import { containers } from "../../shared/platform/resources";
+import { RecentReleases } from "../../shared/usecases/steps/recentReleases";
 import type { TestIssuer } from "./jwks";
 import type { ManualClock } from "./pipeline";
 import { cosmosStores, RecordingPublisher } from "./pipeline";
@@ -37,6 +38,7 @@ export async function testDependencies(database: Database, issuer: TestIssuer, c
     }),
     clock,
     ...cosmosStores(database),
+    recentReleases: new RecentReleases(),
     contacts: new CosmosContactRegistry(registry),
     supportLookup: new CosmosSupportLookup(database.container(containers.notifications.name)),
     usageMetrics: new CosmosUsageMetrics(database.container(containers.notifications.name)),

@@ -12,6 +12,7 @@ import { processOrderGroup } from "../../shared/usecases/processOrderGroup";
 import { sendNotification } from "../../shared/usecases/sendNotification";
 import { sendNotificationGroup } from "../../shared/usecases/sendNotificationGroup";
 import { sweepOrders } from "../../shared/usecases/sweepOrders";
+import { viewOrderStatus } from "../../shared/usecases/viewOrderStatus";
 import { freshDependenciesPerTest } from "../support/freshDependencies";
 import { sampleEmail } from "../support/notifications";
 import { sampleOrder } from "../support/orders";
@@ -124,7 +125,11 @@ describe("processOrderGroup", () => {
     await processOrderGroup(quiet(), group!);
     await processOrderGroup(quiet(), group!);
 
-    for (const o of orders) expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Processed");
+    // Each one's sent notification holds its status (domain/heldOrders.ts): no order write, read as Processed.
+    for (const o of orders) {
+      expect((await fresh.deps.orders.getOrder(o.id))?.status).toBe("Registered");
+      expect((await viewOrderStatus(fresh.deps, o.creator, o.id)).order.status).toBe("Processed");
+    }
     expect(handed.map((m) => m.to).sort()).toEqual([
       "user0@example.com",
       "user1@example.com",

@@ -31,7 +31,7 @@ describe("viewOrderChain", () => {
         ],
       },
     );
-    const view = await viewOrderChain(stores, tenant, receipt.notificationOrderId);
+    const view = await viewOrderChain({ ...stores, clock }, tenant, receipt.notificationOrderId);
     expect(view.main).toMatchObject({
       id: receipt.notification.shipmentId,
       chain: { idempotencyId: "view" },
@@ -39,17 +39,19 @@ describe("viewOrderChain", () => {
     expect(view.reminders.map((r) => r.id)).toEqual([receipt.notification.reminders![0]!.shipmentId]);
 
     const notFound = (e: unknown) => isAppError(e, "not-found") && e.message === "Order chain not found.";
-    await expect(viewOrderChain(stores, "987654325", receipt.notificationOrderId)).rejects.toSatisfy(
-      notFound,
-    );
+    await expect(
+      viewOrderChain({ ...stores, clock }, "987654325", receipt.notificationOrderId),
+    ).rejects.toSatisfy(notFound);
     // A shipment id is no chain id.
-    await expect(viewOrderChain(stores, tenant, receipt.notification.shipmentId)).rejects.toSatisfy(notFound);
+    await expect(
+      viewOrderChain({ ...stores, clock }, tenant, receipt.notification.shipmentId),
+    ).rejects.toSatisfy(notFound);
   });
 
   it("does not count a plain order as a chain", async () => {
     const plain = await registerOrders({ ...stores, clock }, { tenant, buildOrders: () => [sampleOrder()] });
-    await expect(viewOrderChain(stores, tenant, plain.receipt.notificationOrderId)).rejects.toBeInstanceOf(
-      AppError,
-    );
+    await expect(
+      viewOrderChain({ ...stores, clock }, tenant, plain.receipt.notificationOrderId),
+    ).rejects.toBeInstanceOf(AppError);
   });
 });

@@ -1,11 +1,13 @@
 import { laneOf, processQueueOf } from "../../domain/lanes";
 import type { ProcessOrderMessage } from "../../queue/messages";
 import { maxListedNotifications } from "../../domain/completion";
+import { wasSent } from "../../domain/heldOrders";
 import { isDue, type OrderDocument } from "../../domain/order";
 import { isPendingNotification } from "../../domain/statuses";
 import { abandonedSendMs, releaseLeaseMs } from "../../domain/recoveryTimes";
 import { isAppError } from "../../errors";
 import type { ContactRegistry } from "../../ports/contactRegistry";
+import type { NewNotification } from "../../ports/notificationStore";
 import type { TestModeProviders } from "../../ports/testMode";
 import { contactsFor } from "./selectContactRegistry";
 import type { RecipientLists } from "../../ports/recipientLists";
@@ -70,8 +72,10 @@ async function evaluateCondition(
  * local register copies, substitutes keywords, writes one notification per address under a deterministic id
  * (a repeated step creates nothing twice) and plans the sends into `sends`, in batches when many go to one
  * channel at once, scheduled for the start of the sending window when needed. Returns what finishes the
- * order (Processed, or Completed when every notification is final at once), to be run once its sends are
- * published; nothing when there is nothing to finish (not Processing, deferred, a further slice queued).
+ * order (Processed, or Completed when every notification is final at once; no write when the order's one
+ * sent notification holds its status, domain/heldOrders.ts), to be run once its sends are published and
+ * those due now sent; nothing when there is nothing to finish (not Processing, deferred, a further slice
+ * queued).
  *
  * A large order is fanned out in slices: each invocation handles at most `sliceSize` recipients, publishes
  * and records after every chunk how far it got (the order's `fanout` checkpoint, which also renews the
@@ -100,6 +104,7 @@ export async function expandOrder(
   const end = Math.min(total, first + sliceSize);
   let current = order;
   let allFinal = true;
+  let holderId: string | undefined;
   const ids: string[] = [];
   for (let start = first; start < end; start += chunkSize) {
     const chunkEnd = Math.min(end, start + chunkSize);
@@ -110,7 +115,12 @@ export async function expandOrder(
     const addresses = await resolveOrderRecipients(contactsFor(deps, order.creator), order, recipients);
     const planned = planSends(order, notificationsFor(order, addresses, now, deps.sendingWindow), start, now);
     // A small order's sends due now go out from this step itself (see claimDueNow).
-    const plan = total <= chunkSize ? claimDueNow(planned, now) : planned;
+    const claimed = total <= chunkSize ? claimDueNow(planned, now) : planned;
+    const holder = (await isHeldBy(deps, order, claimed.notifications))
+      ? claimed.notifications[0]
+      : undefined;
+    const plan = holder ? { ...claimed, notifications: [{ ...holder, holdsOrderStatus: true }] } : claimed;
+    holderId = holder?.id;
     const created = await deps.notifications.createMany(plan.notifications);
     await deps.sendBatches.createMany(plan.batches);
     sends.add(plan, laneOf(order), now, created);
@@ -139,6 +149,7 @@ export async function expandOrder(
   const complete = whole && allFinal;
   const expanded = current;
   return async () => {
+    if (holderId !== undefined && (await isLeftToHolder(deps, order.id, holderId))) return;
     await finish(deps, expanded, complete ? "Completed" : "Processed", {
       statusReason,
       notificationIds: whole && ids.length <= maxListedNotifications ? ids : undefined,
@@ -153,6 +164,33 @@ export async function expandOrder(
 /** A Registered order the sweeper released without claiming it: due, and of the kind it releases so. */
 function isReleasedWithoutClaim(deps: ProcessDeps, order: OrderDocument): boolean {
   return isDue(order, deps.clock.now()) && isClaimFree(order);
+}
+
+/**
+ * Whether the step's one notification stands for the order's processing (domain/heldOrders.ts): the order was
+ * released without a claim, its tenant's feed lists no transitions now (a Processed entry needs the write),
+ * and the step plans that one send, claimed to go out from the step.
+ */
+async function isHeldBy(deps: ProcessDeps, order: OrderDocument, planned: NewNotification[]) {
+  const [only, ...others] = planned;
+  return (
+    only?.status === "Sending" &&
+    others.length === 0 &&
+    isReleasedWithoutClaim(deps, order) &&
+    !(await deps.feedAudience.listsTransitions(order.creator))
+  );
+}
+
+/**
+ * Whether the order is left to the notification holding its status: so when the step sent it (one that ended
+ * at once completes the order). One the step did not send (a failed call, no token) leaves the order to be
+ * written Processed, with the sweeper's lost-send check to follow.
+ */
+async function isLeftToHolder(deps: ProcessDeps, orderId: string, holderId: string): Promise<boolean> {
+  const holder = await deps.notifications.get(orderId, holderId);
+  if (!holder || !wasSent(holder)) return false;
+  if (!isPendingNotification(holder)) await completeOrderIfDone(deps, orderId);
+  return true;
 }
 
 /** Records how far the fan-out got and renews the lease; undefined when another delivery got there first. */
