@@ -321,7 +321,10 @@ async function countingCosmos() {
   const counts = { singleWrites: 0 };
   const server = createHttpServer({ keepAlive: true });
   server.on("request", (req) => {
-    const isQuery = req.headers["x-ms-documentdb-isquery"] !== undefined;
+    // A query's plan is asked for by a POST of its own, which is not a write.
+    const isQuery =
+      req.headers["x-ms-documentdb-isquery"] !== undefined ||
+      req.headers["x-ms-cosmos-is-query-plan-request"] !== undefined;
     const isBulk = req.headers["x-ms-cosmos-is-batch-request"] !== undefined;
     if (/\/docs/.test(req.url ?? "") && req.method !== "GET" && !isQuery && !isBulk) counts.singleWrites += 1;
   });
@@ -529,6 +532,8 @@ async function startStoreProcess() {
     const createServer = http.createServer;
     http.createServer = (...args) => createServer(...args).on("request", (req, res) => {
       if (!/\\/docs/.test(req.url ?? "")) return;
+      // A query's plan is asked for by a POST of its own: neither a write nor a query the store runs.
+      if (req.headers["x-ms-cosmos-is-query-plan-request"] !== undefined) return;
       if (req.headers["x-ms-documentdb-isquery"] !== undefined) {
         counts.queries += 1;
         res.once("finish", () => (counts.queriedDocuments += Number(res.getHeader("x-ms-item-count") ?? 0)));

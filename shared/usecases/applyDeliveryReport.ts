@@ -60,8 +60,8 @@ async function retryLater(
   ]);
 }
 
-/** Applies one report on its own; returns the order to check for completion when the status became final. */
-async function applyOne(deps: ReportDeps, received: Received): Promise<string | undefined> {
+/** Applies one report on its own; returns the notification whose order to check for completion, if any. */
+async function applyOne(deps: ReportDeps, received: Received): Promise<NotificationDocument | undefined> {
   const { report, envelope } = received;
   const now = deps.clock.now();
   const notification = (await notificationsOf(deps, [received])).get(
@@ -89,7 +89,7 @@ async function applyOne(deps: ReportDeps, received: Received): Promise<string | 
         deliveryReport: report.raw,
         statusChangedAt: now.toISOString(),
       });
-      return current.completedBySweeper ? undefined : current.orderId;
+      return current.completedBySweeper ? undefined : current;
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;
       current = await deps.notifications.get(current.orderId, current.id);
@@ -220,13 +220,15 @@ export async function applyDeliveryReports(deps: ReportDeps, deliveries: ReportD
       },
     })),
   );
-  const orders = new Set<string>();
+  // Each order to check for completion, with a notification of it that a report updated.
+  const orders = new Map<string, string>();
   const conflicted = updates.filter((_, i) => outcomes[i] === "conflict");
   for (const [i, { notification }] of updates.entries())
-    if (outcomes[i] !== "conflict" && !notification.completedBySweeper) orders.add(notification.orderId);
+    if (outcomes[i] !== "conflict" && !notification.completedBySweeper)
+      orders.set(notification.orderId, notification.id);
   for (const item of [...conflicted, ...later]) {
-    const orderId = await applyOne(deps, item);
-    if (orderId) orders.add(orderId);
+    const updated = await applyOne(deps, item);
+    if (updated) orders.set(updated.orderId, updated.id);
   }
-  for (const orderId of orders) await completeOrderIfDone(deps, orderId);
+  for (const [orderId, finished] of orders) await completeOrderIfDone(deps, orderId, finished);
 }

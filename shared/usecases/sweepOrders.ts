@@ -129,7 +129,7 @@ async function recoverBatch(deps: SweepDeps, batch: OrderDocument[], summary: Sw
   for (const order of batch) {
     const holder = heldNotification(order, await deps.notifications.listByOrder(order.id));
     if (!holder || !wasSent(holder)) lost.push(order);
-    else if (!isPendingNotification(holder)) await completeOrderIfDone(deps, order.id);
+    else if (!isPendingNotification(holder)) await completeOrderIfDone(deps, order.id, holder.id);
     else if (await watchHeld(deps, order, holder)) watched += 1;
   }
   summary.watched += watched;

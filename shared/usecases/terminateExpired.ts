@@ -30,7 +30,8 @@ export async function terminateExpired(
       await deps.notifications.quarantine(unreadable.partitionKey, unreadable.id, unreadable.problem, now);
       quarantined.push(unreadable);
     }
-    const orders = new Set<string>();
+    // Each order with one of its notifications that ended, to name to the completion check.
+    const orders = new Map<string, string>();
     for (const notification of expired.documents) {
       try {
         await deps.notifications.update(notification, {
@@ -38,12 +39,12 @@ export async function terminateExpired(
           statusChangedAt: now.toISOString(),
         });
         terminated += 1;
-        orders.add(notification.orderId);
+        orders.set(notification.orderId, notification.id);
       } catch (error) {
         if (!isAppError(error, "conflict")) throw error;
       }
     }
-    for (const orderId of orders) await completeOrderIfDone(deps, orderId);
+    for (const [orderId, finished] of orders) await completeOrderIfDone(deps, orderId, finished);
     if (expired.documents.length + expired.unreadable.length < options.batchSize) break;
   }
   return { terminated, quarantined };

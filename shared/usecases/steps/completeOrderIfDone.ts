@@ -6,39 +6,50 @@ import { isAppError } from "../../errors";
 import { completeOrder, type TransitionDeps } from "./transitionOrder";
 
 /**
- * The notifications that decide whether the order is done: a processed order's listed ones (point reads), or
- * the one holding a Registered order's status (domain/heldOrders.ts); none to decide by otherwise.
+ * The notifications that decide whether the order is done, with the order as it is to be completed: a
+ * processed order's listed ones (point reads), or the one holding a Registered order's status
+ * (domain/heldOrders.ts), read by id when the caller names it, and then listed by the completed order too (its
+ * feed entry reads it by id). Undefined when there is nothing to decide by.
  */
 async function decidingNotifications(
   deps: TransitionDeps,
   order: OrderDocument,
-): Promise<NotificationDocument[] | undefined> {
+  finished: string | undefined,
+): Promise<{ order: OrderDocument; notifications: NotificationDocument[] } | undefined> {
   // A large order is completed by the sweeper, which looks at it every minute while reports arrive:
   // checking its whole partition after every report would cost as much as the order.
   if (order.status === "Processed")
-    return order.notificationIds && deps.notifications.getMany(order.id, order.notificationIds);
+    return order.notificationIds
+      ? { order, notifications: await deps.notifications.getMany(order.id, order.notificationIds) }
+      : undefined;
   if (order.status !== "Registered") return undefined;
-  const holder = heldNotification(order, await deps.notifications.listByOrder(order.id));
-  return holder ? [holder] : undefined;
+  const candidates = finished
+    ? await deps.notifications.getMany(order.id, [finished])
+    : await deps.notifications.listByOrder(order.id);
+  const holder = heldNotification(order, candidates);
+  return holder && { order: { ...order, notificationIds: [holder.id] }, notifications: [holder] };
 }
 
 /**
  * Completes a processed order once none of its notifications waits for a final status. Called after every
- * final notification update and after processing; the ETag on the transition makes it happen exactly once
- * however many callers race here.
+ * final notification update (naming the notification, `finished`, where the caller knows it) and after
+ * processing; the ETag on the transition makes it happen exactly once however many callers race here.
  */
-export async function completeOrderIfDone(deps: TransitionDeps, orderId: string): Promise<void> {
+export async function completeOrderIfDone(
+  deps: TransitionDeps,
+  orderId: string,
+  finished?: string,
+): Promise<void> {
   let recorded = false;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const order = await deps.orders.getOrder(orderId);
-    if (!order) return;
-    const notifications = await decidingNotifications(deps, order);
-    if (!notifications || notifications.some(isPendingNotification)) return;
+    const stored = await deps.orders.getOrder(orderId);
+    const decided = stored && (await decidingNotifications(deps, stored, finished));
+    if (!decided || decided.notifications.some(isPendingNotification)) return;
     const changes = { leaseUntil: undefined };
     try {
       await (recorded
-        ? completeOrder(deps, order, changes, "always")
-        : completeOrder(deps, order, changes, "ifFirst"));
+        ? completeOrder(deps, decided.order, changes, "always")
+        : completeOrder(deps, decided.order, changes, "ifFirst"));
       return;
     } catch (error) {
       if (!isAppError(error, "conflict")) throw error;

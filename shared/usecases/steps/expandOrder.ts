@@ -189,7 +189,7 @@ async function isHeldBy(deps: ProcessDeps, order: OrderDocument, planned: NewNot
 async function isLeftToHolder(deps: ProcessDeps, orderId: string, holderId: string): Promise<boolean> {
   const holder = await deps.notifications.get(orderId, holderId);
   if (!holder || !wasSent(holder)) return false;
-  if (!isPendingNotification(holder)) await completeOrderIfDone(deps, orderId);
+  if (!isPendingNotification(holder)) await completeOrderIfDone(deps, orderId, holderId);
   return true;
 }
 

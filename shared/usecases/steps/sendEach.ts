@@ -254,7 +254,10 @@ async function deliver(deps: SendDeps, claimed: Send[], failures: IsolatedFailur
   );
   // A refusal is final at once; an accepted send waits for its report, which checks completion.
   const refused = results.flatMap((r) => ("outcome" in r && r.outcome.kind === "failed" ? [r] : []));
-  for (const orderId of new Set(refused.map((r) => r.notification.orderId)))
-    await failures.isolate((id: string) => completeOrderIfDone(deps, id))(orderId);
+  const finished = new Map(refused.map((r) => [r.notification.orderId, r.notification.id]));
+  const complete = failures.isolate(([orderId, id]: [string, string]) =>
+    completeOrderIfDone(deps, orderId, id),
+  );
+  for (const entry of finished) await complete(entry);
   await pauseThrottled(deps, results);
 }
