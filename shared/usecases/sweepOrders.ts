@@ -120,17 +120,21 @@ async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: Swee
  * Takes up orders still Registered a lease after their release. One whose notification holds its status
  * (domain/heldOrders.ts) was sent: it is completed if its completion was lost, else written Processed with the
  * sweep at its notification's expiry, by which its report or the terminate job completes it. Any other lost its
- * process message (or its send was interrupted) and is claimed and released again. Says whether any was taken
- * up (none: another sweep is at the same orders).
+ * process message (or its send was interrupted) and is claimed and released again. One that fails (a store
+ * error) holds back no other. Says whether any was taken up (none: another sweep is at the same orders).
  */
 async function recoverBatch(deps: SweepDeps, batch: OrderDocument[], summary: SweepSummary) {
   const lost: OrderDocument[] = [];
   let watched = 0;
   for (const order of batch) {
-    const holder = heldNotification(order, await deps.notifications.listByOrder(order.id));
-    if (!holder || !wasSent(holder)) lost.push(order);
-    else if (!isPendingNotification(holder)) await completeOrderIfDone(deps, order.id, holder.id);
-    else if (await watchHeld(deps, order, holder)) watched += 1;
+    try {
+      const holder = heldNotification(order, await deps.notifications.listByOrder(order.id));
+      if (!holder || !wasSent(holder)) lost.push(order);
+      else if (!isPendingNotification(holder)) await completeOrderIfDone(deps, order.id, holder.id);
+      else if (await watchHeld(deps, order, holder)) watched += 1;
+    } catch (error) {
+      summary.failed.push({ orderId: order.id, problem: errorMessage(error) });
+    }
   }
   summary.watched += watched;
   const { claimed } = await claimBatch(deps, lost, summary);

@@ -3,6 +3,7 @@ import { expiryGraceSeconds } from "../../shared/domain/expiry";
 import { releaseLeaseMs, releaseSettleMs } from "../../shared/domain/recoveryTimes";
 import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
 import type { EmailMessage, EmailSendOutcome } from "../../shared/ports/emailSender";
+import type { NotificationStore } from "../../shared/ports/notificationStore";
 import type { OrderStore } from "../../shared/ports/orderStore";
 import { processOrderMessageSchema } from "../../shared/queue/messages";
 import { applyDeliveryReports } from "../../shared/usecases/applyDeliveryReport";
@@ -153,6 +154,26 @@ describe("an order whose one notification holds its status", () => {
       { message: report(notification!.id, "Delivered"), enqueuedTime: undefined },
     ]);
     expect(await storedStatus(order.id)).toBe("Completed");
+  });
+
+  it("is looked at a lease later on its own: a store error on one holds back no other", async () => {
+    const [broken, other] = [await sentOrder(), await sentOrder()];
+    clock.advance(releaseSettleMs + 2_000);
+    await sweepOrders(deps());
+    clock.advance(releaseLeaseMs);
+    const notifications = fresh.deps.notifications;
+    const failing: NotificationStore = Object.create(notifications) as NotificationStore;
+    failing.listByOrder = (orderId) =>
+      orderId === broken.id
+        ? Promise.reject(new Error("store unavailable"))
+        : notifications.listByOrder(orderId);
+
+    const summary = await sweepOrders({ ...deps(), notifications: failing });
+
+    expect(summary.failed).toEqual([{ orderId: broken.id, problem: "store unavailable" }]);
+    expect(summary.watched).toBe(1);
+    expect(await storedStatus(other.id)).toBe("Processed");
+    expect(await storedStatus(broken.id)).toBe("Registered");
   });
 
   it("is completed by its report although the sweeper wrote it Processed between the feed entry and the completion", async () => {

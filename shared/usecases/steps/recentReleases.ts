@@ -17,7 +17,7 @@ export class RecentReleases {
   /** Release time by order id, oldest first (a Map keeps insertion order). */
   private readonly releasedAt = new Map<string, number>();
 
-  /** Whether this process released the order within the settle time before `now`. */
+  /** Whether this process released the order lately (within `rememberMs` before `now`). */
   has(id: string, now: Date): boolean {
     const at = this.releasedAt.get(id);
     return at !== undefined && at > now.getTime() - rememberMs;
