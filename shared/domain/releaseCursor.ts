@@ -14,6 +14,11 @@ export type ReleasePosition = z.infer<typeof releasePositionSchema>;
 export const releaseCursorSchema = z.object({
   position: releasePositionSchema,
   trail: z.array(z.object({ position: releasePositionSchema, at: z.string() })),
+  /**
+   * How far the lost-release check has looked at orders released a lease ago or more (sweepOrders): each is
+   * looked at once, since an order its notification holds stays Registered once done (domain/heldOrders.ts).
+   */
+  checked: releasePositionSchema.optional(),
 });
 export type ReleaseCursorState = z.infer<typeof releaseCursorSchema>;
 
@@ -52,7 +57,11 @@ export function movedCursor(
   trail.push({ position: to, at: now.toISOString() });
   const cutoff = now.getTime() - keepMs;
   const firstKept = trail.findLastIndex((mark) => Date.parse(mark.at) <= cutoff);
-  return { position: to, trail: firstKept > 0 ? trail.slice(firstKept) : trail };
+  return {
+    position: to,
+    trail: firstKept > 0 ? trail.slice(firstKept) : trail,
+    ...(current?.checked ? { checked: current.checked } : {}),
+  };
 }
 
 /** Where the cursor stood at `cutoff` (the newest mark made by then): every order up to it was released. */

@@ -69,13 +69,19 @@ export class RetentionRules {
     );
   }
 
-  /** Addresses and message bodies: the retention after the notification's deadline, at least from now. */
-  notification(notification: { expiry: string }): Retention {
+  /**
+   * Addresses and message bodies: the retention after the notification's deadline, at least from now. One that
+   * holds its order's status (domain/heldOrders.ts) is kept as long as that order, which is never written final
+   * and so is kept as an unfinished one (`orderData`, from a send time no later than the notification's
+   * creation): its status is read from the notification as long as it is there.
+   */
+  notification(notification: { expiry: string; created: string; holdsOrderStatus?: boolean }): Retention {
     const deadline = Date.parse(notification.expiry) + expiryGraceSeconds * 1000;
-    return this.until(
-      deadline + (completionMarginDays + this.policy.orderDays) * dayMs,
-      this.policy.orderDays,
-    );
+    const own = deadline + (completionMarginDays + this.policy.orderDays) * dayMs;
+    const order = notification.holdsOrderStatus
+      ? Date.parse(notification.created) + (processingHorizonDays + this.policy.orderDays) * dayMs
+      : 0;
+    return this.until(Math.max(own, order), this.policy.orderDays);
   }
 
   /** A provider reference is written when its notification is sent, which is final within its 48 h lifetime. */

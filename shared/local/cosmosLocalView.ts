@@ -1,6 +1,7 @@
 import type { Container, Database } from "@azure/cosmos";
 import { z } from "zod";
 import { storedTraceparentSchema } from "../domain/order";
+import { emailResults, smsResults } from "../domain/statuses";
 import { containers } from "../platform/resources";
 import { mapCosmosError } from "../adapters/cosmos/errors";
 
@@ -15,16 +16,20 @@ const orderRowSchema = z.object({
   traceparent: storedTraceparentSchema,
 });
 
-const notificationRowSchema = z.object({
-  id: z.string(),
-  orderId: z.string(),
-  channel: z.enum(["email", "sms"]),
-  status: z.string(),
-  statusChangedAt: z.string(),
-  reference: z.string().optional(),
-  holdsOrderStatus: z.boolean().optional(),
-  recipient: z.object({ address: z.string().optional() }).loose(),
-});
+const notificationRowSchema = z.intersection(
+  z.object({
+    id: z.string(),
+    orderId: z.string(),
+    statusChangedAt: z.string(),
+    reference: z.string().optional(),
+    holdsOrderStatus: z.boolean().optional(),
+    recipient: z.object({ address: z.string().optional() }).loose(),
+  }),
+  z.discriminatedUnion("channel", [
+    z.object({ channel: z.literal("email"), status: z.enum(emailResults) }),
+    z.object({ channel: z.literal("sms"), status: z.enum(smsResults) }),
+  ]),
+);
 
 const feedRowSchema = z.object({
   sequenceNumber: z.number(),

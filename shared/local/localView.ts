@@ -1,6 +1,6 @@
 import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { heldNotification } from "../domain/heldOrders";
+import { heldNotification, heldOrderStatus } from "../domain/heldOrders";
 import type { LocalView } from "./cosmosLocalView";
 import type { MetricSeries } from "../telemetry/localTelemetry";
 import { orderSpanContext } from "../telemetry/traceContext";
@@ -83,12 +83,13 @@ export function buildPageView(
       .filter((step, i, all) => all.findIndex((s) => s.status === step.status) === i)
       .sort((a, b) => a.at.localeCompare(b.at));
     const own = view.notifications.filter((n) => n.orderId === order.id);
+    const holder = heldNotification(order, own);
     return {
       id: order.id,
       creator: order.creator,
       type: order.type,
       ...(order.sendersReference !== undefined ? { sendersReference: order.sendersReference } : {}),
-      status: heldNotification(order, own) ? "Processed" : order.status,
+      status: holder ? heldOrderStatus(holder) : order.status,
       created: order.created,
       timeline,
       notifications: own.map((n) => ({

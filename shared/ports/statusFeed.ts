@@ -15,7 +15,10 @@ export interface StatusFeedEntry {
   created: string;
 }
 
-export type NewStatusFeedEntry = Omit<StatusFeedEntry, "sequenceNumber">;
+export type NewStatusFeedEntry = Omit<StatusFeedEntry, "sequenceNumber"> & {
+  /** The order's `traceparent`, so that the append shows in the order's trace (not stored). */
+  traceparent?: string;
+};
 
 export interface StatusFeedQuery {
   creator: string;

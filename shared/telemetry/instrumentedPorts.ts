@@ -17,6 +17,7 @@ import type { NotificationStore } from "../ports/notificationStore";
 import type { OrderStore } from "../ports/orderStore";
 import type { OutgoingMessage, Publisher } from "../ports/publisher";
 import type { SmsSender } from "../ports/smsSender";
+import type { StatusFeed } from "../ports/statusFeed";
 import { varselMetrics } from "./metrics";
 import { traceCarrierOf, traceparentOf } from "./traceContext";
 import { errorType, inOrderSpan, inSpan } from "./tracing";
@@ -359,9 +360,26 @@ export function tracedSmsSender<S extends SmsSender>(inner: S): S {
   });
 }
 
+/**
+ * Each status-feed entry as a span of its order's trace (`feed Order_Completed`, …): for an order its
+ * notification holds (domain/heldOrders.ts) the entry is its completion, with no write of the order.
+ */
+function tracedStatusFeed<S extends StatusFeed>(inner: S): S {
+  return decorate<StatusFeed, S>(inner, {
+    append: ({ traceparent, ...entry }) =>
+      inOrderSpan(
+        { orderId: entry.shipmentId, traceparent },
+        `feed ${entry.status}`,
+        { attributes: { "varsel.org": entry.creator, "varsel.order.status": entry.status } },
+        () => inner.append(entry),
+      ),
+  });
+}
+
 interface InstrumentedPorts {
   orders: OrderStore;
   notifications: NotificationStore;
+  statusFeed: StatusFeed;
   publisher: Publisher;
   emailSender: EmailSender;
   smsSender: SmsSender;
@@ -373,6 +391,7 @@ export function withTelemetry<T extends InstrumentedPorts>(deps: T): T {
     ...deps,
     orders: tracedOrderStore(deps.orders),
     notifications: tracedNotificationStore(deps.notifications),
+    statusFeed: tracedStatusFeed(deps.statusFeed),
     publisher: tracedPublisher(deps.publisher),
     emailSender: tracedEmailSender(deps.emailSender),
     smsSender: tracedSmsSender(deps.smsSender),

@@ -9,7 +9,8 @@ import { errorMessage } from "../narrowing";
 import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
 import { releaseLeaseMs, releaseSettleMs } from "../domain/recoveryTimes";
-import { movedCursor, nextPosition, positionAt } from "../domain/releaseCursor";
+import { movedCursor, nextPosition, positionAt, type ReleasePosition } from "../domain/releaseCursor";
+import type { ReleaseCursor } from "../ports/orderStore";
 import {
   claimAndPublish,
   publishReleases,
@@ -18,7 +19,7 @@ import {
 } from "./steps/claimAndPublish";
 import { reconcileProcessedOrder } from "./steps/reconcileProcessedOrder";
 import type { RecentReleases } from "./steps/recentReleases";
-import { confirmFeed, transitionOrder } from "./steps/transitionOrder";
+import { completeOrder, confirmFeed, transitionOrder } from "./steps/transitionOrder";
 import { completeOrderIfDone } from "./steps/completeOrderIfDone";
 
 interface SweepDeps extends ReleaseDeps {
@@ -118,40 +119,91 @@ async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: Swee
 
 /**
  * Takes up orders still Registered a lease after their release. One whose notification holds its status
- * (domain/heldOrders.ts) was sent: it is completed if its completion was lost, else written Processed with the
- * sweep at its notification's expiry, by which its report or the terminate job completes it. Any other lost its
- * process message (or its send was interrupted) and is claimed and released again. One that fails (a store
- * error) holds back no other. Says whether any was taken up (none: another sweep is at the same orders).
+ * (domain/heldOrders.ts) was sent: if its notification is final, its completion's feed entry is appended if a
+ * lost completion left it out; else it is written Processed with the sweep at its notification's expiry, by
+ * which its report or the terminate job completes it. Any other lost its process message (or its send was
+ * interrupted) and is claimed and released again. One that fails (a store error) holds back no other; the
+ * ids of those that failed are returned.
  */
 async function recoverBatch(deps: SweepDeps, batch: OrderDocument[], summary: SweepSummary) {
   const lost: OrderDocument[] = [];
-  let watched = 0;
+  const failed = new Set<string>();
   for (const order of batch) {
     try {
       const holder = heldNotification(order, await deps.notifications.listByOrder(order.id));
       if (!holder || !wasSent(holder)) lost.push(order);
       else if (!isPendingNotification(holder)) await completeOrderIfDone(deps, order.id, holder.id);
-      else if (await watchHeld(deps, order, holder)) watched += 1;
+      else if (await watchHeld(deps, order, holder)) summary.watched += 1;
     } catch (error) {
+      failed.add(order.id);
       summary.failed.push({ orderId: order.id, problem: errorMessage(error) });
     }
   }
-  summary.watched += watched;
-  const { claimed } = await claimBatch(deps, lost, summary);
+  const { claimed, failed: claimsFailed } = await claimBatch(deps, lost, summary);
   summary.recovered += claimed.length;
-  return claimed.length + watched > 0 || lost.length < batch.length;
+  for (const { orderId } of claimsFailed) failed.add(orderId);
+  return failed;
 }
 
-/** Writes a held order Processed, listing its notification; false when another worker moved it first. */
+/**
+ * Looks at the orders still Registered behind where the cursor stood a lease ago, after where this check last
+ * stopped (the cursor's `checked`), a batch at a time (`recoverBatch`), and moves `checked` past each batch,
+ * up to an order that failed (tried again next run). Each order is looked at once: one its notification holds
+ * stays Registered once done. Returns the cursor as it now stands.
+ */
+async function checkReleased(
+  deps: SweepDeps,
+  options: SweepOptions,
+  summary: SweepSummary,
+  cursor: ReleaseCursor,
+  behind: ReleasePosition,
+): Promise<ReleaseCursor | undefined> {
+  const now = deps.clock.now();
+  let current: ReleaseCursor | undefined = cursor;
+  await releasePages(
+    deps,
+    options,
+    summary,
+    (limit) =>
+      deps.orders.findDue(now, limit, {
+        ...(current?.checked ? { after: current.checked } : {}),
+        upTo: behind,
+      }),
+    async (batch) => {
+      const failed = await recoverBatch(deps, batch, summary);
+      const failedAt = batch.findIndex((o) => failed.has(o.id));
+      const last = (failedAt === -1 ? batch : batch.slice(0, failedAt)).at(-1);
+      if (!last || !current) return false;
+      const checked = { requestedSendTime: last.requestedSendTime, id: last.id };
+      current = await deps.orders.moveReleaseCursor({ ...current, checked }, current);
+      return current !== undefined && failedAt === -1;
+    },
+  );
+  // Another sweep moved the cursor first: the release goes on from where that one left it.
+  return current ?? (await deps.orders.getReleaseCursor());
+}
+
+/**
+ * Writes a held order Processed, listing its notification; false when another worker moved it first. A report
+ * that finished the notification meanwhile completed it as a held order (its feed entry alone), unless it read
+ * the order after this write: the notification read after the write tells, and the order is completed here.
+ */
 async function watchHeld(deps: SweepDeps, order: OrderDocument, holder: NotificationDocument) {
   const sweepAt = new Date(Date.parse(holder.expiry) + expiryGraceSeconds * 1000).toISOString();
+  let watched: OrderDocument;
   try {
-    await transitionOrder(deps, order, "Processed", { notificationIds: [holder.id], sweepAt });
-    return true;
+    watched = await transitionOrder(deps, order, "Processed", { notificationIds: [holder.id], sweepAt });
   } catch (error) {
     if (isAppError(error, "conflict")) return false;
     throw error;
   }
+  const now = await deps.notifications.get(order.id, holder.id);
+  if (now && !isPendingNotification(now))
+    await completeOrder(deps, watched, { sweepAt: undefined }, "always").catch((error: unknown) => {
+      // The report's own completion got there first.
+      if (!isAppError(error, "conflict")) throw error;
+    });
+  return true;
 }
 
 /**
@@ -166,14 +218,7 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
   const now = deps.clock.now();
   let cursor = await deps.orders.getReleaseCursor();
   const behind = cursor && positionAt(cursor, new Date(now.getTime() - releaseLeaseMs));
-  if (behind)
-    await releasePages(
-      deps,
-      options,
-      summary,
-      (limit) => deps.orders.findDue(now, limit, { upTo: behind }),
-      (batch) => recoverBatch(deps, batch, summary),
-    );
+  if (cursor && behind) cursor = await checkReleased(deps, options, summary, cursor, behind);
   // This run reads on from what it released; the stored cursor stays `releaseSettleMs` behind (nextPosition).
   let after = cursor?.position;
   const settledUpTo = new Date(now.getTime() - releaseSettleMs);

@@ -31,6 +31,12 @@ describe("the release cursor's trail", () => {
     expect(positionAt(cursor, at(30))).toEqual(position("c"));
   });
 
+  it("keeps how far the check for lost releases has looked as the cursor moves on", () => {
+    const checked = { ...movedAt([["a", 0]]), checked: position("a") };
+    expect(movedCursor(checked, position("b"), at(1), leaseMs).checked).toEqual(position("a"));
+    expect(movedAt([["a", 0]]).checked).toBeUndefined();
+  });
+
   it("keeps a mark a minute at most, never claiming a position was reached before it was", () => {
     const cursor = movedAt([
       ["a", 0],

@@ -12,7 +12,6 @@ import { sweepOrders } from "../../shared/usecases/sweepOrders";
 import { viewOrderChain } from "../../shared/usecases/viewOrderChain";
 import { viewOrderStatus } from "../../shared/usecases/viewOrderStatus";
 import { registerOrders } from "../../shared/usecases/steps/idempotentRegistration";
-import { transitionOrder } from "../../shared/usecases/steps/transitionOrder";
 import { freshDependenciesPerTest } from "../support/freshDependencies";
 import { sampleOrder } from "../support/orders";
 import { ManualClock } from "../support/pipeline";
@@ -89,7 +88,7 @@ const report = (reference: string, status: string) => ({
 const storedStatus = async (orderId: string) => (await fresh.deps.orders.getOrder(orderId))?.status;
 
 describe("an order whose one notification holds its status", () => {
-  it("is sent with no order write, reads Processed, and is completed by its report in one write", async () => {
+  it("is sent and completed with no order write: it reads Processed, then Completed with its feed entry", async () => {
     const writes = countOrderWrites();
     const order = await sentOrder();
 
@@ -103,10 +102,28 @@ describe("an order whose one notification holds its status", () => {
     await applyDeliveryReports(deps(), [
       { message: report(notification!.id, "Delivered"), enqueuedTime: undefined },
     ]);
-    expect(writes.count).toBe(1);
-    expect(await storedStatus(order.id)).toBe("Completed");
+    expect(writes.count).toBe(0);
+    expect(await storedStatus(order.id)).toBe("Registered");
+    const [delivered] = await fresh.deps.notifications.listByOrder(order.id);
+    const completed = await viewOrderStatus(fresh.deps, tenant, order.id);
+    expect(completed.order).toMatchObject({
+      status: "Completed",
+      statusChangedAt: delivered!.statusChangedAt,
+    });
     const feed = await fresh.deps.statusFeed.read({ creator: tenant, after: 0, pageSize: 10, order: "Asc" });
-    expect(feed.map((e) => [e.shipmentId, e.status])).toEqual([[order.id, "Order_Completed"]]);
+    expect(feed.map((e) => [e.shipmentId, e.status, e.recipients.map((r) => r.status)])).toEqual([
+      [order.id, "Order_Completed", ["Email_Delivered"]],
+    ]);
+    // A lease later the sweeper looks at it once and leaves it as it is.
+    clock.advance(releaseSettleMs + 2_000);
+    await sweepOrders(deps());
+    clock.advance(releaseLeaseMs);
+    expect(await sweepOrders(deps())).toMatchObject({ watched: 0, recovered: 0, released: 0, failed: [] });
+    expect((await fresh.deps.orders.getReleaseCursor())?.checked).toEqual({
+      requestedSendTime: order.requestedSendTime,
+      id: order.id,
+    });
+    expect(writes.count).toBe(0);
   });
 
   it("is published once while the sweeps every two seconds read it again until the cursor passes it", async () => {
@@ -176,19 +193,46 @@ describe("an order whose one notification holds its status", () => {
     expect(await storedStatus(broken.id)).toBe("Registered");
   });
 
-  it("is completed by its report although the sweeper wrote it Processed between the feed entry and the completion", async () => {
+  it("is completed when its report comes while the sweeper writes it Processed", async () => {
     const order = await sentOrder();
     const [notification] = await fresh.deps.notifications.listByOrder(order.id);
+    clock.advance(releaseSettleMs + 2_000);
+    await sweepOrders(deps());
+    clock.advance(releaseLeaseMs);
+    // The report is applied (and completes the order as a held one) after the sweeper read the notification
+    // pending and before it writes the order Processed.
+    const orders = fresh.deps.orders;
+    const racing: OrderStore = Object.create(orders) as OrderStore;
+    racing.updateOrder = async (current, changes) => {
+      if (changes.status === "Processed")
+        await applyDeliveryReports(deps(), [
+          { message: report(notification!.id, "Delivered"), enqueuedTime: undefined },
+        ]);
+      return orders.updateOrder(current, changes);
+    };
+
+    expect((await sweepOrders({ ...deps(), orders: racing })).watched).toBe(1);
+
+    expect(await storedStatus(order.id)).toBe("Completed");
+    const feed = await fresh.deps.statusFeed.read({ creator: tenant, after: 0, pageSize: 10, order: "Asc" });
+    expect(feed.map((e) => e.status)).toEqual(["Order_Completed"]);
+  });
+
+  it("is completed by its report although the sweeper wrote the processed order between its feed entry and its completion", async () => {
+    const order = await sentOrder();
+    const [notification] = await fresh.deps.notifications.listByOrder(order.id);
+    clock.advance(releaseSettleMs + 2_000);
+    await sweepOrders(deps());
+    clock.advance(releaseLeaseMs);
+    await sweepOrders(deps());
+    expect(await storedStatus(order.id)).toBe("Processed");
     const orders = fresh.deps.orders;
     const racing: OrderStore = Object.create(orders) as OrderStore;
     let raced = false;
     racing.updateOrder = async (current, changes) => {
       if (changes.status === "Completed" && !raced) {
         raced = true;
-        await transitionOrder(fresh.deps, current, "Processed", {
-          notificationIds: [notification!.id],
-          sweepAt: "2026-11-25T09:00:00.000Z",
-        });
+        await orders.updateOrder(current, { sweepAt: "2026-11-25T09:00:00.000Z" });
       }
       return orders.updateOrder(current, changes);
     };
@@ -201,7 +245,7 @@ describe("an order whose one notification holds its status", () => {
     expect(await storedStatus(order.id)).toBe("Completed");
   });
 
-  it("is completed by the sweeper when its completion after the report was lost", async () => {
+  it("gets its feed entry from the sweeper when its completion after the report was lost", async () => {
     const order = await sentOrder();
     const [notification] = await fresh.deps.notifications.listByOrder(order.id);
     await fresh.deps.notifications.update(notification!, { status: "Delivered", statusChangedAt: t0 });
@@ -209,9 +253,11 @@ describe("an order whose one notification holds its status", () => {
     clock.advance(releaseSettleMs + 2_000);
     await sweepOrders(deps());
     clock.advance(releaseLeaseMs);
+    expect(await fresh.deps.statusFeed.has(tenant, order.id, "Order_Completed")).toBe(false);
     await sweepOrders(deps());
 
-    expect(await storedStatus(order.id)).toBe("Completed");
+    expect(await storedStatus(order.id)).toBe("Registered");
+    expect((await viewOrderStatus(fresh.deps, tenant, order.id)).order.status).toBe("Completed");
     const feed = await fresh.deps.statusFeed.read({ creator: tenant, after: 0, pageSize: 10, order: "Asc" });
     expect(feed.map((e) => e.status)).toEqual(["Order_Completed"]);
     expect(handed).toHaveLength(1);

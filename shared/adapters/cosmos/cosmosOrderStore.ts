@@ -166,6 +166,7 @@ export class CosmosOrderStore implements OrderStore {
       docType: "releaseCursor",
       position: to.position,
       trail: to.trail,
+      checked: to.checked,
     };
     try {
       const { resource } = from

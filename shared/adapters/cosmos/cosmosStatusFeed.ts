@@ -129,7 +129,7 @@ export class CosmosStatusFeed implements StatusFeed {
     const last = first + entries.length - 1;
     const floor = last > (this.floors.get(creator) ?? 0) ? last + reservedNumbers : undefined;
     const operations = [
-      ...entries.map((entry, index) => ({
+      ...entries.map(({ traceparent: _trace, ...entry }, index) => ({
         operationType: BulkOperationType.Create,
         resourceBody: {
           id: entryId(entry.shipmentId, entry.status),

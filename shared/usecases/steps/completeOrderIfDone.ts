@@ -3,13 +3,13 @@ import type { NotificationDocument } from "../../domain/notification";
 import type { OrderDocument } from "../../domain/order";
 import { isPendingNotification } from "../../domain/statuses";
 import { isAppError } from "../../errors";
-import { completeOrder, type TransitionDeps } from "./transitionOrder";
+import { completeOrder, recordHeldCompletion, type TransitionDeps } from "./transitionOrder";
 
 /**
  * The notifications that decide whether the order is done, with the order as it is to be completed: a
  * processed order's listed ones (point reads), or the one holding a Registered order's status
- * (domain/heldOrders.ts), read by id when the caller names it, and then listed by the completed order too (its
- * feed entry reads it by id). Undefined when there is nothing to decide by.
+ * (domain/heldOrders.ts), read by id when the caller names it (and listed by the order its feed entry is drafted
+ * from, which reads it by id). Undefined when there is nothing to decide by.
  */
 async function decidingNotifications(
   deps: TransitionDeps,
@@ -31,7 +31,8 @@ async function decidingNotifications(
 }
 
 /**
- * Completes a processed order once none of its notifications waits for a final status. Called after every
+ * Completes a processed order once none of its notifications waits for a final status; one its notification
+ * holds is completed by its feed entry alone (`recordHeldCompletion`). Called after every
  * final notification update (naming the notification, `finished`, where the caller knows it) and after
  * processing; the ETag on the transition makes it happen exactly once however many callers race here.
  */
@@ -45,6 +46,7 @@ export async function completeOrderIfDone(
     const stored = await deps.orders.getOrder(orderId);
     const decided = stored && (await decidingNotifications(deps, stored, finished));
     if (!decided || decided.notifications.some(isPendingNotification)) return;
+    if (decided.order.status === "Registered") return recordHeldCompletion(deps, decided.order);
     const changes = { leaseUntil: undefined };
     try {
       await (recorded

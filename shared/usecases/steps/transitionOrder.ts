@@ -81,6 +81,7 @@ async function appendDrafts(deps: TransitionDeps, order: NewOrder, drafts: FeedD
       shipmentType: order.type,
       ...draft,
       created: deps.clock.now().toISOString(),
+      traceparent: order.traceparent,
     });
   }
   return appended;
@@ -217,6 +218,17 @@ export async function completeOrder(
     feedOutbox: undefined,
     sweepAt: changes.sweepAt,
   });
+}
+
+/**
+ * Records the completion of an order its notification holds (domain/heldOrders.ts): its feed entry, and no
+ * write of the order, which its readers see Completed from the notification. Appending it again adds nothing.
+ */
+export async function recordHeldCompletion(deps: TransitionDeps, order: OrderDocument): Promise<void> {
+  if (await deps.statusFeed.has(order.creator, order.id, orderLifecycleName("Completed"))) return;
+  await appendDrafts(deps, order, [
+    await feedDraft(deps, order, "Completed", deps.clock.now().toISOString()),
+  ]);
 }
 
 async function clearConfirmed(deps: TransitionDeps, order: OrderDocument, sweepAt: string | undefined) {
