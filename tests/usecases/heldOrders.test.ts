@@ -4,6 +4,7 @@ import { releaseLeaseMs, releaseSettleMs } from "../../shared/domain/recoveryTim
 import type { DeliveryReportParser } from "../../shared/ports/deliveryReportParser";
 import type { EmailMessage, EmailSendOutcome } from "../../shared/ports/emailSender";
 import type { NotificationStore } from "../../shared/ports/notificationStore";
+import type { OrderDocument } from "../../shared/domain/order";
 import type { OrderStore } from "../../shared/ports/orderStore";
 import { processOrderMessageSchema } from "../../shared/queue/messages";
 import { applyDeliveryReports } from "../../shared/usecases/applyDeliveryReport";
@@ -87,6 +88,30 @@ const report = (reference: string, status: string) => ({
 
 const storedStatus = async (orderId: string) => (await fresh.deps.orders.getOrder(orderId))?.status;
 
+/**
+ * A sent order and its notification, with the clock a lease after the sweep that passed it: sweeps go on every
+ * few seconds, and the release cursor passes an order a settle time after its send time.
+ */
+async function sentALeaseAgo() {
+  const order = await sentOrder();
+  const [notification] = await fresh.deps.notifications.listByOrder(order.id);
+  clock.advance(releaseSettleMs + 2_000);
+  await sweepOrders(deps());
+  clock.advance(releaseLeaseMs);
+  return { order, notification: notification! };
+}
+
+/** The order store, running `before` ahead of each order replace (another worker's change coming between). */
+function racingOrders(before: (current: OrderDocument, changes: Partial<OrderDocument>) => Promise<void>) {
+  const orders = fresh.deps.orders;
+  const racing: OrderStore = Object.create(orders) as OrderStore;
+  racing.updateOrder = async (current, changes) => {
+    await before(current, changes);
+    return orders.updateOrder(current, changes);
+  };
+  return racing;
+}
+
 describe("an order whose one notification holds its status", () => {
   it("is sent and completed with no order write: it reads Processed, then Completed with its feed entry", async () => {
     const writes = countOrderWrites();
@@ -146,21 +171,16 @@ describe("an order whose one notification holds its status", () => {
   });
 
   it("is watched by the sweeper when its report has not come a lease after its release", async () => {
-    const order = await sentOrder();
-    const [notification] = await fresh.deps.notifications.listByOrder(order.id);
+    const { order, notification } = await sentALeaseAgo();
     const released = fresh.publisher.on("processOrder").length;
-    // Sweeps go on every few seconds: the release cursor passes the order a settle time after its send time.
-    clock.advance(releaseSettleMs + 2_000);
-    await sweepOrders(deps());
 
-    clock.advance(releaseLeaseMs);
     const summary = await sweepOrders(deps());
 
     expect(summary).toMatchObject({ watched: 1, recovered: 0 });
     expect(await fresh.deps.orders.getOrder(order.id)).toMatchObject({
       status: "Processed",
-      notificationIds: [notification!.id],
-      sweepAt: new Date(Date.parse(notification!.expiry) + expiryGraceSeconds * 1000).toISOString(),
+      notificationIds: [notification.id],
+      sweepAt: new Date(Date.parse(notification.expiry) + expiryGraceSeconds * 1000).toISOString(),
     });
     // Its message was not lost: nothing is released or sent again.
     expect(fresh.publisher.on("processOrder")).toHaveLength(released);
@@ -168,7 +188,7 @@ describe("an order whose one notification holds its status", () => {
     expect((await sweepOrders(deps())).watched).toBe(0);
 
     await applyDeliveryReports(deps(), [
-      { message: report(notification!.id, "Delivered"), enqueuedTime: undefined },
+      { message: report(notification.id, "Delivered"), enqueuedTime: undefined },
     ]);
     expect(await storedStatus(order.id)).toBe("Completed");
   });
@@ -194,22 +214,15 @@ describe("an order whose one notification holds its status", () => {
   });
 
   it("is completed when its report comes while the sweeper writes it Processed", async () => {
-    const order = await sentOrder();
-    const [notification] = await fresh.deps.notifications.listByOrder(order.id);
-    clock.advance(releaseSettleMs + 2_000);
-    await sweepOrders(deps());
-    clock.advance(releaseLeaseMs);
+    const { order, notification } = await sentALeaseAgo();
     // The report is applied (and completes the order as a held one) after the sweeper read the notification
     // pending and before it writes the order Processed.
-    const orders = fresh.deps.orders;
-    const racing: OrderStore = Object.create(orders) as OrderStore;
-    racing.updateOrder = async (current, changes) => {
+    const racing = racingOrders(async (_, changes) => {
       if (changes.status === "Processed")
         await applyDeliveryReports(deps(), [
-          { message: report(notification!.id, "Delivered"), enqueuedTime: undefined },
+          { message: report(notification.id, "Delivered"), enqueuedTime: undefined },
         ]);
-      return orders.updateOrder(current, changes);
-    };
+    });
 
     expect((await sweepOrders({ ...deps(), orders: racing })).watched).toBe(1);
 
@@ -219,26 +232,18 @@ describe("an order whose one notification holds its status", () => {
   });
 
   it("is completed by its report although the sweeper wrote the processed order between its feed entry and its completion", async () => {
-    const order = await sentOrder();
-    const [notification] = await fresh.deps.notifications.listByOrder(order.id);
-    clock.advance(releaseSettleMs + 2_000);
-    await sweepOrders(deps());
-    clock.advance(releaseLeaseMs);
+    const { order, notification } = await sentALeaseAgo();
     await sweepOrders(deps());
     expect(await storedStatus(order.id)).toBe("Processed");
-    const orders = fresh.deps.orders;
-    const racing: OrderStore = Object.create(orders) as OrderStore;
     let raced = false;
-    racing.updateOrder = async (current, changes) => {
-      if (changes.status === "Completed" && !raced) {
-        raced = true;
-        await orders.updateOrder(current, { sweepAt: "2026-11-25T09:00:00.000Z" });
-      }
-      return orders.updateOrder(current, changes);
-    };
+    const racing = racingOrders(async (current, changes) => {
+      if (changes.status !== "Completed" || raced) return;
+      raced = true;
+      await fresh.deps.orders.updateOrder(current, { sweepAt: "2026-11-25T09:00:00.000Z" });
+    });
 
     await applyDeliveryReports({ ...deps(), orders: racing }, [
-      { message: report(notification!.id, "Delivered"), enqueuedTime: undefined },
+      { message: report(notification.id, "Delivered"), enqueuedTime: undefined },
     ]);
 
     expect(raced).toBe(true);
@@ -246,13 +251,8 @@ describe("an order whose one notification holds its status", () => {
   });
 
   it("gets its feed entry from the sweeper when its completion after the report was lost", async () => {
-    const order = await sentOrder();
-    const [notification] = await fresh.deps.notifications.listByOrder(order.id);
-    await fresh.deps.notifications.update(notification!, { status: "Delivered", statusChangedAt: t0 });
-
-    clock.advance(releaseSettleMs + 2_000);
-    await sweepOrders(deps());
-    clock.advance(releaseLeaseMs);
+    const { order, notification } = await sentALeaseAgo();
+    await fresh.deps.notifications.update(notification, { status: "Delivered", statusChangedAt: t0 });
     expect(await fresh.deps.statusFeed.has(tenant, order.id, "Order_Completed")).toBe(false);
     await sweepOrders(deps());
 
