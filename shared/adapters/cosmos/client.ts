@@ -1,4 +1,9 @@
-import { CosmosClient, PartitionKeyDefinitionVersion, type Database } from "@azure/cosmos";
+import {
+  CosmosClient,
+  PartitionKeyDefinitionVersion,
+  type Database,
+  type IndexingPolicy,
+} from "@azure/cosmos";
 import { DefaultAzureCredential } from "@azure/identity";
 import { containers, type ContainerDefinition } from "../../platform/resources";
 
@@ -29,22 +34,34 @@ function indexingPolicy(definition: ContainerDefinition) {
   };
 }
 
+/** The parts of an indexing policy this code sets, in a form two policies compare by. */
+const indexingKey = (policy: ReturnType<typeof indexingPolicy> | IndexingPolicy | undefined) =>
+  JSON.stringify([
+    (policy?.includedPaths ?? []).map((p) => p.path).sort(),
+    (policy?.compositeIndexes ?? []).map((index) => index.map((p) => `${p.path} ${p.order ?? ""}`)),
+  ]);
+
 /**
- * Creates the database and every container the code uses, as the Bicep templates declare them.
+ * Creates the database and every container the code uses, as the Bicep templates declare them, and brings an
+ * existing container's indexing policy up to the code's (a data directory kept from an earlier version), as a
+ * deployment of the templates does on Azure: else a query on a newly indexed path would be refused for good.
  * Used by local mode and tests; on Azure the templates own these resources.
  */
 export async function ensureDatabase(client: CosmosClient, databaseName: string): Promise<Database> {
   const { database } = await client.databases.createIfNotExists({ id: databaseName });
   const definitions: ContainerDefinition[] = Object.values(containers);
   for (const definition of definitions) {
-    await database.containers.createIfNotExists({
+    const body = {
       id: definition.name,
       // Hash version 2, as infra/app/cosmos.bicep declares: the SDK routes bulk and point operations by it.
       partitionKey: { paths: [definition.partitionKeyPath], version: PartitionKeyDefinitionVersion.V2 },
       indexingPolicy: indexingPolicy(definition),
       uniqueKeyPolicy: { uniqueKeys: definition.uniqueKeys.map((path) => ({ paths: [path] })) },
       ...(definition.defaultTtl !== undefined ? { defaultTtl: definition.defaultTtl } : {}),
-    });
+    };
+    const { container, resource } = await database.containers.createIfNotExists(body);
+    if (indexingKey(resource?.indexingPolicy) !== indexingKey(body.indexingPolicy))
+      await container.replace(body);
   }
   return database;
 }
