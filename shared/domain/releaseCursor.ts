@@ -24,6 +24,11 @@ export type ReleaseCursorState = z.infer<typeof releaseCursorSchema>;
 
 const markSpacingMs = 60_000;
 
+/** An order's place in release order. */
+export function positionOf(order: ReleasePosition): ReleasePosition {
+  return { requestedSendTime: order.requestedSendTime, id: order.id };
+}
+
 const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** Release order, as the store sorts it: send time, then id. */
 const compare = (a: ReleasePosition, b: ReleasePosition) =>

@@ -9,7 +9,13 @@ import { errorMessage } from "../narrowing";
 import type { SendBatches } from "../ports/sendBatches";
 import type { UnreadableDocument } from "../ports/sweepPage";
 import { releaseLeaseMs, releaseSettleMs } from "../domain/recoveryTimes";
-import { movedCursor, nextPosition, positionAt, type ReleasePosition } from "../domain/releaseCursor";
+import {
+  movedCursor,
+  nextPosition,
+  positionAt,
+  positionOf,
+  type ReleasePosition,
+} from "../domain/releaseCursor";
 import type { ReleaseCursor } from "../ports/orderStore";
 import {
   claimAndPublish,
@@ -110,6 +116,15 @@ async function releasePages(
   }
 }
 
+/**
+ * The orders of a batch before the first that failed (it is still due, and stops the cursor before it), and
+ * whether one did.
+ */
+function upToFailure(batch: OrderDocument[], failed: ReadonlySet<string>) {
+  const failedAt = batch.findIndex((o) => failed.has(o.id));
+  return { passed: failedAt === -1 ? batch : batch.slice(0, failedAt), stopped: failedAt !== -1 };
+}
+
 /** Claims the orders and publishes their process messages; a failed claim goes to the summary too. */
 async function claimBatch(deps: SweepDeps, batch: OrderDocument[], summary: SweepSummary) {
   const outcome = await claimAndPublish(deps, batch);
@@ -170,13 +185,11 @@ async function checkReleased(
         upTo: behind,
       }),
     async (batch) => {
-      const failed = await recoverBatch(deps, batch, summary);
-      const failedAt = batch.findIndex((o) => failed.has(o.id));
-      const last = (failedAt === -1 ? batch : batch.slice(0, failedAt)).at(-1);
+      const { passed, stopped } = upToFailure(batch, await recoverBatch(deps, batch, summary));
+      const last = passed.at(-1);
       if (!last || !current) return false;
-      const checked = { requestedSendTime: last.requestedSendTime, id: last.id };
-      current = await deps.orders.moveReleaseCursor({ ...current, checked }, current);
-      return current !== undefined && failedAt === -1;
+      current = await deps.orders.moveReleaseCursor({ ...current, checked: positionOf(last) }, current);
+      return current !== undefined && !stopped;
     },
   );
   // Another sweep moved the cursor first: the release goes on from where that one left it.
@@ -235,9 +248,7 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
         batch.filter((o) => !withoutClaim.has(o)),
         summary,
       );
-      const failedIds = new Set(failed.map((f) => f.orderId));
-      const failedAt = batch.findIndex((o) => failedIds.has(o.id));
-      const passed = failedAt === -1 ? batch : batch.slice(0, failedAt);
+      const { passed, stopped } = upToFailure(batch, new Set(failed.map((f) => f.orderId)));
       const released = passed.filter((o) => withoutClaim.has(o) && !deps.recentReleases?.has(o.id, now));
       await publishReleases(deps.publisher, released);
       deps.recentReleases?.remember(
@@ -247,11 +258,11 @@ async function releaseDue(deps: SweepDeps, options: SweepOptions, summary: Sweep
       summary.released += claimed.length + released.length;
       const last = passed.at(-1);
       if (!last) return false;
-      after = { requestedSendTime: last.requestedSendTime, id: last.id };
+      after = positionOf(last);
       const to = nextPosition(cursor?.position, after, settledUpTo);
-      if (cursor && to === cursor.position) return failedAt === -1;
+      if (cursor && to === cursor.position) return !stopped;
       cursor = await deps.orders.moveReleaseCursor(movedCursor(cursor, to, now, releaseLeaseMs), cursor);
-      return cursor !== undefined && failedAt === -1;
+      return cursor !== undefined && !stopped;
     },
   );
 }

@@ -13,7 +13,7 @@ import { contactsFor } from "./selectContactRegistry";
 import type { RecipientLists } from "../../ports/recipientLists";
 import type { SendBatches } from "../../ports/sendBatches";
 import type { SendConditionChecker } from "../../ports/sendCondition";
-import { isClaimFree } from "./claimAndPublish";
+import { isClaimFree, releasesWithoutClaim } from "./claimAndPublish";
 import { completeOrderIfDone } from "./completeOrderIfDone";
 import { notificationsFor } from "./notificationDrafts";
 import { claimDueNow, planSends, type PlannedSends } from "./planSends";
@@ -176,8 +176,8 @@ async function isHeldBy(deps: ProcessDeps, order: OrderDocument, planned: NewNot
   return (
     only?.status === "Sending" &&
     others.length === 0 &&
-    isReleasedWithoutClaim(deps, order) &&
-    !(await deps.feedAudience.listsTransitions(order.creator))
+    isDue(order, deps.clock.now()) &&
+    (await releasesWithoutClaim(deps, order))
   );
 }
 
